@@ -1,0 +1,3 @@
+"""Commands: to be written."""
+
+from summarizer.cli.app import app  # noqa: F401

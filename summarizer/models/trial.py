@@ -1,0 +1,193 @@
+"""The normalized, source-linked trial record every parser produces.
+
+Every extracted value keeps the character spans of ``Trial.source.text`` it came from, so that
+answers can quote and highlight the exact words. Unknown values stay empty: parsers never guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Normalized vocabularies (ClinicalTrials.gov API v2 enums).
+STATUSES = (
+    "RECRUITING",
+    "NOT_YET_RECRUITING",
+    "ENROLLING_BY_INVITATION",
+    "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "COMPLETED",
+    "WITHDRAWN",
+    "UNKNOWN",
+    "AVAILABLE",
+    "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE",
+    "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+)
+PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
+STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+SEXES = ("ALL", "FEMALE", "MALE")
+
+
+class Span(BaseModel):
+    """Half-open character range ``[start, end)`` into ``Trial.source.text``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Sourced(BaseModel):
+    """Base for every extracted value: where in the source text it was read."""
+
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Fact(Sourced):
+    """A single extracted value: ``value`` normalized, ``raw`` as written when it differs."""
+
+    value: str
+    raw: str | None = None
+
+
+class Age(Sourced):
+    raw: str
+    years: float | None = None
+
+
+class Enrollment(Sourced):
+    count: int
+    kind: Literal["estimated", "actual"] | None = None
+    raw: str | None = None
+
+
+class Intervention(Sourced):
+    type: str | None = None
+    name: str
+    description: str | None = None
+
+
+class Contact(Sourced):
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class Location(Sourced):
+    facility: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    status: str | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+class Outcome(Sourced):
+    kind: Literal["primary", "secondary", "other"]
+    measure: str
+    time_frame: str | None = None
+    description: str | None = None
+
+
+class Criterion(Sourced):
+    """One top-level criterion; nested sub-items stay inside ``text`` with their parent."""
+
+    kind: Literal["inclusion", "exclusion"]
+    text: str
+    number: int = Field(ge=1, description="1-based position within its kind")
+    group: str | None = Field(
+        default=None, description="sub-heading it sits under, e.g. 'Refractory/Relapsed SLE'"
+    )
+
+
+class TrialDate(Sourced):
+    kind: Literal[
+        "start", "primary_completion", "completion", "first_posted", "last_update", "verified"
+    ]
+    raw: str
+    value: dt.date | None = None
+    estimated: bool | None = None
+
+
+class Source(BaseModel):
+    """The document a trial was read from.
+
+    ``text`` is what every span indexes into: the page itself for text, the extracted text for
+    HTML, and a faithful field-by-field rendering for XML and JSON (whose escapes would make raw
+    offsets unreadable). ``original`` keeps the file's own text when it differs from ``text``.
+    """
+
+    path: str
+    format: str
+    text: str
+    original: str | None = None
+    sha256: str
+
+
+class Trial(BaseModel):
+    trial_id: str
+    nct_id: Fact | None = None
+    brief_title: Fact | None = None
+    official_title: Fact | None = None
+    acronym: Fact | None = None
+    status: Fact | None = None
+    phases: list[Fact] = Field(default_factory=list)
+    study_type: Fact | None = None
+    design: list[Fact] = Field(
+        default_factory=list, description="design notes: single arm, open label, randomized, ..."
+    )
+    enrollment: Enrollment | None = None
+    min_age: Age | None = None
+    max_age: Age | None = None
+    sex: Fact | None = None
+    healthy_volunteers: Fact | None = Field(default=None, description="value 'yes' or 'no'")
+    conditions: list[Fact] = Field(default_factory=list)
+    keywords: list[Fact] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    targets: list[Fact] = Field(
+        default_factory=list, description="antigens such as CD19, CD22, BCMA, where stated"
+    )
+    sponsor: Fact | None = None
+    collaborators: list[Fact] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    brief_summary: Fact | None = None
+    detailed_description: Fact | None = None
+    inclusion_criteria: list[Criterion] = Field(default_factory=list)
+    exclusion_criteria: list[Criterion] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    dates: list[TrialDate] = Field(default_factory=list)
+    source: Source
+    warnings: list[str] = Field(
+        default_factory=list, description="what the parser could not read, in plain words"
+    )
+
+    @property
+    def title(self) -> str:
+        for fact in (self.brief_title, self.official_title):
+            if fact is not None:
+                return fact.value
+        return self.trial_id
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        return [*self.inclusion_criteria, *self.exclusion_criteria]
+
+    def quote(self, span: Span) -> str:
+        return self.source.text[span.start : span.end]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def content_trial_id(text: str) -> str:
+    """Stable id for documents with no NCT ID: derived from their content, not their file name."""
+    return "doc-" + sha256_text(" ".join(text.split()).lower())[:12]

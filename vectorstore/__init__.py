@@ -1,0 +1,1 @@
+"""Chunk storage and retrieval: offline embeddings, Chroma (local or server), BM25, fusion."""
