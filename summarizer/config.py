@@ -13,7 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def default_home() -> Path:
-    """Per-user data folder: ``$TRIALSUM_HOME``, else ``$XDG_DATA_HOME/trialsum``, else ~/.local/share."""
+    """Per-user data folder: ``$XDG_DATA_HOME/trialsum`` or ~/.local/share/trialsum."""
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "share"
     return base / "trialsum"
@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIALSUM_", extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="local store folder")
-    chroma_url: str | None = Field(default=None, description="Chroma server, e.g. http://127.0.0.1:8000")
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server, e.g. http://127.0.0.1:8000"
+    )
     collection: str = "trialsum"
     engine: Literal["extractive", "llm"] = "extractive"
     embedder: Literal["onnx", "openai"] = "onnx"

@@ -9,8 +9,15 @@ from summarizer import normalize
 
 @pytest.mark.parametrize(
     ("text", "years"),
-    [("14 Years", 14.0), ("6 Months", 0.5), ("18 years old", 18.0), ("2 Weeks", 0.0383),
-     ("N/A", None), ("", None), ("75", None)],
+    [
+        ("14 Years", 14.0),
+        ("6 Months", 0.5),
+        ("18 years old", 18.0),
+        ("2 Weeks", 0.0383),
+        ("N/A", None),
+        ("", None),
+        ("75", None),
+    ],
 )
 def test_age_is_normalized_to_years(text, years):
     assert normalize.age_years(text) == years
@@ -18,9 +25,15 @@ def test_age_is_normalized_to_years(text, years):
 
 @pytest.mark.parametrize(
     ("text", "phases"),
-    [("PHASE1; PHASE2", ["PHASE1", "PHASE2"]), ("Phase 1 Phase 2", ["PHASE1", "PHASE2"]),
-     ("Phase 1/Phase 2", ["PHASE1", "PHASE2"]), ("Phase II", ["PHASE2"]),
-     ("Early Phase 1", ["EARLY_PHASE1"]), ("N/A", ["NA"]), ("Withdrawn", [])],
+    [
+        ("PHASE1; PHASE2", ["PHASE1", "PHASE2"]),
+        ("Phase 1 Phase 2", ["PHASE1", "PHASE2"]),
+        ("Phase 1/Phase 2", ["PHASE1", "PHASE2"]),
+        ("Phase II", ["PHASE2"]),
+        ("Early Phase 1", ["EARLY_PHASE1"]),
+        ("N/A", ["NA"]),
+        ("Withdrawn", []),
+    ],
 )
 def test_phases(text, phases):
     assert normalize.phases(text) == phases
@@ -33,9 +46,13 @@ def test_phase_words_are_plain():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("Recruiting", "RECRUITING"), ("WITHDRAWN", "WITHDRAWN"),
-     ("Active, not recruiting", "ACTIVE_NOT_RECRUITING"), ("NOT_YET_RECRUITING", "NOT_YET_RECRUITING"),
-     ("maybe", None)],
+    [
+        ("Recruiting", "RECRUITING"),
+        ("WITHDRAWN", "WITHDRAWN"),
+        ("Active, not recruiting", "ACTIVE_NOT_RECRUITING"),
+        ("NOT_YET_RECRUITING", "NOT_YET_RECRUITING"),
+        ("maybe", None),
+    ],
 )
 def test_status(text, value):
     assert normalize.status(text) == value

@@ -12,9 +12,7 @@ from vectorstore.base import Retriever, TrialStore
 class Engine(Protocol):
     name: str
 
-    def answer(
-        self, question: str, *, trial_ids: Sequence[str] | None = None
-    ) -> Answer: ...
+    def answer(self, question: str, *, trial_ids: Sequence[str] | None = None) -> Answer: ...
 
     def stream_answer(
         self, question: str, *, trial_ids: Sequence[str] | None = None
