@@ -189,12 +189,16 @@ def date(text: str | None) -> dt.date | None:
     return None
 
 
-# Cluster-of-differentiation antigens and a few named targets common in cell therapy trials.
-_TARGET_RE = re.compile(
-    r"\b(CD\s?\d{1,3}[a-z]?|BCMA|GPRC5D|HER2|EGFR|GD2|CLL-?1|MUC1|PSMA|NKG2D|Claudin\s?18\.2|"
-    r"CLDN18\.2|GPC3|MSLN|mesothelin|ROR1|FLT3|PD-?L?1|CTLA-?4|TROP-?2|DLL3|B7-H3|IL13Ra2|KRAS|ALK|"
-    r"ROS1|MET|RET|BRAF|NTRK)\b",
+# Antigens and molecular targets. Names that are also English words or common abbreviations when
+# lower-cased (MET, RET, ALK) must be written in capitals to count; CD antigens and distinctive
+# names match in any case.
+_TARGET_ANY_CASE = re.compile(
+    r"\b(CD\s?\d{1,3}[a-z]?|BCMA|GPRC5D|GD2|CLL-?1|MUC1|PSMA|NKG2D|Claudin\s?18\.2|CLDN18\.2|"
+    r"GPC3|MSLN|mesothelin|ROR1|IL13Ra2|B7-H3|TROP-?2|DLL3)(?![\w-])",
     re.IGNORECASE,
+)
+_TARGET_CAPITALS = re.compile(
+    r"\b(HER2|EGFR|FLT3|PD-?L1|PD-?1|CTLA-?4|KRAS|ALK|ROS1|MET|RET|BRAF|NTRK)(?![\w-])"
 )
 
 
@@ -202,9 +206,12 @@ def targets(text: str | None) -> list[str]:
     """Antigens and molecular targets named in ``text``, normalized: 'CD 19' -> 'CD19'."""
     if not text:
         return []
+    found: list[tuple[int, str]] = []
+    for pattern in (_TARGET_ANY_CASE, _TARGET_CAPITALS):
+        found.extend((m.start(), m.group(0)) for m in pattern.finditer(text))
     out: list[str] = []
-    for match in _TARGET_RE.finditer(text):
-        value = re.sub(r"\s+", "", match.group(0)).upper()
+    for _, raw in sorted(found):
+        value = re.sub(r"\s+", "", raw).upper()
         value = {"MESOTHELIN": "MSLN", "CLDN18.2": "CLAUDIN18.2"}.get(value, value)
         if value not in out:
             out.append(value)

@@ -66,3 +66,8 @@ def test_dates_as_sources_write_them():
 
 def test_targets_are_normalized_and_unique():
     assert normalize.targets("CD 19 + / CD 20 + ... CD19, BCMA") == ["CD19", "CD20", "BCMA"]
+
+
+def test_gene_symbols_need_capitals_so_common_words_are_not_targets():
+    assert normalize.targets("Patients who met the criteria; ret. ALK-positive") == ["ALK"]
+    assert normalize.targets("KRAS G12C and MET amplification") == ["KRAS", "MET"]

@@ -1,3 +1,89 @@
-"""Commands: to be written."""
+"""`trialsum eval`: run the eval suite on a fresh store, write the report, gate on thresholds."""
 
-from summarizer.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from summarizer.cli.app import app
+
+err = Console(stderr=True)
+out = Console()
+
+
+@app.command("eval")
+def eval_command(
+    engine: Annotated[
+        str, typer.Option("--engine", "-e", help="Engine to evaluate: extractive or llm.")
+    ] = "extractive",
+    cases: Annotated[
+        list[Path] | None,
+        typer.Option("--cases", help="Case file(s) (.jsonl); default: every evals/cases/*.jsonl."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for report.json, report.md and report.html.")
+    ] = Path("reports/eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report JSON.")] = False,
+    update_baseline: Annotated[
+        bool,
+        typer.Option("--update-baseline", help="Write this run's metrics to evals/baseline.json."),
+    ] = False,
+) -> None:
+    """Run the eval cases against ENGINE and exit non-zero when a gate fails.
+
+    Builds a fresh store in a temporary folder from samples/, the eval fixtures and the v2 trials
+    the cases need; scores answer correctness, citations, abstention, safety, faithfulness (by the
+    source checker), summary coverage, reading grade, retrieval recall@k and latency; compares with
+    evals/thresholds.toml and evals/baseline.json.
+    """
+    from evals import report as rep
+    from evals.runner import BASELINE, load_baseline, run_eval
+
+    for path in cases or []:
+        if not path.is_file():
+            err.print(f"[red]{path}: no such case file[/red]")
+            raise typer.Exit(2)
+    baseline = None if update_baseline else load_baseline()
+    with Progress(
+        TextColumn("[bold]eval[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("building store", total=None)
+
+        def tick(i: int, n: int, case_id: str) -> None:
+            progress.update(task, total=n, completed=i - 1, description=case_id)
+
+        try:
+            report = run_eval(engine=engine, case_files=cases, baseline=baseline, progress=tick)
+        except Exception as exc:
+            err.print(f"[red]eval failed: {type(exc).__name__}: {exc}[/red]")
+            raise typer.Exit(2) from exc
+    paths = rep.write(report, out_dir)
+    if update_baseline:
+        BASELINE.write_text(rep.baseline_payload(report), encoding="utf-8")
+        err.print(f"baseline written: {BASELINE}")
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        table = Table(title=f"trialsum eval · {engine} · {'PASS' if report.ok else 'FAIL'}")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for name, value in rep.headline(report):
+            table.add_row(name, value)
+        out.print(table)
+        for g in report.gates:
+            if not g.ok:
+                out.print(f"[red]gate failed[/red]: {g.metric} {g.value} {g.rule} {g.limit}")
+        out.print(f"report: {paths['md']} · {paths['html']} · {paths['json']}")
+    if not report.ok:
+        raise typer.Exit(1)

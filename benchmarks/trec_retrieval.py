@@ -1,0 +1,155 @@
+"""TREC 2021 Clinical Trials: BM25 vs dense vs hybrid trial ranking on the 6,786 XML trials.
+
+Ingests ``ctgov_xml_6786.tar.gz`` into a store (kept in ``--store`` so later runs reuse it), then
+ranks trials for each of the 72 patient-note topics and scores NDCG@10 and P@10 on condensed
+lists (only judged trials count), with relevance = eligible (label 2) and = any label >= 1.
+Fusion settings are chosen on the odd-numbered topics and reported on the even ones too, so the
+choice is not tuned on the figures it reports.
+
+    .venv/bin/python benchmarks/trec_retrieval.py --store /tmp/trec-store [--limit 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from summarizer.config import Settings, default_data_dir
+from summarizer.ingest import ingest_paths
+from summarizer.runtime import Runtime
+from vectorstore.retriever import RetrievalConfig, rank_trials
+
+CONFIGS: dict[str, RetrievalConfig] = {
+    "bm25": RetrievalConfig(mode="lexical"),
+    "bm25 sum3": RetrievalConfig(mode="lexical", pooling="sum3"),
+    "dense": RetrievalConfig(mode="dense"),
+    "dense sum3": RetrievalConfig(mode="dense", pooling="sum3"),
+    "rrf max": RetrievalConfig(),
+    "rrf sum3": RetrievalConfig(pooling="sum3"),
+    "rrf 1:2 max": RetrievalConfig(lexical_weight=2.0),
+    "rrf 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
+    "convex .3 sum3": RetrievalConfig(
+        fusion="convex", dense_weight=0.3, lexical_weight=0.7, pooling="sum3"
+    ),
+    "convex .5 max": RetrievalConfig(fusion="convex", pooling="max"),
+}
+
+
+def subset(archive: Path, limit: int, keep: set[str], folder: Path) -> Path:
+    """The first ``limit`` judged trials of the archive, unpacked (for quick runs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            name = Path(member.name).stem
+            if member.isfile() and name in keep:
+                (folder / f"{name}.xml").write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+                n += 1
+                if n >= limit:
+                    break
+    return folder
+
+
+def load_topics(data: Path) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
+    topics = {}
+    for line in (data / "trec_2021" / "queries.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        topics[row["_id"]] = row["text"]
+    qrels: dict[str, dict[str, int]] = {}
+    for line in (data / "trec_2021" / "qrels.tsv").read_text().splitlines()[1:]:
+        qid, doc, score = line.split("\t")
+        qrels.setdefault(qid, {})[doc] = int(score)
+    return topics, qrels
+
+
+def metrics(ranking: list[str], judged: dict[str, int], min_label: int) -> tuple[float, float]:
+    """NDCG@10 and P@10 on the condensed list (unjudged trials removed), binary relevance."""
+    condensed = [t for t in ranking if t in judged][:10]
+    rel = [1.0 if judged[t] >= min_label else 0.0 for t in condensed]
+    dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
+    ideal_n = min(10, sum(1 for v in judged.values() if v >= min_label))
+    idcg = sum(1 / math.log2(i + 2) for i in range(ideal_n))
+    return (dcg / idcg if idcg else 0.0), sum(rel) / 10
+
+
+def evaluate(
+    runs: dict[str, dict[str, list[str]]], qrels: dict[str, dict[str, int]], qids: list[str]
+) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for name, per_topic in runs.items():
+        row: dict[str, float] = {}
+        for label, min_label in (("eligible", 2), ("relevant", 1)):
+            scores = [metrics(per_topic[q], qrels.get(q, {}), min_label) for q in qids]
+            row[f"ndcg {label}"] = sum(s[0] for s in scores) / len(scores)
+            row[f"p10 {label}"] = sum(s[1] for s in scores) / len(scores)
+        out[name] = row
+    return out
+
+
+def show(title: str, table: dict[str, dict[str, float]]) -> None:
+    cols = list(next(iter(table.values())))
+    print(f"\n{title}")
+    print(f"{'config':16}" + "".join(f"{c:>16}" for c in cols))
+    for name, row in table.items():
+        print(f"{name:16}" + "".join(f"{row[c]:16.4f}" for c in cols))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=None, help="store folder (reused)")
+    parser.add_argument("--limit", type=int, default=0, help="only this many judged trials")
+    parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--candidates", type=int, default=1000, help="chunks per retriever")
+    args = parser.parse_args()
+
+    topics, qrels = load_topics(args.data)
+    home = args.store or Path(tempfile.mkdtemp(prefix="trec-store-"))
+    runtime = Runtime(Settings(home=home))
+    archive = args.data / "ctgov_xml_6786.tar.gz"
+    source: Path = archive
+    if args.limit:
+        judged = {d for per in qrels.values() for d in per}
+        source = subset(archive, args.limit, judged, home / "subset")
+    t0 = time.perf_counter()
+    report = ingest_paths([source], runtime, batch_trials=128)
+    print(
+        f"ingest: {report.trials_new} new, {report.trials_unchanged} unchanged, "
+        f"{len(report.trials_failed)} failed, {report.chunks} chunks in "
+        f"{time.perf_counter() - t0:.0f}s ({report.timings.model_dump()})"
+    )
+    store, retriever = runtime.store, runtime.retriever
+    stored = set(store.trial_ids())
+    qrels = {q: {d: s for d, s in per.items() if d in stored} for q, per in qrels.items()}
+    qids = sorted((q for q in topics if qrels.get(q)), key=lambda q: int(q.split("-")[1]))
+
+    runs: dict[str, dict[str, list[str]]] = {name: {} for name in CONFIGS}
+    t0 = time.perf_counter()
+    for qid in qids:
+        dense, lexical = retriever._rankings(topics[qid], args.candidates, None, None)
+        for name, config in CONFIGS.items():
+            use_dense = dense if config.mode in ("hybrid", "dense") else []
+            use_lexical = lexical if config.mode in ("hybrid", "lexical") else []
+            fused = rank_trials(use_dense, use_lexical, config)
+            runs[name][qid] = sorted(fused, key=lambda t: (-fused[t], t))
+    print(f"{len(qids)} topics ranked in {time.perf_counter() - t0:.1f}s, {len(stored)} trials")
+
+    tune, held = qids[0::2], qids[1::2]
+    on_tune = evaluate(runs, qrels, tune)
+    hybrids = [n for n, c in CONFIGS.items() if c.mode == "hybrid"]
+    chosen = max(hybrids, key=lambda n: on_tune[n]["ndcg eligible"])
+    show(f"tuning half ({len(tune)} topics)", on_tune)
+    show(f"held-out half ({len(held)} topics); chosen on tuning half: {chosen}",
+         evaluate(runs, qrels, held))  # fmt: skip
+    show(f"all {len(qids)} topics", evaluate(runs, qrels, qids))
+
+
+if __name__ == "__main__":
+    main()

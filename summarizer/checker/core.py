@@ -1,0 +1,210 @@
+"""The checker: one generated sentence against its source, to a verdict with reasons and evidence.
+
+Hard facts first (trial ids, numbers with units, antigens, drugs, phases, statuses must all be in
+the evidence; a different value of the same kind there is a contradiction), then polarity against
+the closest source sentence, then the calibrated support score for the rest. Offline and
+deterministic; the LLM judge (judge.py) is a separate, opt-in mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from summarizer.checker import entities, numbers, polarity
+from summarizer.checker.evidence import Unit, as_citation, best_units, units
+from summarizer.checker.support import calibration, score
+from summarizer.checker.text import content_terms, sentences, strip_additions
+from summarizer.models import Check, Citation, Statement, Trial
+
+_ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
+
+
+class _Findings(BaseModel):
+    contradictions: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    verified: list[str] = Field(default_factory=list)
+    flipped_limits: int = 0
+
+
+def _trial_facts(trial: Trial) -> tuple[set[str], set[str], set[str]]:
+    """Trial-level facts (ids, phases, status) that hold whatever span a sentence cites."""
+    ids = set(entities.nct_ids(trial.source.text))
+    if trial.nct_id:
+        ids.add(trial.nct_id.value.upper())
+    if trial.trial_id.upper().startswith("NCT"):
+        ids.add(trial.trial_id.upper())
+    phases = {p.value for p in trial.phases} or set(entities.phases(trial.source.text))
+    statuses = {trial.status.value} if trial.status else set(entities.statuses(trial.source.text))
+    return ids, phases, statuses
+
+
+def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
+    ids, trial_phases, trial_statuses = _trial_facts(trial)
+    for nct in entities.nct_ids(claim):
+        if nct in ids:
+            f.verified.append(nct)
+        else:
+            f.contradictions.append(
+                f"trial id {nct} is not this trial's ({', '.join(sorted(ids)) or 'none'})"
+            )
+
+    pool = numbers.quantities(scope)
+    n_sites = len(trial.locations)
+    for q in numbers.quantities(claim):
+        if q.unit == "sites" and n_sites and q.value == n_sites:
+            f.verified.append(q.text)  # a count of the trial's listed locations
+            continue
+        hit = numbers.find(q, pool)
+        if hit is not None:
+            f.verified.append(q.text)
+            if numbers.opposite(q, hit):
+                f.flipped_limits += 1
+            continue
+        other = numbers.rival(q, pool)
+        if other is not None:
+            f.contradictions.append(f"number '{q.text}' differs from the source's '{other.text}'")
+        else:
+            f.missing.append(f"number '{q.text}' is not in the source")
+
+    scope_targets = set(entities.targets(scope))
+    for t in entities.targets(claim):
+        if t in scope_targets:
+            f.verified.append(t)
+        elif scope_targets:
+            f.contradictions.append(
+                f"target {t} is not in the source (it names {', '.join(sorted(scope_targets))})"
+            )
+        else:
+            f.missing.append(f"target {t} is not in the source")
+
+    for d in entities.drugs(claim):
+        if entities.drug_present(d, scope):
+            f.verified.append(d)
+        else:
+            f.missing.append(f"drug '{d}' is not in the source")
+
+    scope_phases = set(entities.phases(scope)) or trial_phases
+    for p in entities.phases(claim):
+        if p in scope_phases or p in trial_phases:
+            f.verified.append(p)
+        elif scope_phases:
+            f.contradictions.append(f"{p} but the trial is {', '.join(sorted(scope_phases))}")
+        else:
+            f.missing.append(f"{p} is not in the source")
+
+    for s in entities.statuses(claim):
+        if s in trial_statuses or s in set(entities.statuses(scope)):
+            f.verified.append(s)
+        elif trial_statuses:
+            f.contradictions.append(
+                f"status {s} but the trial is {', '.join(sorted(trial_statuses))}"
+            )
+        else:
+            f.missing.append(f"status {s} is not in the source")
+
+
+def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role = None) -> Check:
+    """Supported, unsupported or contradicted, with the source sentences it was judged on."""
+    cal = calibration()
+    claim = strip_additions(statement.text.strip())
+    pool = units(trial, statement.citations)
+    cited = any(c.trial_id == trial.trial_id for c in statement.citations)
+    scope = " ".join(u.text for u in pool) if cited else trial.source.text
+    f = _Findings()
+    _hard_facts(claim, scope, trial, f)
+    n_numbers = sum(1 for v in f.verified if any(c.isdigit() for c in v))
+
+    best = best_units(claim, pool, k=2)
+    top: Unit | None = best[0][1] if best else None
+    top_cov = best[0][0] if best else 0.0
+    reasons: list[str] = []
+
+    # Polarity against the closest sentence, when the match is close enough to mean the same thing.
+    polar_unit = _polarity_unit(claim, best, cal.polarity_min_overlap, n_numbers)
+    if polar_unit is not None:
+        # A short citation ('Accepts Healthy Volunteers: | No') is read whole: its answer cell
+        # carries the polarity.
+        short = cited and len(scope.split()) <= 40
+        pc = polarity.compare(
+            claim,
+            scope if short else polar_unit.text,
+            role=role,
+            kind=polar_unit.kind,
+            flipped_limits=f.flipped_limits,
+        )
+        if pc.conflict:
+            f.contradictions.append(f"polarity: {pc.reason} ({polar_unit.text[:80]!r})")
+
+    evidence_text = scope if cited else " ".join(u.text for _, u in best)
+    value, parts = score(claim, evidence_text, best_sentence=top.text if top else None)
+    has_terms = bool(content_terms(claim))
+    # A sentence built from trial fields, or one whose only content is facts, stands on its facts.
+    template = bool(f.verified) and (bool(statement.fields) or not has_terms)
+    reasons.extend(f.contradictions)
+    reasons.extend(f.missing)
+    if f.contradictions:
+        verdict = "contradicted"
+    elif f.missing:
+        verdict = "unsupported"
+    elif value >= cal.support_threshold or template:
+        verdict = "supported"
+        if value < cal.support_threshold:
+            reasons.append("stands on its facts: each was found in the source")
+    else:
+        verdict = "unsupported"
+        reasons.append(
+            f"support {value:.2f} below threshold {cal.support_threshold:.2f} ({_fmt(parts)})"
+        )
+    if verdict == "supported" and f.verified:
+        reasons.append("found in source: " + ", ".join(dict.fromkeys(f.verified)))
+    evid = [as_citation(trial, u) for _, u in best if _ in (top_cov,) or _ > 0]
+    return Check(
+        verdict=verdict, score=round(min(1.0, max(0.0, value)), 4), reasons=reasons, evidence=evid
+    )
+
+
+def _polarity_unit(
+    claim: str, best: Sequence[tuple[float, Unit]], min_overlap: float, n_numbers: int
+) -> Unit | None:
+    """The closest source sentence when it is close enough (words and found numbers both count)
+    for its polarity to be the claim's."""
+    if not best:
+        return None
+    cov, unit = best[0]
+    n_terms = len(set(content_terms(claim)))
+    if (n_terms == 0 and n_numbers) or (cov >= min_overlap and cov * n_terms + n_numbers >= 2):
+        return unit
+    return None
+
+
+def _fmt(parts: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
+
+
+def check_text(
+    text: str,
+    trial: Trial,
+    *,
+    citations: Sequence[Citation] | None = None,
+    role: polarity.Role = None,
+) -> Check:
+    """Every sentence of ``text`` checked; the verdict is the worst one, the score the lowest."""
+    checks = [
+        check_statement(Statement(text=s, citations=list(citations or [])), trial, role=role)
+        for s, _, _ in sentences(text)
+    ]
+    if not checks:
+        return Check(verdict="unsupported", score=0.0, reasons=["no text to check"])
+    worst = max(checks, key=lambda c: _ORDER[c.verdict])
+    reasons = [r for c in checks for r in c.reasons if c.verdict != "supported"]
+    evidence: list[Citation] = []
+    for c in checks:
+        evidence.extend(e for e in c.evidence if e not in evidence)
+    return Check(
+        verdict=worst.verdict,
+        score=min(c.score for c in checks),
+        reasons=reasons or worst.reasons,
+        evidence=evidence,
+    )

@@ -1,0 +1,95 @@
+"""Polarity: does the sentence say the same thing the source says, or its opposite?
+
+A sentence's truth polarity is its negation parity, flipped for not-a-fit bullets. The source's is
+its own negation parity, flipped for exclusion criteria (an exclusion criterion says who may *not*
+join). A limit read the other way round ('under 18' for '≥ 18') flips once more. Different
+parities on a close match mean the sentence turned the source around: a dropped 'not', a good-fit
+bullet resting on an exclusion criterion, an inclusion requirement presented as a reason to stay
+out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel
+
+from summarizer.checker.text import negations
+
+Role = Literal["good_fit", "not_fit"] | None
+Kind = Literal["inclusion", "exclusion"] | None
+
+# Words that frame a sentence as "who may not join" even without a plain negation.
+_EXCLUSION_FRAME = re.compile(
+    r"\b(?:not a (?:good )?fit|rules? (?:you|them|people) out|"
+    r"can(?:no|')t (?:join|take part|enroll)|may not (?:join|take part)|"
+    r"(?:is|are) excluded|will be excluded|keeps? out|rules? out|not (?:be )?eligible|"
+    r"does(?: not|n't) (?:take|accept|include|enroll)|won't be able)\b",
+    re.IGNORECASE,
+)
+# Negation cues that are about lab results or wording, not about the claim ('negative test').
+_NEUTRAL = re.compile(
+    r"\b(?:no\.|non-?hodgkin|not applicable|n/a|with or without|whether or not|or not)\b",
+    re.IGNORECASE,
+)
+
+
+class PolarityCheck(BaseModel):
+    claim_negated: bool
+    source_negated: bool
+    source_kind: Kind
+    flipped_limits: int
+    conflict: bool
+    reason: str | None = None
+
+
+def _parity(text: str) -> bool:
+    cleaned = _NEUTRAL.sub(" ", text)
+    cues = negations(cleaned)
+    return len(cues) % 2 == 1
+
+
+def claim_polarity(text: str, role: Role) -> bool:
+    """True when the sentence, read with its role, says "this does not hold / keeps you out"."""
+    negated = _parity(text)
+    if _EXCLUSION_FRAME.search(text) and not negated:
+        negated = True
+    if role == "not_fit":
+        negated = not negated
+    return negated
+
+
+def source_polarity(text: str, kind: Kind) -> bool:
+    negated = _parity(text)
+    if kind == "exclusion":
+        negated = not negated
+    return negated
+
+
+def compare(
+    claim: str, source: str, *, role: Role, kind: Kind, flipped_limits: int
+) -> PolarityCheck:
+    c = claim_polarity(claim, role)
+    s = source_polarity(source, kind)
+    if flipped_limits % 2:
+        c = not c
+    conflict = c != s
+    reason = None
+    if conflict:
+        if role == "good_fit" and kind == "exclusion":
+            reason = "good-fit bullet rests on an exclusion criterion"
+        elif role == "not_fit" and kind == "inclusion":
+            reason = "not-a-fit bullet rests on an inclusion requirement, read the same way round"
+        elif _parity(claim) != _parity(source):
+            reason = "negation differs from the source ('not'/'no' added or dropped)"
+        else:
+            reason = "says the opposite of the source"
+    return PolarityCheck(
+        claim_negated=c,
+        source_negated=s,
+        source_kind=kind,
+        flipped_limits=flipped_limits,
+        conflict=conflict,
+        reason=reason,
+    )

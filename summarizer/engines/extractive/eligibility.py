@@ -1,0 +1,227 @@
+"""Questions about oneself: compare what the person said with the trial's criteria, quoting them.
+
+The answer never decides: it says which criteria touch what the person said, compares numbers
+where the criterion has them (age limits, 'within five years'), and names the criteria to confirm
+with the study team.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.engines.common import citation, citations, guidance
+from summarizer.engines.extractive.field_answers import age_range_words
+from summarizer.engines.extractive.plain_words import clause_spans, clean, shorten
+from summarizer.engines.extractive.self_facts import PersonFacts, TermRule, term_rules
+from summarizer.models import Criterion, Span, Statement, Trial
+
+COMPARISON = "comparison"  # Statement.fields marker: the asker's facts set against a criterion
+_WORD_NUM = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+_WITHIN_RE = re.compile(
+    r"\b(?:within|in the (?:last|past)|during the (?:last|past))\s+(?:the\s+)?(?:past\s+)?"
+    r"(\d+(?:\.\d+)?|" + "|".join(_WORD_NUM) + r")\s*(years?|months?|weeks?|days?)\b",
+    re.I,
+)
+_CRIT_AGE_RE = re.compile(
+    r"\bage[sd]?\b[^.;]{0,20}?(?:(≥|>=|>|older than|over|at least)|(≤|<=|<|younger than|under))"
+    r"\s*(\d+(?:\.\d+)?)\s*(years?|months?)?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    criterion: Criterion
+    rule: TermRule
+    span: Span  # the clause of the criterion that mentions the term
+
+
+def _to_years(n: float, unit: str) -> float:
+    u = unit.lower()
+    if u.startswith("mo"):
+        return n / 12
+    if u.startswith("w"):
+        return n / 52.1775
+    if u.startswith("d"):
+        return n / 365.25
+    return n
+
+
+def _label(c: Criterion) -> str:
+    return f"{c.kind} criterion {c.number}"
+
+
+def _clause(trial: Trial, crit: Criterion, patterns) -> Span | None:
+    text = trial.source.text
+    for span in crit.spans:
+        for s, e in clause_spans(text[span.start : span.end], span.start):
+            if any(p.search(text[s:e]) for p in patterns):
+                return Span(start=s, end=e)
+    return None
+
+
+def find_matches(trial: Trial, facts: PersonFacts) -> list[Match]:
+    rules = {r.label: r for r in term_rules()}
+    out: list[Match] = []
+    for label in facts.terms:
+        rule = rules[label]
+        for crit in trial.criteria:
+            if rule.only and crit.kind != rule.only:
+                continue
+            span = _clause(trial, crit, rule.criteria)
+            if span is not None:
+                out.append(Match(crit, rule, span))
+    return out
+
+
+def _quote(trial: Trial, span: Span) -> str:
+    return shorten(clean(trial.source.text[span.start : span.end]), 30).rstrip(".")
+
+
+def _time_note(trial: Trial, span: Span, facts: PersonFacts) -> str | None:
+    if facts.years_since is None:
+        return None
+    m = _WITHIN_RE.search(trial.source.text[span.start : span.end])
+    if not m:
+        return None
+    n = float(_WORD_NUM.get(m.group(1).lower(), m.group(1)))
+    limit = _to_years(n, m.group(2))
+    said = facts.since_text or f"{facts.years_since:g} years ago"
+    if facts.years_since <= limit:
+        return f"You said {said}, which is within that time."
+    return f"You said {said}, which is longer ago than that."
+
+
+def age_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
+    """Compare the stated age with the trial's age limits (fields first, then criteria)."""
+    age = facts.age_years
+    if age is None:
+        return []
+    said = _age_said(facts)
+    lo = trial.min_age.years if trial.min_age else None
+    hi = trial.max_age.years if trial.max_age else None
+    items = [a for a in (trial.min_age, trial.max_age) if a is not None and a.years is not None]
+    cites = citations(trial, [s for a in items for s in a.spans], "eligibility")
+    fields = ["min_age", "max_age"]
+    if lo is None and hi is None:
+        lo, hi, cites, fields = _criteria_age_limits(trial)
+    if lo is None and hi is None:
+        return []
+    words = age_range_words(trial) or _limit_words(lo, hi)
+    if lo is not None and age < lo:
+        verdict = f"So {said} is below its lower age limit."
+    elif hi is not None and age > hi:
+        verdict = f"So {said} is above its upper age limit."
+    else:
+        verdict = f"So {said} is inside that range."
+    # The comparison uses the asker's own numbers, which no document holds: it is kept as a
+    # separate, uncited statement so the cited one stays checkable against the source.
+    return [
+        Statement(text=f"This trial takes people {words}.", citations=cites, fields=fields),
+        Statement(text=verdict, fields=[COMPARISON]),
+    ]
+
+
+def _age_said(facts: PersonFacts) -> str:
+    age = facts.age_years or 0
+    if age < 2 and age > 0:
+        months = round(age * 12)
+        value = f"{months} month{'s' if months != 1 else ''}"
+    else:
+        value = f"{age:g}"
+    return f"an age of {value}" if facts.who == "you" else f"{facts.who} at {value}"
+
+
+def _limit_words(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"aged {lo:g} to {hi:g} years"
+    if lo is not None:
+        return f"older than {lo:g} years" if lo >= 1 else f"older than {round(lo * 12)} months"
+    return f"up to {hi:g} years"
+
+
+def _criteria_age_limits(trial: Trial):
+    lo = hi = None
+    cites = []
+    for crit in trial.inclusion_criteria:
+        for span in crit.spans:
+            text = trial.source.text[span.start : span.end]
+            for m in _CRIT_AGE_RE.finditer(text):
+                years = _to_years(float(m.group(3)), m.group(4) or "years")
+                if m.group(1):
+                    lo = years
+                else:
+                    hi = years
+                cites.append(citation(trial, span, "inclusion"))
+    return lo, hi, cites, ["inclusion_criteria"]
+
+
+def self_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
+    """Statements for a question about oneself, ending with what to confirm."""
+    out = age_statements(trial, facts)
+    trial_sex = trial.sex.value if trial.sex else None
+    if facts.sex and trial.sex and trial_sex in ("FEMALE", "MALE") and trial_sex != facts.sex:
+        only = "women" if trial_sex == "FEMALE" else "men"
+        out.append(
+            Statement(
+                text=f"This trial is only for {only}.",
+                citations=citations(trial, trial.sex.spans, "eligibility"),
+                fields=["sex"],
+            )
+        )
+    to_confirm: list[str] = []
+    matches = find_matches(trial, facts)
+    matched_labels = set()
+    for m in matches[:4]:
+        matched_labels.add(m.rule.label)
+        quote = _quote(trial, m.span)
+        ref = _label(m.criterion)
+        if m.criterion.kind == "exclusion":
+            text = f'This trial does not take {m.rule.people} ({ref}): "{quote}".'
+        else:
+            text = f'{ref.capitalize()} mentions {m.rule.label}: "{quote}".'
+        out.append(
+            Statement(
+                text=text,
+                citations=[citation(trial, m.span, m.criterion.kind)],
+                fields=[f"{m.criterion.kind}_criteria"],
+            )
+        )
+        if note := _time_note(trial, m.span, facts):
+            out.append(Statement(text=note, fields=[COMPARISON]))
+        to_confirm.append(ref)
+    for label in facts.terms:
+        if label not in matched_labels:
+            out.append(
+                Statement(
+                    text=f"I found nothing about {label} in this trial's criteria.",
+                    fields=["absence"],
+                )
+            )
+    if to_confirm:
+        names = ", ".join(dict.fromkeys(to_confirm))
+        out.append(
+            guidance(
+                f"Please go over {names} with the study team. Only they can say if you can join."
+            )
+        )
+    elif out:
+        out.append(
+            guidance(
+                "Only the study team can say if you can join; please ask them about the criteria."
+            )
+        )
+    return out

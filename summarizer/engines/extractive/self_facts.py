@@ -1,0 +1,170 @@
+"""What a person says about themselves in a question: age, sex, pregnancy, conditions, treatments.
+
+Only what is said is extracted; nothing is inferred beyond plain reading ('my daughter' is female).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import BaseModel, Field
+
+from summarizer.engines.extractive.resources import load
+
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUM = r"(\d{1,3}(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"|a|an|half a)"
+_UNIT = r"(years?|yrs?|months?|mos?|weeks?|days?)"
+_AGE_PATTERNS = (
+    re.compile(rf"\b{_NUM}[- ]{_UNIT}[- ]old\b", re.I),
+    re.compile(
+        rf"\b(?:i'?m|i am|is|he's|she's|they're|turned|aged?|age)\s+{_NUM}(?:\s+{_UNIT})?"
+        r"(?!\s*(?:%|kg|cm|times|weeks? pregnant|months? pregnant))\b",
+        re.I,
+    ),
+)
+_AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
+_SINCE_RE = re.compile(rf"\b(?:for|over|in the (?:last|past))\s+{_NUM}\s+{_UNIT}\b", re.I)
+_RELATIVES = {
+    "daughter": "FEMALE",
+    "mother": "FEMALE",
+    "mom": "FEMALE",
+    "wife": "FEMALE",
+    "sister": "FEMALE",
+    "son": "MALE",
+    "father": "MALE",
+    "dad": "MALE",
+    "husband": "MALE",
+    "brother": "MALE",
+    "child": None,
+    "kid": None,
+    "baby": None,
+    "partner": None,
+}
+_SEX_RE = (
+    (re.compile(r"\b(i'?m|i am) an? (woman|female|girl|lady)\b", re.I), "FEMALE"),
+    (re.compile(r"\b(i'?m|i am) an? (man|male|boy|guy)\b", re.I), "MALE"),
+)
+
+
+def _number(text: str) -> float:
+    t = text.lower()
+    if t in ("a", "an"):
+        return 1.0
+    if t == "half a":
+        return 0.5
+    return float(_NUMBER_WORDS.get(t, t))
+
+
+def _years(n: float, unit: str | None) -> float:
+    u = (unit or "years").lower()
+    if u.startswith("mo"):
+        return round(n / 12, 4)
+    if u.startswith("w"):
+        return round(n / 52.1775, 4)
+    if u.startswith("d"):
+        return round(n / 365.25, 4)
+    return n
+
+
+@dataclass(frozen=True)
+class TermRule:
+    label: str
+    kind: str
+    say: tuple[re.Pattern[str], ...]
+    criteria: tuple[re.Pattern[str], ...]
+    only: str | None
+    people: str
+
+
+@cache
+def term_rules() -> tuple[TermRule, ...]:
+    return tuple(
+        TermRule(
+            t["label"],
+            t["kind"],
+            tuple(re.compile(p, re.I) for p in t["say"]),
+            tuple(re.compile(p, re.I) for p in t["criteria"]),
+            t.get("only"),
+            t.get("people", f"people with {t['label']}"),
+        )
+        for t in load("conditions")["terms"]
+    )
+
+
+class PersonFacts(BaseModel):
+    """What the asker said about themselves (or the person they ask for)."""
+
+    age_years: float | None = None
+    age_text: str | None = None
+    who: str = Field(
+        default="you", description="'you' or the relative asked about, e.g. 'your daughter'"
+    )
+    sex: str | None = None
+    terms: list[str] = Field(
+        default_factory=list, description="labels from prompts/conditions.json"
+    )
+    years_since: float | None = None
+    since_text: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.age_years is None and self.sex is None and not self.terms
+
+
+def extract(question: str) -> PersonFacts:
+    q = question.replace("’", "'")
+    facts = PersonFacts()
+    if m := re.search(r"\bmy (\w+)", q, re.I):
+        rel = m.group(1).lower()
+        if rel in _RELATIVES:
+            facts.who = f"your {rel}"
+            facts.sex = _RELATIVES[rel]
+    for pattern in _AGE_PATTERNS:
+        if (m := pattern.search(q)) and not _AGO_RE.match(q, m.start()):
+            n, unit = m.group(1), m.group(2)
+            facts.age_years = _years(_number(n), unit)
+            facts.age_text = m.group(0)
+            break
+    for pattern, value in _SEX_RE:
+        if pattern.search(q):
+            facts.sex = value
+    if m := (_AGO_RE.search(q) or _SINCE_RE.search(q)):
+        facts.years_since = _years(_number(m.group(1)), m.group(2))
+        facts.since_text = m.group(0)
+        if facts.age_text and m.group(0).startswith(facts.age_text.split()[-1]):
+            facts.age_years = facts.age_text = None
+    for rule in term_rules():
+        if any(p.search(q) for p in rule.say) and rule.label not in facts.terms:
+            facts.terms.append(rule.label)
+    if {"pregnancy", "breastfeeding"} & set(facts.terms) and facts.sex is None:
+        facts.sex = "FEMALE"
+    return facts

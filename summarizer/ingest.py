@@ -1,0 +1,215 @@
+"""Ingest: parse files, chunk trials, embed and store them, skipping what is already stored.
+
+Trials are written in batches so that the embedder sees many chunks at once (it sorts them by
+length and pads each batch only to its longest text) and so that identical chunk texts across
+trials are embedded once. A bad file or trial is reported and skipped, never fatal. Stopping at
+any point (Ctrl-C) leaves the store consistent: each trial is either its old or its new version
+(see ``vectorstore.chroma_store``), and re-running picks up where the last run stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from summarizer.chunking import chunk_trial, count_tokens
+from summarizer.models import Chunk, Trial
+
+if TYPE_CHECKING:
+    from summarizer.runtime import Runtime
+
+
+class Failure(BaseModel):
+    path: str
+    trial_id: str | None = None
+    reason: str
+
+    def line(self) -> str:
+        where = f"{self.path} ({self.trial_id})" if self.trial_id else self.path
+        return f"{where}: {self.reason}"
+
+
+class StageTimings(BaseModel):
+    """Seconds spent in each stage (parse includes reading files and archives)."""
+
+    parse: float = 0.0
+    chunk: float = 0.0
+    embed: float = 0.0
+    store: float = 0.0
+    total: float = 0.0
+
+
+class IngestReport(BaseModel):
+    files: int = 0
+    trials_new: int = 0
+    trials_updated: int = 0
+    trials_unchanged: int = 0
+    trials_failed: list[Failure] = Field(default_factory=list)
+    chunks: int = Field(default=0, description="chunks written (new and updated trials)")
+    dense_chunks: int = Field(default=0, description="of which carry a dense vector")
+    embedded_texts: int = Field(default=0, description="distinct texts sent to the embedder")
+    embedded_tokens: int = Field(default=0, description="approximate word pieces embedded")
+    dedupe_saved: int = Field(default=0, description="dense chunks that reused a batch-mate's text")
+    timings: StageTimings = Field(default_factory=StageTimings)
+
+    @property
+    def trials_written(self) -> int:
+        return self.trials_new + self.trials_updated
+
+    @property
+    def ok(self) -> bool:
+        return not self.trials_failed
+
+
+class IngestProgress(BaseModel):
+    """What a progress display needs after each file and each stored batch."""
+
+    files: int
+    trials: int
+    chunks: int
+    path: str | None = None
+
+
+ProgressFn = Callable[[IngestProgress], None]
+Status = Literal["new", "updated"]
+
+
+def _default_parse(paths: Sequence[Path]) -> Iterable[Any]:
+    from summarizer.loader import parse_paths
+
+    return parse_paths(paths)
+
+
+def _timed(iterator: Iterator[Any], timings: StageTimings) -> Iterator[Any]:
+    """Charge the time spent producing each item to the parse stage."""
+    while True:
+        t0 = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            timings.parse += time.perf_counter() - t0
+            return
+        timings.parse += time.perf_counter() - t0
+        yield item
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[tuple[Trial, list[Chunk], Status]] = []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    runtime: Runtime,
+    progress: ProgressFn | None = None,
+    batch_trials: int = 64,
+    parse: Callable[[Sequence[Path]], Iterable[Any]] | None = None,
+) -> IngestReport:
+    """Index every trial under ``paths`` (files, folders, archives) into ``runtime.store``."""
+    started = time.perf_counter()
+    store = runtime.store
+    report = IngestReport()
+    timings = report.timings
+    store.recover()  # finish cleaning up after an interrupted run
+    known = {tid: s.version for tid, s in store.trial_states().items()}
+    batch = _Batch()
+    seen_trials = 0
+
+    def flush() -> None:
+        if batch.items:
+            _write(batch, store, report)
+            for trial, _, _ in batch.items:
+                known[trial.trial_id] = store.version_of(trial)
+            batch.items.clear()
+            if progress:
+                progress(
+                    IngestProgress(files=report.files, trials=seen_trials, chunks=report.chunks)
+                )
+
+    outcomes = (parse or _default_parse)([Path(p) for p in paths])
+    for outcome in _timed(iter(outcomes), timings):
+        report.files += 1
+        path = str(outcome.path)
+        if outcome.error:
+            report.trials_failed.append(Failure(path=path, reason=str(outcome.error)))
+        for trial in outcome.trials or []:
+            seen_trials += 1
+            try:
+                version = store.version_of(trial)
+                if known.get(trial.trial_id) == version:
+                    report.trials_unchanged += 1
+                    continue
+                t0 = time.perf_counter()
+                chunks = chunk_trial(trial)
+                timings.chunk += time.perf_counter() - t0
+            except Exception as exc:  # a bad record never aborts the batch
+                report.trials_failed.append(
+                    Failure(path=path, trial_id=trial.trial_id, reason=f"cannot chunk: {exc}")
+                )
+                continue
+            status: Status = "updated" if trial.trial_id in known else "new"
+            batch.items.append((trial, chunks, status))
+            if len(batch) >= batch_trials:
+                flush()
+        if progress:
+            progress(
+                IngestProgress(
+                    files=report.files, trials=seen_trials, chunks=report.chunks, path=path
+                )
+            )
+    flush()
+    timings.total = time.perf_counter() - started
+    return report
+
+
+def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
+    """Embed the batch's distinct dense texts once, then store it; isolate a failing trial."""
+    timings = report.timings
+    texts: dict[str, str] = {}
+    dense = 0
+    for _, chunks, _ in batch.items:
+        for chunk in chunks:
+            if store.wants_dense(chunk):
+                dense += 1
+                texts.setdefault(chunk.content_hash, chunk.text)
+    t0 = time.perf_counter()
+    vectors: dict[str, Any] = {}
+    if texts:
+        embedded = store.embedder.embed_documents(list(texts.values()))
+        vectors = dict(zip(texts.keys(), embedded, strict=True))
+    timings.embed += time.perf_counter() - t0
+    report.embedded_texts += len(texts)
+    report.embedded_tokens += sum(count_tokens(t) for t in texts.values())
+    report.dedupe_saved += dense - len(texts)
+
+    t0 = time.perf_counter()
+    try:
+        store.put_trials([(trial, chunks) for trial, chunks, _ in batch.items], vectors)
+        done = batch.items
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:
+        done = []
+        for trial, chunks, status in batch.items:  # find the one that fails, keep the rest
+            try:
+                store.put_trials([(trial, chunks)], vectors)
+                done.append((trial, chunks, status))
+            except Exception as exc:
+                report.trials_failed.append(
+                    Failure(path=trial.source.path, trial_id=trial.trial_id, reason=str(exc))
+                )
+    timings.store += time.perf_counter() - t0
+    for _trial, chunks, status in done:
+        if status == "new":
+            report.trials_new += 1
+        else:
+            report.trials_updated += 1
+        report.chunks += len(chunks)
+        report.dense_chunks += sum(store.wants_dense(c) for c in chunks)

@@ -1,0 +1,272 @@
+"""ClinicalTrials.gov API v2 JSON (a study, a list of studies, or ``{"studies": [...]}``).
+
+API enums (``SINGLE_GROUP``) are rendered in the registry's words (``Single group``) and its
+CommonMark escapes (``\\>``) as the reader sees them; the neutral ``CtgovRecord`` does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from summarizer.models import Trial
+from summarizer.parsers.base import ParseError
+from summarizer.parsers.ctgov_record import (
+    CtgovRecord,
+    RawArm,
+    RawContact,
+    RawDate,
+    RawIntervention,
+    RawLocation,
+    RawOutcome,
+    build_trial,
+)
+from summarizer.parsers.render import clean_block, clean_inline, unescape_markdown
+
+FORMAT = "ctgov_json"
+_LOOKS_LIKE_JSON = re.compile(r"\A\ufeff?\s*[\[{]")
+_DATES = (
+    ("start", "startDateStruct"),
+    ("primary_completion", "primaryCompletionDateStruct"),
+    ("completion", "completionDateStruct"),
+    ("first_posted", "studyFirstPostDateStruct"),
+    ("last_update", "lastUpdatePostDateStruct"),
+)
+_DESIGN = (
+    ("Allocation", ("allocation",)),
+    ("Intervention Model", ("interventionModel",)),
+    ("Masking", ("maskingInfo", "masking")),
+    ("Primary Purpose", ("primaryPurpose",)),
+    ("Observational Model", ("observationalModel",)),
+    ("Time Perspective", ("timePerspective",)),
+)
+_SPECIAL_WORDS = {
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "NA": "N/A",
+    "EARLY_PHASE1": "Early Phase 1",
+    "NONE": "None (Open Label)",
+}
+
+
+def _get(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = clean_inline(unescape_markdown(str(value)))
+    return text or None
+
+
+def _block(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return clean_block(unescape_markdown(value)) or None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strs(value: Any) -> list[str]:
+    return [s for item in _list(value) if (s := _str(item))]
+
+
+def _words(enum: Any) -> str | None:
+    """'SINGLE_GROUP' -> 'Single group', 'PHASE2' -> 'Phase 2' (the registry's display words)."""
+    value = _str(enum)
+    if value is None:
+        return None
+    if value in _SPECIAL_WORDS:
+        return _SPECIAL_WORDS[value]
+    if re.fullmatch(r"PHASE\d", value):
+        return f"Phase {value[-1]}"
+    if re.fullmatch(r"[A-Z0-9_]+", value):
+        return value.replace("_", " ").capitalize()
+    return value
+
+
+def _contact(obj: Any) -> RawContact | None:
+    contact = RawContact(
+        name=_str(_get(obj, "name")),
+        role=_words(_get(obj, "role")),
+        phone=_str(_get(obj, "phone")),
+        phone_ext=_str(_get(obj, "phoneExt")),
+        email=_str(_get(obj, "email")),
+    )
+    return contact if (contact.name or contact.phone or contact.email) else None
+
+
+def _masking(info: Any) -> str | None:
+    masking = _words(_get(info, "maskingInfo", "masking"))
+    who = [w for item in _list(_get(info, "maskingInfo", "whoMasked")) if (w := _words(item))]
+    if masking and who and masking != "None (Open Label)":
+        return f"{masking} ({', '.join(who)})"
+    return masking
+
+
+def _official(obj: Any) -> str | None:
+    name = _str(_get(obj, "name"))
+    if not name:
+        return None
+    role, affiliation = _words(_get(obj, "role")), _str(_get(obj, "affiliation"))
+    return name + (f" ({role})" if role else "") + (f", {affiliation}" if affiliation else "")
+
+
+def record_from_json(study: Any) -> CtgovRecord:
+    """Map one API v2 study onto the neutral record."""
+    p = _get(study, "protocolSection")
+    if not isinstance(p, dict):
+        raise ParseError("JSON is not a ClinicalTrials.gov study (no protocolSection)")
+    nct_id = _str(_get(p, "identificationModule", "nctId"))
+    if not nct_id:
+        raise ParseError("study has no NCT ID (identificationModule.nctId)")
+    ident, status = _get(p, "identificationModule"), _get(p, "statusModule")
+    design, elig = _get(p, "designModule"), _get(p, "eligibilityModule")
+    arms, contacts = _get(p, "armsInterventionsModule"), _get(p, "contactsLocationsModule")
+    info = _get(design, "designInfo")
+    enrollment = _get(design, "enrollmentInfo", "count")
+    healthy = _get(elig, "healthyVolunteers")
+    dates = [
+        RawDate(kind=kind, raw=raw, type=_words(_get(status, key, "type")))  # type: ignore[arg-type]
+        for kind, key in _DATES
+        if (raw := _str(_get(status, key, "date")))
+    ]
+    if verified := _str(_get(status, "statusVerifiedDate")):
+        dates.append(RawDate(kind="verified", raw=verified))
+    return CtgovRecord(
+        nct_id=nct_id,
+        brief_title=_str(_get(ident, "briefTitle")),
+        official_title=_str(_get(ident, "officialTitle")),
+        acronym=_str(_get(ident, "acronym")),
+        org_study_id=_str(_get(ident, "orgStudyIdInfo", "id")),
+        status=_words(_get(status, "overallStatus")),
+        why_stopped=_str(_get(status, "whyStopped")),
+        phases=[w for phase in _list(_get(design, "phases")) if (w := _words(phase))],
+        study_type=_words(_get(design, "studyType")),
+        design=[
+            (label, value)
+            for label, keys in _DESIGN
+            if (value := _masking(info) if label == "Masking" else _words(_get(info, *keys)))
+        ],
+        enrollment=str(enrollment) if type(enrollment) is int else None,
+        enrollment_type=_words(_get(design, "enrollmentInfo", "type")),
+        min_age=_str(_get(elig, "minimumAge")),
+        max_age=_str(_get(elig, "maximumAge")),
+        sex=_words(_get(elig, "sex")),
+        healthy_volunteers=("Yes" if healthy else "No") if isinstance(healthy, bool) else None,
+        conditions=_strs(_get(p, "conditionsModule", "conditions")),
+        keywords=_strs(_get(p, "conditionsModule", "keywords")),
+        arms=[
+            RawArm(
+                label=label,
+                type=_words(_get(arm, "type")),
+                description=_str(_get(arm, "description")),
+            )
+            for arm in _list(_get(arms, "armGroups"))
+            if (label := _str(_get(arm, "label")))
+        ],
+        interventions=[
+            RawIntervention(
+                type=_words(_get(item, "type")),
+                name=name,
+                description=_str(_get(item, "description")),
+                other_names=_strs(_get(item, "otherNames")),
+            )
+            for item in _list(_get(arms, "interventions"))
+            if (name := _str(_get(item, "name")))
+        ],
+        sponsor=_str(_get(p, "sponsorCollaboratorsModule", "leadSponsor", "name")),
+        collaborators=[
+            name
+            for c in _list(_get(p, "sponsorCollaboratorsModule", "collaborators"))
+            if (name := _str(_get(c, "name")))
+        ],
+        officials=[o for c in _list(_get(contacts, "overallOfficials")) if (o := _official(c))],
+        locations=[
+            RawLocation(
+                facility=_str(_get(loc, "facility")),
+                city=_str(_get(loc, "city")),
+                state=_str(_get(loc, "state")),
+                zip=_str(_get(loc, "zip")),
+                country=_str(_get(loc, "country")),
+                status=_words(_get(loc, "status")),
+                contacts=[c for obj in _list(_get(loc, "contacts")) if (c := _contact(obj))],
+            )
+            for loc in _list(_get(contacts, "locations"))
+            if isinstance(loc, dict)
+        ],
+        contacts=[c for obj in _list(_get(contacts, "centralContacts")) if (c := _contact(obj))],
+        brief_summary=_block(_get(p, "descriptionModule", "briefSummary")),
+        detailed_description=_block(_get(p, "descriptionModule", "detailedDescription")),
+        study_population=_block(_get(elig, "studyPopulation")),
+        criteria=_block(_get(elig, "eligibilityCriteria")),
+        outcomes=[
+            RawOutcome(
+                kind=kind,  # type: ignore[arg-type]
+                measure=measure,
+                time_frame=_str(_get(item, "timeFrame")),
+                description=_str(_get(item, "description")),
+            )
+            for kind in ("primary", "secondary", "other")
+            for item in _list(_get(p, "outcomesModule", f"{kind}Outcomes"))
+            if (measure := _str(_get(item, "measure")))
+        ],
+        dates=dates,
+    )
+
+
+def _studies(data: Any) -> list[Any]:
+    if isinstance(data, dict) and "protocolSection" in data:
+        return [data]
+    if isinstance(data, dict) and isinstance(data.get("studies"), list):
+        data = data["studies"]
+    if isinstance(data, list):
+        if not data:
+            raise ParseError("JSON holds no studies")
+        return data
+    raise ParseError("JSON is not a ClinicalTrials.gov study (no protocolSection)")
+
+
+class CtgovJsonParser:
+    """Detects and parses API v2 study JSON."""
+
+    name = FORMAT
+
+    def detect(self, name: str, text: str) -> float:
+        if _LOOKS_LIKE_JSON.match(text[:64]) and '"protocolSection"' in text:
+            return 0.95
+        return 0.0
+
+    def parse(self, name: str, text: str) -> list[Trial]:
+        text = text.removeprefix("\ufeff")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(
+                f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from exc
+        except RecursionError as exc:
+            raise ParseError("malformed JSON: nested too deeply") from exc
+        studies = _studies(data)
+        trials: list[Trial] = []
+        for index, study in enumerate(studies, start=1):
+            try:
+                record = record_from_json(study)
+            except ParseError as exc:
+                where = f"study {index} of {len(studies)}: " if len(studies) > 1 else ""
+                raise ParseError(f"{where}{exc}") from exc
+            original = (
+                text if len(studies) == 1 else json.dumps(study, ensure_ascii=False, indent=2)
+            )
+            trials.append(build_trial(record, name=name, fmt=FORMAT, original=original))
+        return trials
+
+
+PARSER = CtgovJsonParser()

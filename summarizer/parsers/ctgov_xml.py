@@ -1,0 +1,241 @@
+"""Legacy ClinicalTrials.gov XML (``<clinical_study>``) into a Trial.
+
+Parsing goes through defusedxml, which refuses entity declarations (billion-laughs, external
+entities); element names map onto the neutral ``CtgovRecord``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from summarizer.models import Trial
+from summarizer.parsers.base import ParseError
+from summarizer.parsers.ctgov_record import (
+    CtgovRecord,
+    RawArm,
+    RawContact,
+    RawDate,
+    RawIntervention,
+    RawLocation,
+    RawOutcome,
+    build_trial,
+)
+from summarizer.parsers.render import clean_block, clean_inline
+
+FORMAT = "ctgov_xml"
+_ROOT = re.compile(
+    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<clinical_study[\s/>]",
+    re.DOTALL,
+)
+_DATES = (
+    ("start", "start_date"),
+    ("primary_completion", "primary_completion_date"),
+    ("completion", "completion_date"),
+    ("first_posted", "study_first_posted"),
+    ("last_update", "last_update_posted"),
+    ("verified", "verification_date"),
+)
+_DESIGN = (
+    ("Allocation", "allocation"),
+    ("Intervention Model", "intervention_model"),
+    ("Masking", "masking"),
+    ("Primary Purpose", "primary_purpose"),
+    ("Observational Model", "observational_model"),
+    ("Time Perspective", "time_perspective"),
+)
+
+
+def _text(el: ET.Element | None, path: str) -> str | None:
+    if el is None:
+        return None
+    found = el.find(path)
+    if found is None:
+        return None
+    value = clean_inline("".join(found.itertext()))
+    return value or None
+
+
+def _block(el: ET.Element, path: str) -> str | None:
+    found = el.find(path)
+    if found is None:
+        return None
+    value = clean_block("".join(found.itertext()))
+    return value or None
+
+
+def _texts(el: ET.Element, path: str) -> list[str]:
+    out = []
+    for found in el.findall(path):
+        value = clean_inline("".join(found.itertext()))
+        if value:
+            out.append(value)
+    return out
+
+
+def _contact(el: ET.Element, role: str | None) -> RawContact | None:
+    contact = RawContact(
+        name=_text(el, "last_name"),
+        role=_text(el, "role") or role,
+        phone=_text(el, "phone"),
+        phone_ext=_text(el, "phone_ext"),
+        email=_text(el, "email"),
+    )
+    return contact if (contact.name or contact.phone or contact.email) else None
+
+
+def _location(el: ET.Element) -> RawLocation:
+    address = el.find("facility/address")
+    contacts = [
+        c
+        for path, role in (
+            ("contact", "Contact"),
+            ("contact_backup", "Backup contact"),
+            ("investigator", None),
+        )
+        for sub in el.findall(path)
+        if (c := _contact(sub, role)) is not None
+    ]
+    return RawLocation(
+        facility=_text(el, "facility/name"),
+        city=_text(address, "city"),
+        state=_text(address, "state"),
+        zip=_text(address, "zip"),
+        country=_text(address, "country"),
+        status=_text(el, "status"),
+        contacts=contacts,
+    )
+
+
+def _phases(raw: str | None) -> list[str]:
+    if not raw:
+        return []
+    if raw.strip().upper() == "N/A":
+        return [raw.strip()]
+    return [part.strip() for part in raw.split("/") if part.strip()]
+
+
+def _official(el: ET.Element) -> str | None:
+    name = _text(el, "last_name")
+    if not name:
+        return None
+    role, affiliation = _text(el, "role"), _text(el, "affiliation")
+    return name + (f" ({role})" if role else "") + (f", {affiliation}" if affiliation else "")
+
+
+def record_from_xml(root: ET.Element) -> CtgovRecord:
+    """Map ``<clinical_study>`` elements onto the neutral record."""
+    nct_id = _text(root, "id_info/nct_id")
+    if not nct_id:
+        raise ParseError("record has no NCT ID (id_info/nct_id)")
+    design_el = root.find("study_design_info")
+    enrollment_el = root.find("enrollment")
+    return CtgovRecord(
+        nct_id=nct_id,
+        brief_title=_text(root, "brief_title"),
+        official_title=_text(root, "official_title"),
+        acronym=_text(root, "acronym"),
+        org_study_id=_text(root, "id_info/org_study_id"),
+        status=_text(root, "overall_status"),
+        why_stopped=_text(root, "why_stopped"),
+        phases=_phases(_text(root, "phase")),
+        study_type=_text(root, "study_type"),
+        design=[
+            (label, value) for label, tag in _DESIGN if (value := _text(design_el, tag)) is not None
+        ],
+        enrollment=_text(root, "enrollment"),
+        enrollment_type=enrollment_el.get("type") if enrollment_el is not None else None,
+        min_age=_text(root, "eligibility/minimum_age"),
+        max_age=_text(root, "eligibility/maximum_age"),
+        sex=_text(root, "eligibility/gender"),
+        healthy_volunteers=_text(root, "eligibility/healthy_volunteers"),
+        conditions=_texts(root, "condition"),
+        keywords=_texts(root, "keyword"),
+        arms=[
+            RawArm(
+                label=label,
+                type=_text(arm, "arm_group_type"),
+                description=_text(arm, "description"),
+            )
+            for arm in root.findall("arm_group")
+            if (label := _text(arm, "arm_group_label"))
+        ],
+        interventions=[
+            RawIntervention(
+                type=_text(item, "intervention_type"),
+                name=name,
+                description=_text(item, "description"),
+                other_names=_texts(item, "other_name"),
+            )
+            for item in root.findall("intervention")
+            if (name := _text(item, "intervention_name"))
+        ],
+        sponsor=_text(root, "sponsors/lead_sponsor/agency"),
+        collaborators=_texts(root, "sponsors/collaborator/agency"),
+        officials=[o for el in root.findall("overall_official") if (o := _official(el))],
+        locations=[_location(el) for el in root.findall("location")],
+        contacts=[
+            c
+            for path, role in (("overall_contact", "Contact"), ("overall_contact_backup", None))
+            for el in root.findall(path)
+            if (c := _contact(el, role or "Backup contact")) is not None
+        ],
+        brief_summary=_block(root, "brief_summary/textblock"),
+        detailed_description=_block(root, "detailed_description/textblock"),
+        study_population=_block(root, "eligibility/study_pop/textblock"),
+        criteria=_block(root, "eligibility/criteria/textblock"),
+        outcomes=[
+            RawOutcome(
+                kind=kind,
+                measure=measure,
+                time_frame=_text(el, "time_frame"),
+                description=_text(el, "description"),
+            )
+            for kind in ("primary", "secondary", "other")
+            for el in root.findall(f"{kind}_outcome")
+            if (measure := _text(el, "measure"))
+        ],
+        dates=[
+            RawDate(kind=kind, raw=raw, type=el.get("type"))  # type: ignore[arg-type]
+            for kind, tag in _DATES
+            if (el := root.find(tag)) is not None and (raw := _text(root, tag))
+        ],
+    )
+
+
+class CtgovXmlParser:
+    """Detects and parses one ``<clinical_study>`` document."""
+
+    name = FORMAT
+
+    def detect(self, name: str, text: str) -> float:
+        return 0.95 if _ROOT.match(text[:4096]) else 0.0
+
+    def parse(self, name: str, text: str) -> list[Trial]:
+        text = text.removeprefix("\ufeff")
+        try:
+            root = SafeET.fromstring(_without_declared_encoding(text))
+        except defusedxml.DefusedXmlException as exc:
+            raise ParseError(f"XML refused for safety: {type(exc).__name__}") from exc
+        except ET.ParseError as exc:
+            raise ParseError(f"malformed XML: {exc}") from exc
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(f"malformed XML: {type(exc).__name__}") from exc
+        if root.tag != "clinical_study":
+            raise ParseError(f"XML root is <{root.tag}>, not <clinical_study>")
+        record = record_from_xml(root)
+        return [build_trial(record, name=name, fmt=FORMAT, original=text)]
+
+
+_DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\s+encoding=(['\"])[^'\"]*\2")
+
+
+def _without_declared_encoding(text: str) -> str:
+    """The text is already decoded; a declared encoding would make expat decode it again."""
+    return _DECLARATION.sub(r"\1", text, count=1)
+
+
+PARSER = CtgovXmlParser()

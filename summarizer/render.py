@@ -1,0 +1,223 @@
+"""Answers, lay summaries and fit drafts as Markdown or standalone HTML; JSON is the model dump.
+
+Text from documents is data: in HTML every piece is escaped, nothing from a document becomes markup.
+Citations are numbered footnotes quoting the exact source words.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement
+
+GUIDANCE = "guidance"
+_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.55;color:#1d2430}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.6rem;"
+    "border-bottom:1px solid #dde3ea}sup a{text-decoration:none;color:#2b6cb0}"
+    ".grade{color:#66707c;font-size:.8rem;font-weight:normal}.guidance{color:#4a5561;"
+    "font-style:italic}ol.refs{font-size:.85rem;color:#4a5561}blockquote{margin:0}"
+    ".flag{color:#a23a12}"
+)
+
+
+class _Notes:
+    """Footnote numbering shared by one document: the same quote gets the same number."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+        self._index: dict[tuple[str, int, int], int] = {}
+
+    def number(self, cite: Citation) -> int:
+        key = (cite.trial_id, cite.start, cite.end)
+        if key not in self._index:
+            self.items.append(cite)
+            self._index[key] = len(self.items)
+        return self._index[key]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _md_escape(text: str) -> str:
+    out = _one_line(text)
+    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "#", "|"):
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _md_statement(st: Statement, notes: _Notes) -> str:
+    refs = "".join(f"[^{notes.number(c)}]" for c in st.citations)
+    text = _md_escape(st.text)
+    if GUIDANCE in st.fields:
+        text = f"*{text}* (general guidance)"
+    return text + refs
+
+
+def _md_refs(notes: _Notes) -> list[str]:
+    lines = []
+    for i, c in enumerate(notes.items, 1):
+        quote = _md_escape(c.quote)
+        lines.append(f'[^{i}]: {c.trial_id}, {c.section}, chars {c.start}-{c.end}: "{quote}"')
+    return lines
+
+
+def summary_markdown(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
+    notes = _Notes()
+    lines = [f"# {_md_escape(summary.title)}", "", f"Trial: {summary.trial_id}"]
+    for section in summary.sections:
+        grade = f" (reading grade {section.grade:.1f})" if section.grade is not None else ""
+        lines += ["", f"## {section.heading}{grade}", ""]
+        lines += [f"- {_md_statement(st, notes)}" for st in section.statements]
+    lines += _md_flagged(flagged)
+    lines += _md_ref_block(notes)
+    return "\n".join(lines) + "\n"
+
+
+def _md_ref_block(notes: _Notes) -> list[str]:
+    """Footnote definitions, each its own paragraph (so every renderer keeps them apart)."""
+    out: list[str] = []
+    for line in _md_refs(notes):
+        out += ["", line]
+    return out
+
+
+def answer_markdown(answer: Answer) -> str:
+    notes = _Notes()
+    if answer.statements:
+        body = " ".join(_md_statement(st, notes) for st in answer.statements)
+        if answer.abstained:
+            body = _md_escape(answer.answer.split(answer.statements[0].text)[0]) + body
+    else:
+        body = _md_escape(answer.answer)
+    lines = [f"**Q:** {_md_escape(answer.question)}", "", body]
+    lines += _md_flagged(answer.flagged)
+    lines += _md_ref_block(notes)
+    return "\n".join(lines) + "\n"
+
+
+def fit_markdown(draft: FitDraft) -> str:
+    notes = _Notes()
+    lines = [f"# Who should consider this trial ({draft.trial_id})", "", "Good fit:"]
+    lines += [f"- {_md_statement(st, notes)}" for st in draft.good_fit]
+    lines += ["", "Not a fit:"]
+    lines += [f"- {_md_statement(st, notes)}" for st in draft.not_fit]
+    lines += _md_ref_block(notes)
+    return "\n".join(lines) + "\n"
+
+
+def _md_flagged(flagged: Iterable[str]) -> list[str]:
+    items = list(flagged)
+    if not items:
+        return []
+    return ["", "**Not confirmed by the source:**", *(f"- {_md_escape(f)}" for f in items)]
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _h(text: str) -> str:
+    return html.escape(_one_line(text), quote=True)
+
+
+def _html_statement(st: Statement, notes: _Notes) -> str:
+    sups = "".join(
+        f'<sup><a href="#ref-{n}" title="{_h(c.quote)}">[{n}]</a></sup>'
+        for c in st.citations
+        for n in [notes.number(c)]
+    )
+    if GUIDANCE in st.fields:
+        return f'<span class="guidance">{_h(st.text)} (general guidance)</span>{sups}'
+    return f"{_h(st.text)}{sups}"
+
+
+def _html_refs(notes: _Notes) -> str:
+    if not notes.items:
+        return ""
+    items = "".join(
+        f'<li id="ref-{i}">{_h(c.trial_id)}, {_h(c.section)}, chars {c.start}-{c.end}: '
+        f"<q>{_h(c.quote)}</q></li>"
+        for i, c in enumerate(notes.items, 1)
+    )
+    return f'<h2>Sources</h2><ol class="refs">{items}</ol>'
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>{body}</body></html>\n"
+    )
+
+
+def summary_html(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
+    notes = _Notes()
+    parts = [f"<h1>{_h(summary.title)}</h1><p>Trial: {_h(summary.trial_id)}</p>"]
+    for section in summary.sections:
+        grade = (
+            f' <span class="grade">reading grade {section.grade:.1f}</span>'
+            if section.grade is not None
+            else ""
+        )
+        items = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in section.statements)
+        parts.append(f"<h2>{_h(section.heading)}{grade}</h2><ul>{items}</ul>")
+    parts.append(_html_flagged(flagged))
+    parts.append(_html_refs(notes))
+    return _page(summary.title, "".join(parts))
+
+
+def answer_html(answer: Answer) -> str:
+    notes = _Notes()
+    if answer.statements and not answer.abstained:
+        body = " ".join(_html_statement(st, notes) for st in answer.statements)
+    else:
+        body = _h(answer.answer)
+    parts = [f"<h1>{_h(answer.question)}</h1><p>{body}</p>", _html_flagged(answer.flagged)]
+    parts.append(_html_refs(notes))
+    return _page(answer.question, "".join(parts))
+
+
+def fit_html(draft: FitDraft) -> str:
+    notes = _Notes()
+    good = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.good_fit)
+    bad = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.not_fit)
+    body = (
+        f"<h1>Who should consider this trial ({_h(draft.trial_id)})</h1>"
+        f"<h2>Good fit</h2><ul>{good}</ul><h2>Not a fit</h2><ul>{bad}</ul>{_html_refs(notes)}"
+    )
+    return _page(draft.trial_id, body)
+
+
+def _html_flagged(flagged: Iterable[str]) -> str:
+    items = "".join(f"<li>{_h(f)}</li>" for f in flagged)
+    return f'<h2 class="flag">Not confirmed by the source</h2><ul>{items}</ul>' if items else ""
+
+
+# ---------------------------------------------------------------- dispatch
+
+FORMATS = ("json", "md", "html")
+
+
+def render(obj: BaseModel, fmt: str, *, flagged: Iterable[str] = ()) -> str:
+    """``obj`` (LaySummary, Answer or FitDraft) as json, md or html."""
+    if fmt == "json":
+        return obj.model_dump_json(indent=2) + "\n"
+    table = {
+        (LaySummary, "md"): lambda o: summary_markdown(o, flagged=flagged),
+        (LaySummary, "html"): lambda o: summary_html(o, flagged=flagged),
+        (Answer, "md"): answer_markdown,
+        (Answer, "html"): answer_html,
+        (FitDraft, "md"): fit_markdown,
+        (FitDraft, "html"): fit_html,
+    }
+    try:
+        return table[(type(obj), fmt)](obj)
+    except KeyError:
+        raise ValueError(f"cannot render {type(obj).__name__} as {fmt!r}") from None

@@ -1,0 +1,141 @@
+"""`trialsum ingest / search / trials / remove`, against a local folder and a Chroma server."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.runtime import Runtime
+from vectorstore.server import ChromaServer
+
+runner = CliRunner()
+
+
+class WordHashEmbedder:
+    """Stand-in for the ONNX model so the CLI tests stay fast: hashed bag of words."""
+
+    name = "test-hash-bow"
+    dim = 32
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            vec[zlib.crc32(word.encode()) % self.dim] += 1.0
+        vec[0] += 1e-3
+        return vec
+
+
+@pytest.fixture(autouse=True, scope="module")
+def fast_embedder() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Runtime, "embedder", property(lambda self: WordHashEmbedder()))
+        patch.setenv("ANONYMIZED_TELEMETRY", "False")
+        yield
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def indexed(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five seeds, ingested once for the module's read-only tests."""
+    store = tmp_path_factory.mktemp("cli") / "data"
+    code, out, _ = run("ingest", str(samples_dir), "--store", str(store), "--json")
+    assert code == 0
+    assert json.loads(out)["trials_new"] == 5
+    return store
+
+
+def test_every_command_has_help() -> None:
+    for command in ("ingest", "search", "trials", "remove"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "--store" in out and "--chroma-url" in out
+
+
+def test_trials_lists_what_was_ingested(indexed: Path) -> None:
+    code, out, _ = run("trials", "--store", str(indexed), "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5
+    by_id = {r["trial_id"]: r for r in rows}
+    assert by_id["NCT04430530"]["chunks"] > 10
+    assert by_id["NCT04430530"]["source"].endswith("003_fc0f18db367d5be9.txt")
+
+
+def test_search_filters_by_trial_and_section(indexed: Path) -> None:
+    code, out, _ = run(
+        "search", "HIV infection", "--store", str(indexed), "--section", "exclusion",
+        "--trial", "NCT04430530", "-k", "3", "--json",
+    )  # fmt: skip
+    hits = json.loads(out)
+    assert code == 0 and hits
+    assert {h["chunk"]["trial_id"] for h in hits} == {"NCT04430530"}
+    assert {h["chunk"]["section"] for h in hits} == {"exclusion"}
+    assert any("HIV" in h["chunk"]["text"] for h in hits)
+
+
+def test_search_trials_ranks_trials(indexed: Path) -> None:
+    code, out, _ = run("search", "lupus", "--trials", "--store", str(indexed), "--json")
+    ranked = json.loads(out)
+    assert code == 0 and ranked
+    assert "lupus" in " ".join(h["chunk"]["text"] for h in ranked[0]["hits"]).lower()
+
+
+def test_search_rejects_an_unknown_section(indexed: Path) -> None:
+    code, _, err = run("search", "x", "--section", "nope", "--store", str(indexed))
+    assert code == 2 and "unknown section 'nope'" in err
+
+
+def test_remove_deletes_one_trial(samples_dir: Path, tmp_path: Path) -> None:
+    indexed = tmp_path / "data"
+    run("ingest", str(samples_dir / "003_fc0f18db367d5be9.txt"), "--store", str(indexed))
+    assert run("remove", "NCT04430530", "--store", str(indexed))[0] == 0
+    code, out, _ = run("trials", "--store", str(indexed), "--json")
+    assert "NCT04430530" not in {r["trial_id"] for r in json.loads(out)}
+    code, _, err = run("remove", "NCT04430530", "--store", str(indexed))
+    assert code == 1 and "no trial 'NCT04430530'" in err
+
+
+def test_bad_files_are_named_and_the_rest_indexed(samples_dir: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(samples_dir / "002_fca03fd770c4d53c.txt", docs)
+    (docs / "junk.txt").write_text("nothing to see here", encoding="utf-8")
+    code, out, err = run("ingest", str(docs), "--store", str(tmp_path / "data"))
+    assert code == 1
+    assert "junk.txt" in err and "1 new" in out and "1 failed" in out
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    with ChromaServer(tmp_path_factory.mktemp("cli-chroma") / "db") as running:
+        yield running
+
+
+def test_a_team_sharing_only_a_server_sees_the_same_index(
+    samples_dir: Path, tmp_path: Path, server: ChromaServer
+) -> None:
+    seed = str(samples_dir / "000_7ae368fcadf429ac.txt")
+    alice, bob = str(tmp_path / "alice"), str(tmp_path / "bob")
+    assert run("ingest", seed, "--store", alice, "--chroma-url", server.url)[0] == 0
+    code, out, _ = run("trials", "--store", bob, "--chroma-url", server.url, "--json")
+    assert code == 0
+    assert [r["trial_id"] for r in json.loads(out)] == ["NCT06503094"]
+    code, out, _ = run(
+        "search", "HIV", "--store", bob, "--chroma-url", server.url, "--json", "-k", "2"
+    )
+    assert code == 0 and json.loads(out)[0]["chunk"]["trial_id"] == "NCT06503094"

@@ -1,0 +1,147 @@
+"""Section-aware chunking: every chunk is an exact source span, criteria stand alone."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from summarizer.chunking import TOKEN_BUDGET, _split, chunk_trial, count_tokens
+from summarizer.loader import parse_paths
+from summarizer.models import Criterion, Fact, Source, Span, Trial, sha256_text
+
+
+@pytest.fixture(scope="module")
+def seed_trials(samples_dir: Path) -> list[Trial]:
+    outcomes = list(parse_paths([samples_dir]))
+    assert all(o.error is None for o in outcomes)
+    return [t for o in outcomes for t in o.trials]
+
+
+@pytest.fixture(scope="module")
+def xml_trials(shared_data: Path) -> list[Trial]:
+    """The first 25 records of the legacy XML archive, parsed by the real parser."""
+    from summarizer.parsers import parse_text
+
+    out: list[Trial] = []
+    with tarfile.open(shared_data / "ctgov_xml_6786.tar.gz") as tar:
+        for member in tar:
+            if member.isfile() and member.name.endswith(".xml"):
+                data = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
+                out += parse_text(member.name, data)
+            if len(out) >= 25:
+                break
+    return out
+
+
+def check_invariants(trial: Trial) -> None:
+    chunks = chunk_trial(trial)
+    assert chunks, trial.trial_id
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    assert len({c.id for c in chunks}) == len(chunks)
+    for chunk in chunks:
+        assert chunk.text == trial.source.text[chunk.start : chunk.end]
+        assert chunk.text == chunk.text.strip() and chunk.text
+        assert chunk.content_hash == sha256_text(chunk.text)
+        assert chunk.id == (
+            f"{trial.trial_id}:{chunk.section}:{chunk.start}-{chunk.end}:{chunk.content_hash[:8]}"
+        )
+        assert chunk.trial_id == trial.trial_id and chunk.title == trial.title
+        assert chunk.source_path == trial.source.path
+        assert count_tokens(chunk.text) <= TOKEN_BUDGET or " " not in chunk.text
+        assert (chunk.kind is not None) == (chunk.section in ("inclusion", "exclusion"))
+    for criterion in trial.criteria:
+        low = min(s.start for s in criterion.spans)
+        high = max(s.end for s in criterion.spans)
+        inside = [
+            c for c in chunks if c.section == criterion.kind and low <= c.start and c.end <= high
+        ]
+        assert inside, f"{trial.trial_id}: no chunk for criterion {criterion.text[:40]!r}"
+
+
+def test_seed_chunks_quote_their_source_and_keep_criteria_apart(seed_trials: list[Trial]) -> None:
+    assert len(seed_trials) == 5
+    for trial in seed_trials:
+        check_invariants(trial)
+
+
+def test_xml_chunks_quote_their_source_and_keep_criteria_apart(xml_trials: list[Trial]) -> None:
+    for trial in xml_trials:
+        check_invariants(trial)
+
+
+def test_sections_come_from_the_fields_that_were_parsed(seed_trials: list[Trial]) -> None:
+    for trial in seed_trials:
+        sections = {c.section for c in chunk_trial(trial)}
+        assert "quick_facts" in sections
+        if trial.inclusion_criteria:
+            assert "inclusion" in sections
+        if trial.brief_summary:
+            assert "summary" in sections
+        if trial.locations:
+            assert "locations" in sections
+
+
+def test_chunking_is_deterministic(seed_trials: list[Trial]) -> None:
+    for trial in seed_trials:
+        assert chunk_trial(trial) == chunk_trial(trial.model_copy(deep=True))
+
+
+def make_trial(text: str, criteria: list[str]) -> Trial:
+    def span(part: str) -> Span:
+        start = text.index(part)
+        return Span(start=start, end=start + len(part))
+
+    return Trial(
+        trial_id="NCT12345678",
+        brief_title=Fact(value="A Test", spans=[span("A Test")]),
+        inclusion_criteria=[
+            Criterion(kind="inclusion", text=c, number=i + 1, spans=[span(c)])
+            for i, c in enumerate(criteria)
+        ],
+        source=Source(path="t.txt", format="text", text=text, sha256=sha256_text(text)),
+    )
+
+
+def test_a_long_criterion_is_split_at_sentence_ends() -> None:
+    sentence = "Patients must have adequate organ function as defined by laboratory values"
+    long = " ".join(f"{sentence} number {i}." for i in range(30))
+    short = "Age 18 years or older"
+    trial = make_trial(f"A Test\nInclusion:\n- {long}\n- {short}\n", [long, short])
+    chunks = [c for c in chunk_trial(trial) if c.section == "inclusion"]
+    assert len(chunks) >= 3
+    assert [c.text for c in chunks][-1] == short
+    for chunk in chunks[:-1]:
+        assert chunk.text.endswith(".")
+        assert count_tokens(chunk.text) <= TOKEN_BUDGET
+    assert " ".join(c.text for c in chunks[:-1]) == long
+
+
+def test_text_no_field_claimed_is_kept_as_other() -> None:
+    notes = "How to take part: call the study team on weekdays and ask about the next visit dates."
+    trial = make_trial(f"A Test\n\n{notes}\n", [])
+    other = [c for c in chunk_trial(trial) if c.section == "other"]
+    assert [c.text for c in other] == [notes]
+
+
+words = st.lists(
+    st.text(alphabet="abcdefghij.;\n ", min_size=1, max_size=30), min_size=0, max_size=200
+)
+
+
+@given(words, st.integers(min_value=5, max_value=60))
+def test_split_pieces_are_ordered_disjoint_and_cover_every_word(
+    parts: list[str], budget: int
+) -> None:
+    text = " ".join(parts)
+    pieces = _split(text, 0, len(text), budget)
+    position = 0
+    for start, end in pieces:
+        assert position <= start < end <= len(text)
+        assert text[start:end].strip() == text[start:end]
+        position = end
+    # cuts fall only on whitespace, so no word is lost or broken
+    assert " ".join(text[s:e] for s, e in pieces).split() == text.split()

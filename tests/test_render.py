@@ -1,0 +1,79 @@
+"""Rendering: nothing from a document becomes markup; citations become footnotes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement, SummarySection
+from summarizer.render import render
+
+EVIL = '<script>alert("x")</script> & <b>bold</b>'
+
+
+def summary() -> LaySummary:
+    cite = Citation(trial_id="T1", section="summary", quote=EVIL, start=0, end=len(EVIL))
+    return LaySummary(
+        trial_id="T1",
+        title="A <i>title</i>",
+        engine="extractive",
+        sections=[
+            SummarySection(
+                key="studies",
+                heading="What this trial studies",
+                grade=6.2,
+                statements=[Statement(text=EVIL, citations=[cite])],
+            ),
+            SummarySection(
+                key="how",
+                heading="How to take part",
+                statements=[Statement(text="Ask your doctor.", fields=["guidance"])],
+            ),
+        ],
+    )
+
+
+def test_html_escapes_document_text():
+    page = render(summary(), "html")
+    assert "<script>" not in page and "<b>bold</b>" not in page and "<i>title</i>" not in page
+    assert "&lt;script&gt;" in page
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page
+
+
+def test_html_citations_are_numbered_footnotes():
+    page = render(summary(), "html")
+    assert 'href="#ref-1"' in page and 'id="ref-1"' in page
+    assert "reading grade 6.2" in page and "general guidance" in page
+
+
+def test_markdown_has_footnotes_and_escapes_markup():
+    md = render(summary(), "md")
+    assert "## What this trial studies" in md
+    assert "[^1]" in md and "[^1]: T1, summary" in md
+    assert "<script>" not in md
+
+
+def test_json_is_the_model_dump():
+    data = json.loads(render(summary(), "json"))
+    assert LaySummary.model_validate(data) == summary()
+
+
+def test_answers_and_drafts_render():
+    answer = Answer(
+        question="Where?", answer="In Wuhan.", engine="e", statements=[Statement(text="In Wuhan.")]
+    )
+    assert "In Wuhan." in render(answer, "md") and "In Wuhan." in render(answer, "html")
+    draft = FitDraft(
+        trial_id="T1",
+        engine="e",
+        good_fit=[Statement(text="Adults.")],
+        not_fit=[Statement(text="Pregnancy.")],
+    )
+    md = render(draft, "md")
+    assert "Good fit:" in md and "Not a fit:" in md
+
+
+def test_unknown_format_is_a_clear_error():
+    with pytest.raises(ValueError, match="cannot render"):
+        render(summary(), "pdf")

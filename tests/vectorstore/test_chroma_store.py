@@ -1,0 +1,133 @@
+"""The Chroma trial store, in persistent and server modes: whole-trial writes, versions, cleanup."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.chunking import chunk_trial
+from summarizer.models import Trial
+from vectorstore.chroma_store import ChromaTrialStore
+
+
+def put(store: ChromaTrialStore, *trials: Trial) -> None:
+    store.put_trials([(t, chunk_trial(t)) for t in trials])
+
+
+def test_a_stored_trial_comes_back_whole(store: ChromaTrialStore, trials: list[Trial]) -> None:
+    put(store, *trials)
+    assert store.trial_ids() == sorted(t.trial_id for t in trials)
+    got = store.get_trial(trials[0].trial_id)
+    assert got == trials[0]
+    assert store.get_trial("NCT00000000") is None
+
+
+def test_chunks_are_the_current_versions_and_quote_the_source(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, *trials)
+    for trial in trials:
+        stored = store.chunks(trial.trial_id)
+        assert stored == chunk_trial(trial)
+        for chunk in stored:
+            assert chunk.text == trial.source.text[chunk.start : chunk.end]
+
+
+def test_locations_are_kept_for_lexical_search_but_not_embedded(
+    store: ChromaTrialStore, trials: list[Trial], embedder
+) -> None:
+    put(store, trials[0])
+    sections = {c.section for c in store.chunks(trials[0].trial_id)}
+    assert "locations" in sections
+    assert not any("Mayo Clinic" in t for t in embedder.texts)
+    stats = store.stats()
+    assert stats.trials == 1 and stats.lexical_only_chunks >= 1
+    assert stats.chunks == stats.dense_chunks + stats.lexical_only_chunks
+
+
+def test_replacing_a_trial_leaves_only_the_new_version(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, trials[0])
+    changed = trials[0].model_copy(deep=True)
+    changed.warnings.append("re-parsed")
+    put(store, changed)
+    assert store.get_trial(changed.trial_id) == changed
+    total = store.dense.count() + store.lexical.count()
+    assert total == len(chunk_trial(changed))
+
+
+def test_writing_an_unchanged_trial_again_changes_nothing_visible(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, trials[0])
+    before = store.chunks(trials[0].trial_id)
+    put(store, trials[0])
+    assert store.chunks(trials[0].trial_id) == before
+    assert store.dense.count() + store.lexical.count() == len(before)
+
+
+def test_removing_a_trial_removes_its_chunks(store: ChromaTrialStore, trials: list[Trial]) -> None:
+    put(store, *trials)
+    assert store.remove_trial(trials[1].trial_id)
+    assert not store.remove_trial(trials[1].trial_id)
+    assert trials[1].trial_id not in store.trial_ids()
+    assert store.chunks(trials[1].trial_id) == []
+    metas = store.dense.get(include=["metadatas"])["metadatas"]
+    assert {m["trial_id"] for m in metas} == {trials[0].trial_id, trials[2].trial_id}
+
+
+def test_every_write_moves_the_generation(store: ChromaTrialStore, trials: list[Trial]) -> None:
+    g0 = store.generation()
+    put(store, trials[0])
+    g1 = store.generation()
+    store.remove_trial(trials[0].trial_id)
+    assert len({g0, g1, store.generation()}) == 3
+
+
+class Crash(Exception):
+    pass
+
+
+def test_a_crash_before_the_flip_keeps_the_old_version_and_is_cleaned_up(
+    store: ChromaTrialStore, trials: list[Trial], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(store, trials[0])
+    old_chunks = store.chunks(trials[0].trial_id)
+    changed = trials[0].model_copy(deep=True)
+    changed.warnings.append("new parser")
+
+    real_upsert = store._upsert
+
+    def upsert_then_crash_on_trials(collection, rows):  # type: ignore[no-untyped-def]
+        if collection is store.trials:
+            raise Crash("power cut")
+        real_upsert(collection, rows)
+
+    monkeypatch.setattr(store, "_upsert", upsert_then_crash_on_trials)
+    with pytest.raises(Crash):
+        put(store, changed)
+    monkeypatch.undo()
+
+    # Readers still see the old version only, though new chunks were written.
+    assert store.get_trial(trials[0].trial_id) == trials[0]
+    assert store.chunks(trials[0].trial_id) == old_chunks
+    assert store.dense.count() + store.lexical.count() > len(old_chunks)
+    vector = store.embedder.embed_query("pembrolizumab lung cancer")
+    found = store.dense_query(vector, 50)
+    assert {c.id for c, _ in found} <= {c.id for c in old_chunks}
+
+    assert store.recover() == [trials[0].trial_id]
+    assert store.dense.count() + store.lexical.count() == len(old_chunks)
+
+
+def test_dense_query_filters_by_trial_and_section(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, *trials)
+    vector = store.embedder.embed_query("Known HIV infection")
+    found = store.dense_query(vector, 10, trial_ids=[trials[2].trial_id], sections=["exclusion"])
+    assert found and all(c.trial_id == trials[2].trial_id for c, _ in found)
+    assert all(c.section == "exclusion" for c, _ in found)
+    assert found[0][0].text == "- Known HIV infection"
+    assert found[0][1] == pytest.approx(found[0][1]) and found[0][1] > 0.5
+    assert store.dense_query(vector, 10, trial_ids=["NCT00000000"]) == []

@@ -1,0 +1,268 @@
+"""Building blocks the pages share: citations with the quoted span highlighted in its section,
+verdict and reading-grade badges, a trial picker and an error guard.
+
+Every piece of document text is HTML-escaped here before it reaches ``unsafe_allow_html``, and
+markdown-escaped before plain ``st.markdown``: a document containing ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from summarizer.models import Answer, Chunk, Citation, FitDraft, LaySummary, Statement, Trial
+from ui import state
+
+CSS_PATH = Path(__file__).with_name("style.css")
+WINDOW = 700  # characters of section text shown either side of a quote
+GRADE_TARGET = 8.0
+
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "unsupported": "Not found in the source",
+    "contradicted": "Contradicted by the source",
+    None: "Not checked",
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
+
+
+def inject_css() -> None:
+    st.html(f"<style>{CSS_PATH.read_text(encoding='utf-8')}</style>")
+
+
+def md_escape(text: str) -> str:
+    """Text shown through plain markdown, with markdown syntax neutralized."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def raw_html(fragment: str) -> None:
+    """Render an HTML fragment built only from escaped text.
+
+    Newlines become ``<br>`` so the fragment stays one HTML block: markdown never reinterprets it.
+    """
+    st.markdown(fragment.replace("\r", "").replace("\n", "<br>"), unsafe_allow_html=True)
+
+
+@contextmanager
+def guard(doing: str) -> Iterator[None]:
+    """Show a friendly one-line error instead of a stack trace; the details go to the log."""
+    try:
+        yield
+    except Exception as exc:
+        st.error(state.report_error(exc, doing), icon=":material/error:")
+
+
+# --- badges -------------------------------------------------------------------------------------
+
+
+def verdict_badge(verdict: str | None) -> str:
+    css = verdict or "unchecked"
+    return f'<span class="ts-badge ts-{css}">{html.escape(VERDICT_LABELS.get(verdict, css))}</span>'
+
+
+def grade_badge(grade: float | None) -> str:
+    if grade is None:
+        return ""
+    css = "ts-grade-ok" if grade <= GRADE_TARGET else "ts-grade-high"
+    return f'<span class="ts-badge {css}">Reading grade {grade:.1f}</span>'
+
+
+# --- trials -------------------------------------------------------------------------------------
+
+
+def trial_titles() -> dict[str, str]:
+    """Every stored trial id with its title, memoized for the session (cleared on changes)."""
+
+    def build() -> dict[str, str]:
+        store = state.runtime().store
+        titles: dict[str, str] = {}
+        for trial_id in sorted(store.trial_ids()):
+            trial = store.get_trial(trial_id)
+            titles[trial_id] = trial.title if trial else trial_id
+        return titles
+
+    return state.memo("titles", build)
+
+
+def get_trial(trial_id: str) -> Trial | None:
+    return state.memo(f"trial:{trial_id}", lambda: state.runtime().store.get_trial(trial_id))
+
+
+def get_chunks(trial_id: str) -> list[Chunk]:
+    return state.memo(f"chunks:{trial_id}", lambda: state.runtime().store.chunks(trial_id))
+
+
+def trial_label(trial_id: str, titles: dict[str, str]) -> str:
+    title = titles.get(trial_id, trial_id)
+    short = title if len(title) <= 70 else title[:67] + "…"
+    return short if title == trial_id else f"{short} ({trial_id})"
+
+
+def no_trials_note() -> None:
+    st.info(
+        "There are no trials in the library yet. Open **Library** in the menu to add some.",
+        icon=":material/library_add:",
+    )
+
+
+def pick_trial(key: str, *, allow_all: bool = False) -> str | None:
+    """A select box of stored trials; ``None`` means "all trials" (only when ``allow_all``)."""
+    titles = trial_titles()
+    options: list[str | None] = [None, *titles] if allow_all else list(titles)
+    return st.selectbox(
+        "Trial",
+        options,
+        key=key,
+        format_func=lambda tid: "All trials" if tid is None else trial_label(tid, titles),
+    )
+
+
+# --- citations ----------------------------------------------------------------------------------
+
+
+def section_bounds(citation: Citation, chunks: Sequence[Chunk]) -> tuple[int, int]:
+    """The character range of the citation's section: the run of same-section chunks around it."""
+    same = sorted(
+        (c for c in chunks if c.section == citation.section), key=lambda c: (c.start, c.end)
+    )
+    start, end = citation.start, citation.end
+    for chunk in same:
+        if chunk.start <= end and chunk.end >= start:
+            start, end = min(start, chunk.start), max(end, chunk.end)
+    # Extend over neighbouring chunks of the same section that touch the run.
+    changed = True
+    while changed:
+        changed = False
+        for chunk in same:
+            touches = chunk.start <= end + 2 and chunk.end >= start - 2
+            if touches and (chunk.start < start or chunk.end > end):
+                start, end = min(start, chunk.start), max(end, chunk.end)
+                changed = True
+    return start, end
+
+
+def highlighted_source(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """Escaped HTML of ``text[lo:hi]`` with ``text[start:end]`` wrapped in ``<mark>``."""
+    lo, hi = max(0, min(lo, start)), min(len(text), max(hi, end))
+    section_lo, section_hi = lo, hi
+    if start - lo > WINDOW:
+        cut = text.rfind("\n", lo, start - WINDOW)
+        lo = cut + 1 if cut != -1 else start - WINDOW
+    if hi - end > WINDOW:
+        cut = text.find("\n", end + WINDOW, hi)
+        hi = cut if cut != -1 else end + WINDOW
+    before = ("… " if lo > section_lo else "") + html.escape(text[lo:start])
+    after = html.escape(text[end:hi]) + (" …" if hi < section_hi else "")
+    return f"{before}<mark>{html.escape(text[start:end])}</mark>{after}"
+
+
+def section_name(section: str) -> str:
+    return section.replace("_", " ").capitalize()
+
+
+def citation_expander(citation: Citation, number: int) -> None:
+    """One source in an expander: the quoted words highlighted inside their source section."""
+    quote = citation.quote if len(citation.quote) <= 60 else citation.quote[:57] + "…"
+    label = f"Source {number}: {section_name(citation.section)} · “{quote}”"
+    with st.expander(label.replace("\n", " ")):
+        trial = get_trial(citation.trial_id)
+        text = trial.source.text if trial else ""
+        if trial and text[citation.start : citation.end] == citation.quote:
+            lo, hi = section_bounds(citation, get_chunks(citation.trial_id))
+            body = highlighted_source(text, citation.start, citation.end, lo, hi)
+            where = Path(trial.source.path).name
+        else:
+            body = f"<mark>{html.escape(citation.quote)}</mark>"
+            where = "source text unavailable"
+        raw_html(f'<div class="ts-source">{body}</div>')
+        raw_html(
+            f'<div class="ts-meta">{html.escape(trial.title if trial else citation.trial_id)} · '
+            f"{html.escape(citation.trial_id)} · {html.escape(where)} · "
+            f"characters {citation.start}–{citation.end}</div>"
+        )
+
+
+def citations_block(citations: Sequence[Citation]) -> None:
+    seen: set[tuple[str, int, int]] = set()
+    number = 0
+    for citation in citations:
+        key = (citation.trial_id, citation.start, citation.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        number += 1
+        citation_expander(citation, number)
+
+
+def answer_notes(answer: Answer) -> None:
+    """The plain-words notes around an answer: abstained, declined, flagged sentences, engine."""
+    if answer.declined:
+        st.info(
+            "This tool can explain what the trial documents say, but it cannot give medical "
+            "advice. Please talk to your doctor or the study team.",
+            icon=":material/medical_services:",
+        )
+    elif answer.abstained:
+        st.info(
+            "The trial documents don't say. The study contacts or the ClinicalTrials.gov record "
+            "are the best place to ask.",
+            icon=":material/help:",
+        )
+    if answer.flagged:
+        st.warning(
+            "Some sentences could not be matched to the source and were flagged: "
+            + "; ".join(md_escape(s) for s in answer.flagged),
+            icon=":material/flag:",
+        )
+    st.caption(f"Answered by the {md_escape(answer.engine)} engine")
+
+
+def statement_html(statement: Statement) -> str:
+    """A sentence marked supported or flagged; hovering shows the words it came from."""
+    check = statement.check
+    flagged = check is not None and check.verdict != "supported"
+    css = "ts-flagged-line" if flagged else "ts-supported-line"
+    quotes = [c.quote for c in statement.citations] or (
+        [c.quote for c in check.evidence] if check else []
+    )
+    tip = "Source: " + " | ".join(quotes) if quotes else "No source quote"
+    if flagged and check is not None:
+        tip = f"{VERDICT_LABELS.get(check.verdict)}. {tip}"
+    tip = " ".join(tip.split())
+    return (
+        f'<span class="ts-sentence {css}" title="{html.escape(tip, quote=True)}">'
+        f"{html.escape(statement.text)}</span>"
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+ExportFile = tuple[str, str, str, str]  # label, data, extension, mime type
+
+
+def summary_files(summary: LaySummary) -> list[ExportFile]:
+    """The lay summary as Markdown, HTML (rendered by ``summarizer.render``) and JSON."""
+    from summarizer import render
+
+    return [
+        ("Markdown", render.summary_markdown(summary), "md", "text/markdown"),
+        ("HTML", render.summary_html(summary), "html", "text/html"),
+        ("JSON", summary.model_dump_json(indent=2), "json", "application/json"),
+    ]
+
+
+def fit_files(draft: FitDraft, trial: Trial) -> list[ExportFile]:
+    """The edited "Who should consider this trial" section as Markdown, HTML and JSON."""
+    from summarizer import render
+
+    return [
+        ("Markdown", render.fit_markdown(draft), "md", "text/markdown"),
+        ("HTML", render.fit_html(draft), "html", "text/html"),
+        ("JSON", draft.model_dump_json(indent=2), "json", "application/json"),
+    ]

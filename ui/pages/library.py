@@ -1,0 +1,154 @@
+"""Library: add trials (upload, paste or a folder), watch them index, list and remove them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from ui import components, state
+
+FLASH = "library_flash"
+UPLOAD_TYPES = ["txt", "text", "md", "html", "htm", "xml", "json", "zip", "gz", "tgz"]
+
+st.title("Trial library")
+st.caption(
+    "Add trial documents: ClinicalTrials.gov XML or JSON, registry pages saved as text or HTML, "
+    "or a zip of them. Files that cannot be read are listed with the reason; the rest are added."
+)
+
+
+def _uploads_dir() -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = state.settings().home / "uploads" / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _safe_name(name: str) -> str:
+    name = Path(name).name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "document.txt"
+
+
+def _ingest(paths: list[Path]) -> None:
+    """Index ``paths`` with the same function the CLI uses, showing progress and the outcome."""
+    from summarizer.ingest import IngestProgress, ingest_paths
+
+    expected = sum(1 for p in paths if p.is_file() and p.suffix not in {".zip", ".gz", ".tgz"})
+    bar = st.progress(0.0, text="Reading the documents…")
+
+    def progress(step: IngestProgress) -> None:
+        fraction = min(0.99, step.files / expected) if expected else 0.5
+        where = f" · {Path(step.path).name}" if step.path else ""
+        text = f"Read {step.files} file(s), {step.trials} trial(s), {step.chunks} passages{where}"
+        bar.progress(fraction, text=components.md_escape(text))
+
+    with components.guard("adding the documents"):
+        report = ingest_paths(paths, state.runtime(), progress=progress)
+        bar.progress(1.0, text="Done")
+        state.forget()
+        written = report.trials_written
+        if written:
+            st.success(
+                f"Added {report.trials_new} new and updated {report.trials_updated} trial(s), "
+                f"{report.chunks} passages indexed.",
+                icon=":material/check_circle:",
+            )
+        if report.trials_unchanged:
+            st.info(f"{report.trials_unchanged} trial(s) were already in the library, unchanged.")
+        if not written and not report.trials_unchanged and not report.trials_failed:
+            st.info("No trials were found in those documents.")
+        for failure in report.trials_failed:
+            line = f"{Path(failure.path).name}: {failure.reason}"
+            if failure.trial_id:
+                line = f"{Path(failure.path).name} ({failure.trial_id}): {failure.reason}"
+            st.error(components.md_escape(line), icon=":material/description:")
+
+
+def _add_section() -> None:
+    upload, paste, folder = st.tabs(["Upload files", "Paste text", "From a folder"])
+    with upload, st.form("upload_form", clear_on_submit=True):
+        files = st.file_uploader("Trial documents", type=UPLOAD_TYPES, accept_multiple_files=True)
+        if st.form_submit_button("Add to library", icon=":material/upload:") and files:
+            target = _uploads_dir()
+            paths = []
+            for file in files:
+                path = target / _safe_name(file.name)
+                path.write_bytes(file.getvalue())
+                paths.append(path)
+            _ingest(paths)
+    with paste, st.form("paste_form", clear_on_submit=True):
+        text = st.text_area("Paste a trial page", height=200)
+        if st.form_submit_button("Add pasted text", icon=":material/content_paste:"):
+            if text.strip():
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+                path = _uploads_dir() / f"pasted-{digest}.txt"
+                path.write_text(text, encoding="utf-8")
+                _ingest([path])
+            else:
+                st.warning("Paste some text first.")
+    with folder, st.form("folder_form"):
+        where = st.text_input("Folder or archive on this computer", placeholder="/path/to/trials")
+        if st.form_submit_button("Add from folder", icon=":material/folder_open:"):
+            path = Path(where.strip()).expanduser()
+            if not where.strip():
+                st.warning("Type a folder path first.")
+            elif not path.exists():
+                st.error(components.md_escape(f"{path}: no such file or folder."))
+            else:
+                _ingest([path])
+
+
+def _status(trial_id: str) -> dict[str, object]:
+    trial = components.get_trial(trial_id)
+    if trial is None:
+        return {"Trial": trial_id, "Title": "(missing)", "Status": "", "Source": "", "Chunks": 0}
+    status = trial.status.value.replace("_", " ").capitalize() if trial.status else "Unknown"
+    return {
+        "Trial": trial_id,
+        "Title": trial.title,
+        "Status": status,
+        "Source": f"{Path(trial.source.path).name} ({trial.source.format})",
+        "Chunks": len(components.get_chunks(trial_id)),
+        "Warnings": len(trial.warnings),
+    }
+
+
+def _list_section() -> None:
+    titles = components.trial_titles()
+    st.subheader(f"In the library ({len(titles)})")
+    if not titles:
+        st.caption("Nothing yet.")
+        return
+    rows = [_status(trial_id) for trial_id in titles]
+    st.dataframe(rows, hide_index=True)
+    with st.form("remove_form"):
+        doomed = st.selectbox(
+            "Remove a trial",
+            list(titles),
+            format_func=lambda tid: components.trial_label(tid, titles),
+        )
+        if st.form_submit_button("Remove", icon=":material/delete:") and doomed:
+            with components.guard("removing the trial"):
+                removed = state.runtime().store.remove_trial(doomed)
+                state.forget()
+                if removed:
+                    st.session_state[FLASH] = f"Removed {doomed}."
+                    st.rerun()
+                else:
+                    st.warning(components.md_escape(f"{doomed} was not in the library."))
+
+
+def main() -> None:
+    if flash := st.session_state.pop(FLASH, None):
+        st.success(components.md_escape(flash), icon=":material/check_circle:")
+    with components.guard("opening the library"):
+        _add_section()
+    with components.guard("listing the trials"):
+        _list_section()
+
+
+main()

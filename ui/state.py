@@ -1,0 +1,94 @@
+"""Shared state for the Streamlit pages.
+
+One ``Runtime`` per distinct configuration lives in ``st.cache_resource``, so the embedder, the
+store and the engines are built once per server process: a question never reloads a model. The
+Settings page only changes per-session overrides, which pick (or build) another cached Runtime.
+Errors are written to a log file under the home folder; pages show a plain sentence instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from summarizer.config import Settings
+from summarizer.runtime import Runtime
+
+OVERRIDES_KEY = "settings_overrides"
+_LOGGER_NAME = "trialsum.ui"
+
+
+def settings() -> Settings:
+    """Settings from the environment, with this session's overrides from the Settings page."""
+    overrides: dict[str, Any] = st.session_state.get(OVERRIDES_KEY, {})
+    return Settings(**overrides)
+
+
+def set_overrides(overrides: dict[str, Any]) -> None:
+    """Replace this session's overrides; empty values fall back to the environment."""
+    st.session_state[OVERRIDES_KEY] = {k: v for k, v in overrides.items() if v not in (None, "")}
+    for key in [k for k in st.session_state if str(k).startswith("memo:")]:
+        del st.session_state[key]
+
+
+@st.cache_resource(show_spinner="Opening the trial library…", max_entries=4)
+def _cached_runtime(settings_json: str) -> Runtime:
+    return Runtime(Settings.model_validate_json(settings_json))
+
+
+def runtime() -> Runtime:
+    """The Runtime for this session's settings (built once per configuration per process)."""
+    return _cached_runtime(settings().model_dump_json())
+
+
+def eval_report_path() -> Path:
+    """Where ``trialsum eval`` writes its latest report."""
+    from summarizer.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "reports" / "eval" / "report.json"
+
+
+def log_path(cfg: Settings | None = None) -> Path:
+    return (cfg or settings()).home / "logs" / "ui.log"
+
+
+def logger() -> logging.Logger:
+    """A logger writing to ``<home>/logs/ui.log``; one file handler per log file."""
+    log = logging.getLogger(_LOGGER_NAME)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    path = log_path()
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+    return log
+
+
+def report_error(exc: BaseException, doing: str) -> str:
+    """Log ``exc`` with its traceback and return a one-line message fit for the screen."""
+    try:
+        logger().error("while %s: %s", doing, exc, exc_info=exc)
+        where = f" Details were written to {log_path()}."
+    except OSError:
+        where = ""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"Sorry, something went wrong while {doing}: {reason}.{where}"
+
+
+def memo(key: str, build: Any) -> Any:
+    """Keep ``build()``'s result for this session under ``key`` (cleared when settings change)."""
+    full = f"memo:{key}"
+    if full not in st.session_state:
+        st.session_state[full] = build()
+    return st.session_state[full]
+
+
+def forget(prefix: str = "") -> None:
+    """Drop memoized results whose key starts with ``prefix`` (all of them by default)."""
+    for key in [k for k in st.session_state if str(k).startswith(f"memo:{prefix}")]:
+        del st.session_state[key]

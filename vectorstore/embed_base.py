@@ -1,0 +1,93 @@
+"""One base for every embedder, so each is both a LangChain ``Embeddings`` and a Chroma
+``EmbeddingFunction`` and can be handed to either library as it is.
+
+The two protocols disagree in two places, reconciled here:
+
+* ``name``: our ``Embedder`` protocol reads ``embedder.name`` as a string (the model identity, also
+  the embedding-cache key); Chroma calls ``name()`` on the class and on the instance and stores the
+  result in the collection's configuration. :class:`ModelName` is a ``str`` that returns itself
+  when called, so both spellings give the same identity.
+* ``embed_query``: LangChain calls ``embed_query(text)`` and wants one vector; Chroma calls
+  ``embed_query(input=[...])`` and wants a list of vectors. The keyword tells them apart.
+
+Chroma rebuilds a persisted collection's embedding function with
+``known_embedding_functions[name].build_from_config(config)``; every embedder's ``get_config``
+carries a ``kind`` and ``build_from_config`` goes through one registry
+(:func:`vectorstore.embeddings.embedder_from_config`), so whichever of our classes Chroma finds
+under a name, it rebuilds the right embedder.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import known_embedding_functions
+from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+
+class ModelName(str):
+    """A model identity that is also callable, as Chroma's ``name()`` expects."""
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return str(self)
+
+
+def register_with_chroma(name: str, cls: type) -> None:
+    """Make Chroma able to rebuild a collection whose embedding function is named ``name``."""
+    known_embedding_functions[str(name)] = cls
+
+
+class BaseEmbedder(LangChainEmbeddings, EmbeddingFunction[Documents]):
+    """Subclasses implement ``embed_documents`` and ``get_config`` and set ``name`` and ``dim``."""
+
+    # A ModelName (callable str); annotated as str to match the Embedder protocol.
+    name: str = ModelName("trialsum-embedder")  # type: ignore[assignment]
+    dim: int = 0
+
+    @abstractmethod
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """One vector per text, in input order."""
+
+    def embed_query(  # type: ignore[override]
+        self, text: str | None = None, *, input: Documents | None = None
+    ) -> Any:
+        """LangChain: ``embed_query(text) -> vector``.
+
+        Chroma: ``embed_query(input=[...]) -> vectors``.
+        """
+        if input is not None:
+            return self(input)
+        if text is None:
+            raise TypeError("embed_query needs a text")
+        return self.embed_documents([text])[0]
+
+    def __call__(self, input: Documents) -> Embeddings:
+        """Chroma's entry point: float32 arrays, one per document."""
+        return [np.asarray(v, dtype=np.float32) for v in self.embed_documents(list(input))]
+
+    # --- Chroma's configuration protocol -------------------------------------------------
+    @abstractmethod
+    def get_config(self) -> dict[str, Any]:
+        """Everything needed to rebuild this embedder, with a ``kind`` for the registry."""
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> BaseEmbedder:
+        from vectorstore.embeddings import embedder_from_config
+
+        return embedder_from_config(config)
+
+    def is_legacy(self) -> bool:
+        # Chroma's default builds a second embedder just to ask; ours are never legacy.
+        return False
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "l2", "ip"]

@@ -1,0 +1,219 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused into one.
+
+``search`` ranks chunks (for questions about chosen trials); ``search_trials`` ranks trials by
+their best evidence (for "which trials ..." questions): each retriever's chunk scores are first
+pooled per trial, then the per-trial rankings are fused. Defaults were chosen on the TREC 2021
+clinical-trials topics (see ``benchmarks/trec_retrieval.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.models import Chunk, Hit, TrialHit
+from vectorstore.base import Embedder
+from vectorstore.fusion import fuse
+
+Mode = Literal["hybrid", "dense", "lexical"]
+TrialPooling = Literal["max", "sum2", "sum3"]
+
+
+class DenseSource(Protocol):
+    def dense_query(
+        self,
+        vector: Sequence[float],
+        n: int,
+        *,
+        trial_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> list[tuple[Chunk, float]]: ...
+
+
+class LexicalSource(Protocol):
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        trial_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> list[tuple[Chunk, float]]: ...
+
+
+class RetrievalConfig(BaseModel):
+    """How the two rankings are combined; the defaults are the ones measured best on TREC."""
+
+    mode: Mode = "hybrid"
+    fusion: str = "rrf"
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    chunk_candidates: int = Field(default=40, description="per retriever, for chunk search")
+    trial_candidates: int = Field(default=1000, description="chunks per retriever, trial search")
+    pooling: TrialPooling = "max"
+
+
+def _pool(scores: list[float], pooling: TrialPooling) -> float:
+    top = sorted(scores, reverse=True)
+    if pooling == "max":
+        return top[0]
+    n = 2 if pooling == "sum2" else 3
+    return sum(top[:n])
+
+
+def rank_trials(
+    dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], config: RetrievalConfig
+) -> dict[str, float]:
+    """Pool each retriever's chunk scores per trial, then fuse the per-trial rankings."""
+    per_trial: list[dict[str, float]] = []
+    for ranking in (dense, lexical):
+        pooled: dict[str, list[float]] = {}
+        for chunk, score in ranking:
+            pooled.setdefault(chunk.trial_id, []).append(score)
+        per_trial.append({t: _pool(s, config.pooling) for t, s in pooled.items()})
+    return fuse(config.fusion, per_trial, (config.dense_weight, config.lexical_weight))
+
+
+class HybridRetriever:
+    """The pipeline's ``Retriever``: dense + BM25, fused."""
+
+    def __init__(
+        self,
+        dense: DenseSource,
+        lexical: LexicalSource,
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+    ) -> None:
+        self.dense = dense
+        self.lexical = lexical
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+
+    def _rankings(
+        self,
+        query: str,
+        n: int,
+        trial_ids: Sequence[str] | None,
+        sections: Sequence[str] | None,
+    ) -> tuple[list[tuple[Chunk, float]], list[tuple[Chunk, float]]]:
+        mode = self.config.mode
+        dense: list[tuple[Chunk, float]] = []
+        lexical: list[tuple[Chunk, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(query)
+            dense = self.dense.dense_query(vector, n, trial_ids=trial_ids, sections=sections)
+        if mode in ("hybrid", "lexical"):
+            lexical = self.lexical.search(query, n, trial_ids=trial_ids, sections=sections)
+        return dense, lexical
+
+    def _weights(self) -> tuple[float, float]:
+        return self.config.dense_weight, self.config.lexical_weight
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 8,
+        trial_ids: Sequence[str] | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Best ``k`` chunks, optionally only from these trials and sections."""
+        n = max(self.config.chunk_candidates, k * 3)
+        dense, lexical = self._rankings(query, n, trial_ids, sections)
+        chunks: dict[str, Chunk] = {}
+        dense_scores: dict[str, float] = {}
+        lexical_scores: dict[str, float] = {}
+        for chunk, score in dense:
+            chunks[chunk.id] = chunk
+            dense_scores[chunk.id] = score
+        for chunk, score in lexical:
+            chunks.setdefault(chunk.id, chunk)
+            lexical_scores[chunk.id] = score
+        fused = fuse(self.config.fusion, [dense_scores, lexical_scores], self._weights())
+        dense_rank = {c.id: i + 1 for i, (c, _) in enumerate(dense)}
+        lexical_rank = {c.id: i + 1 for i, (c, _) in enumerate(lexical)}
+        best = sorted(fused, key=lambda cid: (-fused[cid], chunks[cid].id))[:k]
+        return [
+            Hit(
+                chunk=chunks[cid],
+                score=fused[cid],
+                dense_rank=dense_rank.get(cid),
+                lexical_rank=lexical_rank.get(cid),
+            )
+            for cid in best
+        ]
+
+    def search_trials(
+        self, query: str, *, k: int = 10, sections: Sequence[str] | None = None
+    ) -> list[TrialHit]:
+        """Trials ranked by their best evidence, each with its top matching chunks."""
+        n = self.config.trial_candidates
+        dense, lexical = self._rankings(query, n, None, sections)
+        fused = rank_trials(dense, lexical, self.config)
+        best = sorted(fused, key=lambda t: (-fused[t], t))[:k]
+
+        chunk_scores = fuse(
+            self.config.fusion,
+            [{c.id: sc for c, sc in dense}, {c.id: sc for c, sc in lexical}],
+            self._weights(),
+        )
+        dense_rank = {c.id: i + 1 for i, (c, _) in enumerate(dense)}
+        lexical_rank = {c.id: i + 1 for i, (c, _) in enumerate(lexical)}
+        chunks = {c.id: c for c, _ in [*dense, *lexical]}
+        evidence: dict[str, list[str]] = {t: [] for t in best}
+        for cid in sorted(chunk_scores, key=lambda c: -chunk_scores[c]):
+            bucket = evidence.get(chunks[cid].trial_id)
+            if bucket is not None and len(bucket) < 3:
+                bucket.append(cid)
+        out: list[TrialHit] = []
+        for tid in best:
+            hits = [
+                Hit(
+                    chunk=chunks[cid],
+                    score=chunk_scores[cid],
+                    dense_rank=dense_rank.get(cid),
+                    lexical_rank=lexical_rank.get(cid),
+                )
+                for cid in evidence[tid]
+            ]
+            title = hits[0].chunk.title if hits else ""
+            out.append(TrialHit(trial_id=tid, title=title, score=fused[tid], hits=hits))
+        return out
+
+
+class LangChainRetriever(BaseRetriever):
+    """LangChain adapter: the same hybrid search, returning ``Document``s with span metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    retriever: Any
+    k: int = 8
+    trial_ids: list[str] | None = None
+    sections: list[str] | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        hits = self.retriever.search(
+            query, k=self.k, trial_ids=self.trial_ids, sections=self.sections
+        )
+        return [
+            Document(
+                page_content=hit.chunk.text,
+                metadata={
+                    "trial_id": hit.chunk.trial_id,
+                    "section": hit.chunk.section,
+                    "start": hit.chunk.start,
+                    "end": hit.chunk.end,
+                    "chunk_id": hit.chunk.id,
+                    "title": hit.chunk.title,
+                    "score": hit.score,
+                },
+            )
+            for hit in hits
+        ]
