@@ -194,11 +194,11 @@ def date(text: str | None) -> dt.date | None:
 # names match in any case.
 _TARGET_ANY_CASE = re.compile(
     r"\b(CD\s?\d{1,3}[a-z]?|BCMA|GPRC5D|GD2|CLL-?1|MUC1|PSMA|NKG2D|Claudin\s?18\.2|CLDN18\.2|"
-    r"GPC3|MSLN|mesothelin|ROR1|IL13Ra2|B7-H3|TROP-?2|DLL3)(?![\w-])",
+    r"GPC3|MSLN|mesothelin|ROR1|IL13Ra2|B7-H3|TROP-?2|DLL3)(?!\w|-\d)",
     re.IGNORECASE,
 )
 _TARGET_CAPITALS = re.compile(
-    r"\b(HER2|EGFR|FLT3|PD-?L1|PD-?1|CTLA-?4|KRAS|ALK|ROS1|MET|RET|BRAF|NTRK)(?![\w-])"
+    r"\b(HER2|EGFR|FLT3|PD-?L1|PD-?1|CTLA-?4|KRAS|ALK|ROS1|MET|RET|BRAF|NTRK)(?!\w|-\d)"
 )
 
 
