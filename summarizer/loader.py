@@ -18,12 +18,13 @@ from typing import IO
 from pydantic import BaseModel, Field
 
 from summarizer.models import Trial
-from summarizer.parsers import ParseError, parse_text
+from summarizer.parsers import ParseError, controls, parse_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
 _ZIP_SUFFIXES = (".zip",)
 _CONTROL_OK = {9, 10, 12, 13}
+_HEAD_BYTES = 65536
 
 
 class ParseOutcome(BaseModel):
@@ -44,18 +45,25 @@ class _DecodeError(ValueError):
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """Text of a document and a warning when it was not UTF-8; ``_DecodeError`` for binary."""
+    """Text of a document and a warning when it was not clean UTF-8; ``_DecodeError`` for binary.
+
+    Control characters other than tab, line feed, form feed and carriage return are replaced by
+    U+FFFD (one for one, so offsets hold): an escape sequence in a document must never reach a
+    terminal, and XML and JSON forbid them anyway. A few stray NULs in a text are replaced the
+    same way; more than one byte in 50 means the file is binary.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), None
+            return _neutralized(data.decode("utf-16"), None)
         except UnicodeDecodeError as exc:
             raise _DecodeError("binary file") from exc
-    if b"\x00" in data:
+    head = data[:_HEAD_BYTES]
+    if head.count(0) > len(head) // 50:
         raise _DecodeError("binary file")
     try:
-        return data.decode("utf-8"), None
+        return _neutralized(data.decode("utf-8"), None)
     except UnicodeDecodeError:
         pass
     head = data[:4096]
@@ -66,8 +74,19 @@ def decode(data: bytes) -> tuple[str, str | None]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text, f"file is not valid UTF-8; decoded as {encoding}, some characters may be wrong"
+        warning = f"file is not valid UTF-8; decoded as {encoding}, some characters may be wrong"
+        return _neutralized(text, warning)
     raise _DecodeError("binary file")  # pragma: no cover - latin-1 decodes every byte
+
+
+def _neutralized(text: str, warning: str | None) -> tuple[str, str | None]:
+    """``text`` with control characters replaced, and a warning saying how many were."""
+    clean = controls.neutralize(text)
+    if clean == text:
+        return text, warning
+    count = sum(1 for a, b in zip(text, clean, strict=True) if a != b)
+    note = f"{count} control character{'s' * (count != 1)} replaced with U+FFFD"
+    return clean, f"{warning}; {note}" if warning else note
 
 
 def _megabytes(size: int) -> str:
@@ -90,14 +109,21 @@ def parse_document(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
     try:
         trials = parse_text(name, text)
     except ParseError as exc:
-        return ParseOutcome(path=name, error=str(exc) or "could not be parsed", size=size)
+        return ParseOutcome(path=name, error=_one_line(str(exc), "could not be parsed"), size=size)
     except Exception as exc:  # one broken document must not stop a batch of thousands
-        reason = f"internal parser error ({type(exc).__name__}: {exc})".splitlines()[0]
+        reason = _one_line(f"internal parser error ({type(exc).__name__}: {exc})", "")
         return ParseOutcome(path=name, error=reason, size=size)
     if warning:
         for trial in trials:
             trial.warnings.append(warning)
     return ParseOutcome(path=name, trials=trials, size=size)
+
+
+def _one_line(reason: str, default: str, limit: int = 300) -> str:
+    """A reason as one short printable line: whitespace collapsed, controls dropped, cut."""
+    printable = controls.neutralize(reason).replace(controls.REPLACEMENT, "")
+    line = " ".join(printable.split()) or default
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _too_large(name: str, size: int, max_bytes: int) -> ParseOutcome:

@@ -63,7 +63,7 @@ def _lines(block: str) -> list[_Line]:
         stripped = raw.lstrip(" \t")
         indent = len(raw) - len(stripped)
         match = _BULLET.match(stripped)
-        bullet = bool(match) and not _is_number_sentence(stripped, match)
+        bullet = match is not None and not _is_number_sentence(stripped, match)
         skip = match.end() if bullet and match else 0
         out.append(_Line(pos, raw, indent, bullet, pos + indent + skip))
         pos += len(raw) + 1

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from summarizer.models import Trial
+from summarizer.parsers import controls
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.ctgov_record import (
     CtgovRecord,
@@ -234,6 +235,17 @@ def _studies(data: Any) -> list[Any]:
     raise ParseError("JSON is not a ClinicalTrials.gov study (no protocolSection)")
 
 
+def _neutralized(value: Any) -> Any:
+    """``value`` with control characters in its strings replaced (JSON escapes let them in)."""
+    if isinstance(value, str):
+        return controls.neutralize(value)
+    if isinstance(value, list):
+        return [_neutralized(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _neutralized(v) for k, v in value.items()}
+    return value
+
+
 class CtgovJsonParser:
     """Detects and parses API v2 study JSON."""
 
@@ -247,7 +259,7 @@ class CtgovJsonParser:
     def parse(self, name: str, text: str) -> list[Trial]:
         text = text.removeprefix("\ufeff")
         try:
-            data = json.loads(text)
+            data = _neutralized(json.loads(text))
         except json.JSONDecodeError as exc:
             raise ParseError(
                 f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -257,15 +269,15 @@ class CtgovJsonParser:
         studies = _studies(data)
         trials: list[Trial] = []
         for index, study in enumerate(studies, start=1):
-            try:
-                record = record_from_json(study)
-            except ParseError as exc:
-                where = f"study {index} of {len(studies)}: " if len(studies) > 1 else ""
-                raise ParseError(f"{where}{exc}") from exc
             original = (
                 text if len(studies) == 1 else json.dumps(study, ensure_ascii=False, indent=2)
             )
-            trials.append(build_trial(record, name=name, fmt=FORMAT, original=original))
+            try:
+                record = record_from_json(study)
+                trials.append(build_trial(record, name=name, fmt=FORMAT, original=original))
+            except ParseError as exc:
+                where = f"study {index} of {len(studies)}: " if len(studies) > 1 else ""
+                raise ParseError(f"{where}{exc}") from exc
         return trials
 
 

@@ -8,7 +8,7 @@ readable source text and every sourced value once, for both.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Literal
 
 from summarizer import normalize
@@ -28,6 +28,7 @@ from summarizer.models import (
     sha256_text,
 )
 from summarizer.parsers.criteria import split_criteria
+from summarizer.parsers.limits import check_section
 from summarizer.parsers.render import Renderer, join_spans
 
 DateKind = Literal[
@@ -306,7 +307,9 @@ class _Builder:
         if count < 0:
             return
         estimated = _estimated(type_text)
-        kind = None if estimated is None else ("estimated" if estimated else "actual")
+        kind: Literal["estimated", "actual"] | None = None
+        if estimated is not None:
+            kind = "estimated" if estimated else "actual"
         self.fields["enrollment"] = Enrollment(count=count, kind=kind, raw=raw, spans=[span])
 
     def _sponsor(self) -> None:
@@ -547,12 +550,30 @@ def _locate_target(piece: str, value: str) -> tuple[int, int] | None:
     return None
 
 
+def _check_sizes(record: CtgovRecord) -> None:
+    """Refuse a record with an oversized value before any per-line rule reads it."""
+    for f in fields(record):
+        for value in _strings(getattr(record, f.name)):
+            check_section(f.name.replace("_", " "), value)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    if is_dataclass(value):
+        return [s for f in fields(value) for s in _strings(getattr(value, f.name))]
+    return []
+
+
 def build_trial(record: CtgovRecord, *, name: str, fmt: str, original: str) -> Trial:
     """Render ``record`` and return its Trial; every value's spans index the rendered text."""
+    _check_sizes(record)
     builder = _Builder(record)
     builder.render()
     text = builder.out.text
-    fields = {k: v for k, v in builder.fields.items() if v is not None}
+    found = {k: v for k, v in builder.fields.items() if v is not None}
     return Trial(
         trial_id=record.nct_id,
         targets=builder.targets(text),
@@ -560,5 +581,5 @@ def build_trial(record: CtgovRecord, *, name: str, fmt: str, original: str) -> T
             path=name, format=fmt, text=text, original=original, sha256=sha256_text(original)
         ),
         warnings=builder.warnings,
-        **fields,  # type: ignore[arg-type]
+        **found,  # type: ignore[arg-type]
     )

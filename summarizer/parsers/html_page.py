@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from summarizer.models import Trial
 from summarizer.parsers.base import ParseError
+from summarizer.parsers.limits import check_page
 from summarizer.parsers.text.assemble import build_trial
 
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button", "select")
@@ -66,6 +67,8 @@ _HTML_RE = re.compile(
     r"<(?:!doctype\s+html|html|body|head|div|p|table|ul|ol|li|h[1-6]|span|a)\b", re.IGNORECASE
 )
 _WS_RE = re.compile(r"[ \t\r\n\f\v]+")
+# Deeper lists are indented no further: 10,000 nested lists must not make 100 MB of spaces.
+_MAX_INDENT_LEVELS = 8
 
 
 class _Writer:
@@ -136,8 +139,7 @@ def extract_text(html: str) -> str:
             out.newline()
         sub_depth = depth + 1 if tag in ("ul", "ol") else depth
         if tag == "li":
-            out.text("  " * max(depth - 1, 0) + "- ")
-            out.line = "  " * max(depth - 1, 0) + "- "
+            out.line = "  " * min(max(depth - 1, 0), _MAX_INDENT_LEVELS) + "- "
         stack.append((node, False, depth))
         children: list[LexborNode] = []
         child = node.child
@@ -165,6 +167,7 @@ class HtmlPageParser:
         extracted = extract_text(text)
         if not extracted.strip():
             raise ParseError("HTML page has no visible text")
+        check_page("visible text of the page", extracted)
         return [build_trial(extracted, path=name, fmt=self.name, original=text)]
 
 

@@ -11,6 +11,7 @@ import re
 
 from summarizer.models import Trial
 from summarizer.parsers.base import ParseError
+from summarizer.parsers.limits import check_page
 from summarizer.parsers.text.assemble import build_trial
 
 _TRIAL_CUES = re.compile(r"NCT\d{8}|inclusion criteria|exclusion criteria|clinical trial", re.I)
@@ -33,6 +34,7 @@ class TextPageParser:
         doc = normalize_newlines(text)
         if not doc.strip():
             raise ParseError("empty document")
+        check_page("page text", doc)
         return [build_trial(doc, path=name, fmt=self.name)]
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.html_page import PARSER as HTML
+from summarizer.parsers.limits import MAX_SECTION_CHARS
+from summarizer.parsers.text.layout import scan
 from summarizer.parsers.text_page import PARSER
 
 from .spans import span_problems
@@ -92,8 +95,22 @@ def test_html_parser_only_raises_parse_error(html: str) -> None:
     assert all(span_problems(t) == [] for t in trials)
 
 
-def test_huge_single_line_is_handled() -> None:
-    line = "Inclusion Criteria: " + "x" * 2_000_000
-    [trial] = PARSER.parse("huge.txt", line)
+def test_a_long_single_line_within_the_section_limit_is_one_criterion() -> None:
+    line = "Inclusion Criteria: " + "x" * (MAX_SECTION_CHARS - 100)
+    [trial] = PARSER.parse("long.txt", line)
     assert len(trial.inclusion_criteria) == 1
     assert span_problems(trial) == []
+
+
+def test_the_layout_scan_reads_a_huge_single_line_in_one_pass() -> None:
+    layout = scan("Inclusion Criteria: " + "x" * 2_000_000)
+    [section] = layout.sections
+    assert section.key == "inclusion" and len(section.criteria) == 1
+
+
+def test_pages_and_sections_over_the_limits_are_refused_with_their_sizes() -> None:
+    with pytest.raises(ParseError, match=r"page text too long \(2,000,020 characters"):
+        PARSER.parse("huge.txt", "Inclusion Criteria: " + "x" * 2_000_000)
+    section = "Exclusion Criteria:\n" + "- pregnant\n" * (MAX_SECTION_CHARS // 10)
+    with pytest.raises(ParseError, match=r"^Exclusion Criteria section too long"):
+        PARSER.parse("long.txt", "Title: T\n\n" + section)

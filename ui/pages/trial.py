@@ -78,7 +78,7 @@ def main() -> None:
                 f"summary:{engine_name}:{trial_id}:{trial.source.sha256}",
                 lambda: state.runtime().engine(engine_name).summarize(trial),
             )
-        st.header(summary.title)
+        st.header(components.md_escape(summary.title))  # document text, never markdown
         byline = _byline(trial)
         if byline:
             components.raw_html(f'<div class="ts-meta">{byline}</div>')

@@ -37,7 +37,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         piece = text[pos:end]
         lead = len(piece) - len(piece.lstrip())
         core = piece.strip()
-        if re.search(r"[A-Za-z0-9]", core):
+        if re.search(r"[^\W_]", core):  # a letter or digit in any script
             spans.append((offset + pos + lead, offset + pos + lead + len(core)))
         if match:
             pos = match.end()
@@ -55,7 +55,7 @@ def clause_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             sub = piece[pos:end]
             lead = len(sub) - len(sub.lstrip())
             core = sub.strip()
-            if re.search(r"[A-Za-z]", core):
+            if re.search(r"[^\W\d_]", core):  # a letter in any script (Arabic, Hebrew...)
                 spans.append((s + pos + lead, s + pos + lead + len(core)))
             if part:
                 pos = part.end()

@@ -23,6 +23,7 @@ from summarizer.engines.extractive.plain_words import (
     simplify,
 )
 from summarizer.engines.extractive.resources import threshold
+from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import LaySummary, Span, Statement, SummarySection, Trial
 from summarizer.readability import grade
 
@@ -130,7 +131,8 @@ def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
         for span in fact.spans:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
-                out.append((section, Span(start=s, end=e)))
+                if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
+                    out.append((section, Span(start=s, end=e)))
     return out
 
 
@@ -218,7 +220,7 @@ def eligibility_statements(trial: Trial) -> list[Statement]:
     ):
         for crit in crits[:10]:
             span = crit.spans[0] if crit.spans else None
-            if span is None:
+            if span is None or looks_like_instruction(crit.text):
                 continue
             pieces = clause_spans(trial.source.text[span.start : span.end], span.start)[:2]
             if not pieces:

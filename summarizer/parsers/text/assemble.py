@@ -19,10 +19,17 @@ from summarizer.models import (
     sha256_text,
 )
 from summarizer.parsers.base import ParseError
+from summarizer.parsers.limits import check_section
 from summarizer.parsers.text import fallbacks, fields, places
 from summarizer.parsers.text.export import read_export
 from summarizer.parsers.text.facts import dedupe, fact, find_nct, span, split_list
-from summarizer.parsers.text.layout import CRITERIA_KEYS, Layout, scan, section_pieces
+from summarizer.parsers.text.layout import (
+    CRITERIA_KEYS,
+    PROSE_KEYS,
+    Layout,
+    scan,
+    section_pieces,
+)
 from summarizer.parsers.text.lines import Piece, content
 from summarizer.parsers.text.outcomes import section_outcomes, time_frame_line
 from summarizer.parsers.text.vocab import vocab
@@ -75,6 +82,9 @@ def _prose(layout: Layout, key: str) -> Fact | None:
 def build_trial(doc: str, path: str, fmt: str, original: str | None = None) -> Trial:
     """The trial a page describes; ``ParseError`` when the page holds nothing trial-like."""
     layout = scan(doc)
+    for sec in layout.sections:
+        if sec.key in CRITERIA_KEYS or sec.key in PROSE_KEYS:
+            check_section(sec.heading.text.rstrip(" :："), doc[sec.start : sec.end])
     warnings: list[str] = []
     inc, exc, groups = _criteria(layout)
     crit_lines = {ln for ln in layout.claimed}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from summarizer.models import Fact, Intervention, Outcome
 from summarizer.parsers.text.facts import fact, split_list
@@ -19,7 +20,7 @@ from summarizer.parsers.text.lines import Piece, content
 from summarizer.parsers.text.outcomes import export_record
 from summarizer.parsers.text.vocab import vocab
 
-_KINDS = ("primary", "secondary", "other")
+_KINDS: tuple[Literal["primary", "secondary", "other"], ...] = ("primary", "secondary", "other")
 _SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 
 

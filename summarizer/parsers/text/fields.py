@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from summarizer import normalize
 from summarizer.models import Age, Enrollment, Fact, Intervention, TrialDate
@@ -75,7 +76,7 @@ def enrollment(lv_prefix: str | None, piece: Piece) -> Enrollment | None:
     if m is None:
         return None
     low = piece.text.lower()
-    kind = None
+    kind: Literal["estimated", "actual"] | None = None
     if (
         lv_prefix in ("estimated", "anticipated", "target")
         or "estimat" in low
@@ -98,7 +99,11 @@ def trial_date(doc: str, kind: str, prefix: str | None, piece: Piece) -> TrialDa
         return None
     estimated = {"estimated": True, "anticipated": True, "actual": False}.get(prefix or "")
     return TrialDate(
-        kind=kind, raw=p.text, value=normalize.date(p.text), estimated=estimated, spans=[span(p)]
+        kind=kind,  # type: ignore[arg-type]  # one of DATE_KINDS, the model's literal
+        raw=p.text,
+        value=normalize.date(p.text),
+        estimated=estimated,
+        spans=[span(p)],
     )
 
 
