@@ -8,8 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from summarizer.loader import ParseOutcome, count_inputs, decode, parse_paths
+from summarizer.loader import ParseOutcome, count_inputs, decode, parse_document, parse_paths
 
 
 def _xml(nct: str, title: str = "A study") -> str:
@@ -147,3 +149,80 @@ def test_real_v2_file_through_the_format_registry(shared_data: Path) -> None:
     (outcome,) = parse_paths([shared_data / "ctgov_v2_nsclc_100.json"])
     assert outcome.ok and len(outcome.trials) == 100
     assert {t.source.format for t in outcome.trials} == {"ctgov_json"}
+
+
+def test_a_50_mb_file_is_refused_by_its_size_without_being_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.xml"
+    with huge.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing to read
+    (outcome,) = parse_paths([huge])
+    assert outcome.error == "file too large (50.0 MB; limit 20.0 MB)"
+
+
+def test_a_directory_of_thousands_of_files_gives_one_outcome_each(tmp_path: Path) -> None:
+    for i in range(2000):
+        text = "<clinical_study>" if i % 100 == 7 else _xml(f"NCT{i:08d}")
+        (tmp_path / f"doc{i:04d}.xml").write_text(text, encoding="utf-8")
+    outcomes = list(parse_paths([tmp_path]))
+    assert len(outcomes) == 2000 == count_inputs([tmp_path])
+    failed = [o for o in outcomes if not o.ok]
+    assert len(failed) == 20 and all("malformed XML" in (o.error or "") for o in failed)
+    assert outcomes[-1].trials[0].trial_id == "NCT00001999"
+
+
+def test_stray_control_characters_are_replaced_one_for_one_with_a_warning(tmp_path: Path) -> None:
+    page = "Inclusion Criteria:\n- Adults\x00 with\x1b[2J asthma\x9b\r\n- Lone\rreturn\n"
+    (tmp_path / "page.txt").write_bytes(page.encode("utf-8"))
+    (outcome,) = parse_paths([tmp_path / "page.txt"])
+    (trial,) = outcome.trials
+    assert trial.source.text == page.translate({0: "�", 0x1B: "�", 0x9B: "�"}).replace("\r\n", "\n")
+    criteria = [c.text for c in trial.inclusion_criteria]
+    assert criteria == ["Adults� with�[2J asthma�", "Lone\rreturn"]
+    assert "3 control characters replaced with U+FFFD" in trial.warnings
+
+
+def test_text_with_many_nuls_is_binary() -> None:
+    with pytest.raises(ValueError, match="binary file"):
+        decode(b"Inclusion Criteria: adults" + b"\x00" * 10)
+    assert decode(b"x" * 200 + b"\x00")[0] == "x" * 200 + "\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("truncated.json", b'{"protocolSection": {"identificationModule": {"nctId": "NC', "JSON"),
+        ("no_id.json", b'{"protocolSection": {"hello": 1}}', "study has no NCT ID"),
+        ("not_a_study.json", b'{"protocolSection": 1, "x": 2}', "not a ClinicalTrials.gov study"),
+        ("list.json", b"[1, 2, 3]", "not a trial document"),
+        ("truncated.xml", b"<clinical_study><id_info><nct_id>NCT1", "malformed XML: "),
+        ("no_sections.txt", b"Dear diary, today it rained and I stayed in.", "no recognizable"),
+        ("latin1.txt", "Caf\xe9 r\xe9sum\xe9 only".encode("latin-1"), "no recognizable"),
+    ],
+)
+def test_bad_documents_give_one_clear_line(name: str, data: bytes, reason: str) -> None:
+    outcome = parse_document(name, data)
+    assert outcome.error is not None and reason in outcome.error and not outcome.trials
+    assert "\n" not in outcome.error
+
+
+def test_a_parser_error_message_is_made_one_printable_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import summarizer.loader as loader
+
+    def broken(name: str, text: str) -> list[object]:
+        raise ValueError("line one\nline \x1b[31mtwo")
+
+    monkeypatch.setattr(loader, "parse_text", broken)
+    outcome = parse_document("doc.txt", b"Inclusion Criteria: adults")
+    assert outcome.error == "internal parser error (ValueError: line one line [31mtwo)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000) | st.text(max_size=500).map(lambda t: t.encode("utf-8")))
+def test_no_bytes_make_the_loader_raise(data: bytes) -> None:
+    outcome = parse_document("any.txt", data)
+    if outcome.error is not None:
+        assert outcome.error and "\n" not in outcome.error and outcome.error.isprintable()
+    for trial in outcome.trials:
+        assert not any(0 <= ord(c) < 32 and c not in "\t\n\f\r" for c in trial.source.text)

@@ -17,6 +17,7 @@ from summarizer.cli.app import app
 from summarizer.coverage import CoverageCounter, CoverageTable
 from summarizer.loader import DEFAULT_MAX_BYTES, ParseOutcome, count_inputs, parse_paths
 from summarizer.models import Trial
+from summarizer.parsers import controls
 
 
 def _ages(trial: Trial) -> str:
@@ -34,7 +35,7 @@ def _row(trial: Trial, path: str) -> list[str]:
         normalize.phase_words([p.value for p in trial.phases]) or "-",
         _ages(trial),
         f"{len(trial.inclusion_criteria)}/{len(trial.exclusion_criteria)}",
-        path,
+        controls.neutralize(path),
     ]
 
 
@@ -114,7 +115,8 @@ def parse_command(
         files += 1
         if outcome.error is not None:
             failed += 1
-            err.print(f"{outcome.path}: {outcome.error}", markup=False, highlight=False)
+            line = controls.neutralize(f"{outcome.path}: {outcome.error}")  # names can hold ESC
+            err.print(line, markup=False, highlight=False)
             if fail_fast:
                 break
             continue

@@ -92,3 +92,18 @@ def test_help_says_source_text_is_left_out(runner: CliRunner) -> None:
     result = runner.invoke(app, ["parse", "--help"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
     assert "--full" in result.stdout and "left out" in result.stdout
+
+
+def test_control_characters_in_names_and_titles_never_reach_the_terminal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "bad\x1b[2J.xml").write_text("<clinical_study>", encoding="utf-8")
+    title = _xml("NCT00000003").replace("A study of things", "Study \x1b]0;owned\x07 of things")
+    (tmp_path / "ok\x9b.xml").write_text(title, encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(tmp_path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x9b" not in result.output
+    assert "\x07" not in result.output
+    assert f"{tmp_path}/bad\ufffd[2J.xml: malformed XML" in result.stderr
+    assert "Study \ufffd]0;owned\ufffd of things" in result.stdout
+    assert "Parsed 1 trial from 2 files, 1 failed." in result.stderr
