@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     embedding_model: str = "text-embedding-3-small"
     llm_timeout: float = 60.0
     llm_max_retries: int = 3
+    llm_concurrency: int = Field(
+        default=4, ge=1, description="most llm requests in flight at once, across threads"
+    )
     data_dir: Path = Field(default_factory=default_data_dir)
 
     @property

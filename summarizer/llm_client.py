@@ -6,6 +6,10 @@ any key). The OpenAI SDK's own retries are switched off so that one policy, test
 exponential backoff with jitter on 429 (honouring ``Retry-After``), 5xx, timeouts and dropped
 connections, then one ``LLMError`` with a plain message. The key never appears in a repr, a log
 line or an error message.
+
+One client is shared by every thread of a batch, so it also keeps the batch polite: at most
+``TRIALSUM_LLM_CONCURRENCY`` requests are in flight at once (waiting out a backoff does not hold a
+slot), and a 429's ``Retry-After`` pauses new requests from every thread, not only the one told.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -106,6 +111,7 @@ class LLMClient:
         chat: ChatOpenAI | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = settings.model
         self.base_url = settings.openai_base_url or "https://api.openai.com/v1"
@@ -115,6 +121,11 @@ class LLMClient:
         self._chat = chat or build_chat_model(settings)
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self._clock = clock
+        self.max_in_flight = settings.llm_concurrency
+        self._slots = threading.BoundedSemaphore(self.max_in_flight)
+        self._pause_lock = threading.Lock()
+        self._resume_at = 0.0  # clock time before which no new request starts (after a 429)
 
     def __repr__(self) -> str:
         return f"LLMClient(model={self.model!r}, base_url={redact(self.base_url)!r})"
@@ -124,13 +135,19 @@ class LLMClient:
     def complete(self, messages: Sequence[BaseMessage]) -> str:
         """The model's whole reply; an empty reply is an error, not an answer."""
 
-        def call() -> str:
-            reply = self._chat.invoke(list(messages))
-            return _content_text(reply.content)
+        def call() -> tuple[str, Any]:
+            with self._slots:
+                reply = self._chat.invoke(list(messages))
+            return _content_text(reply.content), reply.response_metadata.get("finish_reason")
 
-        text = self._with_retries(call)
+        text, finish = self._with_retries(call)
         if not text.strip():
             raise LLMError(f"The language model ({self.model}) returned an empty reply.")
+        if finish == "length":
+            raise LLMTruncatedError(
+                f"The language model's reply was cut off at its output limit ({self.model}, "
+                "finish_reason=length); the text that arrived is incomplete."
+            )
         return text
 
     def stream(self, messages: Sequence[BaseMessage]) -> Iterator[str]:
@@ -140,17 +157,19 @@ class LLMClient:
         that stops mid-reply) raises ``LLMTruncatedError``: what arrived is incomplete.
         """
         attempt = 0
+        self._respect_pause()
         while True:
             started = False
             finished = False
             try:
-                for chunk in self._chat.stream(list(messages)):
-                    if chunk.response_metadata.get("finish_reason"):
-                        finished = True
-                    piece = _content_text(chunk.content)
-                    if piece:
-                        started = True
-                        yield piece
+                with self._slots:  # held while the reply streams in; released if abandoned
+                    for chunk in self._chat.stream(list(messages)):
+                        if chunk.response_metadata.get("finish_reason"):
+                            finished = True
+                        piece = _content_text(chunk.content)
+                        if piece:
+                            started = True
+                            yield piece
             except Exception as exc:
                 if started:
                     raise LLMTruncatedError(
@@ -175,12 +194,18 @@ class LLMClient:
     def list_models(self) -> list[str]:
         """Model ids the server offers: a cheap health check."""
         root = self._chat.root_client
-        return self._with_retries(lambda: [m.id for m in root.models.list()])
+
+        def call() -> list[str]:
+            with self._slots:
+                return [m.id for m in root.models.list()]
+
+        return self._with_retries(call)
 
     # ------------------------------------------------------------ retries
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
         attempt = 0
+        self._respect_pause()
         while True:
             try:
                 return call()
@@ -198,6 +223,9 @@ class LLMClient:
                 f"{failure.retry_after:.0f} s; try again later."
             )
         delay = self.policy.delay(attempt, failure.retry_after, self._rng)
+        if failure.retry_after is not None:
+            with self._pause_lock:
+                self._resume_at = max(self._resume_at, self._clock() + delay)
         log.warning(
             "llm request failed (%s); retry %d of %d in %.2f s",
             failure.reason,
@@ -206,6 +234,17 @@ class LLMClient:
             delay,
         )
         self._sleep(delay)
+
+    def _respect_pause(self) -> None:
+        """Before a new request: wait out a Retry-After another thread's request was given.
+
+        Retries skip this: they have just waited out their own backoff.
+        """
+        with self._pause_lock:
+            remaining = self._resume_at - self._clock()
+        if remaining > 0:
+            log.info("llm service asked to slow down; new request waits %.2f s", remaining)
+            self._sleep(remaining)
 
     def _classify(self, exc: BaseException) -> _Failure:
         import openai

@@ -10,7 +10,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -62,7 +62,7 @@ def _trial(runtime: Runtime, trial_id: str) -> Trial:
     if trial is None:
         raise _fail(
             f"trial {trial_id!r} is not in the store at {runtime.settings.store_dir}; "
-            "index it first (trialsum index FILES) or run trialsum demo"
+            "index it first (trialsum ingest FILES) or run trialsum demo"
         )
     return trial
 
@@ -109,16 +109,45 @@ def ask(
 
 @app.command()
 def summarize(
-    trial_id: Annotated[str, typer.Argument(help="trial id in the store")],
+    trial_id: Annotated[
+        str | None, typer.Argument(help="trial id in the store (or --all)", show_default=False)
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, md or html")] = "md",
     engine: EngineOpt = None,
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write to this file")] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="write to this file (with --all: this folder)"),
+    ] = None,
+    all_trials: Annotated[
+        bool, typer.Option("--all", help="every trial in the store, one file each; resumable")
+    ] = False,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-j",
+            min=1,
+            help="with --all: trials at once (default 1; llm engine: TRIALSUM_LLM_CONCURRENCY)",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="with --all: print the final report as JSON")
+    ] = False,
 ) -> None:
     """Write a lay summary (reading grade per section, every sentence cited)."""
     from summarizer.render import FORMATS, render
 
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if all_trials:
+        if trial_id is not None:
+            raise _fail("give a trial id or --all, not both")
+        _summarize_all(fmt, engine, out_file, concurrency, as_json)
+        return
+    if trial_id is None:
+        raise _fail("give a trial id, or --all for every trial in the store")
+    if concurrency is not None or as_json:
+        raise _fail("--concurrency and --json go with --all; for one trial use --format json")
     runtime = _runtime()
     eng = _engine(runtime, engine)
     summary = eng.summarize(_trial(runtime, trial_id))
@@ -130,6 +159,79 @@ def summarize(
         out.print(Markdown(text))
     else:
         sys.stdout.write(text)
+
+
+def _summarize_all(
+    fmt: str, engine: str | None, out_dir: Path | None, concurrency: int | None, as_json: bool
+) -> None:
+    """The batch: progress with ETA on stderr, the report at the end; exit 1 if any failed."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from summarizer.batch import BatchError, BatchOptions, BatchProgress, summarize_all
+
+    runtime = _runtime()
+    eng = _engine(runtime, engine)
+    if concurrency is None:
+        concurrency = runtime.settings.llm_concurrency if eng.name == "llm" else 1
+    folder = out_dir if out_dir is not None else runtime.settings.home / "summaries"
+    options = BatchOptions.model_validate(
+        {"out_dir": folder, "fmt": fmt, "engine": eng.name, "concurrency": concurrency}
+    )
+    columns = (
+        TextColumn("summarizing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("summarize", total=None, failed=0)
+        failed = 0
+
+        def show(p: BatchProgress) -> None:
+            nonlocal failed
+            failed += p.status == "failed"
+            bar.update(task, total=p.total, completed=p.done, failed=failed)
+
+        try:
+            report = summarize_all(runtime, options, progress=show)
+        except BatchError as exc:
+            raise _fail(str(exc)) from None
+        except KeyboardInterrupt:
+            bar.stop()
+            err.print(
+                f"[yellow]interrupted[/yellow]; finished work is kept in {folder} "
+                "(see report.json); run the same command again to complete the rest",
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+    if report.total == 0:
+        raise _fail(
+            f"the store at {runtime.settings.store_dir} holds no trials; "
+            "index some first (trialsum ingest FILES)"
+        )
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        for failure in report.failed:
+            err.print("failed", style="red", end=" ")
+            err.print(failure.line(), markup=False, highlight=False)
+        err.print(
+            f"{report.counts()} in {report.seconds:.1f} s; outputs and report.json in {folder}",
+            markup=False,
+            highlight=False,
+        )
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command("draft-fit")
@@ -192,7 +294,7 @@ def check_fit(
         raise _fail("the source checker is not installed (summarizer.checker)")
     runtime = _runtime()
     trial = _trial(runtime, trial_id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for role, items in bullets.items():
         for bullet in items:
             check = checker(Statement(text=bullet), trial, role=role)
@@ -272,7 +374,7 @@ def demo(
     err.print(f"indexed {len(ids)} sample trials into {runtime.settings.store_dir}")
     eng = runtime.engine("extractive")
     first = next((t for t in ids if t.upper().startswith("NCT06503094")), sorted(ids)[0])
-    trial = runtime.store.get_trial(first)
+    trial = _trial(runtime, first)
     out.print(Markdown(summary_markdown(eng.summarize(trial))))
     for q in DEMO_QUESTIONS:
         answer = eng.answer(q, trial_ids=[first])

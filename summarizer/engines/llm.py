@@ -11,8 +11,8 @@ text is never shown as fact.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
@@ -87,13 +87,24 @@ class LLMEngine:
 
     def __init__(self, runtime: Runtime, *, client: LLMClient | None = None) -> None:
         self.runtime = runtime
-        if client is not None:
-            self.client = client
+        self._client = client
+        self._client_lock = threading.Lock()
 
-    @cached_property
+    @property
     def client(self) -> LLMClient:
-        """Built on first use, so choosing the engine never fails before it is asked anything."""
-        return LLMClient(self.runtime.settings)
+        """Built on first use, so choosing the engine never fails before it is asked anything.
+
+        Built once even when batch threads ask at the same moment: the client's limit on
+        requests in flight only holds if every thread shares it.
+        """
+        with self._client_lock:
+            if self._client is None:
+                self._client = LLMClient(self.runtime.settings)
+            return self._client
+
+    def prepare(self) -> None:
+        """Build the client now, so a missing key or server is one clear error before a batch."""
+        self.client  # noqa: B018
 
     # ------------------------------------------------------------ answers
 
@@ -213,8 +224,9 @@ class LLMEngine:
             if grouped.get(key)
         ]
         checked, _ = common.finalize_summary(summary, trial, drop_unsupported=True)
-        for section in checked.sections:
-            section.grade = grade(common.join_statements(section.statements)) or None
+        for checked_section in checked.sections:
+            text = common.join_statements(checked_section.statements)
+            checked_section.grade = grade(text) or None
         checked.sections = [s for s in checked.sections if s.statements]
         return checked
 

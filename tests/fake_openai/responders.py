@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tests.fake_openai.server import RecordedRequest, Reply
@@ -89,3 +92,31 @@ def cite_evidence(request: RecordedRequest, *, per_answer: int = 2) -> Reply:
             "sentences": [_sentence(b) for b in chosen],
         }
     return Reply.text(json.dumps(reply))
+
+
+class PerTrialFaults:
+    """A responder playing scripted faults for chosen trials and ``cite_evidence`` for the rest.
+
+    A request belongs to the trial whose id it mentions: a summary prompt names its trial, and a
+    repair prompt quotes the reply being repaired (so a scripted bad reply should name its trial).
+    Each trial's script is used once, reply by reply; after it, the trial is healthy again, and a
+    repair request is answered from that trial's original request.
+    """
+
+    def __init__(self, scripts: Mapping[str, Sequence[Reply]]) -> None:
+        self._scripts = {tid: deque(replies) for tid, replies in scripts.items()}
+        self._originals: dict[str, RecordedRequest] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, request: RecordedRequest) -> Reply:
+        user = request.message("user")
+        repair = "<previous_reply>" in user
+        trial = next((t for t in self._scripts if t in user), None)
+        with self._lock:
+            if trial is not None and not repair:
+                self._originals[trial] = request
+            script = self._scripts.get(trial) if trial is not None else None
+            if script:
+                return script.popleft()
+            original = self._originals.get(trial) if trial is not None and repair else None
+        return cite_evidence(original or request)

@@ -32,7 +32,8 @@ class Reply:
     delay: float = 0.0  # seconds before anything is sent
     finish_reason: str | None = "stop"
     chunk_size: int = 12  # characters per streamed delta
-    truncate_after: int | None = None  # streaming: drop the connection after this many deltas
+    truncate_after: int | None = None  # streaming: drop the connection after this many deltas;
+    # plain JSON: send only this many bytes of the body, then drop the connection
     clean_end: bool = False  # streaming truncation: end the body properly, but without [DONE]
 
     @classmethod
@@ -74,8 +75,16 @@ class Reply:
 
     @classmethod
     def truncated(cls, content: str, after: int = 2, *, clean_end: bool = False) -> Reply:
-        """Streaming: send ``after`` deltas, then stop without a finish reason or ``[DONE]``."""
+        """Streaming: send ``after`` deltas, then stop without a finish reason or ``[DONE]``.
+
+        A plain (non-streaming) request gets the first ``after`` bytes of its body instead.
+        """
         return cls(content=content, truncate_after=after, clean_end=clean_end)
+
+    @classmethod
+    def length_limited(cls, content: str) -> Reply:
+        """A complete response whose reply the model stopped at its output limit."""
+        return cls(content=content, finish_reason="length")
 
 
 @dataclass
@@ -113,6 +122,8 @@ class FakeOpenAI:
     def __init__(self, models: tuple[str, ...] = ("fake-model",)) -> None:
         self.models = models
         self.requests: list[RecordedRequest] = []
+        self.in_flight = 0  # chat requests being answered right now
+        self.max_in_flight = 0  # the most ever answered at once
         self._queue: deque[Reply | Responder] = deque()
         self._fallback: Responder | None = None
         self._lock = threading.Lock()
@@ -211,6 +222,16 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
+        with self.fake._lock:
+            self.fake.in_flight += 1
+            self.fake.max_in_flight = max(self.fake.max_in_flight, self.fake.in_flight)
+        try:
+            self._answer(request, body)
+        finally:
+            with self.fake._lock:
+                self.fake.in_flight -= 1
+
+    def _answer(self, request: RecordedRequest, body: Any) -> None:
         reply = self.fake._next_reply(request)
         if reply.delay and self.fake._stopping.wait(reply.delay):
             return
@@ -219,6 +240,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_raw(reply.status, reply.raw_body or b"{}", reply.headers)
             elif request.streaming:
                 self._send_stream(reply, str((body or {}).get("model", "")))
+            elif reply.truncate_after is not None:
+                self._send_cut(_completion(reply, str((body or {}).get("model", ""))), reply)
             else:
                 self._send_json(200, _completion(reply, str((body or {}).get("model", ""))))
         except (BrokenPipeError, ConnectionResetError):
@@ -237,6 +260,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_cut(self, obj: Any, reply: Reply) -> None:
+        """Promise the whole body, send only its start, then drop the connection."""
+        body = json.dumps(obj).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: reply.truncate_after])
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(2)
 
     def _send_stream(self, reply: Reply, model: str) -> None:
         self.send_response(200)
