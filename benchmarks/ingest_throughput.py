@@ -187,7 +187,9 @@ def run(label: str, source: Path, home: Path, args: argparse.Namespace) -> dict:
             print(f"  {time.perf_counter() - started:7.0f}s {p.trials} trials {p.chunks} chunks "
                   f"load {load()}", file=sys.stderr, flush=True)  # fmt: skip
 
+    cpu0 = time.process_time()
     first = ingest_paths([source], runtime, progress=progress, batch_trials=128)
+    cpu_s = time.process_time() - cpu0
     load_after = load()
     inner.embed_documents = real_embed
     tokens = sum(inner.count_tokens(sent)) if sent else 0
@@ -200,6 +202,8 @@ def run(label: str, source: Path, home: Path, args: argparse.Namespace) -> dict:
         "load_after_ingest": load_after,
         "store": str(home),
         "ingest": summary(first, len(sent), tokens, model_secs[0]),
+        "ingest_cpu_s": round(cpu_s, 1),
+        "ingest_cpu_share_of_2_cores": round(cpu_s / (2 * first.timings.total), 3),
     }
     again = ingest_paths([source], Runtime(Settings(home=home)), batch_trials=128)
     out["reingest"] = {
@@ -226,6 +230,7 @@ def show(r: dict) -> None:
     print(f"ingest {i['seconds']}s: {i['trials']} trials ({i['trials_per_s']}/s), {i['chunks']} "
           f"chunks ({i['chunks_per_s']}/s), {i['dense_chunks']} dense")  # fmt: skip
     print(f"stages (s): {i['stages_s']}  share: {i['stages_share']}")
+    print(f"process CPU {r['ingest_cpu_s']}s = {r['ingest_cpu_share_of_2_cores']:.0%} of 2 cores")
     print(f"model embedded {i['texts_sent_to_model']} texts, {i['tokens_sent_to_model']} word "
           f"pieces in {i['model_seconds']}s ({i['model_tokens_per_s']}/s); dedupe + cache "
           f"skipped {i['dedupe_skipped_share']:.1%} of dense chunks")  # fmt: skip

@@ -14,10 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import re
+import subprocess
 import sys
 import tarfile
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,9 +29,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from summarizer.config import Settings, default_data_dir
 from summarizer.ingest import ingest_paths
 from summarizer.runtime import Runtime
-from vectorstore.retriever import RetrievalConfig, rank_trials
+from vectorstore import fusion
+from vectorstore.retriever import RetrievalConfig, _pool, rank_trials
 
 CONFIGS: dict[str, RetrievalConfig] = {
+    "rrf k10 max": RetrievalConfig(),
+    "rrf k10 sum3": RetrievalConfig(pooling="sum3"),
+    "rrf k30 sum3": RetrievalConfig(pooling="sum3"),
+    "rrf k10 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
+    "rrf 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
+    "convex .5 sum3": RetrievalConfig(fusion="convex", pooling="sum3"),
+    "convex .7 sum3": RetrievalConfig(
+        fusion="convex", dense_weight=0.7, lexical_weight=0.3, pooling="sum3"
+    ),
     "bm25": RetrievalConfig(mode="lexical"),
     "bm25 sum3": RetrievalConfig(mode="lexical", pooling="sum3"),
     "dense": RetrievalConfig(mode="dense"),
@@ -41,6 +55,22 @@ CONFIGS: dict[str, RetrievalConfig] = {
     ),
     "convex .5 max": RetrievalConfig(fusion="convex", pooling="max"),
 }
+
+
+def fused_with_k(dense, lexical, config: RetrievalConfig, name: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """rank_trials, except that an "rrf kN" config name sets RRF's k (library default 60)."""
+    m = re.search(r"\bk(\d+)\b", name)
+    if config.fusion != "rrf" or not m or config.mode != "hybrid":
+        return rank_trials(dense, lexical, config)
+    pooled = [_per_trial(r, config) for r in (dense, lexical)]
+    return fusion.rrf(pooled, (config.dense_weight, config.lexical_weight), k=int(m.group(1)))
+
+
+def _per_trial(ranking, config: RetrievalConfig) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    pooled: dict[str, list[float]] = {}
+    for chunk, score in ranking:
+        pooled.setdefault(chunk.trial_id, []).append(score)
+    return {t: _pool(s, config.pooling) for t, s in pooled.items()}
 
 
 def subset(archive: Path, limit: int, keep: set[str], folder: Path) -> Path:
@@ -97,9 +127,9 @@ def evaluate(
 def show(title: str, table: dict[str, dict[str, float]]) -> None:
     cols = list(next(iter(table.values())))
     print(f"\n{title}")
-    print(f"{'config':16}" + "".join(f"{c:>16}" for c in cols))
+    print(f"{'config':18}" + "".join(f"{c:>16}" for c in cols))
     for name, row in table.items():
-        print(f"{name:16}" + "".join(f"{row[c]:16.4f}" for c in cols))
+        print(f"{name:18}" + "".join(f"{row[c]:16.4f}" for c in cols))
 
 
 def main() -> None:
@@ -108,7 +138,15 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only this many judged trials")
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--candidates", type=int, default=1000, help="chunks per retriever")
+    parser.add_argument("--json", type=Path, default=None, help="also write the tables here")
     args = parser.parse_args()
+    if not (args.data / "trec_2021" / "qrels.tsv").is_file():
+        print(f"skipped: {args.data}/trec_2021 not found (set --data or TRIALSUM_DATA_DIR)")
+        return
+    rev = subprocess.run(["git", "-C", str(Path(__file__).parents[1]), "rev-parse", "--short",
+                          "HEAD"], capture_output=True, text=True).stdout.strip()  # fmt: skip
+    print(f"commit {rev}  {datetime.now(UTC).isoformat(timespec='seconds')}  "
+          f"load {[round(x, 2) for x in os.getloadavg()]}")  # fmt: skip
 
     topics, qrels = load_topics(args.data)
     home = args.store or Path(tempfile.mkdtemp(prefix="trec-store-"))
@@ -137,7 +175,7 @@ def main() -> None:
         for name, config in CONFIGS.items():
             use_dense = dense if config.mode in ("hybrid", "dense") else []
             use_lexical = lexical if config.mode in ("hybrid", "lexical") else []
-            fused = rank_trials(use_dense, use_lexical, config)
+            fused = fused_with_k(use_dense, use_lexical, config, name)
             runs[name][qid] = sorted(fused, key=lambda t: (-fused[t], t))
     print(f"{len(qids)} topics ranked in {time.perf_counter() - t0:.1f}s, {len(stored)} trials")
 
@@ -149,6 +187,18 @@ def main() -> None:
     show(f"held-out half ({len(held)} topics); chosen on tuning half: {chosen}",
          evaluate(runs, qrels, held))  # fmt: skip
     show(f"all {len(qids)} topics", evaluate(runs, qrels, qids))
+    print(f"load at end {[round(x, 2) for x in os.getloadavg()]}")
+    if args.json:
+        tables = {
+            "commit": rev,
+            "trials": len(stored),
+            "topics": len(qids),
+            "chosen_on_tuning_half": chosen,
+            "tuning": on_tune,
+            "held_out": evaluate(runs, qrels, held),
+            "all": evaluate(runs, qrels, qids),
+        }
+        args.json.write_text(json.dumps(tables, indent=2))
 
 
 if __name__ == "__main__":
