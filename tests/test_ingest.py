@@ -139,7 +139,7 @@ def test_a_crash_between_writing_chunks_and_the_flip_is_repaired_by_the_next_run
     flips = {"n": 0}
 
     def crash_on_second_flip(collection, rows):  # type: ignore[no-untyped-def]
-        if collection is store.trials and rows and rows[0][0] != "__meta__":
+        if collection is store.trials and rows and rows[0][2].get("kind") == "trial":
             flips["n"] += 1
             if flips["n"] == 2:
                 raise KeyboardInterrupt

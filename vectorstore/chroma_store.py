@@ -6,33 +6,49 @@ Three collections hold everything, so a team sharing only a Chroma server shares
 - ``<name>_lex``: chunks kept for lexical search and display only (contacts, addresses), stored
   with a constant one-number vector because embedding boilerplate buys nothing;
 - ``<name>_trials``: one record per trial (the ``Trial`` JSON as the document) carrying the
-  trial's *current version*, plus one ``__meta__`` record with the store's generation marker.
+  trial's *current version*, one ``__meta__`` record with the store's generation marker, and
+  one ``__pending__.<writer>`` record per write in progress.
 
-A trial is replaced by writing its new chunks under new ids (the version is part of the id), then
-flipping the trial record to the new version, then deleting the old version's chunks. Readers only
-trust chunks of the current version, so they never see half a trial. A crash leaves unreferenced
-chunks, listed in the meta record's ``pending`` field, which the next write removes.
+Writing a batch of trials: (1) a pending record lists each trial's old and new version; (2) the
+new chunks are written under new ids (the version is part of the id); (3) one upsert flips the
+trial records to the new versions *and* moves the generation, so no reader can see the flip
+without the generation change; (4) the old versions' chunks and the pending record are deleted.
+Readers only trust chunks of a trial's current version, so they never see half a trial, and a
+cache keyed by the generation (the BM25 index) is never stale for a generation it was built at.
+A writer killed at any step leaves at most unreferenced chunks; the next writer finds its pending
+record (its process is gone) and deletes exactly the versions it names that are not current.
+Deleting only named versions means two writers on one server never delete each other's work.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
 from summarizer.chunking import CHUNKER_VERSION
 from summarizer.models import Chunk, Trial, sha256_text
 from vectorstore.base import Embedder
+from vectorstore.chroma_connection import Connection, connect
 
 # Sections not worth a dense vector: lexical search still covers their text.
 LEXICAL_ONLY_SECTIONS: frozenset[str] = frozenset({"locations", "contacts"})
 META_ID = "__meta__"
+PENDING_PREFIX = "__pending__."
+#: A pending record older than this is abandoned even if its process looks alive (other host).
+PENDING_LEASE_S = 15 * 60
 _UNIT = [1.0]  # the constant vector of records that are never searched by similarity
+_READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
+
+_in_flight: set[str] = set()  # this process's writes in progress, by writer id
+_in_flight_lock = threading.Lock()
 
 
 class TrialState(BaseModel):
@@ -57,22 +73,14 @@ class StoreStats(BaseModel):
     generation: str
 
 
-def _client(chroma_url: str | None, path: Path | None) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+class PendingWrite(BaseModel):
+    """A write in progress: per trial, the version it replaces and the one it writes."""
 
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=settings,
-        )
-    assert path is not None
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    writer: str
+    host: str
+    pid: int
+    started: float
+    items: list[tuple[str, str, str]]  # (trial_id, old version or "", new version or "")
 
 
 def _chunk_metadata(chunk: Chunk, version: str, dense: bool) -> dict[str, Any]:
@@ -118,46 +126,87 @@ def _and(*clauses: dict[str, Any] | None) -> dict[str, Any] | None:
     return present[0] if len(present) == 1 else {"$and": present}
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class ChromaTrialStore:
     """The ``TrialStore`` over Chroma; see the module docstring for the write protocol."""
 
     def __init__(
         self,
-        client: Any,
+        connection: Connection,
         embedder: Embedder,
         *,
         collection: str = "trialsum",
-        location: str = "",
         lexical_only_sections: frozenset[str] = LEXICAL_ONLY_SECTIONS,
         page_size: int = 2000,
     ) -> None:
-        self.client = client
+        self.connection = connection
         self.embedder = embedder
         self.name = collection
-        self.location = location
+        self.location = connection.location
         self.lexical_only_sections = lexical_only_sections
         self.page_size = page_size
-        self.max_batch = int(client.get_max_batch_size())
-        space = {"hnsw:space": "cosine"}
-        self.dense = client.get_or_create_collection(
-            collection, embedding_function=None, metadata=space
-        )
-        self.lexical = client.get_or_create_collection(
-            f"{collection}_lex", embedding_function=None, metadata=space
-        )
-        self.trials = client.get_or_create_collection(
-            f"{collection}_trials", embedding_function=None, metadata=space
-        )
+        self._collections: tuple[int, Any, Any, Any] | None = None
+        self.max_batch = 0
         self._states: dict[str, TrialState] | None = None
         self._states_generation: str | None = None
+        with self._reading():
+            self._current()
 
     @classmethod
     def open(
         cls, *, embedder: Embedder, store_dir: Path, chroma_url: str | None, collection: str
     ) -> ChromaTrialStore:
-        location = chroma_url or str(store_dir / "chroma")
-        client = _client(chroma_url, None if chroma_url else store_dir / "chroma")
-        return cls(client, embedder, collection=collection, location=location)
+        connection = connect(chroma_url, None if chroma_url else store_dir / "chroma")
+        return cls(connection, embedder, collection=collection)
+
+    # --- access ---------------------------------------------------------------------------
+
+    def _reading(self) -> Any:
+        return self.connection.access(write=False)
+
+    def _writing(self) -> Any:
+        return self.connection.access(write=True)
+
+    def _current(self) -> tuple[Any, Any, Any]:
+        """The three collections of the connection's current client (refetched after a reopen)."""
+        incarnation = self.connection.incarnation()
+        if self._collections is None or self._collections[0] != incarnation:
+            client = self.connection.client()
+            space = {"hnsw:space": "cosine"}
+            names = (self.name, f"{self.name}_lex", f"{self.name}_trials")
+            found = [
+                self.connection.wrap(
+                    client.get_or_create_collection(name, embedding_function=None, metadata=space)
+                )
+                for name in names
+            ]
+            self.max_batch = int(client.get_max_batch_size())
+            self._collections = (incarnation, found[0], found[1], found[2])
+        return self._collections[1], self._collections[2], self._collections[3]
+
+    @property
+    def dense(self) -> Any:
+        with self._reading():
+            return self._current()[0]
+
+    @property
+    def lexical(self) -> Any:
+        with self._reading():
+            return self._current()[1]
+
+    @property
+    def trials(self) -> Any:
+        with self._reading():
+            return self._current()[2]
 
     # --- versions and state ---------------------------------------------------------------
 
@@ -176,45 +225,39 @@ class ChromaTrialStore:
     def wants_dense(self, chunk: Chunk) -> bool:
         return chunk.section not in self.lexical_only_sections
 
-    def _meta(self) -> dict[str, Any]:
-        got = self.trials.get(ids=[META_ID], include=["metadatas"])
-        if got["ids"]:
-            return dict(got["metadatas"][0] or {})
-        return {}
-
-    def _write_meta(self, **changes: Any) -> None:
-        meta = self._meta()
-        meta.update(changes)
-        meta["kind"] = "meta"
-        self.trials.upsert(ids=[META_ID], embeddings=[_UNIT], documents=[""], metadatas=[meta])
+    def _meta_row(self) -> tuple[str, str, dict[str, Any], list[float]]:
+        """The meta record with a fresh generation, to go in the same upsert as a flip."""
+        return (META_ID, "", {"kind": "meta", "generation": uuid.uuid4().hex}, _UNIT)
 
     def generation(self) -> str:
         """Changes on every write; lexical caches compare it to know they are stale."""
-        return str(self._meta().get("generation", ""))
-
-    def _bump(self, pending: Sequence[str] = ()) -> None:
-        self._write_meta(generation=uuid.uuid4().hex, pending=json.dumps(sorted(pending)))
-        self._states = None
+        with self._reading():
+            got = self.trials.get(ids=[META_ID], include=["metadatas"])
+        if got["ids"]:
+            return str((got["metadatas"][0] or {}).get("generation", ""))
+        return ""
 
     def trial_states(self) -> dict[str, TrialState]:
         """Every stored trial's state, cached until the generation changes."""
-        generation = self.generation()
-        if self._states is not None and self._states_generation == generation:
-            return self._states
-        states: dict[str, TrialState] = {}
-        for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False):
-            state = TrialState(
-                trial_id=str(meta["trial_id"]),
-                version=str(meta["version"]),
-                source_sha256=str(meta.get("source_sha256", "")),
-                title=str(meta.get("title", "")),
-                source_path=str(meta.get("source_path", "")),
-                chunks=int(meta.get("chunks", 0)),
-                dense_chunks=int(meta.get("dense_chunks", 0)),
-            )
-            states[state.trial_id] = state
-        self._states, self._states_generation = states, generation
-        return states
+        with self._reading():
+            generation = self.generation()
+            if self._states is not None and self._states_generation == generation:
+                return self._states
+            states: dict[str, TrialState] = {}
+            for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False):
+                state = TrialState(
+                    trial_id=str(meta["trial_id"]),
+                    version=str(meta["version"]),
+                    source_sha256=str(meta.get("source_sha256", "")),
+                    title=str(meta.get("title", "")),
+                    source_path=str(meta.get("source_path", "")),
+                    chunks=int(meta.get("chunks", 0)),
+                    dense_chunks=int(meta.get("dense_chunks", 0)),
+                )
+                states[state.trial_id] = state
+            if generation == self.generation():  # not torn by a concurrent flip
+                self._states, self._states_generation = states, generation
+            return states
 
     def _scan(
         self, collection: Any, *, where: dict[str, Any] | None = None, documents: bool = True
@@ -260,48 +303,52 @@ class ChromaTrialStore:
             latest[trial.trial_id] = (trial, chunks)
         if not latest:
             return
-        self.recover()
         all_chunks = [c for _, chunks in latest.values() for c in chunks]
         if vectors is None:
             vectors = self.embed_chunks(all_chunks)
         versions = {tid: self.version_of(trial) for tid, (trial, _) in latest.items()}
-        self._write_meta(pending=json.dumps(sorted(latest)))
+        with self._writing():
+            self.recover()
+            states = self.trial_states()
+            old = {t: states[t].version for t in latest if t in states}
+            items_ = [(t, old.get(t, ""), versions[t]) for t in sorted(latest)]
+            with self._pending(items_):
+                dense_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
+                lex_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
+                for tid, (_, chunks) in latest.items():
+                    version = versions[tid]
+                    for chunk in chunks:
+                        dense = self.wants_dense(chunk)
+                        row = (
+                            f"{chunk.id}@{version}",
+                            chunk.text,
+                            _chunk_metadata(chunk, version, dense),
+                            vectors[chunk.content_hash] if dense else _UNIT,
+                        )
+                        (dense_rows if dense else lex_rows).append(row)
+                self._upsert(self.dense, dense_rows)
+                self._upsert(self.lexical, lex_rows)
 
-        dense_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
-        lex_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
-        for tid, (_, chunks) in latest.items():
-            version = versions[tid]
-            for chunk in chunks:
-                dense = self.wants_dense(chunk)
-                row = (
-                    f"{chunk.id}@{version}",
-                    chunk.text,
-                    _chunk_metadata(chunk, version, dense),
-                    vectors[chunk.content_hash] if dense else _UNIT,
-                )
-                (dense_rows if dense else lex_rows).append(row)
-        self._upsert(self.dense, dense_rows)
-        self._upsert(self.lexical, lex_rows)
-
-        trial_rows = []
-        for tid, (trial, chunks) in latest.items():
-            meta = {
-                "kind": "trial",
-                "trial_id": tid,
-                "version": versions[tid],
-                "source_sha256": trial.source.sha256,
-                "title": trial.title,
-                "source_path": trial.source.path,
-                "chunks": len(chunks),
-                "dense_chunks": sum(self.wants_dense(c) for c in chunks),
-            }
-            trial_rows.append((tid, trial.model_dump_json(), meta, _UNIT))
-        self._upsert(self.trials, trial_rows)  # the flip: readers now trust the new versions
-
-        self._delete_stale(versions)
-        self._bump()
+                trial_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
+                for tid, (trial, chunks) in latest.items():
+                    meta = {
+                        "kind": "trial",
+                        "trial_id": tid,
+                        "version": versions[tid],
+                        "source_sha256": trial.source.sha256,
+                        "title": trial.title,
+                        "source_path": trial.source.path,
+                        "chunks": len(chunks),
+                        "dense_chunks": sum(self.wants_dense(c) for c in chunks),
+                    }
+                    trial_rows.append((tid, trial.model_dump_json(), meta, _UNIT))
+                # The flip: readers now trust the new versions, and the generation moves with it.
+                self._upsert(self.trials, [*trial_rows, self._meta_row()])
+                self._states = None
+                self._delete_versions([o for t, o, n in items_ if o and o != n])
 
     def _upsert(self, collection: Any, rows: list[tuple[str, str, dict[str, Any], Any]]) -> None:
+        """Upsert in as few calls as Chroma allows (a flip of one batch is a single call)."""
         for i in range(0, len(rows), self.max_batch):
             part = rows[i : i + self.max_batch]
             collection.upsert(
@@ -311,53 +358,117 @@ class ChromaTrialStore:
                 embeddings=[list(r[3]) for r in part],
             )
 
-    def _delete_stale(self, versions: Mapping[str, str]) -> None:
-        """Remove chunks of these trials whose version is not the given (current) one."""
-        ids = sorted(versions)
-        for i in range(0, len(ids), 200):
-            part = ids[i : i + 200]
-            where = _and(
-                {"trial_id": {"$in": part}},
-                {"version": {"$nin": [versions[t] for t in part]}},
-            )
+    def _delete_versions(self, versions: Sequence[str]) -> None:
+        """Delete every chunk of these versions (a version names one trial's one content)."""
+        wanted = sorted(set(versions))
+        for i in range(0, len(wanted), 200):
+            where = {"version": {"$in": wanted[i : i + 200]}}
             for collection in (self.dense, self.lexical):
                 collection.delete(where=where)
 
+    def _pending(self, items: list[tuple[str, str, str]]) -> Any:
+        """Context: a pending record for this write, removed when the write completes."""
+        store = self
+
+        class _Pending:
+            def __enter__(self) -> PendingWrite:
+                record = PendingWrite(
+                    writer=uuid.uuid4().hex,
+                    host=socket.gethostname(),
+                    pid=os.getpid(),
+                    started=time.time(),
+                    items=items,
+                )
+                self.record = record
+                with _in_flight_lock:
+                    _in_flight.add(record.writer)
+                meta = {"kind": "pending", "writer": record.writer}
+                store._upsert(
+                    store.trials,
+                    [(PENDING_PREFIX + record.writer, record.model_dump_json(), meta, _UNIT)],
+                )
+                return record
+
+            def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+                with _in_flight_lock:
+                    _in_flight.discard(self.record.writer)
+                if exc_type is None:
+                    store.trials.delete(ids=[PENDING_PREFIX + self.record.writer])
+                # On failure the record stays: whoever writes next cleans up after us.
+
+        return _Pending()
+
+    def _pending_writes(self) -> list[PendingWrite]:
+        got = self.trials.get(where={"kind": "pending"}, include=["documents"])
+        return [PendingWrite.model_validate_json(doc) for doc in got["documents"] if doc]
+
+    def _abandoned(self, record: PendingWrite) -> bool:
+        """Is nobody going to finish this write?"""
+        with _in_flight_lock:
+            if record.writer in _in_flight:
+                return False
+        if self.connection.sole_writer:
+            return True  # we hold the folder's write lock: no other writer exists
+        same_host = record.host == socket.gethostname()
+        if same_host and (record.pid == os.getpid() or not _process_alive(record.pid)):
+            return True
+        return time.time() - record.started > PENDING_LEASE_S
+
     def recover(self) -> list[str]:
-        """Clean up after a write that never finished: drop chunks no trial record points to."""
-        pending = json.loads(self._meta().get("pending") or "[]")
-        if not pending:
-            return []
-        got = self.trials.get(ids=list(pending), include=["metadatas"])
-        current = {str(m["trial_id"]): str(m["version"]) for m in got["metadatas"] if m}
-        for i in range(0, len(pending), 200):
-            part = pending[i : i + 200]
-            for collection in (self.dense, self.lexical):
-                for tid in part:
-                    where = (
-                        _and({"trial_id": tid}, {"version": {"$ne": current[tid]}})
-                        if tid in current
-                        else {"trial_id": tid}
-                    )
-                    collection.delete(where=where)
-        self._bump()
-        return list(pending)
+        """Clean up after writes that never finished; returns the trials they touched.
+
+        Deletes only the versions an abandoned write named that are not current, so it never
+        touches a trial's readable chunks or another live writer's work.
+        """
+        with self._writing():
+            records = self._pending_writes()
+            abandoned = [r for r in records if self._abandoned(r)]
+            if not abandoned:
+                return []
+            live = {v for r in records if r not in abandoned for _, o, n in r.items for v in (o, n)}
+            touched = sorted({tid for r in abandoned for tid, _, _ in r.items})
+            got = self.trials.get(ids=touched, include=["metadatas"])
+            current: dict[str, str] = {}
+            tombstones: list[str] = []
+            for rid, meta in zip(got["ids"], got["metadatas"], strict=True):
+                if meta and meta.get("kind") == "trial":
+                    current[rid] = str(meta["version"])
+                elif meta and meta.get("kind") == "removed":
+                    tombstones.append(rid)
+            stale = {
+                v
+                for r in abandoned
+                for tid, o, n in r.items
+                for v in (o, n)
+                if v and v != current.get(tid) and v not in live
+            }
+            self._delete_versions(sorted(stale))
+            if tombstones:
+                self.trials.delete(ids=tombstones)
+            self.trials.delete(ids=[PENDING_PREFIX + r.writer for r in abandoned])
+            self._states = None
+            return touched
 
     def remove_trial(self, trial_id: str) -> bool:
-        if not self.trials.get(ids=[trial_id], include=[])["ids"]:
-            return False
-        self._write_meta(pending=json.dumps([trial_id]))
-        self.trials.delete(ids=[trial_id])
-        for collection in (self.dense, self.lexical):
-            collection.delete(where={"trial_id": trial_id})
-        self._bump()
-        return True
+        """Tombstone the record and move the generation in one upsert, then delete chunks."""
+        with self._writing():
+            state = self.trial_states().get(trial_id)
+            if state is None:
+                return False
+            with self._pending([(trial_id, state.version, "")]):
+                tombstone = (trial_id, "", {"kind": "removed", "trial_id": trial_id}, _UNIT)
+                self._upsert(self.trials, [tombstone, self._meta_row()])
+                self._states = None
+                self._delete_versions([state.version])
+                self.trials.delete(ids=[trial_id], where={"kind": "removed"})
+            return True
 
     # --- reading ------------------------------------------------------------------------------
 
     def get_trial(self, trial_id: str) -> Trial | None:
-        got = self.trials.get(ids=[trial_id], include=["documents"])
-        if not got["ids"] or trial_id == META_ID:
+        with self._reading():
+            got = self.trials.get(ids=[trial_id], include=["documents", "metadatas"])
+        if not got["ids"] or (got["metadatas"][0] or {}).get("kind") != "trial":
             return None
         return Trial.model_validate_json(got["documents"][0])
 
@@ -365,24 +476,36 @@ class ChromaTrialStore:
         return sorted(self.trial_states())
 
     def chunks(self, trial_id: str) -> list[Chunk]:
-        state = self.trial_states().get(trial_id)
-        if state is None:
-            return []
-        where = _and({"trial_id": trial_id}, {"version": state.version})
-        out = [
-            chunk_from_record(doc, meta)
-            for collection in (self.dense, self.lexical)
-            for _, doc, meta in self._scan(collection, where=where)
-        ]
+        """The trial's current chunks, all of them (re-read if a writer flipped it meanwhile)."""
+        out: list[Chunk] = []
+        with self._reading():
+            for _ in range(_READ_TRIES):
+                state = self.trial_states().get(trial_id)
+                if state is None:
+                    return []
+                where = _and({"trial_id": trial_id}, {"version": state.version})
+                out = [
+                    chunk_from_record(doc, meta)
+                    for collection in (self.dense, self.lexical)
+                    for _, doc, meta in self._scan(collection, where=where)
+                ]
+                if len(out) == state.chunks:
+                    break
+                self._states = None
         return sorted(out, key=lambda c: c.ordinal)
 
     def iter_current_chunks(self) -> Iterator[Chunk]:
-        """Every chunk of every trial's current version (for building the lexical index)."""
-        current = {tid: s.version for tid, s in self.trial_states().items()}
-        for collection in (self.dense, self.lexical):
-            for _, doc, meta in self._scan(collection):
-                if current.get(str(meta.get("trial_id"))) == meta.get("version"):
-                    yield chunk_from_record(doc, meta)
+        """Every chunk of every trial's current version (for building the lexical index).
+
+        In server mode a writer may flip a trial during the scan; callers that need a snapshot
+        compare ``generation()`` before and after (see ``vectorstore.lexical``).
+        """
+        with self._reading():
+            current = {tid: s.version for tid, s in self.trial_states().items()}
+            for collection in (self.dense, self.lexical):
+                for _, doc, meta in self._scan(collection):
+                    if current.get(str(meta.get("trial_id"))) == meta.get("version"):
+                        yield chunk_from_record(doc, meta)
 
     def dense_query(
         self,
@@ -393,6 +516,22 @@ class ChromaTrialStore:
         sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """Nearest dense chunks of current versions as (chunk, cosine similarity), best first."""
+        with self._reading():
+            out: list[tuple[Chunk, float]] = []
+            for _ in range(_READ_TRIES):
+                generation = self.generation()
+                out = self._dense_query(vector, n, trial_ids, sections)
+                if self.generation() == generation:
+                    break
+            return out
+
+    def _dense_query(
+        self,
+        vector: Sequence[float],
+        n: int,
+        trial_ids: Sequence[str] | None,
+        sections: Sequence[str] | None,
+    ) -> list[tuple[Chunk, float]]:
         states = self.trial_states()
         if trial_ids is not None:
             ids = [t for t in trial_ids if t in states]
@@ -423,7 +562,9 @@ class ChromaTrialStore:
         return out
 
     def stats(self) -> StoreStats:
-        states = self.trial_states()
+        with self._reading():
+            states = self.trial_states()
+            generation = self.generation()
         dense = sum(s.dense_chunks for s in states.values())
         total = sum(s.chunks for s in states.values())
         return StoreStats(
@@ -433,5 +574,5 @@ class ChromaTrialStore:
             chunks=total,
             dense_chunks=dense,
             lexical_only_chunks=total - dense,
-            generation=self.generation(),
+            generation=generation,
         )

@@ -1,16 +1,22 @@
 """BM25 over every chunk (English stemming), kept in step with the Chroma store.
 
 The index is a cache: it is rebuilt from the store's current chunks whenever the store's
-generation marker differs from the one it was built at, and saved under ``directory`` with that
-marker, so the next process loads it instead of rebuilding. In server mode each client rebuilds
-its local cache from the server's chunks, so clients sharing only the server stay consistent.
+generation marker differs from the one it was built at, and saved under ``directory/<generation>``
+so the next process loads it instead of rebuilding. In server mode each client rebuilds its local
+cache from the server's chunks, so clients sharing only the server stay consistent.
+
+A saved snapshot is immutable: it is written to a private temporary folder and renamed into
+place, so several processes can build, save and load at once. A build during which the store's
+generation moved (a writer flipped trials mid-scan) is not saved and is redone on the next call.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,8 +26,20 @@ import numpy as np
 from summarizer.models import Chunk
 
 _MARKER = "generation.json"
+_BUILD_TRIES = 3
 _FIELDS = ("id", "trial_id", "section", "kind", "start", "end", "source_path", "content_hash",
            "ordinal", "title")  # fmt: skip
+
+
+def _writer_alive(tmp_name: str) -> bool:
+    """Is the process that owns ``.tmp-<pid>-<id>`` still running?"""
+    try:
+        os.kill(int(tmp_name.split("-")[1]), 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ChunkSource(Protocol):
@@ -69,7 +87,14 @@ class LexicalIndex:
                 return False
             if self._load(generation):
                 return False
-            self._build(generation)
+            for _ in range(_BUILD_TRIES):
+                self._build(generation)
+                now = self.source.generation()
+                if now == generation:
+                    self._save(generation)
+                    return True
+                generation = now  # torn by a concurrent write: build again
+            self._generation = None  # use it for this call, rebuild on the next
             return True
 
     def _build(self, generation: str) -> None:
@@ -85,10 +110,9 @@ class LexicalIndex:
             bm25.index(tokens, show_progress=False)
         records = [{f: getattr(c, f) for f in _FIELDS} for c in chunks]
         self._install(generation, bm25 if texts else None, records, texts)
-        self._save(generation)
 
     def _install(
-        self, generation: str, bm25: Any, records: list[dict[str, Any]], texts: list[str]
+        self, generation: str | None, bm25: Any, records: list[dict[str, Any]], texts: list[str]
     ) -> None:
         self._bm25 = bm25 if bm25 is not None else False
         self._chunks, self._texts, self._generation = records, texts, generation
@@ -98,31 +122,49 @@ class LexicalIndex:
         self._by_trial = {t: np.array(ix, dtype=np.int64) for t, ix in by_trial.items()}
         self._sections = np.array([r["section"] for r in records], dtype=object)
 
+    def _snapshot(self, generation: str) -> Path:
+        return self.directory / (generation or "empty")
+
     def _save(self, generation: str) -> None:
-        tmp = self.directory.with_name(self.directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self._bm25:
-            self._bm25.save(str(tmp / "bm25"), show_progress=False)
-        (tmp / "chunks.json").write_text(
-            json.dumps({"records": self._chunks, "texts": self._texts}), encoding="utf-8"
-        )
-        (tmp / _MARKER).write_text(json.dumps({"generation": generation}), encoding="utf-8")
-        shutil.rmtree(self.directory, ignore_errors=True)
-        tmp.rename(self.directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            tmp.mkdir()
+            if self._bm25:
+                self._bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "chunks.json").write_text(
+                json.dumps({"records": self._chunks, "texts": self._texts}), encoding="utf-8"
+            )
+            (tmp / _MARKER).write_text(json.dumps({"generation": generation}), encoding="utf-8")
+            tmp.rename(self._snapshot(generation))
+        except OSError:
+            pass  # another process saved this generation first, or the disk is full: a cache
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self._prune(keep=self._snapshot(generation))
+
+    def _prune(self, keep: Path) -> None:
+        """Drop other generations' snapshots (a reader of one just rebuilds)."""
+        for entry in self.directory.iterdir():
+            if entry == keep or (entry.name.startswith(".tmp-") and _writer_alive(entry.name)):
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
     def _load(self, generation: str) -> bool:
         import bm25s
 
-        marker = self.directory / _MARKER
+        folder = self._snapshot(generation)
         try:
-            saved = json.loads(marker.read_text(encoding="utf-8"))["generation"]
+            saved = json.loads((folder / _MARKER).read_text(encoding="utf-8"))["generation"]
             if saved != generation:
                 return False
-            data = json.loads((self.directory / "chunks.json").read_text(encoding="utf-8"))
+            data = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
             bm25 = None
             if data["texts"]:
-                bm25 = bm25s.BM25.load(str(self.directory / "bm25"), show_progress=False)
+                bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         except (OSError, ValueError, KeyError):
             return False
         self._install(generation, bm25, data["records"], data["texts"])

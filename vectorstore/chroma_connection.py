@@ -1,0 +1,175 @@
+"""How the store reaches Chroma: a local folder shared safely between processes, or a server.
+
+``LocalFolder`` (``PersistentClient``): one client per folder per process, used only while
+holding the folder's ``StoreLock`` (shared to read, exclusive to write), and reopened whenever
+another process has written since (see ``vectorstore.store_lock`` for why).
+
+``RemoteServer`` (``HttpClient``): the server serialises access itself; every call retries with
+backoff while the server is unreachable (see ``vectorstore.server_retry``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlparse
+
+from vectorstore.server_retry import Retrying, RetryPolicy
+from vectorstore.store_lock import StoreLock
+
+LOCK_NAME = "chroma.lock"
+
+
+def _settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False)
+
+
+class Connection(Protocol):
+    location: str
+
+    @property
+    def sole_writer(self) -> bool:
+        """True while this process holds the only right to write (no other writer is alive)."""
+        ...
+
+    def access(self, *, write: bool) -> AbstractContextManager[None]: ...
+
+    def client(self) -> Any:
+        """The current client; call inside ``access``. Changes after a reopen."""
+        ...
+
+    def incarnation(self) -> int:
+        """Bumped on every reopen, so callers know to fetch their collections again."""
+        ...
+
+    def wrap(self, collection: Any) -> Any: ...
+
+
+class LocalFolder:
+    """A ``PersistentClient`` folder guarded by an inter-process lock and a write epoch."""
+
+    _registry: ClassVar[dict[str, LocalFolder]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: Path, lock: StoreLock) -> None:
+        self.path = path
+        self.location = str(path)
+        self.lock = lock
+        self._client: Any = None
+        self._seen: str | None = None
+        self._incarnation = 0
+        self._depth = 0
+        self._wrote = False
+
+    @classmethod
+    def get(cls, path: Path, *, timeout: float = 600.0) -> LocalFolder:
+        """The process-wide handle for ``path`` (two handles would be two stale clients)."""
+        key = str(path.resolve())
+        with cls._registry_lock:
+            folder = cls._registry.get(key)
+            if folder is None:
+                lock = StoreLock(Path(key).with_name(LOCK_NAME), timeout=timeout)
+                folder = cls._registry[key] = cls(Path(key), lock)
+            return folder
+
+    @property
+    def sole_writer(self) -> bool:
+        return self.lock.exclusive
+
+    @contextmanager
+    def access(self, *, write: bool) -> Iterator[None]:
+        with self.lock.hold(exclusive=write):
+            self._depth += 1
+            self._wrote = self._wrote or write
+            try:
+                if self._client is None or self.lock.epoch() != self._seen:
+                    with self.lock.hold(exclusive=True):  # opening may rewrite index files
+                        if self._client is None or self.lock.epoch() != self._seen:
+                            self._reopen()
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._wrote:
+                    self._wrote = False
+                    self._seen = self.lock.new_epoch()
+
+    def client(self) -> Any:
+        return self._client
+
+    def incarnation(self) -> int:
+        return self._incarnation
+
+    def wrap(self, collection: Any) -> Any:
+        return collection
+
+    def _reopen(self) -> None:
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = str(self.path)
+        if self._client is not None:
+            self._client.close()
+        # Another client object for the same folder would keep chroma's cached (stale) system
+        # alive; drop it so the new client reads the folder afresh.
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        if system is not None:
+            system.stop()
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(path=key, settings=_settings())
+        self._seen = self.lock.epoch()
+        self._incarnation += 1
+
+
+class RemoteServer:
+    """An ``HttpClient`` whose calls ride out a server restart."""
+
+    sole_writer = False
+
+    def __init__(
+        self,
+        url: str,
+        policy: RetryPolicy | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
+        import chromadb
+
+        self.location = url
+        self.policy = policy or RetryPolicy()
+        self.notify = notify
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+
+        def connect() -> Any:
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=_settings(),
+            )
+
+        raw = self.policy.run(connect, where=url, what="connect", notify=notify)
+        self._client = Retrying(raw, self.policy, url, notify)
+
+    def access(self, *, write: bool) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def client(self) -> Any:
+        return self._client
+
+    def incarnation(self) -> int:
+        return 0
+
+    def wrap(self, collection: Any) -> Any:
+        return Retrying(collection, self.policy, self.location, self.notify)
+
+
+def connect(chroma_url: str | None, path: Path | None) -> Connection:
+    if chroma_url:
+        return RemoteServer(chroma_url)
+    assert path is not None
+    return LocalFolder.get(path)
