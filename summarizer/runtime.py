@@ -12,7 +12,8 @@ from summarizer.config import Settings
 
 if TYPE_CHECKING:
     from summarizer.engines.base import Engine
-    from vectorstore.base import Embedder, Retriever, TrialStore
+    from vectorstore.base import Embedder, Retriever
+    from vectorstore.chroma_store import ChromaTrialStore
 
 
 class Runtime:
@@ -27,7 +28,7 @@ class Runtime:
         return make_embedder(self.settings)
 
     @cached_property
-    def store(self) -> TrialStore:
+    def store(self) -> ChromaTrialStore:
         from vectorstore.factory import open_store
 
         return open_store(self.settings, self.embedder)

@@ -120,7 +120,7 @@ def test_a_damaged_trial_record_fails_alone_and_the_batch_goes_on(
     home: Path, tmp_path: Path
 ) -> None:
     runtime = Runtime(Settings(home=home))
-    runtime.store.trials.update(  # type: ignore[attr-defined]
+    runtime.store.trials.update(
         ids=["NCT06503094"], documents=['{"trial_id": "NCT065'], embeddings=[[1.0]]
     )
 

@@ -116,7 +116,9 @@ def summarize(
     engine: EngineOpt = None,
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="write to this file (with --all: this folder)"),
+        typer.Option(
+            "--out", "-o", help="write to this file (--all: this folder, default HOME/summaries)"
+        ),
     ] = None,
     all_trials: Annotated[
         bool, typer.Option("--all", help="every trial in the store, one file each; resumable")

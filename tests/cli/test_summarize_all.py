@@ -178,9 +178,7 @@ def test_a_failing_trial_is_reported_and_the_exit_code_says_so(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANONYMIZED_TELEMETRY", "False")
         store = Runtime(Settings(home=home)).store
-        store.trials.update(  # type: ignore[attr-defined]
-            ids=["NCT04430530"], documents=["{ damaged"], embeddings=[[1.0]]
-        )
+        store.trials.update(ids=["NCT04430530"], documents=["{ damaged"], embeddings=[[1.0]])
     out = tmp_path / "out"
 
     result = in_process(home, out, "--format", "html", "--concurrency", "2")
