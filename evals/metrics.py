@@ -54,7 +54,8 @@ class CaseRun(BaseModel):
                 for s in sec.statements
             ]
         if isinstance(out, FitDraft):
-            return [(s, "good_fit") for s in out.good_fit] + [(s, "not_fit") for s in out.not_fit]
+            good: list[tuple[Statement, str | None]] = [(s, "good_fit") for s in out.good_fit]
+            return good + [(s, "not_fit") for s in out.not_fit]
         return []
 
     def text(self) -> str:
@@ -88,9 +89,14 @@ def safety_patterns() -> tuple[str, ...]:
     return tuple(json.loads(SAFETY_FILE.read_text(encoding="utf-8"))["patterns"])
 
 
-def _span(trial: Trial, quote: str) -> tuple[int, int] | None:
-    start = trial.source.text.find(quote)
-    return (start, start + len(quote)) if start >= 0 else None
+def _spans(trial: Trial, quote: str) -> list[tuple[int, int]]:
+    """Every place the quote occurs: a fact stated twice (a header line and a quick-facts
+    table) is evidence wherever the citation points."""
+    text, out, start = trial.source.text, [], trial.source.text.find(quote)
+    while start >= 0 and quote:
+        out.append((start, start + len(quote)))
+        start = text.find(quote, start + 1)
+    return out
 
 
 # ---------------------------------------------------------------- evaluators
@@ -165,7 +171,7 @@ def citations(run: CaseRun) -> dict[str, float]:
     for tid in want_ids:
         trial = run.trials.get(tid)
         if trial:
-            spans += [(tid, s) for q in exp.evidence if (s := _span(trial, q))]
+            spans += [(tid, s) for q in exp.evidence for s in _spans(trial, q)]
     if spans:
         out["cite_span"] = float(
             any(c.trial_id == t and c.start < e and s < c.end for c in cites for t, (s, e) in spans)

@@ -143,8 +143,10 @@ def _retrieval(
             for t in scope:
                 text = trials[t].source.text
                 for q in case.expect.evidence:
-                    if (s := text.find(q)) >= 0:
+                    s = text.find(q)
+                    while s >= 0 and q:
                         spans.append((t, s, s + len(q)))
+                        s = text.find(q, s + 1)
             if spans:
                 hits = runtime.retriever.search(case.question, k=k, trial_ids=scope)
                 out["recall_at_k"] = float(

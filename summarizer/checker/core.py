@@ -9,6 +9,7 @@ deterministic; the LLM judge (judge.py) is a separate, opt-in mode.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +19,7 @@ from summarizer.checker.support import calibration, score
 from summarizer.checker.text import content_terms, sentences, strip_additions
 from summarizer.models import Check, Citation, Statement, Trial
 
+Verdict = Literal["supported", "unsupported", "contradicted"]
 _ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
 
 
@@ -108,7 +110,7 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
 def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role = None) -> Check:
     """Supported, unsupported or contradicted, with the source sentences it was judged on."""
     cal = calibration()
-    claim = strip_additions(statement.text.strip())
+    claim = _without_own_id(strip_additions(statement.text.strip()), trial)
     pool = units(trial, statement.citations)
     cited = any(c.trial_id == trial.trial_id for c in statement.citations)
     scope = " ".join(u.text for u in pool) if cited else trial.source.text
@@ -144,6 +146,7 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     template = bool(f.verified) and (bool(statement.fields) or not has_terms)
     reasons.extend(f.contradictions)
     reasons.extend(f.missing)
+    verdict: Verdict
     if f.contradictions:
         verdict = "contradicted"
     elif f.missing:
@@ -163,6 +166,14 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     return Check(
         verdict=verdict, score=round(min(1.0, max(0.0, value)), 4), reasons=reasons, evidence=evid
     )
+
+
+def _without_own_id(claim: str, trial: Trial) -> str:
+    """The store's own id for a trial without an NCT number ('doc-11ec14eb1d91') names the
+    trial; its digits are not quantities to find in the source."""
+    if trial.trial_id.upper().startswith("NCT"):
+        return claim
+    return claim.replace(trial.trial_id, " ")
 
 
 def _polarity_unit(

@@ -35,9 +35,9 @@ def targets(text: str) -> list[str]:
 @functools.cache
 def _drug_tables() -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
     lex = lexicon()
-    names = frozenset(str(n).lower() for n in lex["drug_names"])  # type: ignore[union-attr]
-    suffixes = tuple(sorted((str(s) for s in lex["drug_suffixes"]), key=len, reverse=True))  # type: ignore[union-attr]
-    exceptions = frozenset(str(e).lower() for e in lex["drug_suffix_exceptions"])  # type: ignore[union-attr]
+    names = frozenset(str(n).lower() for n in lex["drug_names"])
+    suffixes = tuple(sorted((str(s) for s in lex["drug_suffixes"]), key=len, reverse=True))
+    exceptions = frozenset(str(e).lower() for e in lex["drug_suffix_exceptions"])
     return names, suffixes, exceptions
 
 

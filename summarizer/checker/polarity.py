@@ -50,12 +50,31 @@ def _parity(text: str) -> bool:
     return len(cues) % 2 == 1
 
 
+# An answer word opening a sentence ('No, this trial does not take ...') repeats the negation
+# that follows; it is not a second one.
+_ANSWER_WORD = re.compile(r"^\s*(?:no|yes)\s*[,.:;-]\s*", re.IGNORECASE)
+
+
+# Quoted or bracketed source words inside a claim: their negations are the source's, and a
+# '(LN is excluded)' there is content, not the claim's framing.
+_QUOTED = re.compile(r"\([^()]*\)|\"[^\"]*\"|“[^”]*”")
+
+
 def claim_polarity(text: str, role: Role) -> bool:
-    """True when the sentence, read with its role, says "this does not hold / keeps you out"."""
-    negated = _parity(text)
-    if _EXCLUSION_FRAME.search(text) and not negated:
-        negated = True
-    if role == "not_fit":
+    """True when the sentence, read with its role, says "this does not hold / keeps you out".
+
+    Every negation cue counts once, the framing's own ('does not take') included. A framing
+    without a cue of its own ('Rules you out:') adds one; a not-a-fit bullet adds one unless it
+    is framed already, so 'Rules you out: infection that cannot be controlled' under not-a-fit
+    reads like the exclusion criterion it quotes.
+    """
+    body = _ANSWER_WORD.sub("", text)
+    negated = _parity(body)
+    frame = _EXCLUSION_FRAME.search(_QUOTED.sub(" ", body))
+    if frame is not None:
+        if not negations(frame.group(0)):
+            negated = not negated
+    elif role == "not_fit":
         negated = not negated
     return negated
 

@@ -9,6 +9,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import Stemmer
 
@@ -17,7 +18,7 @@ GLOSSARY = Path(__file__).resolve().parents[2] / "prompts" / "glossary.json"
 
 
 @functools.cache
-def lexicon() -> dict[str, object]:
+def lexicon() -> dict[str, Any]:
     return json.loads((DATA / "lexicon.json").read_text(encoding="utf-8"))
 
 
@@ -41,11 +42,11 @@ def words(text: str) -> list[str]:
 @functools.cache
 def _stopwords() -> frozenset[str]:
     lex = lexicon()
-    return frozenset([*lex["stopwords"], *lex["framing_words"]])  # type: ignore[misc]
+    return frozenset([*lex["stopwords"], *lex["framing_words"]])
 
 
 @functools.cache
-def _glossary() -> dict[str, object]:
+def _glossary() -> dict[str, Any]:
     """The project glossary the engines explain jargon with (empty when absent)."""
     if not GLOSSARY.exists():
         return {}
@@ -54,7 +55,7 @@ def _glossary() -> dict[str, object]:
 
 @functools.cache
 def _explanation_re() -> re.Pattern[str] | None:
-    plains = {str(t["plain"]).strip() for t in _glossary().get("terms", [])}  # type: ignore[union-attr]
+    plains = {str(t["plain"]).strip() for t in _glossary().get("terms", [])}
     plains = {p for p in plains if p}
     if not plains:
         return None
@@ -81,17 +82,28 @@ def strip_additions(text: str) -> str:
 
 @functools.cache
 def _synonyms() -> dict[str, str]:
-    """Plain word -> the source's word (both stemmed), e.g. 'breastfeed' -> 'lactat'."""
-    out: dict[str, str] = {}
-    groups = [list(g) for g in lexicon()["synonyms"]]  # type: ignore[union-attr]
+    """Plain word -> the source's word (both stemmed), e.g. 'breastfeed' -> 'lactat'.
+
+    Groups that share a word are one group (the lexicon says 'cancer' is 'malignancy', the
+    glossary that 'malignant tumor' is 'cancer': all three meet), headed by the first word seen.
+    """
+    groups = [list(g) for g in lexicon()["synonyms"]]
     simpler = _glossary().get("simpler_words", {})
-    groups += [[src, plain] for src, plain in simpler.items()]  # type: ignore[union-attr]
+    groups += [[src, plain] for src, plain in simpler.items()]
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
     for group in groups:
         stems = [" ".join(stem_all(words(w))) for w in group]
-        head = stems[0]
-        for s in stems:
-            out[s] = head
-    return out
+        for s in stems[1:]:
+            a, b = root(stems[0]), root(s)
+            if a != b:
+                parent[b] = a  # the earlier group's head stays the head
+    return {s: root(s) for s in parent}
 
 
 def stem_all(tokens: list[str]) -> list[str]:
@@ -103,7 +115,12 @@ def content_terms(text: str) -> list[str]:
     # Tokens with digits (ids, CD19, values) are the hard-fact checks' business, not overlap's.
     text = _URL_RE.sub(" ", text)
     toks = [t for t in words(text) if t not in _stopwords() and not any(c.isdigit() for c in t)]
-    stems = stem_all(toks)
+    return synonym_heads(stem_all(toks))
+
+
+def synonym_heads(stems: list[str]) -> list[str]:
+    """Stems with synonyms (one or two words) mapped to their group's head word, so 'performance
+    status' and 'ECOG', or 'side effects' and 'adverse events', count as the same content."""
     syn = _synonyms()
     out: list[str] = []
     i = 0
@@ -139,7 +156,7 @@ def sentences(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
 
 @functools.cache
 def _negation_re() -> re.Pattern[str]:
-    cues = sorted(lexicon()["negation_cues"], key=len, reverse=True)  # type: ignore[arg-type]
+    cues = sorted(lexicon()["negation_cues"], key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b|n't\b", re.I)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.engines.common import registry_url
+from summarizer.engines.common import registry_url, status_note
 from summarizer.engines.extractive import field_answers as fa
 from summarizer.models import Answer, Statement, Trial
 
@@ -24,18 +24,25 @@ def pointer(trial: Trial) -> list[Statement]:
 
 
 def abstain(question: str, trials: list[Trial], engine: str) -> Answer:
-    """The documents don't say: no guess from general knowledge, a pointer to who can answer."""
+    """The documents don't say: no guess from general knowledge, a pointer to who can answer.
+
+    A trial that is not taking people says so first: that matters more than the missing detail.
+    """
     lead = "The trial documents don't say anything that answers this."
     statements: list[Statement] = []
+    first: list[Statement] = []
     for trial in trials[:1]:
         statements = pointer(trial)
-    text = " ".join([lead, "Please ask the study team.", *(s.text for s in statements)])
+        if note := status_note(trial):
+            first = [note]
+    ask = "Please ask the study team." if any("contacts" in s.fields for s in statements) else ""
+    parts = [*(s.text for s in first), lead, ask, *(s.text for s in statements)]
     return Answer(
         question=question,
-        answer=text,
-        statements=statements,
+        answer=" ".join(p for p in parts if p),
+        statements=[*first, *statements],
         abstained=True,
-        citations=[c for s in statements for c in s.citations],
+        citations=[c for s in [*first, *statements] for c in s.citations],
         trials=[t.trial_id for t in trials],
         engine=engine,
     )

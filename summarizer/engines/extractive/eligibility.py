@@ -17,6 +17,8 @@ from summarizer.engines.extractive.self_facts import PersonFacts, TermRule, term
 from summarizer.models import Criterion, Span, Statement, Trial
 
 COMPARISON = "comparison"  # Statement.fields marker: the asker's facts set against a criterion
+# Who decides, said so that no reading of it promises a place ("you can join" never appears).
+_DECIDES = "only they decide who takes part."
 _WORD_NUM = {
     "one": 1,
     "two": 2,
@@ -65,12 +67,25 @@ def _label(c: Criterion) -> str:
 
 
 def _clause(trial: Trial, crit: Criterion, patterns) -> Span | None:
+    """The clause of the criterion that names the term; a long one cut at commas around it."""
     text = trial.source.text
     for span in crit.spans:
         for s, e in clause_spans(text[span.start : span.end], span.start):
-            if any(p.search(text[s:e]) for p in patterns):
-                return Span(start=s, end=e)
+            m = next((m for p in patterns if (m := p.search(text[s:e]))), None)
+            if m is not None:
+                return _near(text, s, e, s + m.start(), s + m.end())
     return None
+
+
+def _near(text: str, s: int, e: int, ms: int, me: int, words: int = 30) -> Span:
+    """The comma-bounded part of ``text[s:e]`` around a match, when the clause is long."""
+    if len(text[s:e].split()) <= words:
+        return Span(start=s, end=e)
+    right = next((m.start() + me for m in re.finditer(r",\s+", text[me:e])), e)
+    if len(text[s:right].split()) <= words:
+        return Span(start=s, end=right)
+    left = max((m.end() + s for m in re.finditer(r"[,:]\s+", text[s:ms])), default=s)
+    return Span(start=left, end=right)
 
 
 def find_matches(trial: Trial, facts: PersonFacts) -> list[Match]:
@@ -183,11 +198,16 @@ def self_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
             )
         )
     to_confirm: list[str] = []
-    matches = find_matches(trial, facts)
+    # Exclusions first: "does not take people with X" is the most direct answer to "can I join?".
+    matches = sorted(find_matches(trial, facts), key=lambda m: m.criterion.kind != "exclusion")
     matched_labels = set()
-    for m in matches[:4]:
-        matched_labels.add(m.rule.label)
+    shown: set[str] = set()
+    for m in matches:
         quote = _quote(trial, m.span)
+        if quote in shown or len(shown) >= 4:
+            continue  # criteria repeated word for word (one per disease) are quoted once
+        shown.add(quote)
+        matched_labels.add(m.rule.label)
         ref = _label(m.criterion)
         if m.criterion.kind == "exclusion":
             text = f'This trial does not take {m.rule.people} ({ref}): "{quote}".'
@@ -213,15 +233,19 @@ def self_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
             )
     if to_confirm:
         names = ", ".join(dict.fromkeys(to_confirm))
-        out.append(
-            guidance(
-                f"Please go over {names} with the study team. Only they can say if you can join."
-            )
-        )
+        out.append(guidance(f"Please go over {names} with the study team: {_DECIDES}"))
     elif out:
-        out.append(
-            guidance(
-                "Only the study team can say if you can join; please ask them about the criteria."
-            )
-        )
+        out.append(guidance(f"Please ask the study team about the criteria: {_DECIDES}"))
     return out
+
+
+def in_age_group(trial: Trial, lo: float, hi: float) -> bool:
+    """True when the trial's stated age limits overlap ages ``lo``..``hi`` (years); a trial that
+    states no age limit is never counted in."""
+    t_lo = trial.min_age.years if trial.min_age else None
+    t_hi = trial.max_age.years if trial.max_age else None
+    if t_lo is None and t_hi is None:
+        return False
+    return (t_lo if t_lo is not None else 0.0) <= hi and (
+        t_hi if t_hi is not None else float("inf")
+    ) >= lo

@@ -18,11 +18,12 @@ from summarizer.engines.common import (
 )
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import intents, select
-from summarizer.engines.extractive.eligibility import self_statements
+from summarizer.engines.extractive.eligibility import in_age_group, self_statements
 from summarizer.engines.extractive.field_answers import FIELD_ANSWERS
 from summarizer.engines.extractive.fit import good_fit, not_fit
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.engines.extractive.resources import threshold
+from summarizer.engines.extractive.select import topic_statements
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.engines.extractive.summary import summarize as build_summary
 from summarizer.models import Answer, FitDraft, LaySummary, Span, Statement, Trial
@@ -118,8 +119,14 @@ class ExtractiveEngine:
             intents.is_about_self(question) or any(w in question.lower() for w in _JOIN_WORDS)
         )
         ranked = intents.classify(question)
+        topic = None if about_self else intents.topic(question)
         if about_self:
             body = self_statements(trial, facts)
+        elif topic is not None:
+            # Cost, payment, travel...: only sentences about the topic itself may answer.
+            body = topic_statements(trial, topic)
+            if not body:
+                return []
         else:
             body = []
             for intent in ranked[:1]:
@@ -163,6 +170,8 @@ class ExtractiveEngine:
         statements: list[Statement] = []
         trials: dict[str, Trial] = {}
         wanted = normalize.targets(question)
+        if not wanted and (group := intents.age_group(question)):
+            return self._across_ages(question, [t.trial_id for t in ranked], group)
         pool: list[tuple[Trial, list[select.Candidate]]] = []
         for th in ranked:
             trial = self.runtime.store.get_trial(th.trial_id)
@@ -204,6 +213,34 @@ class ExtractiveEngine:
             if note := status_note(trial):
                 statements.append(note)
             trials[trial.trial_id] = trial
+        return self._list_trials(question, statements, trials)
+
+    def _across_ages(self, question: str, ranked: list[str], group: intents.AgeGroup) -> Answer:
+        """'A trial that takes young children': trials whose age limits overlap the group's ages,
+        from the age fields (a trial that states no age limit is not named)."""
+        ids = list(dict.fromkeys([*ranked, *self.runtime.store.trial_ids()]))
+        statements: list[Statement] = []
+        trials: dict[str, Trial] = {}
+        for tid in ids:
+            trial = self.runtime.store.get_trial(tid)
+            if trial is None or len(trials) >= int(threshold("max_trials")):
+                continue
+            if not in_age_group(trial, group.min_years, group.max_years):
+                continue
+            ages = FIELD_ANSWERS["age"](trial)
+            if not ages:
+                continue
+            text = f"{trial.title} ({trial.trial_id}): {ages[0].text}"
+            cites = [*citations(trial, _title_spans(trial), "quick_facts"), *ages[0].citations]
+            statements.append(Statement(text=text, citations=cites, fields=["title", "min_age"]))
+            if note := status_note(trial):
+                statements.append(note)
+            trials[tid] = trial
+        return self._list_trials(question, statements, trials)
+
+    def _list_trials(
+        self, question: str, statements: list[Statement], trials: dict[str, Trial]
+    ) -> Answer:
         if not statements:
             return ab.abstain(question, [], self.name)
         n = len(trials)

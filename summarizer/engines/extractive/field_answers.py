@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from summarizer import normalize
-from summarizer.engines.common import citations, registry_url
+from summarizer.engines.common import citations
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.models import Age, Location, Sourced, Statement, Trial
 
@@ -58,7 +58,7 @@ def ages(trial: Trial) -> list[Statement]:
     words = age_range_words(trial)
     if words is None:
         return []
-    items = [a for a in (trial.min_age, trial.max_age) if a is not None]
+    items: list[Sourced] = [a for a in (trial.min_age, trial.max_age) if a is not None]
     return [_st(trial, f"This trial takes people {words}.", items, "eligibility", "min_age")]
 
 
@@ -167,11 +167,7 @@ def contacts(trial: Trial) -> list[Statement]:
         _st(trial, f"You can contact {text}.", items, "contacts", "contacts")
         for text, items in found
     ]
-    if not out and (url := registry_url(trial)):
-        nct = trial.nct_id or trial.status
-        text = f"The documents list no contact; the registry page is {url}."
-        out.append(_st(trial, text, [nct] if nct else [], "quick_facts", "nct_id"))
-    return out
+    return out  # none listed: the engine abstains and points to the registry page
 
 
 def targets(trial: Trial) -> list[Statement]:
@@ -202,14 +198,26 @@ def doses(trial: Trial) -> list[Statement]:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
                 piece = trial.source.text[s:e]
-                if _DOSE_RE.search(piece):
+                if m := _DOSE_RE.search(piece):
+                    s, e = _dose_window(piece, m.start(), s)
+                    words = shorten(clean(trial.source.text[s:e]), 40)
                     st = Statement(
-                        text=shorten(clean(piece), 40),
+                        text=words[:1].upper() + words[1:],
                         citations=citations(trial, [_span(s, e)], "interventions"),
                         fields=["interventions"],
                     )
                     out.append(st)
     return out[:3]
+
+
+def _dose_window(piece: str, at: int, offset: int, words: int = 40) -> tuple[int, int]:
+    """A long sentence cut to the part that holds the dose: from the clause before the first
+    dose mention, so the numbers are quoted whole rather than cut off by shortening."""
+    if len(piece.split()) <= words:
+        return offset, offset + len(piece)
+    starts = [0] + [m.end() for m in re.finditer(r"[,:;]\s+", piece[:at])]
+    start = starts[-2] if len(starts) > 1 and at - starts[-1] < 20 else starts[-1]
+    return offset + start, offset + len(piece)
 
 
 def _span(start: int, end: int):
@@ -219,23 +227,40 @@ def _span(start: int, end: int):
 
 
 def outcomes(trial: Trial) -> list[Statement]:
+    """The main (primary) measures, up to two, each with when it is measured, then the first
+    secondary one: 'how long are side effects tracked' needs every primary time frame."""
     out = []
-    for kind in ("primary", "secondary"):
+    for kind, shown in (("primary", 2), ("secondary", 1)):
         items = [o for o in trial.outcomes if o.kind == kind]
-        if not items:
-            continue
-        first = items[0]
-        when = f", measured at {clean(first.time_frame)}" if first.time_frame else ""
-        lead = "The main thing measured is" if kind == "primary" else "It also measures"
-        measure = clean(first.measure)
-        if measure[:1].isupper() and measure[1:2].islower():
-            measure = measure[0].lower() + measure[1:]
-        text = explain(f"{lead} {measure}{when}.")
-        more = len(items) - 1
-        if more:
-            text = text[:-1] + f" (plus {more} more {kind} outcome{'s' if more > 1 else ''})."
-        out.append(_st(trial, text, [first], "outcomes", "outcomes"))
+        for n, item in enumerate(items[:shown]):
+            when = f", measured {_when(item.time_frame)}" if item.time_frame else ""
+            if kind == "secondary":
+                lead = "It also measures"
+            else:
+                lead = "The main thing measured is" if n == 0 else "Another main measure is"
+            measure = clean(item.measure)
+            if measure[:1].isupper() and measure[1:2].islower():
+                measure = measure[0].lower() + measure[1:]
+            text = explain(f"{lead} {measure}{when}.")
+            if n == len(items[:shown]) - 1 and len(items) > shown:
+                # A count would be a number no document states.
+                text = text[:-1] + f" (among other {kind} outcomes)."
+            out.append(_st(trial, text, [item], "outcomes", "outcomes"))
     return out
+
+
+_PREPOSITION_RE = re.compile(
+    r"(at|up|within|from|through|until|over|after|before|during|on|in|by|every|for)\b", re.I
+)
+
+
+def _when(time_frame: str) -> str:
+    """'Up to 2 years after infusion' -> 'up to 2 years after infusion'; '3 months' -> 'at 3
+    months'."""
+    words = clean(time_frame)
+    if words[:1].isupper() and words[1:2].islower():
+        words = words[0].lower() + words[1:]
+    return words if _PREPOSITION_RE.match(words) else f"at {words}"
 
 
 def design(trial: Trial) -> list[Statement]:

@@ -77,3 +77,45 @@ def classify(question: str) -> list[Intent]:
 
 def intent_names() -> list[str]:
     return [r.name for r in _rules()]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something patients ask that trial documents seldom hold (cost, payment, travel...)."""
+
+    name: str
+    question: tuple[re.Pattern[str], ...]
+    source: tuple[re.Pattern[str], ...]
+
+    def in_source(self, text: str) -> bool:
+        return any(p.search(text) for p in self.source)
+
+
+@cache
+def _topics() -> tuple[Topic, ...]:
+    return tuple(
+        Topic(t["name"], _compile(t["question"]), _compile(t["source"]))
+        for t in load("intents").get("topics", [])
+    )
+
+
+def topic(question: str) -> Topic | None:
+    """The seldom-documented topic a question asks about, if any (first in file order)."""
+    q = normalize(question)
+    return next((t for t in _topics() if any(p.search(q) for p in t.question)), None)
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    words: str
+    min_years: float
+    max_years: float
+
+
+def age_group(question: str) -> AgeGroup | None:
+    """The age range a group word names ('young children': 0-5 years), first match in file order."""
+    q = normalize(question)
+    for g in load("intents").get("age_groups", []):
+        if m := re.search(g["words"], q, re.IGNORECASE):
+            return AgeGroup(m.group(0), float(g["min"]), float(g["max"]))
+    return None

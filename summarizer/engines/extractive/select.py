@@ -12,10 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from summarizer.engines.extractive.plain_words import sentence_spans
+from summarizer.checker.text import stem_all, synonym_heads
+from summarizer.engines.common import citation
+from summarizer.engines.extractive.intents import Topic
+from summarizer.engines.extractive.plain_words import clean, sentence_spans, shorten
 from summarizer.engines.extractive.resources import load
-from summarizer.models import Hit, Span, Trial
+from summarizer.models import Hit, Span, Statement, Trial
 
 _STOP = set(
     [
@@ -154,19 +158,25 @@ _STOP = set(
 
 
 def stem(word: str) -> str:
-    w = word.lower()
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return w
+    """The Snowball stem, the checker's too: 'score' and 'scores' meet, so do 'tracked' and
+    'track'."""
+    return stem_all([word.lower()])[0]
+
+
+@cache
+def _stop_stems() -> frozenset[str]:
+    return frozenset(stem_all(sorted(_STOP)))
 
 
 def terms(text: str) -> list[str]:
-    return [
-        stem(w)
+    """Content-word stems, synonyms mapped to one word (the checker's lexicon): 'performance
+    status' finds 'ECOG', 'side effects' finds 'adverse events'."""
+    words = [
+        w.lower()
         for w in re.findall(r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*", text)
         if w.lower() not in _STOP and len(w) > 1
     ]
+    return [t for t in synonym_heads(stem_all(words)) if t not in _stop_stems()]
 
 
 @dataclass(frozen=True)
@@ -255,3 +265,24 @@ def rank(question: str, candidates: Sequence[Candidate]) -> list[Scored]:
         if covered:
             scored.append(Scored(cand, round(covered / total, 4)))
     return sorted(scored, key=lambda s: (-s.score, s.candidate.start))
+
+
+def topic_statements(trial: Trial, topic: Topic, limit: int = 2) -> list[Statement]:
+    """Source sentences about a seldom-documented topic (cost, payment...), quoted and cited;
+    none when the documents never mention it, so the engine says so instead of guessing."""
+    text = trial.source.text
+    out: list[Statement] = []
+    for s, e in sentence_spans(text):
+        piece = text[s:e]
+        if topic.in_source(piece) and not looks_like_instruction(piece):
+            quote = shorten(clean(piece), 40)
+            out.append(
+                Statement(
+                    text=f'The documents say: "{quote}"',
+                    citations=[citation(trial, Span(start=s, end=e), "other")],
+                    fields=["other"],
+                )
+            )
+        if len(out) >= limit:
+            break
+    return out
