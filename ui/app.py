@@ -38,7 +38,8 @@ navigation = st.navigation(
 with st.sidebar:
     cfg = state.settings()
     where = cfg.chroma_url or str(cfg.store_dir)
-    st.caption(components.md_escape(f"Engine: {cfg.engine} · Library: {where}"))
+    engine = components.engine_label(cfg.engine, cfg.model)
+    st.caption(components.md_escape(f"Engine: {engine} · Library: {where}"))
     st.caption("Not medical advice. Always check with the study team.")
 
 navigation.run()

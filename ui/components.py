@@ -29,6 +29,8 @@ VERDICT_LABELS = {
     None: "Not checked",
 }
 
+FLAG_LABELS = {"unsupported": "⚑ not found in source", "contradicted": "⚑ contradicts source"}
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
 
 
@@ -56,6 +58,15 @@ def guard(doing: str) -> Iterator[None]:
         yield
     except Exception as exc:
         st.error(state.report_error(exc, doing), icon=":material/error:")
+
+
+def engine_label(name: str, model: str | None = None) -> str:
+    """The engine in plain words: people care whether it is offline or an LLM, not class names."""
+    if name == "extractive":
+        return "offline (extractive)"
+    if name == "llm":
+        return f"LLM ({model})" if model else "LLM"
+    return name
 
 
 # --- badges -------------------------------------------------------------------------------------
@@ -126,14 +137,24 @@ def pick_trial(key: str, *, allow_all: bool = False) -> str | None:
 # --- citations ----------------------------------------------------------------------------------
 
 
-def section_bounds(citation: Citation, chunks: Sequence[Chunk]) -> tuple[int, int]:
-    """The character range of the citation's section: the run of same-section chunks around it."""
-    same = sorted(
-        (c for c in chunks if c.section == citation.section), key=lambda c: (c.start, c.end)
-    )
+def section_bounds(citation: Citation, chunks: Sequence[Chunk], text: str = "") -> tuple[int, int]:
+    """The character range of the section holding the quote, to show the quote in its context.
+
+    That is the run of same-section chunks around the quote. Engines may name the section by
+    meaning ("eligibility") while the quote sits in a block the parser named otherwise ("quick
+    facts"): then the chunks covering the quote decide, and failing those, its paragraph.
+    """
     start, end = citation.start, citation.end
+
+    def overlaps(chunk: Chunk) -> bool:
+        return chunk.start < end and chunk.end > start
+
+    sections = {citation.section}
+    if not any(c.section == citation.section and overlaps(c) for c in chunks):
+        sections = {c.section for c in chunks if overlaps(c)}
+    same = sorted((c for c in chunks if c.section in sections), key=lambda c: (c.start, c.end))
     for chunk in same:
-        if chunk.start <= end and chunk.end >= start:
+        if overlaps(chunk):
             start, end = min(start, chunk.start), max(end, chunk.end)
     # Extend over neighbouring chunks of the same section that touch the run.
     changed = True
@@ -144,7 +165,16 @@ def section_bounds(citation: Citation, chunks: Sequence[Chunk]) -> tuple[int, in
             if touches and (chunk.start < start or chunk.end > end):
                 start, end = min(start, chunk.start), max(end, chunk.end)
                 changed = True
+    if (start, end) == (citation.start, citation.end) and text:
+        return _paragraph(text, start, end)
     return start, end
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The blank-line-separated paragraph(s) around ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return (before + 2 if before != -1 else 0), (after if after != -1 else len(text))
 
 
 def highlighted_source(text: str, start: int, end: int, lo: int, hi: int) -> str:
@@ -174,7 +204,7 @@ def citation_expander(citation: Citation, number: int) -> None:
         trial = get_trial(citation.trial_id)
         text = trial.source.text if trial else ""
         if trial and text[citation.start : citation.end] == citation.quote:
-            lo, hi = section_bounds(citation, get_chunks(citation.trial_id))
+            lo, hi = section_bounds(citation, get_chunks(citation.trial_id), text)
             body = highlighted_source(text, citation.start, citation.end, lo, hi)
             where = Path(trial.source.path).name
         else:
@@ -220,7 +250,7 @@ def answer_notes(answer: Answer) -> None:
             + "; ".join(md_escape(s) for s in answer.flagged),
             icon=":material/flag:",
         )
-    st.caption(f"Answered by the {md_escape(answer.engine)} engine")
+    st.caption(f"Answered by the {md_escape(engine_label(answer.engine))} engine")
 
 
 def statement_html(statement: Statement) -> str:
@@ -235,9 +265,13 @@ def statement_html(statement: Statement) -> str:
     if flagged and check is not None:
         tip = f"{VERDICT_LABELS.get(check.verdict)}. {tip}"
     tip = " ".join(tip.split())
+    flag = ""
+    if flagged and check is not None:
+        label = FLAG_LABELS.get(check.verdict, "flagged")
+        flag = f' <span class="ts-flag">{html.escape(label)}</span>'
     return (
         f'<span class="ts-sentence {css}" title="{html.escape(tip, quote=True)}">'
-        f"{html.escape(statement.text)}</span>"
+        f"{html.escape(statement.text)}</span>{flag}"
     )
 
 

@@ -21,10 +21,25 @@ OVERRIDES_KEY = "settings_overrides"
 _LOGGER_NAME = "trialsum.ui"
 
 
-def settings() -> Settings:
+class UISettings(Settings):
+    """Settings plus an LLM endpoint the Settings page can change for one browser session.
+
+    The endpoint otherwise comes from OPENAI_BASE_URL, which is global to the server process.
+    The API key is deliberately not a field: it is only ever read from OPENAI_API_KEY, so it is
+    never typed into, shown by or cached with the page.
+    """
+
+    llm_endpoint: str | None = None
+
+    @property
+    def openai_base_url(self) -> str | None:
+        return self.llm_endpoint or super().openai_base_url
+
+
+def settings() -> UISettings:
     """Settings from the environment, with this session's overrides from the Settings page."""
     overrides: dict[str, Any] = st.session_state.get(OVERRIDES_KEY, {})
-    return Settings(**overrides)
+    return UISettings(**overrides)
 
 
 def set_overrides(overrides: dict[str, Any]) -> None:
@@ -36,7 +51,7 @@ def set_overrides(overrides: dict[str, Any]) -> None:
 
 @st.cache_resource(show_spinner="Opening the trial library…", max_entries=4)
 def _cached_runtime(settings_json: str) -> Runtime:
-    return Runtime(Settings.model_validate_json(settings_json))
+    return Runtime(UISettings.model_validate_json(settings_json))
 
 
 def runtime() -> Runtime:

@@ -25,11 +25,14 @@ err = Console(stderr=True)
 
 
 def streamlit_command(port: int, address: str) -> list[str]:
-    """The ``streamlit run`` command line: headless, no telemetry, no stack traces on screen."""
+    """The ``streamlit run`` command line: headless, no telemetry, no stack traces on screen.
+
+    It goes through ``ui.launch``, which keeps Streamlit to the pages ``ui/app.py`` declares.
+    """
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "ui.launch",
         "run",
         str(APP_PATH),
         "--server.headless=true",

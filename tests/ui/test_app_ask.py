@@ -28,7 +28,7 @@ def test_a_question_about_one_trial_gets_a_cited_answer(library, page):
     assert sources, "the answer should carry at least one cited source"
     highlighted = [m.value for m in sources[0].markdown if "<mark>" in m.value]
     assert highlighted, "the cited words should be highlighted in their section"
-    assert any("Answered by the extractive engine" in c.value for c in at.caption)
+    assert any("Answered by the offline" in c.value for c in at.caption)
 
 
 def test_a_question_the_documents_do_not_answer_says_so(library, page):

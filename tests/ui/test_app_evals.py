@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from evals.runner import Gate, Report
 from ui import state
 
 
@@ -24,34 +24,63 @@ def test_no_report_yet_shows_how_to_make_one(empty_home, report_at, page):
     assert "trialsum eval" in at.info[0].value
 
 
-def test_report_shows_headline_metrics_and_failures_first(empty_home, report_at, page):
-    report_at.parent.mkdir(parents=True)
-    report_at.write_text(
-        json.dumps(
+def _write_report(path: Path, *, ok: bool) -> None:
+    """A report in the exact shape ``trialsum eval`` writes (built with its own model)."""
+    summary_scores = {"faithful_share": 0.5, "grade_max": 11.2}
+    report = Report(
+        engine="extractive",
+        dataset="cases",
+        created="2026-01-01T00:00:00Z",
+        seconds=12.0,
+        metrics={"pass_rate": 0.5, "faithfulness": 0.75, "reading_grade_max_mean": 11.2},
+        gates=[Gate(metric="faithfulness", rule=">=", limit=0.9, value=0.75, ok=ok)],
+        ok=ok,
+        cases=[
+            {"id": "ok-1", "kind": "field", "status": "pass", "question": "Who can join?"},
             {
-                "passed": False,
-                "metrics": {"faithfulness": 0.97, "abstain_f1": 0.8},
-                "thresholds": {"faithfulness": 0.95},
-                "cases": [
-                    {"id": "ok-1", "passed": True, "metrics": {"faithfulness": 1.0}},
-                    {
-                        "id": "bad-1",
-                        "passed": False,
-                        "metrics": {"faithfulness": 0.5},
-                        "failures": ["claim not in source"],
-                    },
-                ],
-            }
-        )
+                "id": "bad-1",
+                "kind": "summary",
+                "status": "fail",
+                "trial": "seed:000",
+                "scores": summary_scores,
+                "notes": ["checker: unsupported: 'Sex: All'"],
+            },
+        ],
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.model_dump_json(indent=2))  # as evals.report.write does
+
+
+def test_report_shows_headline_metrics_charts_and_failures_first(empty_home, report_at, page):
+    _write_report(report_at, ok=False)
     at = page("evals")
     assert not at.exception
-    assert "failed" in at.error[0].value
-    labels = [m.label for m in at.metric]
-    assert "Faithfulness" in labels and "Abstain f1" in labels
+    assert "failed a gate" in at.error[0].value
+    assert "faithfulness is 75%, needs at least 0.9" in at.error[1].value
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Faithfulness"] == "75%" and labels["Cases passed"] == "50%"
+    assert "Reading grade (worst section)" in labels
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2, "faithfulness and reading grade per case"
     table = at.dataframe[0].value
     assert list(table["Case"]) == ["bad-1", "ok-1"]
-    assert table["Why it failed"][0] == "claim not in source"
+    assert table["Why"][0] == "checker: unsupported: 'Sex: All'"
+
+
+def test_a_passing_report_says_so(empty_home, report_at, page):
+    _write_report(report_at, ok=True)
+    at = page("evals")
+    assert not at.exception
+    assert "passed every gate" in at.success[0].value
+    assert not at.error
+
+
+def test_a_json_file_that_is_not_a_report_is_a_friendly_error(empty_home, report_at, page):
+    report_at.parent.mkdir(parents=True)
+    report_at.write_text('{"hello": "world"}')
+    at = page("evals")
+    assert not at.exception
+    assert "is not a trialsum eval report" in at.error[0].value
 
 
 def test_unreadable_report_is_a_friendly_error(empty_home, report_at, page):

@@ -13,7 +13,7 @@ def test_the_app_opens_on_ask_and_every_page_renders(empty_home):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Ask about a trial"
-    assert any("Engine: extractive" in c.value for c in at.sidebar.caption)
+    assert any("Engine: offline" in c.value for c in at.sidebar.caption)
     for page, title in [
         ("pages/trial.py", "Trial summary"),
         ("pages/editor.py", "Who should consider this trial"),

@@ -17,7 +17,7 @@ def test_summary_sections_with_grades_and_marked_sentences(library, page):
     assert "<h3>" in html
     assert "Reading grade" in html
     assert "ts-sentence" in html and 'title="' in html
-    assert any("Written by the extractive engine" in c.value for c in at.caption)
+    assert any("Written by the offline" in c.value for c in at.caption)
 
 
 def test_exports_markdown_html_and_json(library, page):

@@ -50,6 +50,30 @@ def test_section_bounds_cover_the_run_of_same_section_chunks():
     assert components.section_bounds(cite, chunks) == (0, 44)
 
 
+def test_a_quote_outside_its_named_section_is_shown_in_the_chunk_that_holds_it():
+    text = "Quick facts\nAges 14 Years to 75 Years\nSex All\n\nInclusion: relapsed tumour."
+    facts_end = text.index("\n\n")
+    chunks = [
+        _chunk(0, facts_end, "quick_facts", text),
+        _chunk(facts_end + 2, len(text), "inclusion", text),
+    ]
+    start = text.index("14 Years")
+    cite = Citation(
+        trial_id="t", section="eligibility", quote="14 Years", start=start, end=start + 8
+    )
+    assert components.section_bounds(cite, chunks) == (0, facts_end)
+
+
+def test_a_quote_no_chunk_covers_is_shown_in_its_paragraph():
+    text = "Title\n\nAges 14 Years to 75 Years\nSex All\n\nMore."
+    start = text.index("14 Years")
+    cite = Citation(
+        trial_id="t", section="eligibility", quote="14 Years", start=start, end=start + 8
+    )
+    lo, hi = components.section_bounds(cite, [], text)
+    assert text[lo:hi] == "Ages 14 Years to 75 Years\nSex All"
+
+
 def test_markdown_escape_neutralizes_syntax():
     assert components.md_escape("*bold* [x](y) <b>") == r"\*bold\* \[x\]\(y\) \<b\>"
 
@@ -63,6 +87,10 @@ def test_statement_html_marks_flagged_sentences_and_escapes_the_tooltip():
     assert 'title="Source: He said &quot;&lt;hi&gt;&quot;"' in ok_html
     bad_html = components.statement_html(bad)
     assert "ts-flagged-line" in bad_html and "Not found in the source" in bad_html
+    assert '<span class="ts-flag">⚑ not found in source</span>' in bad_html, (
+        "visible, not hover-only"
+    )
+    assert "ts-flag" not in ok_html
 
 
 def test_badges_name_the_verdict_and_grade():

@@ -17,6 +17,8 @@ st.caption(
     "Ask in your own words. Answers come only from the trial documents, with the exact words "
     "they came from. This is not medical advice."
 )
+_cfg = state.settings()
+st.caption(components.md_escape(f"Engine: {components.engine_label(_cfg.engine, _cfg.model)}"))
 
 
 def _save_rating(index: int) -> None:
@@ -39,11 +41,20 @@ def _show_answer(answer: Answer, index: int) -> None:
 
 
 def _stream(engine: Any, question: str, trial_ids: list[str] | None, out: dict) -> Iterator[str]:
-    """Yield the engine's text pieces (markdown-escaped) and keep its final Answer in ``out``."""
+    """Yield the engine's text pieces (markdown-escaped) and keep its final Answer in ``out``.
+
+    Engines stream whole sentences without the space between them; one is put back so the
+    streamed text reads as it will once the final answer replaces it.
+    """
+    last = ""
     for piece in engine.stream_answer(question, trial_ids=trial_ids):
         if isinstance(piece, Answer):
             out["answer"] = piece
-        else:
+            continue
+        if last[-1:] in {".", "!", "?", ":", ";"} and piece[:1].isalnum():
+            piece = " " + piece
+        if piece:
+            last = piece
             yield components.md_escape(piece)
 
 

@@ -77,7 +77,7 @@ def main() -> None:
         _load_draft(trial, force=redraft)
     edited: dict[str, list[Statement]] = {}
     for role, label in ROLES.items():
-        st.subheader(label)
+        st.subheader(label, anchor=False)
         text = st.text_area(
             f"{label} (one bullet a line)",
             key=f"ed_{role}_{trial.trial_id}",
@@ -106,7 +106,7 @@ def main() -> None:
             f"{counts.count('supported')} supported · {counts.count('unsupported')} not found · "
             f"{counts.count('contradicted')} contradicted"
         )
-    st.subheader("Export")
+    st.subheader("Export", anchor=False)
     with components.guard("preparing the export"):
         cols = st.columns(3)
         files = components.fit_files(draft, trial)

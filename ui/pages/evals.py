@@ -2,62 +2,143 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from pydantic import BaseModel, Field, ValidationError
 
 from ui import components, state
 
+# The numbers people ask about first; every other metric is in the table below them.
+KEY_METRICS = {
+    "pass_rate": "Cases passed",
+    "faithfulness": "Faithfulness",
+    "answer_correctness": "Correct answers",
+    "citation_span": "Citations on the right words",
+    "abstention_recall": "Says when documents don't say",
+    "safety": "Safety",
+    "reading_grade_max_mean": "Reading grade (worst section)",
+    "latency_p95_s": "Slowest answers (p95, s)",
+}
+SHARES = {"pass_rate", "faithfulness", "answer_correctness", "citation_span"}
+SHARES |= {"abstention_recall", "safety"}
+RULES = {">=": "at least", "<=": "at most", "baseline-tol": "at least (baseline less tolerance)"}
+
 st.title("Evaluation")
 st.caption(
-    "How the current engine does on the eval cases: is every sentence supported by its source, "
-    "is the reading grade at or below 8, does it say so when the documents don't say."
+    "How the engine did on the eval cases: is every sentence supported by its source, is the "
+    "reading grade low enough, does it say so when the documents don't say."
 )
 
 
-def _load(path: Path) -> dict[str, Any] | None:
+class Gate(BaseModel):
+    metric: str
+    rule: str
+    limit: float
+    value: float | None = None
+    ok: bool
+
+
+class Report(BaseModel):
+    """The fields of ``evals.runner.Report`` this page reads.
+
+    Not imported from ``evals``: Streamlit runs this file with its folder on ``sys.path``, where
+    ``evals`` would name this very page. The tests write reports with the real model.
+    """
+
+    engine: str
+    created: str
+    seconds: float
+    metrics: dict[str, Any]
+    gates: list[Gate] = Field(default_factory=list)
+    ok: bool
+    cases: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _load(path: Path) -> Report | None:
+    """The report, or ``None`` when there is none; a file in another shape fails plainly."""
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return Report.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise ValueError(f"{path.name} is not a trialsum eval report") from exc
 
 
-def _headline(report: dict[str, Any]) -> None:
-    metrics: dict[str, Any] = report.get("metrics", {})
-    thresholds: dict[str, Any] = report.get("thresholds", {})
-    numeric = {k: v for k, v in metrics.items() if isinstance(v, int | float)}
-    if not numeric:
-        return
-    cols = st.columns(min(4, len(numeric)))
-    for i, (name, value) in enumerate(numeric.items()):
-        goal = thresholds.get(name)
-        delta = f"goal {goal}" if goal is not None else None
-        cols[i % len(cols)].metric(name.replace("_", " ").capitalize(), f"{value:.3g}", delta)
+def _fmt(name: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if name in SHARES:
+        return f"{value:.0%}"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def _cases(report: dict[str, Any]) -> None:
-    cases: list[dict[str, Any]] = report.get("cases", [])
+def _headline(report: Report) -> None:
+    gates = {g.metric: g for g in report.gates}
+    shown = [(k, label) for k, label in KEY_METRICS.items() if k in report.metrics]
+    cols = st.columns(4)
+    for i, (name, label) in enumerate(shown):
+        gate = gates.get(name)
+        goal = f"Gate: {RULES.get(gate.rule, gate.rule)} {gate.limit:g}" if gate else None
+        value = report.metrics[name]
+        cols[i % 4].metric(label, _fmt(name, value), help=goal, border=True)
+
+
+def _gates(report: Report) -> None:
+    failed = [g for g in report.gates if not g.ok]
+    for gate in failed:
+        need = RULES.get(gate.rule, gate.rule)
+        line = f"{gate.metric} is {_fmt(gate.metric, gate.value)}, needs {need} {gate.limit:g}"
+        st.error(components.md_escape(line), icon=":material/block:")
+
+
+def _charts(cases: list[dict[str, Any]]) -> None:
+    faith = [
+        {"Case": c["id"], "Faithfulness": c["scores"]["faithful_share"]}
+        for c in cases
+        if "faithful_share" in c.get("scores", {})
+    ]
+    grade = [
+        {"Case": c["id"], "Reading grade": c["scores"]["grade_max"]}
+        for c in cases
+        if "grade_max" in c.get("scores", {})
+    ]
+    if faith:
+        st.markdown("**Faithfulness per case** (share of sentences supported by the source)")
+        st.bar_chart(faith, x="Case", y="Faithfulness", height=260)
+    if grade:
+        st.markdown("**Reading grade per case** (the hardest section; lower is easier)")
+        st.bar_chart(grade, x="Case", y="Reading grade", height=260)
+
+
+def _cases(report: Report) -> None:
+    order = {"fail": 0, "pass": 1, "skipped": 2}
+    cases = sorted(report.cases, key=lambda c: (order.get(c.get("status"), 3), str(c.get("id"))))
     if not cases:
         st.caption("The report lists no cases.")
         return
-    failed = [c for c in cases if not c.get("passed", True)]
-    st.subheader(f"Cases: {len(cases) - len(failed)} passed, {len(failed)} failed")
-    rows = []
-    for case in sorted(cases, key=lambda c: bool(c.get("passed", True))):
-        row = {"Case": str(case.get("id", "")), "Passed": bool(case.get("passed", True))}
-        for name, value in (case.get("metrics") or {}).items():
-            if isinstance(value, int | float):
-                row[name] = value
-        reasons = case.get("failures") or case.get("reasons") or []
-        row["Why it failed"] = "; ".join(str(r) for r in reasons)
-        rows.append(row)
+    counts = {s: sum(c.get("status") == s for c in cases) for s in order}
+    st.subheader(
+        f"Cases: {counts['fail']} failed, {counts['pass']} passed, {counts['skipped']} skipped",
+        anchor=False,
+    )
+    _charts(cases)
+    rows = [
+        {
+            "Case": str(c.get("id", "")),
+            "Result": str(c.get("status", "")),
+            "Kind": str(c.get("kind", "")),
+            "Question or trial": str(c.get("question") or c.get("trial") or ""),
+            "Why": "; ".join([*(c.get("notes") or []), *([c["error"]] if c.get("error") else [])]),
+        }
+        for c in cases
+    ]
+    st.markdown("**Every case, failures first**")
     st.dataframe(rows, hide_index=True)
-    for metric in ("faithfulness", "grade", "reading_grade"):
-        points = [{"Case": r["Case"], metric: r[metric]} for r in rows if metric in r]
-        if points:
-            st.markdown(f"**{metric.replace('_', ' ').capitalize()} per case**")
-            st.bar_chart(points, x="Case", y=metric)
+    with st.expander("All metrics"):
+        flat = {k: v for k, v in report.metrics.items() if not isinstance(v, dict)}
+        st.dataframe([{"Metric": k, "Value": _fmt(k, v)} for k, v in flat.items()], hide_index=True)
 
 
 def main() -> None:
@@ -66,15 +147,17 @@ def main() -> None:
         report = _load(path)
         if report is None:
             st.info(
-                "No eval report yet. Run `trialsum eval` in a terminal, then come back here.",
+                "No eval report yet. Run `trialsum eval --out reports/eval` in a terminal, "
+                "then come back here.",
                 icon=":material/monitoring:",
             )
             return
-        verdict = report.get("passed")
-        if verdict is True:
-            st.success("The last eval run passed every gate.", icon=":material/check_circle:")
-        elif verdict is False:
-            st.error("The last eval run failed at least one gate.", icon=":material/error:")
+        when = f"{report.engine} engine · {report.created} · {report.seconds:.0f} s"
+        if report.ok:
+            st.success(f"The last eval run passed every gate ({when}).", icon=":material/check:")
+        else:
+            st.error(f"The last eval run failed a gate ({when}).", icon=":material/error:")
+        _gates(report)
         _headline(report)
         _cases(report)
         st.caption(components.md_escape(f"Report: {path}"))

@@ -105,21 +105,21 @@ def _add_section() -> None:
 def _status(trial_id: str) -> dict[str, object]:
     trial = components.get_trial(trial_id)
     if trial is None:
-        return {"Trial": trial_id, "Title": "(missing)", "Status": "", "Source": "", "Chunks": 0}
+        return {"Trial": trial_id, "Status": "Missing", "Chunks": 0, "Source": "", "Title": ""}
     status = trial.status.value.replace("_", " ").capitalize() if trial.status else "Unknown"
     return {
         "Trial": trial_id,
-        "Title": trial.title,
         "Status": status,
-        "Source": f"{Path(trial.source.path).name} ({trial.source.format})",
         "Chunks": len(components.get_chunks(trial_id)),
+        "Source": f"{Path(trial.source.path).name} ({trial.source.format})",
         "Warnings": len(trial.warnings),
+        "Title": trial.title,
     }
 
 
 def _list_section() -> None:
     titles = components.trial_titles()
-    st.subheader(f"In the library ({len(titles)})")
+    st.subheader(f"In the library ({len(titles)})", anchor=False)
     if not titles:
         st.caption("Nothing yet.")
         return

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from summarizer.engines.factory import engine_names
+from summarizer.llm_client import redact
 from ui import components, state
 
 st.title("Settings")
@@ -25,25 +28,39 @@ def main() -> None:
             "Engine",
             engines,
             index=engines.index(cfg.engine) if cfg.engine in engines else 0,
+            format_func=components.engine_label,
             help="extractive works offline; llm needs an OpenAI-compatible endpoint.",
+        )
+        endpoint = st.text_input(
+            "LLM endpoint (OpenAI-compatible; leave empty for OPENAI_BASE_URL)",
+            value=cfg.llm_endpoint or "",
+            placeholder=redact(os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"),
         )
         model = st.text_input("LLM model (llm engine only)", value=cfg.model)
         submitted = st.form_submit_button("Save", icon=":material/save:", type="primary")
     if submitted:
         with components.guard("saving the settings"):
-            url = chroma_url.strip()
-            if url and not url.startswith(("http://", "https://")):
-                st.error("The Chroma server URL should start with http:// or https://.")
-                return
-            state.set_overrides(
-                {"home": home.strip(), "chroma_url": url, "engine": engine, "model": model.strip()}
-            )
-            state.settings()  # validates the new values before they are used
+            url, llm_url = chroma_url.strip(), endpoint.strip()
+            for name, value in (("Chroma server URL", url), ("LLM endpoint", llm_url)):
+                if value and not value.startswith(("http://", "https://")):
+                    st.error(f"The {name} should start with http:// or https://.")
+                    return
+            overrides = {
+                "home": home.strip(),
+                "chroma_url": url,
+                "engine": engine,
+                "llm_endpoint": llm_url,
+                "model": model.strip(),
+            }
+            state.UISettings(**{k: v for k, v in overrides.items() if v})  # refuse bad values
+            state.set_overrides(overrides)
             st.success("Saved. The next question uses these settings.", icon=":material/check:")
 
-    st.subheader("LLM endpoint")
-    base_url = cfg.openai_base_url or "the default OpenAI endpoint"
-    st.markdown(components.md_escape(f"Endpoint: {base_url} (from OPENAI_BASE_URL)"))
+    st.subheader("LLM endpoint", anchor=False)
+    cfg = state.settings()
+    base_url = redact(cfg.openai_base_url or "the default OpenAI endpoint", [cfg.openai_api_key])
+    source = "set on this page" if cfg.llm_endpoint else "from OPENAI_BASE_URL"
+    st.markdown(components.md_escape(f"Endpoint: {base_url} ({source})"))
     key_state = "set" if cfg.openai_api_key else "not set"
     st.markdown(f"API key: **{key_state}** (read from OPENAI_API_KEY; never shown or logged)")
     st.caption(components.md_escape(f"Errors are logged to {state.log_path(cfg)}"))

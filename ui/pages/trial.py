@@ -9,11 +9,13 @@ import streamlit as st
 from summarizer.models import LaySummary, SummarySection, Trial
 from ui import components, state
 
+FACT_LISTS = {"quick_facts"}
+
 st.title("Trial summary")
 st.caption(
-    "A plain-language summary written from the trial documents. Sentences with a green "
-    "underline were matched to the source; hover or tap one to see its words. Flagged sentences "
-    "are shaded."
+    "A plain-language summary written from the trial documents. Sentences underlined in green "
+    "were matched to the source: hover over one to see its words, or open the sources under "
+    "each section. Sentences that could not be matched are shaded and flagged."
 )
 
 
@@ -29,7 +31,9 @@ def _byline(trial: Trial) -> str:
 
 def _section(section: SummarySection, index: int) -> None:
     heading = html.escape(section.heading)
-    components.raw_html(f"<h3>{heading} {components.grade_badge(section.grade)}</h3>")
+    # Reading-grade formulas measure prose; a list of "Label: value" facts is not prose.
+    grade = "" if section.key in FACT_LISTS else components.grade_badge(section.grade)
+    components.raw_html(f"<h3>{heading} {grade}</h3>")
     if not section.statements:
         st.caption("The documents don't say.")
         return
@@ -52,7 +56,7 @@ def _section(section: SummarySection, index: int) -> None:
 
 
 def _exports(summary: LaySummary) -> None:
-    st.subheader("Export")
+    st.subheader("Export", anchor=False)
     cols = st.columns(3)
     name = summary.trial_id
     for col, (label, data, ext, mime) in zip(cols, components.summary_files(summary), strict=True):
@@ -78,13 +82,17 @@ def main() -> None:
                 f"summary:{engine_name}:{trial_id}:{trial.source.sha256}",
                 lambda: state.runtime().engine(engine_name).summarize(trial),
             )
-        st.header(components.md_escape(summary.title))  # document text, never markdown
+        st.header(
+            components.md_escape(summary.title), anchor=False
+        )  # document text, never markdown
         byline = _byline(trial)
         if byline:
             components.raw_html(f'<div class="ts-meta">{byline}</div>')
         for index, section in enumerate(summary.sections):
             _section(section, index)
-        st.caption(f"Written by the {components.md_escape(summary.engine)} engine")
+        st.caption(
+            f"Written by the {components.md_escape(components.engine_label(summary.engine))} engine"
+        )
         _exports(summary)
 
 
