@@ -9,7 +9,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from summarizer.checker.polarity import source_polarity
 from summarizer.engines.extractive.resources import load
+from summarizer.readability import grade
+
+MIN_WORDS = 6
 
 _ESCAPE_RE = re.compile(r"\\([<>\[\]()*_^#|-])")
 _BULLET_RE = re.compile(r"^\s*(?:[*•\-–·]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\s?[.)]|[A-Z]\.)\s+")
@@ -83,16 +87,21 @@ def glossary() -> tuple[Term, ...]:
     return tuple(t for _, t in sorted(terms, key=lambda p: -p[0]))
 
 
-def explain(text: str, seen: set[str] | None = None, *, limit: int = 2) -> str:
+def explain(
+    text: str, seen: set[str] | None = None, *, limit: int = 2, max_words: int | None = None
+) -> str:
     """Add the plain meaning after the first use of up to ``limit`` jargon terms.
 
-    ``seen`` carries terms already explained earlier in the same answer or section.
+    ``seen`` carries terms already explained earlier in the same answer or section;
+    ``max_words`` skips explanations too long for a short sentence to carry.
     """
     seen = set() if seen is None else seen
     taken: list[tuple[int, int]] = []
     inserts: list[tuple[int, str]] = []
     for term in glossary():
         if len(inserts) >= limit or term.term in seen:
+            continue
+        if max_words is not None and len(term.plain.split()) > max_words:
             continue
         for match in term.pattern.finditer(text):
             if any(match.start() < e and s < match.end() for s, e in taken):
@@ -144,4 +153,108 @@ def simplify(text: str) -> str:
     """Swap long words for short ones from the glossary's ``simpler_words``; numbers untouched."""
     for pattern, plain in _simpler():
         text = pattern.sub(plain, text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+# Asides in brackets: abbreviations, lists of subtypes, 'including ...'. Kept when they hold a
+# short number (a limit or a dose like '(5mg per day for 2 weeks)'); a long lab definition is left
+# to the cited criterion. Innermost first so nesting unwinds.
+_ASIDE_MAX_WORDS = 6
+_ASIDE_RE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+
+
+def drop_asides(text: str) -> str:
+    """Remove bracketed asides except short ones that carry a number (a limit or a dose)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = _drop_one_aside(text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def _drop_one_aside(text: str) -> str:
+    for match in _ASIDE_RE.finditer(text):
+        aside = match.group(0)
+        if (
+            not re.search(r"\d", aside)
+            or "following" in aside
+            or len(aside.split()) > _ASIDE_MAX_WORDS
+        ):
+            return text[: match.start()] + text[match.end() :]
     return text
+
+
+@dataclass(frozen=True)
+class LeadRule:
+    pattern: re.Pattern[str]
+    plain: str
+
+
+@cache
+def lead_rules() -> tuple[LeadRule, ...]:
+    return tuple(
+        LeadRule(re.compile(r["pattern"], re.IGNORECASE), r["plain"])
+        for r in load("glossary").get("lead_rewrites", [])
+    )
+
+
+def about_you(text: str) -> str:
+    """Open a criterion as a sentence about the reader ('Patients with X' -> 'You have X').
+
+    Only the first matching rule applies; text no rule fits is returned as it was.
+    """
+    for rule in lead_rules():
+        match = rule.pattern.search(text)
+        if match is None:
+            continue
+        rest = text[match.end() :].lstrip()
+        if rest and not re.match(r"[A-Z]{2}|[A-Z]\d|[A-Z][a-z]*[A-Z]", rest):
+            rest = rest[0].lower() + rest[1:]
+        return f"{rule.plain} {rest}".strip() if rule.plain else rest
+    return text
+
+
+_HARD_RE = re.compile(r"\b\w*(?:\d|[A-Z]{2})\w*")
+
+
+def _hard_tokens(text: str) -> int:
+    return len(_HARD_RE.findall(text))
+
+
+def _cuts_list(short: str, full: str) -> bool:
+    """True when ``short`` keeps a lead-in ('... include:') but not its first item."""
+    if ": " not in full:
+        return False
+    after = short.partition(": ")[2].replace("...", "")
+    return len(after.split()) < 3
+
+
+def plain(
+    text: str, max_words: int, *, keep_negation: bool | None = None, target: float | None = None
+) -> str:
+    """A source clause as a short plain sentence: asides dropped, opened about the reader, long
+    words swapped, cut to ``max_words`` (and shorter, down to ``MIN_WORDS``, while its reading grade
+    is above ``target``). Numbers and names are kept as written.
+
+    With ``keep_negation`` (the source's own negation parity), a cut or dropped aside that would
+    remove a 'not' is undone: a plain sentence must never say the opposite of its source.
+    """
+    base = clean(text)
+    out = drop_asides(re.sub(r"(?<=[a-z])([(\[])", r" \1", base)).rstrip(".:; ")
+    out = simplify(about_you(out))
+    fallbacks = [out, simplify(about_you(base.rstrip(".:; ")))]
+    best = ""
+    for limit in range(max_words, MIN_WORDS - 1, -3):
+        short = shorten(out, limit)
+        if keep_negation is not None and source_polarity(short, None) != keep_negation:
+            continue
+        if best and (_hard_tokens(short) < _hard_tokens(out) or _cuts_list(short, out)):
+            break  # a shorter cut would lose a number, a name like HIV, or a lead-in's items
+        best = short
+        g = grade(short) if target is not None else None
+        if g is None or (target is not None and g <= target):
+            break
+    if not best:
+        same = [f for f in fallbacks if source_polarity(f, None) == keep_negation]
+        best = same[0] if same else fallbacks[-1]
+    return sentence(best)

@@ -12,28 +12,29 @@ import re
 from summarizer import normalize
 from summarizer.engines.common import citations, guidance, registry_url, status_note
 from summarizer.engines.extractive import field_answers as fa
-from summarizer.engines.extractive.fit import good_fit, not_fit
+from summarizer.engines.extractive import why
+from summarizer.engines.extractive.fit import eligibility, good_fit, not_fit
+from summarizer.engines.extractive.lead import lead_statement, treatment_names
 from summarizer.engines.extractive.plain_words import (
-    clause_spans,
     clean,
+    drop_asides,
     explain,
     sentence,
     sentence_spans,
-    shorten,
     simplify,
 )
-from summarizer.engines.extractive.resources import threshold
-from summarizer.engines.extractive.select import looks_like_instruction
+from summarizer.engines.extractive.resources import load, threshold
 from summarizer.models import LaySummary, Span, Statement, SummarySection, Trial
 from summarizer.readability import grade
 
 TARGET_GRADE = 8.0
+# Sections written as sentences for a reader, held to TARGET_GRADE. Quick facts and where it runs
+# are labels, names and numbers (sponsors, hospitals): their grade is reported, not gated.
+# Criteria sections are plain sentences too, but keep disease and drug names verbatim; they aim at
+# TARGET_GRADE piece by piece and are held to CRITERIA_GRADE as a whole.
 PROSE_SECTIONS = ("studies", "why", "how")
-_WHY_RE = re.compile(
-    r"\b(potential(ly)?|could|may|hope|benefit|promising|impressive|limited treatment options|"
-    r"lack of effective|poor prognosis|short survival|unmet|improve|new (type|treatment|option))\b",
-    re.I,
-)
+CRITERIA_SECTIONS = ("good_fit", "not_fit", "eligibility")
+CRITERIA_GRADE = 10.5
 
 
 _URL_RE = re.compile(r"https?://\S+")
@@ -45,17 +46,38 @@ def _grade(statements: list[Statement]) -> float | None:
     return grade(text) if statements else None
 
 
-def _fact(trial: Trial, label: str, value: str, items, section: str, field: str) -> Statement:
+def _labelled(trial: Trial, spans: list[Span], label: str) -> list[Span]:
+    """A value's span widened to take in its label just before it on the same line ('Sex' in
+    'SexAll'), so a one-word value like 'All' is cited with what it answers."""
+    out = []
+    for span in spans:
+        line_start = trial.source.text.rfind("\n", 0, span.start) + 1
+        before = trial.source.text[max(line_start, span.start - 40) : span.start]
+        pos = before.lower().rfind(label.lower())
+        out.append(Span(start=span.start - len(before) + pos, end=span.end) if pos >= 0 else span)
+    return out
+
+
+def _fact(
+    trial: Trial, label: str, value: str, items, section: str, field: str, *, widen: bool = False
+) -> Statement:
     spans = [s for item in items if item is not None for s in item.spans]
+    if widen:
+        spans = _labelled(trial, spans, label)
     return Statement(
-        text=f"{label}: {value}", citations=citations(trial, spans, section), fields=[field]
+        text=f"{label}: {value}.", citations=citations(trial, spans, section), fields=[field]
     )
 
 
 def quick_facts(trial: Trial) -> list[Statement]:
+    """Label/value facts, each ended with a full stop so it reads (and is graded) as the short
+    statement it is. They are names and numbers, not prose: the grade gate is for prose sections
+    (see ``PROSE_SECTIONS``), and sponsor or place names cannot be made plainer."""
     out = []
     if words := normalize.phase_words([p.value for p in trial.phases]):
-        out.append(_fact(trial, "Phase", words, trial.phases, "quick_facts", "phases"))
+        plain = load("lay_summary")["phase_plain"].get(words)
+        value = f"{words} ({plain})" if plain else words
+        out.append(_fact(trial, "Phase", value, trial.phases, "quick_facts", "phases"))
     if trial.status:
         words = normalize.status_words(trial.status.value) or trial.status.value
         out.append(
@@ -85,16 +107,14 @@ def quick_facts(trial: Trial) -> list[Statement]:
     if trial.sex:
         words = {"ALL": "All", "FEMALE": "Women only", "MALE": "Men only"}.get(trial.sex.value)
         if words:
-            out.append(_fact(trial, "Sex", words, [trial.sex], "eligibility", "sex"))
+            out.append(_fact(trial, "Sex", words, [trial.sex], "eligibility", "sex", widen=True))
     if trial.sponsor:
         out.append(
             _fact(trial, "Sponsor", trial.sponsor.value, [trial.sponsor], "quick_facts", "sponsor")
         )
-    if trial.interventions:
-        names = ", ".join(clean(i.name) for i in trial.interventions[:4])
-        out.append(
-            _fact(trial, "Treatments", names, trial.interventions, "interventions", "interventions")
-        )
+    names, items = treatment_names(trial)
+    if names:
+        out.append(_fact(trial, "Treatments", names, items, "interventions", "interventions"))
     if trial.locations:
         n = len(trial.locations)
         places = "; ".join(
@@ -131,8 +151,22 @@ def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
         for span in fact.spans:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
-                if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
-                    out.append((section, Span(start=s, end=e)))
+                out.append((section, Span(start=s, end=e)))
+    return out
+
+
+_SUBORDINATE = re.compile(
+    r"^(if|although|though|while|when|whereas|because|since|as|unless)\b", re.I
+)
+
+
+def _plain_versions(raw: str) -> list[str]:
+    """The sentence made plainer, then (as a fallback) only its main clause before a comma."""
+    full = simplify(drop_asides(clean(raw)))
+    out = [sentence(full)]
+    head = full.split(", ")[0]
+    if head != full and len(head.split()) >= 6 and not _SUBORDINATE.match(head):
+        out.append(sentence(head))
     return out
 
 
@@ -147,38 +181,38 @@ def _greedy(
             break
         raw = trial.source.text[span.start : span.end]
         words = len(raw.split())
-        if words < 6 or words > threshold("max_sentence_words") * 1.5:
+        if words < 6 or words > threshold("max_sentence_words") * 2:
             continue
-        st = Statement(
-            text=sentence(simplify(clean(raw))),
-            citations=citations(trial, [span], section),
-            fields=[section],
-        )
-        g = _grade([*chosen, st])
-        if g is not None and g <= TARGET_GRADE:
-            chosen.append(st)
-            added += 1
+        for text in _plain_versions(raw):
+            st = Statement(text=text, citations=citations(trial, [span], section), fields=[section])
+            g = _grade([*chosen, st])
+            if g is not None and g <= TARGET_GRADE:
+                chosen.append(st)
+                added += 1
+                break
     return chosen
+
+
+def _condition(trial: Trial):
+    """The first listed condition that names an illness, not a bare term like 'Relapsed and
+    Refractory' or 'CAR-T' (registries put keywords there too)."""
+    rules = [re.compile(p, re.I) for p in load("lay_summary")["not_conditions"]]
+    for c in trial.conditions:
+        if not any(r.fullmatch(clean(c.value)) for r in rules):
+            return c
+    return None
 
 
 def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
     lead: list[Statement] = []
     if note := status_note(trial):
         lead.append(note)
-    if trial.interventions:
-        i = trial.interventions[0]
+    if tests := lead_statement(trial):
+        lead.append(tests)
+    if c := _condition(trial):
         lead.append(
             Statement(
-                text=f"This trial tests {simplify(clean(i.name))}.",
-                citations=citations(trial, i.spans, "interventions"),
-                fields=["interventions"],
-            )
-        )
-    if trial.conditions:
-        c = trial.conditions[0]
-        lead.append(
-            Statement(
-                text=f"It is for people with {clean(c.value)}.",
+                text=f"It is for people with {simplify(clean(c.value))}.",
                 citations=citations(trial, c.spans, "conditions"),
                 fields=["conditions"],
             )
@@ -197,49 +231,57 @@ def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
     pool = [
         p
         for p in _source_sentences(trial)
-        if not _WHY_RE.search(trial.source.text[p[1].start : p[1].end])
+        if not why.says_why(trial.source.text[p[1].start : p[1].end])
     ]
     return _greedy(trial, lead, pool, limit)
 
 
 def why_statements(trial: Trial) -> list[Statement]:
-    pool = [
-        p
-        for p in _source_sentences(trial)
-        if _WHY_RE.search(trial.source.text[p[1].start : p[1].end])
-    ]
-    return _greedy(trial, [], pool, 2)
+    """Only the source's own purpose / benefit / background sentences; none, no section."""
+    return _greedy(trial, [], why.candidates(trial), 2)
+
+
+_EXPLAIN_MAX_WORDS = 8
 
 
 def eligibility_statements(trial: Trial) -> list[Statement]:
-    out = []
+    """Every criterion grouped by plain category, with short glossary explanations of jargon."""
     seen: set[str] = set()
-    for kind, crits, lead in (
-        ("inclusion", trial.inclusion_criteria, "Needed"),
-        ("exclusion", trial.exclusion_criteria, "Rules you out"),
-    ):
-        for crit in crits[:10]:
-            span = crit.spans[0] if crit.spans else None
-            if span is None or looks_like_instruction(crit.text):
-                continue
-            pieces = clause_spans(trial.source.text[span.start : span.end], span.start)[:2]
-            if not pieces:
-                continue
-            sub = [Span(start=s, end=e) for s, e in pieces]
-            text = "; ".join(clean(trial.source.text[s.start : s.end]) for s in sub)
-            text = explain(shorten(text, 30), seen)
-            out.append(
-                Statement(
-                    text=f"{lead} ({kind} {crit.number}): {text}",
-                    citations=citations(trial, sub, kind),
-                    fields=[f"{kind}_criteria"],
-                )
-            )
+    out = []
+    for st in eligibility(trial):
+        text = explain(st.text, seen, limit=1, max_words=_EXPLAIN_MAX_WORDS)
+        out.append(st.model_copy(update={"text": text}))
     return out
 
 
-def where_statements(trial: Trial) -> list[Statement]:
-    return fa.locations(trial)
+def where_statements(trial: Trial, limit: int = 8) -> list[Statement]:
+    """How many sites, then one short sentence per site (names are as the registry has them)."""
+    if not trial.locations:
+        return []
+    n = len(trial.locations)
+    out = [
+        Statement(
+            text=f"It runs at {n} site{'s' if n > 1 else ''}.",
+            citations=citations(
+                trial, [s for loc in trial.locations for s in loc.spans], "locations"
+            ),
+            fields=["locations"],
+        )
+    ]
+    for loc in trial.locations[:limit]:
+        place = ", ".join(dict.fromkeys(p for p in (loc.city, loc.region, loc.country) if p))
+        words = f"{loc.facility}, in {place}" if loc.facility and place else loc.facility or place
+        if words:
+            out.append(
+                Statement(
+                    text=sentence(clean(words)),
+                    citations=citations(trial, loc.spans, "locations"),
+                    fields=["locations"],
+                )
+            )
+    if n > limit:
+        out.append(guidance(f"{n - limit} more sites are listed on the registry page."))
+    return out
 
 
 def how_statements(trial: Trial) -> list[Statement]:

@@ -1,0 +1,75 @@
+"""Why it matters: the source's own sentences about purpose, hoped-for benefit, need and what is
+known, made plainer and cited. Nothing is written when the source says none of this.
+
+Candidates come from the brief summary, the detailed description, the official title and any
+other page sentence outside the criteria (editorial pages carry 'Potential benefit: ...').
+Only sentences matching a cue in prompts/lay_summary.json count.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from summarizer.engines.extractive.plain_words import sentence_spans
+from summarizer.engines.extractive.resources import load
+from summarizer.models import Span, Trial
+
+
+@cache
+def _cues() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in load("lay_summary")["why_cues"])
+
+
+@cache
+def _label_re() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w in load("lay_summary")["why_labels"])
+    return re.compile(rf"^\s*(?:{labels})\s*:\s*", re.I)
+
+
+def says_why(text: str) -> bool:
+    return any(p.search(text) for p in _cues())
+
+
+def strip_label(trial: Trial, span: Span) -> Span:
+    """The sentence without an editorial label such as 'Potential benefit:'."""
+    text = trial.source.text[span.start : span.end]
+    match = _label_re().match(text)
+    return Span(start=span.start + match.end(), end=span.end) if match else span
+
+
+def _field_sentences(trial: Trial) -> list[tuple[str, Span]]:
+    out: list[tuple[str, Span]] = []
+    for section, fact in (
+        ("summary", trial.brief_summary),
+        ("description", trial.detailed_description),
+        ("title", trial.official_title),
+    ):
+        for span in fact.spans if fact else []:
+            text = trial.source.text[span.start : span.end]
+            out.extend((section, Span(start=s, end=e)) for s, e in sentence_spans(text, span.start))
+    return out
+
+
+def _taken(trial: Trial) -> list[Span]:
+    """Spans already read as other fields (criteria, outcomes, places): not background."""
+    spans = [s for c in trial.criteria for s in c.spans]
+    spans += [s for o in trial.outcomes for s in o.spans]
+    spans += [s for loc in trial.locations for s in loc.spans]
+    return spans
+
+
+def candidates(trial: Trial) -> list[tuple[str, Span]]:
+    """(citation section, span) of every sentence that says why, fields first, in source order."""
+    fields = _field_sentences(trial)
+    inside = [s for _, s in fields] + _taken(trial)
+    page = [
+        ("page", Span(start=s, end=e))
+        for s, e in sentence_spans(trial.source.text)
+        if not any(o.start < e and s < o.end for o in inside)
+    ]
+    out = []
+    for section, span in [*fields, *page]:
+        if says_why(trial.source.text[span.start : span.end]):
+            out.append((section, strip_label(trial, span)))
+    return out

@@ -1,0 +1,46 @@
+"""Plain words: criteria open as sentences about the reader, asides go, negations never flip."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.checker.polarity import source_polarity
+from summarizer.engines.extractive.plain_words import about_you, drop_asides, plain
+from summarizer.engines.extractive.resources import load
+
+RULES = load("glossary")["lead_rewrites"]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r["example"] for r in RULES])
+def test_each_lead_rewrite_changes_its_example_and_keeps_its_negations(rule):
+    out = about_you(rule["example"])
+    assert out != rule["example"]
+    assert source_polarity(out, None) == source_polarity(rule["example"], None)
+
+
+def test_pregnancy_reads_as_a_plain_sentence():
+    text = (
+        "Female patients are in pregnancy and lactation, or have a pregnancy plan within 12 months."
+    )
+    assert plain(text, 20).startswith("You are pregnant or breastfeeding")
+
+
+def test_asides_without_numbers_go_and_short_limits_stay():
+    assert drop_asides("Subjects with ECOG (Eastern Cooperative Oncology Group) 0-2") == (
+        "Subjects with ECOG 0-2"
+    )
+    kept = "Long term use of corticosteroids (5mg per day for 2 weeks)"
+    assert drop_asides(kept) == kept
+
+
+def test_a_cut_never_drops_a_negation():
+    text = (
+        "Severe infection or persistent infection of any kind that cannot be effectively controlled"
+    )
+    out = plain(text, 6, keep_negation=True)
+    assert "cannot" in out
+
+
+def test_numbers_stay_verbatim():
+    out = plain("Karnofsky score ≥70 and survival time more than 3 months", 20)
+    assert "≥70" in out and "3 months" in out
