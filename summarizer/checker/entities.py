@@ -70,7 +70,12 @@ _STATUS_PATTERNS: list[tuple[str, str]] = [
         r"not\s+yet\s+recruiting|has\s+not\s+(?:yet\s+)?started\s+(?:recruiting|taking)",
         "NOT_YET_RECRUITING",
     ),
-    (r"active,?\s+not\s+recruiting|not\s+(?:taking|recruiting)\s+new", "ACTIVE_NOT_RECRUITING"),
+    # 'not taking new people' alone follows 'completed' or 'stopped early' too: only 'running
+    # but not taking new' is this status.
+    (
+        r"active,?\s+not\s+recruiting|(?:running|active)\b[^.;]{0,20}\bnot\s+(?:taking|recruiting)\s+new",
+        "ACTIVE_NOT_RECRUITING",
+    ),
     (r"enrolling\s+by\s+invitation", "ENROLLING_BY_INVITATION"),
     (r"withdrawn", "WITHDRAWN"),
     (r"terminated|stopped\s+early", "TERMINATED"),
@@ -80,7 +85,7 @@ _STATUS_PATTERNS: list[tuple[str, str]] = [
         "COMPLETED",
     ),
     (
-        r"(?<!not\s)(?<!non-)(?<!non)recruiting|taking\s+new\s+(?:people|participants|patients)",
+        r"(?<!not\s)(?<!non-)(?<!non)recruiting|(?<!not\s)taking\s+new\s+(?:people|participants|patients)",
         "RECRUITING",
     ),
 ]

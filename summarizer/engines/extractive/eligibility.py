@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 
 from summarizer.engines.common import citation, citations, guidance
+from summarizer.engines.extractive import select
 from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.plain_words import clause_spans, clean, shorten
+from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.self_facts import PersonFacts, TermRule, term_rules
-from summarizer.models import Criterion, Span, Statement, Trial
+from summarizer.models import Citation, Criterion, Span, Statement, Trial
 
 COMPARISON = "comparison"  # Statement.fields marker: the asker's facts set against a criterion
 # Who decides, said so that no reading of it promises a place ("you can join" never appears).
@@ -184,8 +186,11 @@ def _criteria_age_limits(trial: Trial):
     return lo, hi, cites, ["inclusion_criteria"]
 
 
-def self_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
-    """Statements for a question about oneself, ending with what to confirm."""
+def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> list[Statement]:
+    """Statements for a question about oneself, ending with what to confirm.
+
+    Only the inclusion and exclusion criteria (and the age and sex fields) are searched: the
+    person's words are set against who may join, not against the trial's background text."""
     out = age_statements(trial, facts)
     trial_sex = trial.sex.value if trial.sex else None
     if facts.sex and trial.sex and trial_sex in ("FEMALE", "MALE") and trial_sex != facts.sex:
@@ -223,6 +228,13 @@ def self_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
         if note := _time_note(trial, m.span, facts):
             out.append(Statement(text=note, fields=[COMPARISON]))
         to_confirm.append(ref)
+    if facts.age_years is not None and not any("min_age" in st.fields for st in out):
+        text = "I found no age limit in this trial's documents."
+        out.append(Statement(text=text, fields=["absence"]))
+    quoted = [c for st in out for c in st.citations]
+    for mention, crit in criteria_mentions(trial, re.sub(r"\d+(?:\.\d+)?", " ", question), quoted):
+        out.append(mention)
+        to_confirm.append(_label(crit))
     for label in facts.terms:
         if label not in matched_labels:
             out.append(
@@ -249,3 +261,35 @@ def in_age_group(trial: Trial, lo: float, hi: float) -> bool:
     return (t_lo if t_lo is not None else 0.0) <= hi and (
         t_hi if t_hi is not None else float("inf")
     ) >= lo
+
+
+def criteria_mentions(
+    trial: Trial, question: str, shown: list[Citation], limit: int = 2
+) -> list[tuple[Statement, Criterion]]:
+    """Criteria that carry the question's other words ('systemic sclerosis'), best first; the
+    same calibrated floor as any selected sentence, and none already quoted."""
+    if not question:
+        return []
+    cands = select.from_trial(trial, sections=["inclusion", "exclusion"])
+    out: list[tuple[Statement, Criterion]] = []
+    for scored in select.rank(question, cands):
+        if scored.score < threshold("min_sentence_score") or len(out) >= limit:
+            break
+        c = scored.candidate
+        if any(x.start < c.end and c.start < x.end for x in shown):
+            continue
+        crit = next(
+            (k for k in trial.criteria if any(sp.start <= c.start < sp.end for sp in k.spans)),
+            None,
+        )
+        if crit is None:
+            continue
+        quote = _quote(trial, Span(start=c.start, end=c.end))
+        ref = _label(crit)
+        if crit.kind == "exclusion":
+            text = f'{ref.capitalize()} rules out: "{quote}".'
+        else:
+            text = f'{ref.capitalize()} asks for: "{quote}".'
+        cite = citation(trial, Span(start=c.start, end=c.end), crit.kind)
+        out.append((Statement(text=text, citations=[cite], fields=[f"{crit.kind}_criteria"]), crit))
+    return out

@@ -4,10 +4,11 @@ else abstain. Deterministic; every sentence is cited to the exact source words."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from summarizer import normalize
+from summarizer.checker import entities as checker_entities
 from summarizer.engines.common import (
     citation,
     citations,
@@ -121,7 +122,7 @@ class ExtractiveEngine:
         ranked = intents.classify(question)
         topic = None if about_self else intents.topic(question)
         if about_self:
-            body = self_statements(trial, facts)
+            body = self_statements(trial, facts, question)
         elif topic is not None:
             # Cost, payment, travel...: only sentences about the topic itself may answer.
             body = topic_statements(trial, topic)
@@ -170,8 +171,13 @@ class ExtractiveEngine:
         statements: list[Statement] = []
         trials: dict[str, Trial] = {}
         wanted = normalize.targets(question)
+        ids = [t.trial_id for t in ranked]
         if not wanted and (group := intents.age_group(question)):
-            return self._across_ages(question, [t.trial_id for t in ranked], group)
+            lo, hi = group.min_years, group.max_years
+            return self._across_field(question, ids, lambda t: in_age_group(t, lo, hi), "age")
+        if not wanted and (asked := _status_only(question)):
+            keep = lambda t: t.status is not None and t.status.value in asked  # noqa: E731
+            return self._across_field(question, ids, keep, "status")
         pool: list[tuple[Trial, list[select.Candidate]]] = []
         for th in ranked:
             trial = self.runtime.store.get_trial(th.trial_id)
@@ -215,25 +221,28 @@ class ExtractiveEngine:
             trials[trial.trial_id] = trial
         return self._list_trials(question, statements, trials)
 
-    def _across_ages(self, question: str, ranked: list[str], group: intents.AgeGroup) -> Answer:
-        """'A trial that takes young children': trials whose age limits overlap the group's ages,
-        from the age fields (a trial that states no age limit is not named)."""
+    def _across_field(
+        self, question: str, ranked: list[str], keep: Callable[[Trial], bool], field: str
+    ) -> Answer:
+        """Trials picked by a field, not by words ('young children': age limits that overlap
+        0-5 years; 'recruiting': the status), each named with that field's cited sentence."""
         ids = list(dict.fromkeys([*ranked, *self.runtime.store.trial_ids()]))
         statements: list[Statement] = []
         trials: dict[str, Trial] = {}
         for tid in ids:
             trial = self.runtime.store.get_trial(tid)
-            if trial is None or len(trials) >= int(threshold("max_trials")):
+            if trial is None or len(trials) >= int(threshold("max_trials")) or not keep(trial):
                 continue
-            if not in_age_group(trial, group.min_years, group.max_years):
+            said = FIELD_ANSWERS[field](trial)
+            if not said:
                 continue
-            ages = FIELD_ANSWERS["age"](trial)
-            if not ages:
-                continue
-            text = f"{trial.title} ({trial.trial_id}): {ages[0].text}"
-            cites = [*citations(trial, _title_spans(trial), "quick_facts"), *ages[0].citations]
-            statements.append(Statement(text=text, citations=cites, fields=["title", "min_age"]))
-            if note := status_note(trial):
+            # The name and the field's sentence stay two statements, each checked on its own.
+            name = f"{trial.title} ({trial.trial_id})"
+            title = citations(trial, _title_spans(trial), "quick_facts")
+            statements.append(Statement(text=name, citations=title, fields=["title"]))
+            plain = said[0].text.removeprefix("Yes, ")
+            statements.append(said[0].model_copy(update={"text": plain[:1].upper() + plain[1:]}))
+            if field != "status" and (note := status_note(trial)):
                 statements.append(note)
             trials[tid] = trial
         return self._list_trials(question, statements, trials)
@@ -269,6 +278,20 @@ class ExtractiveEngine:
             good_fit=good_fit(trial),
             not_fit=not_fit(trial),
         )
+
+
+_STATUS_STEMS = frozenset(
+    select.terms("recruiting recruit withdrawn completed terminated suspended")
+)
+
+
+def _status_only(question: str) -> set[str]:
+    """The statuses a question asks about when it asks about nothing else ('Which trials are
+    recruiting?'); empty otherwise."""
+    asked = set(checker_entities.statuses(question))
+    if asked and set(select.terms(question)) <= _STATUS_STEMS | {"yet", "still", "now"}:
+        return asked
+    return set()
 
 
 def _title_spans(trial: Trial) -> list[Span]:

@@ -51,6 +51,12 @@ _AGE_PATTERNS = (
         re.I,
     ),
 )
+# 'Am I too old at 80?', 'at 12, is she old enough?': an age said with 'at', next to age words.
+_AT_AGE_RE = re.compile(
+    rf"\b(?:too (?:old|young)|old enough|young enough)\b[^.?!]{{0,12}}?\bat\s+{_NUM}\b"
+    rf"|\bat\s+{_NUM}\b[^.?!]{{0,20}}?\b(?:too (?:old|young)|old enough|young enough)\b",
+    re.I,
+)
 _AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
 _SINCE_RE = re.compile(rf"\b(?:for|over|in the (?:last|past))\s+{_NUM}\s+{_UNIT}\b", re.I)
 _RELATIVES = {
@@ -154,6 +160,9 @@ def extract(question: str) -> PersonFacts:
             facts.age_years = _years(_number(n), unit)
             facts.age_text = m.group(0)
             break
+    if facts.age_years is None and (m := _AT_AGE_RE.search(q)):
+        n = m.group(1) or m.group(2)
+        facts.age_years, facts.age_text = _number(n), m.group(0)
     for pattern, value in _SEX_RE:
         if pattern.search(q):
             facts.sex = value
