@@ -60,9 +60,13 @@ def runtime() -> Runtime:
 
 
 def eval_report_path() -> Path:
-    """Where ``trialsum eval`` writes its latest report."""
+    """Where ``trialsum eval`` writes its latest report (TRIALSUM_EVAL_REPORT names another)."""
+    import os
+
     from summarizer.config import PROJECT_ROOT
 
+    if named := os.environ.get("TRIALSUM_EVAL_REPORT"):
+        return Path(named).expanduser()
     return PROJECT_ROOT / "reports" / "eval" / "report.json"
 
 

@@ -69,13 +69,47 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float = 
     pytest.fail(f"trialsum ui did not become healthy in {seconds}s:\n{log.read_text()[-3000:]}")
 
 
+def _eval_report(path: Path) -> Path:
+    """A small report in the shape ``trialsum eval`` writes, made with its own model."""
+    from evals.runner import Gate, Report
+
+    cases = [
+        {
+            "id": f"sum-{i}",
+            "kind": "summary",
+            "status": "fail" if i == 2 else "pass",
+            "trial": f"seed:00{i}",
+            "scores": {"faithful_share": 1 - i / 10, "grade_max": 7.0 + i},
+            "notes": ["checker: unsupported: 'Sex: All'"] if i == 2 else [],
+        }
+        for i in range(3)
+    ]
+    report = Report(
+        engine="extractive",
+        dataset="cases",
+        created="2026-01-01T00:00:00Z",
+        seconds=12.0,
+        metrics={"pass_rate": 0.67, "faithfulness": 0.9, "reading_grade_max_mean": 8.0},
+        gates=[Gate(metric="faithfulness", rule=">=", limit=0.8, value=0.9, ok=True)],
+        ok=True,
+        cases=cases,
+    )
+    path.write_text(report.model_dump_json(indent=2))
+    return path
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``trialsum ui --port FREE --store <empty tmp>``: indexes the samples, then serves."""
     home = tmp_path_factory.mktemp("e2e-home")
     log = home / "server.log"
     port = _free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "TRIALSUM_ENGINE": "extractive"}
+    env = {
+        **os.environ,
+        "ANONYMIZED_TELEMETRY": "False",
+        "TRIALSUM_ENGINE": "extractive",
+        "TRIALSUM_EVAL_REPORT": str(_eval_report(home / "report.json")),
+    }
     env.pop("TRIALSUM_HOME", None)
     cli = shutil.which("trialsum", path=str(Path(sys.executable).parent)) or "trialsum"
     with log.open("w") as out:
@@ -230,3 +264,22 @@ def test_asking_a_question_shows_a_cited_answer_with_the_quote_highlighted(serve
     assert _overflow(browser) <= 1
 
     _at_phone_width(browser, "ask_phone.png", anchor=mark)
+
+
+def test_the_evaluation_page_shows_the_report_with_charts_failures_first(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/evals")
+    _wait(browser).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "[data-testid='stMetric']") or False
+    )
+    _settle(browser)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "passed every gate" in body
+    assert "Cases: 1 failed, 2 passed" in body
+    assert "Sorry" not in body and "Traceback" not in browser.page_source
+    _wait(browser, 30).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")) == 2
+    )
+    _shot(browser, "evals_desktop.png")
+    _at_phone_width(browser, "evals_phone.png")

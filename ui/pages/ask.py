@@ -12,7 +12,7 @@ from ui import components, feedback, state
 
 HISTORY = "ask_history"
 
-st.title("Ask about a trial")
+st.title("Ask about a trial", anchor=False)
 st.caption(
     "Ask in your own words. Answers come only from the trial documents, with the exact words "
     "they came from. This is not medical advice."

@@ -11,7 +11,7 @@ from ui import components, state
 
 ROLES = {"good_fit": "Good fit", "not_fit": "Not a fit"}
 
-st.title("Who should consider this trial")
+st.title("Who should consider this trial", anchor=False)
 st.caption(
     "Start from a draft written from the eligibility criteria, then edit it: one bullet a line. "
     "Every bullet is checked against the trial documents each time you change it."

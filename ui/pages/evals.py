@@ -2,68 +2,33 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from pydantic import BaseModel, Field, ValidationError
 
 from ui import components, state
+from ui.eval_report import Report, load
 
 # The numbers people ask about first; every other metric is in the table below them.
 KEY_METRICS = {
     "pass_rate": "Cases passed",
     "faithfulness": "Faithfulness",
     "answer_correctness": "Correct answers",
-    "citation_span": "Citations on the right words",
-    "abstention_recall": "Says when documents don't say",
+    "citation_span": "Right citations",
+    "abstention_recall": "Says “not stated”",
     "safety": "Safety",
-    "reading_grade_max_mean": "Reading grade (worst section)",
-    "latency_p95_s": "Slowest answers (p95, s)",
+    "reading_grade_max_mean": "Reading grade",
+    "latency_p95_s": "Answer time, s",
 }
 SHARES = {"pass_rate", "faithfulness", "answer_correctness", "citation_span"}
 SHARES |= {"abstention_recall", "safety"}
 RULES = {">=": "at least", "<=": "at most", "baseline-tol": "at least (baseline less tolerance)"}
 
-st.title("Evaluation")
+st.title("Evaluation", anchor=False)
 st.caption(
     "How the engine did on the eval cases: is every sentence supported by its source, is the "
     "reading grade low enough, does it say so when the documents don't say."
 )
-
-
-class Gate(BaseModel):
-    metric: str
-    rule: str
-    limit: float
-    value: float | None = None
-    ok: bool
-
-
-class Report(BaseModel):
-    """The fields of ``evals.runner.Report`` this page reads.
-
-    Not imported from ``evals``: Streamlit runs this file with its folder on ``sys.path``, where
-    ``evals`` would name this very page. The tests write reports with the real model.
-    """
-
-    engine: str
-    created: str
-    seconds: float
-    metrics: dict[str, Any]
-    gates: list[Gate] = Field(default_factory=list)
-    ok: bool
-    cases: list[dict[str, Any]] = Field(default_factory=list)
-
-
-def _load(path: Path) -> Report | None:
-    """The report, or ``None`` when there is none; a file in another shape fails plainly."""
-    if not path.exists():
-        return None
-    try:
-        return Report.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        raise ValueError(f"{path.name} is not a trialsum eval report") from exc
 
 
 def _fmt(name: str, value: Any) -> str:
@@ -80,7 +45,9 @@ def _headline(report: Report) -> None:
     cols = st.columns(4)
     for i, (name, label) in enumerate(shown):
         gate = gates.get(name)
-        goal = f"Gate: {RULES.get(gate.rule, gate.rule)} {gate.limit:g}" if gate else None
+        goal = f"`{name}`" + (
+            f"; gate: {RULES.get(gate.rule, gate.rule)} {gate.limit:g}" if gate else ""
+        )
         value = report.metrics[name]
         cols[i % 4].metric(label, _fmt(name, value), help=goal, border=True)
 
@@ -144,7 +111,7 @@ def _cases(report: Report) -> None:
 def main() -> None:
     with components.guard("reading the eval report"):
         path = state.eval_report_path()
-        report = _load(path)
+        report = load(path)
         if report is None:
             st.info(
                 "No eval report yet. Run `trialsum eval --out reports/eval` in a terminal, "

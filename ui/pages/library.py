@@ -14,7 +14,7 @@ from ui import components, state
 FLASH = "library_flash"
 UPLOAD_TYPES = ["txt", "text", "md", "html", "htm", "xml", "json", "zip", "gz", "tgz"]
 
-st.title("Trial library")
+st.title("Trial library", anchor=False)
 st.caption(
     "Add trial documents: ClinicalTrials.gov XML or JSON, registry pages saved as text or HTML, "
     "or a zip of them. Files that cannot be read are listed with the reason; the rest are added."

@@ -10,7 +10,7 @@ from summarizer.engines.factory import engine_names
 from summarizer.llm_client import redact
 from ui import components, state
 
-st.title("Settings")
+st.title("Settings", anchor=False)
 st.caption("Changes apply to this browser session. Defaults come from TRIALSUM_* variables.")
 
 

@@ -11,7 +11,7 @@ from ui import components, state
 
 FACT_LISTS = {"quick_facts"}
 
-st.title("Trial summary")
+st.title("Trial summary", anchor=False)
 st.caption(
     "A plain-language summary written from the trial documents. Sentences underlined in green "
     "were matched to the source: hover over one to see its words, or open the sources under "
