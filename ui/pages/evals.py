@@ -15,7 +15,7 @@ KEY_METRICS = {
     "faithfulness": "Faithfulness",
     "answer_correctness": "Correct answers",
     "citation_span": "Right citations",
-    "abstention_recall": "Says “not stated”",
+    "abstention_recall": "Flags gaps",
     "safety": "Safety",
     "reading_grade_max_mean": "Reading grade",
     "latency_p95_s": "Answer time, s",
