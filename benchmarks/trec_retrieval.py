@@ -38,7 +38,18 @@ CONFIGS: dict[str, RetrievalConfig] = {
     "rrf k30 sum3": RetrievalConfig(pooling="sum3"),
     "rrf k10 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
     "rrf 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
+    "rrf 3:1 sum3": RetrievalConfig(dense_weight=3.0, pooling="sum3"),
+    "rrf 4:1 sum3": RetrievalConfig(dense_weight=4.0, pooling="sum3"),
+    "rrf k30 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
+    "rrf k30 3:1 sum3": RetrievalConfig(dense_weight=3.0, pooling="sum3"),
+    "rrf k100 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
     "convex .5 sum3": RetrievalConfig(fusion="convex", pooling="sum3"),
+    "convex .8 sum3": RetrievalConfig(
+        fusion="convex", dense_weight=0.8, lexical_weight=0.2, pooling="sum3"
+    ),
+    "convex .9 sum3": RetrievalConfig(
+        fusion="convex", dense_weight=0.9, lexical_weight=0.1, pooling="sum3"
+    ),
     "convex .7 sum3": RetrievalConfig(
         fusion="convex", dense_weight=0.7, lexical_weight=0.3, pooling="sum3"
     ),
