@@ -420,6 +420,9 @@ class ChromaTrialStore:
         Deletes only the versions an abandoned write named that are not current, so it never
         touches a trial's readable chunks or another live writer's work.
         """
+        with self._reading():
+            if not self._pending_writes():
+                return []  # the usual case: no need to take the write lock
         with self._writing():
             records = self._pending_writes()
             abandoned = [r for r in records if self._abandoned(r)]

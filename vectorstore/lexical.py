@@ -172,6 +172,11 @@ class LexicalIndex:
 
     # --- searching -----------------------------------------------------------------------
 
+    def indexed(self) -> list[tuple[str, str, str]]:
+        """(trial id, chunk id, content hash) of every indexed chunk, for consistency checks."""
+        self.ensure_current()
+        return [(r["trial_id"], r["id"], r["content_hash"]) for r in self._chunks]
+
     def __len__(self) -> int:
         self.ensure_current()
         return len(self._chunks)
