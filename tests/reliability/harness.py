@@ -9,15 +9,18 @@ part these tests kill, race and cut off -- instead of in the model (tested in te
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from pydantic import BaseModel
@@ -230,3 +233,24 @@ def check_store(runtime: Runtime) -> Snapshot:
     total = sum(len(cs) for _, cs in trials.values())
     records = store.dense.count() + store.lexical.count()
     return Snapshot(trials=trials, stray_records=records - total)
+
+
+class Lines:
+    """A child's stderr lines, read in the background so the test can wait for one."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.queue.put(line.rstrip("\n"))
+
+    def wait_for(self, *prefixes: str, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.queue.get(timeout=max(deadline - time.monotonic(), 0.01))
+            self.seen.append(line)
+            if line.startswith(prefixes):
+                return line

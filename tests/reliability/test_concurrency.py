@@ -5,18 +5,15 @@ have to wait say "store busy" and wait; they do not fail."""
 from __future__ import annotations
 
 import json
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
-from typing import IO
 
 from tests.reliability.harness import (
     ROOT,
     Corpus,
+    Lines,
     check_store,
     child_env,
     expected_trials,
@@ -51,27 +48,6 @@ def test_two_ingests_on_one_store_both_finish_and_no_trial_is_lost(
     assert after.trials == expected_trials(docs, runtime)
     assert after.stray_records == 0
     assert all("0 failed" in log for log in logs)
-
-
-class Lines:
-    """A child's stderr lines, read in the background so the test can wait for one."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.queue: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.queue.put(line.rstrip("\n"))
-
-    def wait_for(self, *prefixes: str, timeout: float = 180) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            line = self.queue.get(timeout=max(deadline - time.monotonic(), 0.01))
-            self.seen.append(line)
-            if line.startswith(prefixes):
-                return line
 
 
 def test_a_reader_searching_while_a_writer_ingests_sees_only_whole_trials(
