@@ -3,8 +3,11 @@
 Trials are written in batches so that the embedder sees many chunks at once (it sorts them by
 length and pads each batch only to its longest text) and so that identical chunk texts across
 trials are embedded once. A bad file or trial is reported and skipped, never fatal. Stopping at
-any point (Ctrl-C) leaves the store consistent: each trial is either its old or its new version
-(see ``vectorstore.chroma_store``), and re-running picks up where the last run stopped.
+any point (Ctrl-C, or even SIGKILL) leaves the store consistent: each trial is either its old or
+its new version (see ``vectorstore.chroma_store``), and re-running picks up where the last run
+stopped. Several ingests may run at once on one store: a local folder lets one write at a time
+(the others say "store busy" and wait), a server takes them as they come; embedding happens
+outside the lock, so only the short store writes are serialised.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import tarfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +48,20 @@ def make_runtime(store: Path | None, chroma_url: str | None) -> Runtime:
     if chroma_url:
         overrides["chroma_url"] = chroma_url
     return Runtime(Settings(**overrides))  # type: ignore[arg-type]
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """A busy local store or an unreachable server ends the command with one clear line."""
+    from vectorstore.server_retry import ServerUnavailable
+    from vectorstore.store_lock import StoreBusy
+
+    try:
+        yield
+    except (StoreBusy, ServerUnavailable) as exc:
+        err.print(f"[red]{exc}[/]", highlight=False)
+        err.print("Nothing was lost: the store is consistent; run the same command again.")
+        raise typer.Exit(75) from None  # EX_TEMPFAIL
 
 
 def count_documents(paths: list[Path]) -> int | None:
@@ -102,7 +118,8 @@ def ingest(
             bar.update(task, completed=event.files, chunks=event.chunks, rate=rate)
 
         try:
-            report = ingest_paths(paths, runtime, progress=on_progress, batch_trials=batch)
+            with store_errors():
+                report = ingest_paths(paths, runtime, progress=on_progress, batch_trials=batch)
         except KeyboardInterrupt:
             err.print(
                 "[yellow]Interrupted.[/] The store is consistent; run the same command again "
@@ -213,7 +230,9 @@ def remove(
 ) -> None:
     """Delete one trial and its chunks from the index."""
     runtime = make_runtime(store, chroma_url)
-    if not runtime.store.remove_trial(trial_id):
+    with store_errors():
+        removed = runtime.store.remove_trial(trial_id)
+    if not removed:
         err.print(f"no trial {trial_id!r} in the index")
         raise typer.Exit(1)
     out.print(f"removed {trial_id}")

@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.runtime import Runtime
+from vectorstore.chroma_connection import LocalFolder
 from vectorstore.server import ChromaServer
+from vectorstore.store_lock import StoreLock
 
 runner = CliRunner()
 
@@ -108,6 +110,26 @@ def test_remove_deletes_one_trial(samples_dir: Path, tmp_path: Path) -> None:
     assert "NCT04430530" not in {r["trial_id"] for r in json.loads(out)}
     code, _, err = run("remove", "NCT04430530", "--store", str(indexed))
     assert code == 1 and "no trial 'NCT04430530'" in err
+
+
+def test_a_store_busy_for_too_long_ends_ingest_with_one_clear_line(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "data"
+    assert run("ingest", str(sorted(samples_dir.glob("000_*"))[0]), "--store", str(store))[0] == 0
+    folder = LocalFolder.get(store / "store" / "chroma")
+    other_process = StoreLock(folder.lock.path)  # its own descriptor: a second holder
+    with other_process.hold(exclusive=True):
+        folder.lock.timeout = 0.3
+        try:
+            code, _, err = run("ingest", str(samples_dir), "--store", str(store))
+        finally:
+            folder.lock.timeout = 600.0
+    assert code == 75
+    assert "store busy" in err and "run the same command again" in err
+    assert "Traceback" not in err
+    code, out, _ = run("ingest", str(samples_dir), "--store", str(store), "--json")
+    assert code == 0 and json.loads(out)["trials_new"] == 4
 
 
 def test_bad_files_are_named_and_the_rest_indexed(samples_dir: Path, tmp_path: Path) -> None:
