@@ -33,7 +33,7 @@ from vectorstore import fusion
 from vectorstore.retriever import RetrievalConfig, _pool, rank_trials
 
 CONFIGS: dict[str, RetrievalConfig] = {
-    "rrf k10 max": RetrievalConfig(),
+    "rrf k10 max": RetrievalConfig(pooling="max"),
     "rrf k10 sum3": RetrievalConfig(pooling="sum3"),
     "rrf k30 sum3": RetrievalConfig(pooling="sum3"),
     "rrf k10 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
@@ -53,13 +53,13 @@ CONFIGS: dict[str, RetrievalConfig] = {
     "convex .7 sum3": RetrievalConfig(
         fusion="convex", dense_weight=0.7, lexical_weight=0.3, pooling="sum3"
     ),
-    "bm25": RetrievalConfig(mode="lexical"),
+    "bm25": RetrievalConfig(mode="lexical", pooling="max"),
     "bm25 sum3": RetrievalConfig(mode="lexical", pooling="sum3"),
-    "dense": RetrievalConfig(mode="dense"),
+    "dense": RetrievalConfig(mode="dense", pooling="max"),
     "dense sum3": RetrievalConfig(mode="dense", pooling="sum3"),
-    "rrf max": RetrievalConfig(),
+    "rrf max": RetrievalConfig(pooling="max"),
     "rrf sum3": RetrievalConfig(pooling="sum3"),
-    "rrf 1:2 max": RetrievalConfig(lexical_weight=2.0),
+    "rrf 1:2 max": RetrievalConfig(lexical_weight=2.0, pooling="max"),
     "rrf 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
     "convex .3 sum3": RetrievalConfig(
         fusion="convex", dense_weight=0.3, lexical_weight=0.7, pooling="sum3"
