@@ -7,7 +7,8 @@ Citations are numbered footnotes quoting the exact source words.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -209,7 +210,7 @@ def render(obj: BaseModel, fmt: str, *, flagged: Iterable[str] = ()) -> str:
     """``obj`` (LaySummary, Answer or FitDraft) as json, md or html."""
     if fmt == "json":
         return obj.model_dump_json(indent=2) + "\n"
-    table = {
+    table: dict[tuple[type, str], Callable[[Any], str]] = {
         (LaySummary, "md"): lambda o: summary_markdown(o, flagged=flagged),
         (LaySummary, "html"): lambda o: summary_html(o, flagged=flagged),
         (Answer, "md"): answer_markdown,
