@@ -9,9 +9,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,11 +92,6 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], limit: 
         time.sleep(0.02)
 
 
-def slowly(request: RecordedRequest) -> Reply:
-    """The healthy fake model, slowed so that a batch of five is still running when stopped."""
-    return replace(cite_evidence(request), delay=0.4)
-
-
 def in_process(home: Path, out: Path, *args: str, server: FakeOpenAI | None = None):
     """The same command, run inside the test (quicker where no process has to be stopped)."""
     with pytest.MonkeyPatch.context() as mp:
@@ -113,7 +108,15 @@ def test_a_batch_killed_mid_run_completes_on_rerun_with_the_same_files(
     assert reference.exit_code == 0, reference.output
 
     out = tmp_path / "out"
-    server.respond_with(slowly)
+    signalled = threading.Event()
+
+    def held_after_first(request: RecordedRequest) -> Reply:
+        """Once a trial is written, replies wait for the signal: the stop lands mid-batch."""
+        if finished(out) >= 1:
+            signalled.wait(timeout=30)
+        return cite_evidence(request)
+
+    server.respond_with(held_after_first)
     proc = subprocess.Popen(
         command(out, "--engine", "llm", "--concurrency", "1"),
         env=env(seeded_home, server),
@@ -144,7 +147,15 @@ def test_ctrl_c_stops_the_batch_keeps_finished_work_and_says_how_to_resume(
     seeded_home: Path, server: FakeOpenAI, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    server.respond_with(slowly)
+    signalled = threading.Event()
+
+    def held_after_first(request: RecordedRequest) -> Reply:
+        """Once a trial is written, replies wait for the signal: the stop lands mid-batch."""
+        if finished(out) >= 1:
+            signalled.wait(timeout=30)
+        return cite_evidence(request)
+
+    server.respond_with(held_after_first)
     proc = subprocess.Popen(
         command(out, "--engine", "llm", "--concurrency", "1"),
         env=env(seeded_home, server),
@@ -155,6 +166,7 @@ def test_ctrl_c_stops_the_batch_keeps_finished_work_and_says_how_to_resume(
     )
     wait_for(lambda: finished(out) >= 1, proc)
     proc.send_signal(signal.SIGINT)
+    signalled.set()
     _, stderr = proc.communicate(timeout=60)
 
     assert proc.returncode == 130, stderr

@@ -19,6 +19,7 @@ from summarizer.engines.common import citations
 from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.plain_words import clause_spans, clean, drop_asides, plain
 from summarizer.engines.extractive.resources import load
+from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import Criterion, Span, Statement, Trial
 
 _BOILERPLATE = re.compile(
@@ -69,7 +70,9 @@ def _clauses(trial: Trial, crit: Criterion) -> list[Span]:
         for s, e in clause_spans(text[span.start : span.end], span.start):
             if out and _open_bracket(text[out[-1].start : out[-1].end]):
                 out[-1] = Span(start=out[-1].start, end=e)  # 't(15;17)' is not two clauses
-            elif not _FRAGMENT.fullmatch(text[s:e].strip()):
+            elif not _FRAGMENT.fullmatch(text[s:e].strip()) and not looks_like_instruction(
+                text[s:e]
+            ):
                 out.append(Span(start=s, end=e))
     return out
 

@@ -24,6 +24,7 @@ from summarizer.engines.extractive.plain_words import (
     simplify,
 )
 from summarizer.engines.extractive.resources import load, threshold
+from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import LaySummary, Span, Statement, SummarySection, Trial
 from summarizer.readability import grade
 
@@ -151,7 +152,8 @@ def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
         for span in fact.spans:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
-                out.append((section, Span(start=s, end=e)))
+                if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
+                    out.append((section, Span(start=s, end=e)))
     return out
 
 

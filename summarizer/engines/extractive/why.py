@@ -13,6 +13,7 @@ from functools import cache
 
 from summarizer.engines.extractive.plain_words import sentence_spans
 from summarizer.engines.extractive.resources import load
+from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import Span, Trial
 
 
@@ -70,6 +71,7 @@ def candidates(trial: Trial) -> list[tuple[str, Span]]:
     ]
     out = []
     for section, span in [*fields, *page]:
-        if says_why(trial.source.text[span.start : span.end]):
+        said = trial.source.text[span.start : span.end]
+        if says_why(said) and not looks_like_instruction(said):  # injected text is not content
             out.append((section, strip_label(trial, span)))
     return out
