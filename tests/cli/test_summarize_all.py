@@ -110,13 +110,13 @@ def test_a_batch_killed_mid_run_completes_on_rerun_with_the_same_files(
     out = tmp_path / "out"
     signalled = threading.Event()
 
-    def held_after_first(request: RecordedRequest) -> Reply:
-        """Once a trial is written, replies wait for the signal: the stop lands mid-batch."""
-        if finished(out) >= 1:
+    def held_after_two(request: RecordedRequest) -> Reply:
+        """Once two trials are written, replies wait for the kill: it lands mid-batch."""
+        if finished(out) >= 2:
             signalled.wait(timeout=30)
         return cite_evidence(request)
 
-    server.respond_with(held_after_first)
+    server.respond_with(held_after_two)
     proc = subprocess.Popen(
         command(out, "--engine", "llm", "--concurrency", "1"),
         env=env(seeded_home, server),
@@ -128,6 +128,7 @@ def test_a_batch_killed_mid_run_completes_on_rerun_with_the_same_files(
     wait_for(lambda: finished(out) >= 2, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    signalled.set()
     done_before = finished(out)
     assert 2 <= done_before < len(SEEDS), "the kill should land mid-batch"
     assert not (out / REPORT).exists()
