@@ -2,8 +2,9 @@
 
 Hard facts first (trial ids, numbers with units, antigens, drugs, phases, statuses must all be in
 the evidence; a different value of the same kind there is a contradiction), then polarity against
-the closest source sentence, then the calibrated support score for the rest. Offline and
-deterministic; the LLM judge (judge.py) is a separate, opt-in mode.
+the closest source sentence, then the support score for the rest (its threshold comes from
+calibration.json when one has been fitted; none is shipped yet). Offline and deterministic. An
+LLM-judge mode (claims checked by the configured LLM) is planned and not built yet.
 """
 
 from __future__ import annotations
