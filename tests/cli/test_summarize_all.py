@@ -144,6 +144,12 @@ def test_a_batch_killed_mid_run_completes_on_rerun_with_the_same_files(
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C reaches a command run at a terminal; a shell's background job (CI under nohup, say)
+    starts with SIGINT ignored, and Python would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_batch_keeps_finished_work_and_says_how_to_resume(
     seeded_home: Path, server: FakeOpenAI, tmp_path: Path
 ) -> None:
@@ -164,6 +170,7 @@ def test_ctrl_c_stops_the_batch_keeps_finished_work_and_says_how_to_resume(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_in_a_terminal,
     )
     wait_for(lambda: finished(out) >= 1, proc)
     proc.send_signal(signal.SIGINT)
