@@ -92,6 +92,18 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], limit: 
         time.sleep(0.02)
 
 
+def held_after(n: int, out: Path, signalled: threading.Event) -> Callable[[RecordedRequest], Reply]:
+    """The healthy fake model, but once ``n`` trials are written its replies wait for the test's
+    signal: the stop then lands mid-batch however fast or loaded the machine is."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        if finished(out) >= n:
+            signalled.wait(timeout=30)
+        return cite_evidence(request)
+
+    return respond
+
+
 def in_process(home: Path, out: Path, *args: str, server: FakeOpenAI | None = None):
     """The same command, run inside the test (quicker where no process has to be stopped)."""
     with pytest.MonkeyPatch.context() as mp:
@@ -109,14 +121,7 @@ def test_a_batch_killed_mid_run_completes_on_rerun_with_the_same_files(
 
     out = tmp_path / "out"
     signalled = threading.Event()
-
-    def held_after_two(request: RecordedRequest) -> Reply:
-        """Once two trials are written, replies wait for the kill: it lands mid-batch."""
-        if finished(out) >= 2:
-            signalled.wait(timeout=30)
-        return cite_evidence(request)
-
-    server.respond_with(held_after_two)
+    server.respond_with(held_after(2, out, signalled))
     proc = subprocess.Popen(
         command(out, "--engine", "llm", "--concurrency", "1"),
         env=env(seeded_home, server),
@@ -155,14 +160,7 @@ def test_ctrl_c_stops_the_batch_keeps_finished_work_and_says_how_to_resume(
 ) -> None:
     out = tmp_path / "out"
     signalled = threading.Event()
-
-    def held_after_first(request: RecordedRequest) -> Reply:
-        """Once a trial is written, replies wait for the signal: the stop lands mid-batch."""
-        if finished(out) >= 1:
-            signalled.wait(timeout=30)
-        return cite_evidence(request)
-
-    server.respond_with(held_after_first)
+    server.respond_with(held_after(1, out, signalled))
     proc = subprocess.Popen(
         command(out, "--engine", "llm", "--concurrency", "1"),
         env=env(seeded_home, server),
