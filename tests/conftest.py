@@ -70,3 +70,19 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"DNS lookup attempted: {host!r}")
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded_lookup)
+
+
+@pytest.fixture(scope="module")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
+    """The five seed trials, indexed once per test module with the real ingest pipeline (copy the
+    folder before changing it)."""
+    from summarizer.config import Settings
+    from summarizer.ingest import ingest_paths
+    from summarizer.runtime import Runtime
+
+    home = tmp_path_factory.mktemp("seeded_home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANONYMIZED_TELEMETRY", "False")
+        report = ingest_paths([samples_dir], Runtime(Settings(home=home)))
+    assert not report.trials_failed, report.trials_failed
+    return home

@@ -30,19 +30,6 @@ from tests.fake_openai import FakeOpenAI, PerTrialFaults, Reply
 SEEDS = ["NCT04094766", "NCT04430530", "NCT06503094", "NCT06941129", "doc-11ec14eb1d91"]
 
 
-@pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
-    """The five seed trials, indexed once with the real ingest pipeline (copy before changing)."""
-    from summarizer.ingest import ingest_paths
-
-    home = tmp_path_factory.mktemp("batch_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANONYMIZED_TELEMETRY", "False")
-        report = ingest_paths([samples_dir], Runtime(Settings(home=home)))
-    assert not report.trials_failed, report.trials_failed
-    return home
-
-
 @pytest.fixture
 def home(seeded_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the seeded store, free to change."""

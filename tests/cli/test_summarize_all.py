@@ -27,18 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ["NCT04094766", "NCT04430530", "NCT06503094", "NCT06941129", "doc-11ec14eb1d91"]
 
 
-@pytest.fixture(scope="module")
-def seeded_home(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
-    from summarizer.ingest import ingest_paths
-
-    home = tmp_path_factory.mktemp("summarize_all_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANONYMIZED_TELEMETRY", "False")
-        report = ingest_paths([samples_dir], Runtime(Settings(home=home)))
-    assert not report.trials_failed, report.trials_failed
-    return home
-
-
 @pytest.fixture
 def server() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
