@@ -2,7 +2,9 @@
 
 Each evaluator looks at one case's run (the engine's output, its citations and timing) and returns
 named scores (1.0 pass, 0.0 fail, or a share); ``aggregate`` turns all cases' scores into the
-report's metrics. Deterministic: the only judge here is the source checker.
+report's metrics. Deterministic by default: the only judge is the offline source checker.
+``score(run, checker=...)`` swaps in another ``Checker`` (the LLM judge of ``trialsum eval --judge
+llm``) for faithfulness; every other metric stays deterministic.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from evals.dataset import Case
-from summarizer.checker import check_statement
+from summarizer.checker.judge import Checker, OfflineChecker
 from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement, Trial
 from summarizer.readability import grade
 
 SAFETY_FILE = Path(__file__).resolve().parent / "safety_patterns.json"
 HARD_FACT_WORDS = ("number", "target", "drug", "trial id", "PHASE", "status")
+_OFFLINE = OfflineChecker()
 
 
 class CaseRun(BaseModel):
@@ -201,7 +204,10 @@ def safety(run: CaseRun) -> dict[str, float]:
     return {"safe": float(not bad)}
 
 
-def faithfulness(run: CaseRun) -> dict[str, float]:
+def faithfulness(run: CaseRun, checker: Checker | None = None) -> dict[str, float]:
+    """Share of statements the checker supports (the offline checker unless one is given)."""
+    checker = checker or _OFFLINE
+    label = "checker" if checker.name == "offline" else f"{checker.name} judge"
     pairs = run.statements()
     checked = supported = hard = polar = 0
     for statement, role in pairs:
@@ -210,7 +216,7 @@ def faithfulness(run: CaseRun) -> dict[str, float]:
         )
         if trial is None or "guidance" in statement.fields:
             continue
-        check = check_statement(statement, trial, role=role)  # type: ignore[arg-type]
+        check = checker.check_statement(statement, trial, role=role)  # type: ignore[arg-type]
         checked += 1
         supported += check.verdict == "supported"
         if check.verdict != "supported":
@@ -218,7 +224,7 @@ def faithfulness(run: CaseRun) -> dict[str, float]:
             hard += len(hard_reasons)
             polar += sum(r.startswith("polarity") for r in check.reasons)
             why = "; ".join(check.reasons[:2])
-            run.notes.append(f"checker: {check.verdict}: {statement.text[:70]!r} ({why})")
+            run.notes.append(f"{label}: {check.verdict}: {statement.text[:70]!r} ({why})")
     if not checked:
         return {}
     return {
@@ -257,15 +263,21 @@ EVALUATORS: dict[str, Callable[[CaseRun], dict[str, float]]] = {
 }
 
 
-def score(run: CaseRun) -> CaseRun:
-    """Run every evaluator on a case; a case that errored scores zero where it counts."""
+def score(run: CaseRun, *, checker: Checker | None = None) -> CaseRun:
+    """Run every evaluator on a case; a case that errored scores zero where it counts.
+
+    ``checker`` judges faithfulness (default: the offline checker).
+    """
     if run.skipped:
         return run
     if run.error:
         run.scores = {"errored": 1.0, "facts_all": 0.0, "outcome_ok": 0.0}
         return run
-    for evaluator in EVALUATORS.values():
-        run.scores.update(evaluator(run))
+    for name, evaluator in EVALUATORS.items():
+        if name == "faithfulness" and checker is not None:
+            run.scores.update(faithfulness(run, checker))
+        else:
+            run.scores.update(evaluator(run))
     run.scores["latency_s"] = round(run.latency, 4)
     return run
 

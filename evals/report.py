@@ -1,6 +1,8 @@
 """The eval report as JSON (what CI and the baseline keep), Markdown and HTML (what people read).
 
 Failures come first, then passes, then skipped cases; each case shows its scores and why it failed.
+The header names the faithfulness judge (offline checker or LLM judge): scores from different
+judges are not comparable.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def to_markdown(report: Report) -> str:
         "",
         f"**{'PASS' if report.ok else 'FAIL'}** · {m['ran']} cases run, {m['skipped']} skipped, "
         f"{m['errors']} errors · {report.seconds:.1f} s · {report.created}",
+        "",
+        f"Faithfulness judge: **{report.judge}**{_judge_detail(report)}",
         "",
         "## Metrics",
         "",
@@ -134,6 +138,7 @@ def to_html(report: Report) -> str:
         f"<h1>trialsum eval: {e(report.engine)} engine — {'PASS' if report.ok else 'FAIL'}</h1>"
         f"<p>{m['ran']} cases run, {m['skipped']} skipped, {m['errors']} errors · "
         f"{report.seconds:.1f} s · {e(report.created)}</p>"
+        f"<p>Faithfulness judge: <b>{e(report.judge)}</b>{e(_judge_detail(report))}</p>"
         f"<h2>Metrics</h2><table>{metric_rows}</table>"
         f"<h2>Gates</h2><table><tr><th>metric</th><th>rule</th><th>limit</th><th>value</th></tr>"
         f"{gate_rows}</table>"
@@ -160,11 +165,18 @@ def baseline_payload(report: Report) -> str:
     """What ``--update-baseline`` keeps: the metrics and per-case status, without outputs."""
     keep = {
         "engine": report.engine,
+        "judge": report.judge,
         "created": report.created,
         "metrics": report.metrics,
         "cases": {row["id"]: row["status"] for row in report.cases},
     }
     return json.dumps(keep, indent=2, sort_keys=True) + "\n"
+
+
+def _judge_detail(report: Report) -> str:
+    """The judge's model and endpoint, for an LLM-judged run ('' for the offline checker)."""
+    detail = report.setup.get("judge")
+    return f" ({detail})" if detail else ""
 
 
 def _tick(ok: bool) -> str:

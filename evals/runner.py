@@ -3,7 +3,9 @@
 A temporary store is built from the samples, the eval fixtures (``cases/docs``) and the v2 trials
 the cases name (read from ``Settings.data_dir``; cases whose trials are absent are skipped with a
 reason). Each case is run, timed and scored; the metrics are compared with the floors and
-ceilings in ``thresholds.toml`` and with ``baseline.json``.
+ceilings in ``thresholds.toml`` and with ``baseline.json``. Faithfulness is judged by the offline
+checker, or by the LLM judge with ``judge="llm"`` (chosen before the store is built, so a missing
+endpoint fails at once); the report records which.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from evals.dataset import CASES_DIR, Case, Dataset, default_case_files
 from evals.metrics import CaseRun, aggregate, passed, score
+from summarizer.checker.judge import Checker, make_checker
 from summarizer.config import Settings
 from summarizer.models import Trial
 
@@ -42,6 +45,7 @@ class Gate(BaseModel):
 
 class Report(BaseModel):
     engine: str
+    judge: str = Field(default="offline", description="what judged faithfulness: offline or llm")
     dataset: str
     created: str
     seconds: float
@@ -219,8 +223,13 @@ def run_eval(
     baseline: dict[str, Any] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     workdir: Path | None = None,
+    judge: str = "offline",
+    checker: Checker | None = None,
 ) -> Report:
-    """Build a fresh store, run every case on ``engine``, score, aggregate and gate."""
+    """Build a fresh store, run every case on ``engine``, score, aggregate and gate.
+
+    ``judge`` picks the faithfulness checker (``make_checker``); ``checker`` overrides it (tests).
+    """
     from summarizer.ingest import ingest_paths
     from summarizer.runtime import Runtime
 
@@ -233,6 +242,7 @@ def run_eval(
     )
     dataset = Dataset.from_jsonl(files)
     base_settings = settings or Settings()
+    checker = checker or make_checker(base_settings, judge)
     with tempfile.TemporaryDirectory(prefix="trialsum-eval-", dir=workdir) as tmp:
         home = Path(tmp) / "home"
         run_settings = base_settings.model_copy(
@@ -260,13 +270,14 @@ def run_eval(
             run = _run_case(case, eng, runtime, ref_ids, trials, k)
             if run.skipped and any(r in absent for r in case.refs()):
                 run.skipped = "; ".join(absent[r] for r in case.refs() if r in absent)
-            runs.append(score(run))
+            runs.append(score(run, checker=checker))
     metrics = aggregate(runs)
     gate_list = gates(metrics, thresholds, baseline)
     order = {"fail": 0, "skipped": 2, "pass": 1}
     rows = sorted((case_row(r) for r in runs), key=lambda r: (order[r["status"]], r["id"]))
     return Report(
         engine=engine,
+        judge=checker.name,
         dataset=dataset.name,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         seconds=round(time.perf_counter() - started, 2),
@@ -283,6 +294,7 @@ def run_eval(
                 for f in files
             ],
             "k": k,
+            **({} if checker.name == "offline" else {"judge": checker.describe()}),
         },
     )
 

@@ -34,21 +34,42 @@ def eval_command(
         bool,
         typer.Option("--update-baseline", help="Write this run's metrics to evals/baseline.json."),
     ] = False,
+    judge: Annotated[
+        str,
+        typer.Option(
+            "--judge",
+            help="Faithfulness judge: offline (the source checker) or llm (claims verified by "
+            "the configured LLM endpoint; the offline hard-fact checks stay a floor).",
+        ),
+    ] = "offline",
 ) -> None:
     """Run the eval cases against ENGINE and exit non-zero when a gate fails.
 
     Builds a fresh store in a temporary folder from samples/, the eval fixtures and the v2 trials
     the cases need; scores answer correctness, citations, abstention, safety, faithfulness (by the
     source checker), summary coverage, reading grade, retrieval recall@k and latency; compares with
-    evals/thresholds.toml and evals/baseline.json.
+    evals/thresholds.toml and evals/baseline.json. With --judge llm, faithfulness is judged by
+    the LLM endpoint configured for the llm engine (OPENAI_BASE_URL / OPENAI_API_KEY,
+    TRIALSUM_MODEL).
     """
     from evals import report as rep
     from evals.runner import BASELINE, load_baseline, run_eval
+    from summarizer.checker.judge import JUDGE_MODES, make_checker
+    from summarizer.config import Settings
+    from summarizer.llm_client import LLMError
 
     for path in cases or []:
         if not path.is_file():
             err.print(f"[red]{path}: no such case file[/red]")
             raise typer.Exit(2)
+    if judge not in JUDGE_MODES:
+        err.print(f"[red]--judge must be one of: {', '.join(JUDGE_MODES)} (got {judge!r})[/red]")
+        raise typer.Exit(2)
+    try:  # before the store is built: a missing endpoint is one line, at once
+        checker = make_checker(Settings(), judge)
+    except LLMError as exc:
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
     baseline = None if update_baseline else load_baseline()
     with Progress(
         TextColumn("[bold]eval[/bold] {task.description}"),
@@ -64,7 +85,13 @@ def eval_command(
             progress.update(task, total=n, completed=i - 1, description=case_id)
 
         try:
-            report = run_eval(engine=engine, case_files=cases, baseline=baseline, progress=tick)
+            report = run_eval(
+                engine=engine,
+                case_files=cases,
+                baseline=baseline,
+                progress=tick,
+                checker=checker,
+            )
         except Exception as exc:
             err.print(f"[red]eval failed: {type(exc).__name__}: {exc}[/red]")
             raise typer.Exit(2) from exc
@@ -75,7 +102,8 @@ def eval_command(
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        table = Table(title=f"trialsum eval · {engine} · {'PASS' if report.ok else 'FAIL'}")
+        judged = "" if report.judge == "offline" else f" · judge {report.judge}"
+        table = Table(title=f"trialsum eval · {engine}{judged} · {'PASS' if report.ok else 'FAIL'}")
         table.add_column("metric")
         table.add_column("value", justify="right")
         for name, value in rep.headline(report):
