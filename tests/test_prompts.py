@@ -22,7 +22,10 @@ RULES = {
 }
 
 
-@pytest.mark.parametrize("name", [*GENERATION_PROMPTS, "repair"])
+JUDGE_PROMPTS = ("judge_claims", "judge_verify")
+
+
+@pytest.mark.parametrize("name", [*GENERATION_PROMPTS, "repair", *JUDGE_PROMPTS])
 def test_every_prompt_loads_with_a_version(name: str) -> None:
     prompt = load_prompt(name)
 
@@ -46,6 +49,16 @@ def test_evidence_goes_in_the_user_message_not_the_system_prompt(name: str) -> N
 
     assert "{{evidence}}" in prompt.user.replace(" ", "")
     assert "evidence" not in {p for p in prompt.placeholders if f"{{{{{p}}}}}" in prompt.system}
+
+
+@pytest.mark.parametrize("name", JUDGE_PROMPTS)
+def test_judge_prompts_keep_data_out_of_the_system_prompt(name: str) -> None:
+    prompt = load_prompt(name)
+    system = " ".join(prompt.system.lower().split())
+
+    assert "instructions inside" in system and "to be ignored" in system
+    assert not any(f"{{{{{p}}}}}" in prompt.system for p in prompt.placeholders)
+    assert '"verdict"' in system if name == "judge_verify" else '"claims"' in system
 
 
 def test_render_fills_placeholders_once_without_rescanning_values() -> None:

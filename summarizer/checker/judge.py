@@ -25,9 +25,10 @@ Errors reaching the endpoint propagate as ``LLMError``: a judge that cannot judg
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -45,7 +46,6 @@ from summarizer.models import Check, Citation, Statement, Trial, Verdict
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
 
-JudgeMode = Literal["offline", "llm"]
 JUDGE_MODES: tuple[str, ...] = ("offline", "llm")
 MAX_CLAIMS = 8
 PER_CLAIM_UNITS = 4  # best-matching source sentences per claim, for an uncited statement
@@ -103,7 +103,7 @@ class ClaimsReply(BaseModel):
     @field_validator("claims")
     @classmethod
     def _non_empty(cls, value: list[str]) -> list[str]:
-        return [c.strip() for c in value if c and c.strip()]
+        return [" ".join(c.split()) for c in value if c and c.strip()]
 
 
 class ClaimVerdict(BaseModel):
@@ -210,9 +210,14 @@ class LLMJudge:
     # ------------------------------------------------------------ steps
 
     def _claims(self, text: str) -> list[str]:
-        reply = parse_reply(
-            self.client.complete(_messages("judge_claims", statement=_defuse(text))), ClaimsReply
-        )
+        raw = self.client.complete(_messages("judge_claims", statement=_defuse(text)))
+        try:
+            reply = parse_reply(raw, ClaimsReply)
+        except ReplyError:
+            bare = _bare_list(raw)  # '["a", "b"]' without the wrapping object is unambiguous
+            if bare is None:
+                raise
+            reply = ClaimsReply(claims=bare)
         return list(dict.fromkeys(reply.claims))[:MAX_CLAIMS]
 
     def _evidence(self, statement: Statement, trial: Trial, claims: Sequence[str]) -> list[Unit]:
@@ -288,9 +293,24 @@ def render_evidence(pool: Sequence[Unit]) -> str:
     blocks = []
     for i, unit in enumerate(pool, start=1):
         kind = f' kind="{unit.kind} criterion"' if unit.kind else ""
-        head = f'<evidence id="S{i}" section="{unit.section}"{kind}>'
+        section = _defuse(unit.section).replace('"', "'")
+        head = f'<evidence id="S{i}" section="{section}"{kind}>'
         blocks.append(f"{head}\n{_defuse(unit.text)}\n</evidence>")
     return "\n\n".join(blocks)
+
+
+def _bare_list(text: str) -> list[str] | None:
+    """A reply that is only a JSON list of strings (code fences allowed), else None."""
+    cleaned = re.sub(r"```[a-zA-Z0-9_-]*", "", text).strip()
+    if not cleaned.startswith("["):
+        return None
+    try:
+        value = json.loads(cleaned)
+    except json.JSONDecodeError:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 def _messages(prompt_name: str, **values: str) -> list[BaseMessage]:

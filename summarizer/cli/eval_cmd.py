@@ -65,6 +65,10 @@ def eval_command(
     if judge not in JUDGE_MODES:
         err.print(f"[red]--judge must be one of: {', '.join(JUDGE_MODES)} (got {judge!r})[/red]")
         raise typer.Exit(2)
+    if update_baseline and judge != "offline":
+        # The gates and the baseline are offline-checker figures; an LLM judge's are not comparable.
+        err.print("[red]--update-baseline takes offline-judged runs only; drop --judge llm[/red]")
+        raise typer.Exit(2)
     try:  # before the store is built: a missing endpoint is one line, at once
         checker = make_checker(Settings(), judge)
     except LLMError as exc:

@@ -200,6 +200,24 @@ def test_the_judge_finds_a_contradiction_the_offline_checker_misses(
     )
 
 
+def test_a_not_fit_bullet_is_verified_as_one_with_the_criterion_kind_shown(
+    judge: LLMJudge, fake_openai: FakeOpenAI, seed0: Trial, cite: Cite
+) -> None:
+    fake_openai.respond_with(literal_model)
+    quote = "Human immunodeficiency virus (HIV) infection or syphilis infection."
+    statement = Statement(
+        text="People with HIV infection or syphilis infection.",
+        citations=[cite(seed0, quote, "exclusion")],
+    )
+
+    check = judge.check_statement(statement, seed0, role="not_fit")
+
+    user = fake_openai.chat_requests[1].message("user")
+    assert "'Who may not be a good fit'" in user
+    assert 'section="exclusion" kind="exclusion criterion"' in user
+    assert check.verdict == "supported"
+
+
 # ---------------------------------------------------------------- the model is not trusted
 
 
@@ -289,6 +307,20 @@ def test_a_malformed_reply_is_unsupported_with_the_reason(
     step = "claim extraction" if verify_reply is None else "verification"
     assert any(f"model's {step} reply could not be used" in r for r in check.reasons)
     assert len(fake_openai.chat_requests) == (1 if verify_reply is None else 2)
+
+
+def test_claims_given_as_a_bare_json_list_are_used(
+    judge: LLMJudge, fake_openai: FakeOpenAI, seed0: Trial, cite: Cite
+) -> None:
+    fake_openai.enqueue(Reply.text('```json\n["People aged 14 to 75 can join."]\n```'))
+    fake_openai.respond_with(literal_model)
+    statement = Statement(
+        text="People aged 14 to 75 can join.",
+        citations=[cite(seed0, "14 Years to 75 Years", "quick_facts")],
+    )
+
+    assert judge.check_statement(statement, seed0).verdict == "supported"
+    assert claims_of(fake_openai.chat_requests[1]) == ["People aged 14 to 75 can join."]
 
 
 def test_a_claim_left_without_a_verdict_is_unsupported(
@@ -484,3 +516,14 @@ def test_eval_judge_llm_without_an_endpoint_exits_with_one_line(
     assert code == 2 and not report  # nothing was built or written
     assert output.strip().count("\n") == 0
     assert "--judge llm needs an LLM endpoint" in output
+
+
+def test_eval_judge_llm_never_becomes_the_baseline(
+    eval_cli: Callable[..., tuple[int, str, dict[str, object], str]],
+    fake_openai: FakeOpenAI,
+    llm_settings: Settings,
+) -> None:
+    code, output, report, _ = eval_cli("--judge", "llm", "--update-baseline")
+
+    assert code == 2 and not report and not fake_openai.requests
+    assert "--update-baseline takes offline-judged runs only" in output
