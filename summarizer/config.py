@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     engine: Literal["extractive", "llm"] = "extractive"
     embedder: Literal["onnx", "openai"] = "onnx"
     embed_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = all cores")
-    embed_batch: int = 64
+    embed_batch: int = Field(default=128, description="texts per model call (sorted by length)")
+    embed_max_tokens: int = Field(
+        default=128, description="word pieces of each text the embedder reads (3..256)"
+    )
     model: str = Field(default="gpt-4o-mini", description="chat model for the llm engine")
     embedding_model: str = "text-embedding-3-small"
     llm_timeout: float = 60.0

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from summarizer.chunking import CHUNKER_VERSION
@@ -38,8 +39,15 @@ from summarizer.models import Chunk, Trial, sha256_text
 from vectorstore.base import Embedder
 from vectorstore.chroma_connection import Connection, connect
 
-# Sections not worth a dense vector: lexical search still covers their text.
-LEXICAL_ONLY_SECTIONS: frozenset[str] = frozenset({"locations", "contacts"})
+# Sections never searched by similarity: boilerplate (addresses, phone numbers) that BM25 covers.
+NO_VECTOR_SECTIONS: frozenset[str] = frozenset({"locations", "contacts"})
+# Sections kept out of the stored vector index, i.e. out of cross-trial dense search. Criteria are
+# half of all chunks; on TREC 2021 cross-trial dense ranking is better without them (NDCG@10
+# 0.505 -> 0.521, docs/BENCHMARKS.md), and search within one trial embeds them on demand
+# (``dense_query`` with ``trial_ids``), so questions about one trial still match them by meaning.
+LEXICAL_ONLY_SECTIONS: frozenset[str] = NO_VECTOR_SECTIONS | {"inclusion", "exclusion"}
+#: Up to this many trials, ``dense_query`` scores their chunks exactly instead of asking the index.
+EXACT_TRIALS_MAX = 50
 META_ID = "__meta__"
 PENDING_PREFIX = "__pending__."
 #: A pending record older than this is abandoned even if its process looks alive (other host).
@@ -518,15 +526,47 @@ class ChromaTrialStore:
         trial_ids: Sequence[str] | None = None,
         sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """Nearest dense chunks of current versions as (chunk, cosine similarity), best first."""
+        """Nearest chunks of current versions as (chunk, cosine similarity), best first.
+
+        Across the store, only chunks with a stored vector take part. Within a few named trials
+        every chunk outside ``NO_VECTOR_SECTIONS`` does: the trials' chunks are scored exactly,
+        with vectors from the embedder (its cache holds those computed at ingest), which is also
+        faster than a filtered index query on a large store.
+        """
         with self._reading():
             out: list[tuple[Chunk, float]] = []
+            exact = trial_ids is not None and len(trial_ids) <= EXACT_TRIALS_MAX
             for _ in range(_READ_TRIES):
                 generation = self.generation()
-                out = self._dense_query(vector, n, trial_ids, sections)
+                if exact and trial_ids is not None:
+                    out = self._exact_query(vector, n, trial_ids, sections)
+                else:
+                    out = self._dense_query(vector, n, trial_ids, sections)
                 if self.generation() == generation:
                     break
             return out
+
+    def _exact_query(
+        self,
+        vector: Sequence[float],
+        n: int,
+        trial_ids: Sequence[str],
+        sections: Sequence[str] | None,
+    ) -> list[tuple[Chunk, float]]:
+        chunks = [
+            c
+            for tid in dict.fromkeys(trial_ids)
+            for c in self.chunks(tid)
+            if c.section not in NO_VECTOR_SECTIONS and (not sections or c.section in sections)
+        ]
+        if not chunks or n <= 0:
+            return []
+        matrix = np.asarray(self.embedder.embed_documents([c.text for c in chunks]), np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(query) or 1.0)
+        scores = matrix @ query / np.where(norms > 0, norms, 1.0)
+        order = sorted(range(len(chunks)), key=lambda i: (-float(scores[i]), chunks[i].id))[:n]
+        return [(chunks[i], float(scores[i])) for i in order]
 
     def _dense_query(
         self,

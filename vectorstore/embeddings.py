@@ -35,7 +35,11 @@ CACHE_FILENAME = "embed_cache.sqlite"
 def _onnx(settings: Settings) -> BaseEmbedder:
     from vectorstore.onnx_embedder import OnnxMiniLMEmbedder
 
-    return OnnxMiniLMEmbedder(threads=settings.embed_threads, batch_size=settings.embed_batch)
+    return OnnxMiniLMEmbedder(
+        threads=settings.embed_threads,
+        batch_size=settings.embed_batch,
+        max_tokens=settings.embed_max_tokens,
+    )
 
 
 def _openai(settings: Settings) -> BaseEmbedder:

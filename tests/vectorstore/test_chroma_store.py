@@ -131,3 +131,20 @@ def test_dense_query_filters_by_trial_and_section(
     assert found[0][0].text == "- Known HIV infection"
     assert found[0][1] == pytest.approx(found[0][1]) and found[0][1] > 0.5
     assert store.dense_query(vector, 10, trial_ids=["NCT00000000"]) == []
+
+
+def test_criteria_have_no_stored_vector_but_are_scored_within_a_trial(
+    store: ChromaTrialStore, trials: list[Trial], embedder
+) -> None:
+    put(store, *trials)
+    vector = store.embedder.embed_query("Known HIV infection")
+    across = store.dense_query(vector, 200)
+    assert across and not {c.section for c, _ in across} & {"inclusion", "exclusion"}
+    within = store.dense_query(vector, 200, trial_ids=[trials[2].trial_id])
+    assert within[0][0].text == "- Known HIV infection"
+    assert not {c.section for c, _ in within} & {"locations", "contacts"}
+    # The exact scores are the index's own for chunks that have a stored vector.
+    index_scores = {c.id: s for c, s in across}
+    for chunk, score in within:
+        if chunk.id in index_scores:
+            assert score == pytest.approx(index_scores[chunk.id], abs=1e-5)

@@ -31,10 +31,11 @@ def retriever(store: ChromaTrialStore, tmp_path: Path, **config: object) -> Hybr
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
-def test_each_mode_finds_the_criterion(
+def test_each_mode_finds_the_criterion_within_a_trial(
     filled: ChromaTrialStore, tmp_path: Path, mode: str, trials: list[Trial]
 ) -> None:
-    hits = retriever(filled, tmp_path, mode=mode).search("HIV infection", k=3)
+    owners = [t.trial_id for t in trials if "HIV" in t.source.text]
+    hits = retriever(filled, tmp_path, mode=mode).search("HIV infection", k=3, trial_ids=owners)
     assert hits[0].chunk.section == "exclusion" and "HIV" in hits[0].chunk.text
     if mode == "dense":
         assert hits[0].lexical_rank is None and hits[0].dense_rank == 1
@@ -42,8 +43,21 @@ def test_each_mode_finds_the_criterion(
         assert hits[0].dense_rank is None and hits[0].lexical_rank == 1
 
 
-def test_hybrid_marks_where_each_hit_ranked(filled: ChromaTrialStore, tmp_path: Path) -> None:
-    hits = retriever(filled, tmp_path).search("known HIV infection", k=2)
+def test_across_the_store_criteria_are_found_by_words_not_by_stored_vectors(
+    filled: ChromaTrialStore, tmp_path: Path
+) -> None:
+    """Criteria have no stored vector (cross-trial dense search is better without them)."""
+    dense = retriever(filled, tmp_path, mode="dense").search("HIV infection", k=10)
+    assert dense and all(h.chunk.section not in ("inclusion", "exclusion") for h in dense)
+    hybrid = retriever(filled, tmp_path).search("HIV infection", k=3)
+    assert hybrid[0].chunk.section == "exclusion" and hybrid[0].dense_rank is None
+
+
+def test_hybrid_marks_where_each_hit_ranked(
+    filled: ChromaTrialStore, tmp_path: Path, trials: list[Trial]
+) -> None:
+    ids = [t.trial_id for t in trials]
+    hits = retriever(filled, tmp_path).search("known HIV infection", k=2, trial_ids=ids)
     assert all(h.dense_rank and h.lexical_rank for h in hits)
     assert hits[0].score >= hits[1].score
 
