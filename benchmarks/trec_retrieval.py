@@ -32,49 +32,43 @@ from summarizer.runtime import Runtime
 from vectorstore import fusion
 from vectorstore.retriever import RetrievalConfig, _pool, rank_trials
 
+
+def _cfg(mode: str = "hybrid", fusion_: str = "rrf", dense: float = 1.0, lexical: float = 1.0,
+         pooling: str = "sum3") -> RetrievalConfig:  # fmt: skip
+    return RetrievalConfig(mode=mode, pooling=pooling, trial_fusion=fusion_,  # type: ignore[arg-type]
+                           trial_dense_weight=dense, trial_lexical_weight=lexical)  # fmt: skip
+
+
 CONFIGS: dict[str, RetrievalConfig] = {
-    "rrf k10 max": RetrievalConfig(pooling="max"),
-    "rrf k10 sum3": RetrievalConfig(pooling="sum3"),
-    "rrf k30 sum3": RetrievalConfig(pooling="sum3"),
-    "rrf k10 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
-    "rrf 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
-    "rrf 3:1 sum3": RetrievalConfig(dense_weight=3.0, pooling="sum3"),
-    "rrf 4:1 sum3": RetrievalConfig(dense_weight=4.0, pooling="sum3"),
-    "rrf k30 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
-    "rrf k30 3:1 sum3": RetrievalConfig(dense_weight=3.0, pooling="sum3"),
-    "rrf k100 2:1 sum3": RetrievalConfig(dense_weight=2.0, pooling="sum3"),
-    "convex .5 sum3": RetrievalConfig(fusion="convex", pooling="sum3"),
-    "convex .8 sum3": RetrievalConfig(
-        fusion="convex", dense_weight=0.8, lexical_weight=0.2, pooling="sum3"
-    ),
-    "convex .9 sum3": RetrievalConfig(
-        fusion="convex", dense_weight=0.9, lexical_weight=0.1, pooling="sum3"
-    ),
-    "convex .7 sum3": RetrievalConfig(
-        fusion="convex", dense_weight=0.7, lexical_weight=0.3, pooling="sum3"
-    ),
-    "bm25": RetrievalConfig(mode="lexical", pooling="max"),
-    "bm25 sum3": RetrievalConfig(mode="lexical", pooling="sum3"),
-    "dense": RetrievalConfig(mode="dense", pooling="max"),
-    "dense sum3": RetrievalConfig(mode="dense", pooling="sum3"),
-    "rrf max": RetrievalConfig(pooling="max"),
-    "rrf sum3": RetrievalConfig(pooling="sum3"),
-    "rrf 1:2 max": RetrievalConfig(lexical_weight=2.0, pooling="max"),
-    "rrf 1:2 sum3": RetrievalConfig(lexical_weight=2.0, pooling="sum3"),
-    "convex .3 sum3": RetrievalConfig(
-        fusion="convex", dense_weight=0.3, lexical_weight=0.7, pooling="sum3"
-    ),
-    "convex .5 max": RetrievalConfig(fusion="convex", pooling="max"),
+    "bm25": _cfg("lexical", pooling="max"),
+    "bm25 sum3": _cfg("lexical"),
+    "dense": _cfg("dense", pooling="max"),
+    "dense sum3": _cfg("dense"),
+    "rrf max": _cfg(pooling="max"),
+    "rrf sum3": _cfg(),
+    "rrf k10 sum3": _cfg(),
+    "rrf 2:1 sum3": _cfg(dense=2.0),
+    "rrf 3:1 sum3": _cfg(dense=3.0),
+    "rrf 4:1 sum3": _cfg(dense=4.0),
+    "rrf k10 2:1 sum3": _cfg(dense=2.0),
+    "rrf k10 3:1 sum3": _cfg(dense=3.0),
+    "rrf k30 3:1 sum3": _cfg(dense=3.0),
+    "convex .5 sum3": _cfg(fusion_="convex", dense=0.5, lexical=0.5),
+    "convex .7 sum3": _cfg(fusion_="convex", dense=0.7, lexical=0.3),
+    "convex .8 sum3": _cfg(fusion_="convex", dense=0.8, lexical=0.2),
+    "convex .9 sum3 (default)": _cfg(fusion_="convex", dense=0.9, lexical=0.1),
+    "convex .95 sum3": _cfg(fusion_="convex", dense=0.95, lexical=0.05),
 }
 
 
 def fused_with_k(dense, lexical, config: RetrievalConfig, name: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """rank_trials, except that an "rrf kN" config name sets RRF's k (library default 60)."""
     m = re.search(r"\bk(\d+)\b", name)
-    if config.fusion != "rrf" or not m or config.mode != "hybrid":
+    if config.trial_fusion != "rrf" or not m or config.mode != "hybrid":
         return rank_trials(dense, lexical, config)
     pooled = [_per_trial(r, config) for r in (dense, lexical)]
-    return fusion.rrf(pooled, (config.dense_weight, config.lexical_weight), k=int(m.group(1)))
+    weights = (config.trial_dense_weight, config.trial_lexical_weight)
+    return fusion.rrf(pooled, weights, k=int(m.group(1)))
 
 
 def _per_trial(ranking, config: RetrievalConfig) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -138,9 +132,9 @@ def evaluate(
 def show(title: str, table: dict[str, dict[str, float]]) -> None:
     cols = list(next(iter(table.values())))
     print(f"\n{title}")
-    print(f"{'config':18}" + "".join(f"{c:>16}" for c in cols))
+    print(f"{'config':26}" + "".join(f"{c:>16}" for c in cols))
     for name, row in table.items():
-        print(f"{name:18}" + "".join(f"{row[c]:16.4f}" for c in cols))
+        print(f"{name:26}" + "".join(f"{row[c]:16.4f}" for c in cols))
 
 
 def main() -> None:
@@ -197,7 +191,13 @@ def main() -> None:
     show(f"tuning half ({len(tune)} topics)", on_tune)
     show(f"held-out half ({len(held)} topics); chosen on tuning half: {chosen}",
          evaluate(runs, qrels, held))  # fmt: skip
-    show(f"all {len(qids)} topics", evaluate(runs, qrels, qids))
+    everything = evaluate(runs, qrels, qids)
+    show(f"all {len(qids)} topics", everything)
+    default = next(n for n in CONFIGS if n.endswith("(default)"))
+    for half, table in (("held-out", evaluate(runs, qrels, held)), ("all", everything)):
+        h, b, d = (table[n]["ndcg eligible"] for n in (default, "bm25 sum3", "dense sum3"))
+        verdict = "beats both" if h > max(b, d) else "does NOT beat both"
+        print(f"{half}: hybrid default {h:.4f} vs BM25 {b:.4f}, dense {d:.4f}: {verdict}")
     print(f"load at end {[round(x, 2) for x in os.getloadavg()]}")
     if args.json:
         tables = {

@@ -57,6 +57,12 @@ class RetrievalConfig(BaseModel):
     trial_candidates: int = Field(default=1000, description="chunks per retriever, trial search")
     # sum3 over max: +0.014 NDCG@10 for 1:1 RRF on TREC 2021, on both halves (docs/BENCHMARKS.md)
     pooling: TrialPooling = "sum3"
+    # Trial ranking fuses per-trial scores with its own settings: long patient descriptions match
+    # many incidental words, so BM25 gets a small share there (chosen on TREC 2021's tuning half,
+    # docs/BENCHMARKS.md), while chunk search for questions keeps equal weights.
+    trial_fusion: str = "convex"
+    trial_dense_weight: float = 0.9
+    trial_lexical_weight: float = 0.1
 
 
 def _pool(scores: list[float], pooling: TrialPooling) -> float:
@@ -77,7 +83,8 @@ def rank_trials(
         for chunk, score in ranking:
             pooled.setdefault(chunk.trial_id, []).append(score)
         per_trial.append({t: _pool(s, config.pooling) for t, s in pooled.items()})
-    return fuse(config.fusion, per_trial, (config.dense_weight, config.lexical_weight))
+    weights = (config.trial_dense_weight, config.trial_lexical_weight)
+    return fuse(config.trial_fusion, per_trial, weights)
 
 
 class HybridRetriever:

@@ -2,8 +2,9 @@
 
 Hard facts first (trial ids, numbers with units, antigens, drugs, phases, statuses must all be in
 the evidence; a different value of the same kind there is a contradiction), then polarity against
-the closest source sentence, then the support score for the rest (its threshold comes from
-calibration.json when one has been fitted; none is shipped yet). Offline and deterministic. The
+the closest source sentence, then the support score for the rest (its thresholds come from
+calibration.json, fitted by benchmarks/checker_calibrate.py on engine sentences and planted
+errors, split by trial). Offline and deterministic. The
 LLM-judge mode (claims checked by the configured LLM) is in ``judge.py`` and keeps these hard-fact
 and polarity checks as its floor.
 """

@@ -89,9 +89,9 @@ def test_search_trials_ranks_the_trial_about_the_query_first(
 def test_trial_ranking_variants_agree_on_an_easy_query(
     filled: ChromaTrialStore, tmp_path: Path, trials: list[Trial], pooling: str, fusion: str
 ) -> None:
-    ranked = retriever(filled, tmp_path, pooling=pooling, fusion=fusion).search_trials(
-        "dialysis kidney disease", k=2
-    )
+    ranked = retriever(
+        filled, tmp_path, pooling=pooling, fusion=fusion, trial_fusion=fusion
+    ).search_trials("dialysis kidney disease", k=2)
     assert ranked[0].trial_id == trials[1].trial_id
 
 
