@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.chunking import chunk_trial, count_tokens
 from summarizer.models import Chunk, Trial
+from vectorstore.dense_text import dense_text
 
 if TYPE_CHECKING:
     from summarizer.runtime import Runtime
@@ -181,7 +182,7 @@ def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
         for chunk in chunks:
             if store.wants_dense(chunk):
                 dense += 1
-                texts.setdefault(chunk.content_hash, chunk.text)
+                texts.setdefault(chunk.content_hash, dense_text(chunk))
     t0 = time.perf_counter()
     vectors: dict[str, Any] = {}
     if texts:
