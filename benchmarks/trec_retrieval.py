@@ -51,12 +51,12 @@ CONFIGS: dict[str, RetrievalConfig] = {
     "rrf 3:1 sum3": _cfg(dense=3.0),
     "rrf 4:1 sum3": _cfg(dense=4.0),
     "rrf k10 2:1 sum3": _cfg(dense=2.0),
-    "rrf k10 3:1 sum3": _cfg(dense=3.0),
+    "rrf k10 3:1 sum3 (default)": _cfg(fusion_="rrf10", dense=3.0),
     "rrf k30 3:1 sum3": _cfg(dense=3.0),
     "convex .5 sum3": _cfg(fusion_="convex", dense=0.5, lexical=0.5),
     "convex .7 sum3": _cfg(fusion_="convex", dense=0.7, lexical=0.3),
     "convex .8 sum3": _cfg(fusion_="convex", dense=0.8, lexical=0.2),
-    "convex .9 sum3 (default)": _cfg(fusion_="convex", dense=0.9, lexical=0.1),
+    "convex .9 sum3": _cfg(fusion_="convex", dense=0.9, lexical=0.1),
     "convex .95 sum3": _cfg(fusion_="convex", dense=0.95, lexical=0.05),
 }
 

@@ -58,11 +58,12 @@ class RetrievalConfig(BaseModel):
     # sum3 over max: +0.014 NDCG@10 for 1:1 RRF on TREC 2021, on both halves (docs/BENCHMARKS.md)
     pooling: TrialPooling = "sum3"
     # Trial ranking fuses per-trial scores with its own settings: long patient descriptions match
-    # many incidental words, so BM25 gets a small share there (chosen on TREC 2021's tuning half,
-    # docs/BENCHMARKS.md), while chunk search for questions keeps equal weights.
-    trial_fusion: str = "convex"
-    trial_dense_weight: float = 0.9
-    trial_lexical_weight: float = 0.1
+    # many incidental words, so BM25 gets a smaller share there (RRF k=10, 3:1, chosen on the
+    # tuning half of TREC 2021 at 6,786 trials, docs/BENCHMARKS.md), while chunk search for
+    # questions keeps 1:1 RRF.
+    trial_fusion: str = "rrf10"
+    trial_dense_weight: float = 3.0
+    trial_lexical_weight: float = 1.0
 
 
 def _pool(scores: list[float], pooling: TrialPooling) -> float:

@@ -39,3 +39,9 @@ def test_minmax_and_convex() -> None:
 def test_unknown_fusion_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown fusion 'max'"):
         fuse("max", [{"a": 1.0}])
+
+
+def test_rrf10_is_rrf_with_a_steeper_top() -> None:
+    lists = [{"a": 3.0, "b": 2.0, "c": 1.0}, {"c": 9.0, "a": 1.0}]
+    assert fuse("rrf10", lists, (3.0, 1.0)) == rrf(lists, (3.0, 1.0), k=10)
+    assert fuse("rrf10", lists, (3.0, 1.0)) != rrf(lists, (3.0, 1.0))
