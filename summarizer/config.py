@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     engine: Literal["extractive", "llm"] = "extractive"
     embedder: Literal["onnx", "openai"] = "onnx"
     embed_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = all cores")
-    embed_batch: int = Field(default=128, description="texts per model call (sorted by length)")
+    embed_batch: int = Field(default=16, description="texts per model call (sorted by length)")
     embed_max_tokens: int = Field(
         default=128, description="word pieces of each text the embedder reads (3..256)"
     )

@@ -47,7 +47,7 @@ class OnnxMiniLMEmbedder(BaseEmbedder):
         self,
         *,
         threads: int = 0,
-        batch_size: int = 128,
+        batch_size: int = 16,
         max_tokens: int = DEFAULT_MAX_TOKENS,
         model_path: str | Path | None = None,
         tokenizer_path: str | Path | None = None,
