@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tarfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,13 +14,11 @@ from summarizer.config import Settings
 from summarizer.ingest import ingest_paths
 from summarizer.loader import parse_paths
 from summarizer.runtime import Runtime
+from tests.word_hash import WordHashEmbedder as BaseWordHashEmbedder
 
 
-class WordHashEmbedder:
-    """Deterministic stand-in for the ONNX model: hashed bag of words, counts its calls."""
-
-    name = "test-hash-bow"
-    dim = 32
+class WordHashEmbedder(BaseWordHashEmbedder):
+    """Counts its calls and can fail like Ctrl-C on a chosen one."""
 
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.calls = 0
@@ -34,14 +30,7 @@ class WordHashEmbedder:
         if self.calls == self.fail_on_call:
             raise KeyboardInterrupt  # what Ctrl-C looks like mid-batch
         self.texts += len(texts)
-        return [self.embed_query(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        vec = [0.0] * self.dim
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vec[zlib.crc32(word.encode()) % self.dim] += 1.0
-        vec[0] += 1e-3
-        return vec
+        return super().embed_documents(texts)
 
 
 def make_runtime(home: Path, embedder: WordHashEmbedder | None = None) -> Runtime:

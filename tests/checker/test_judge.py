@@ -21,6 +21,7 @@ from summarizer.llm_client import LLMClient, LLMError
 from summarizer.models import Citation, Statement, Trial
 from tests.engines import conftest as llm_fixtures
 from tests.fake_openai import FakeOpenAI, RecordedRequest, Reply
+from tests.word_hash import WordHashEmbedder as HashEmbedder
 
 # The llm engine tests' fixtures: a loopback server, settings pointing at it, the real client.
 loopback_only = llm_fixtures.loopback_only
@@ -401,25 +402,6 @@ def test_llm_mode_without_an_endpoint_is_one_clear_error(
 
 
 # ---------------------------------------------------------------- trialsum eval --judge llm
-
-
-class HashEmbedder:
-    """A cheap deterministic embedder, so the eval's fresh store builds in a second."""
-
-    name = "test-hash"
-    dim = 32
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [self.embed_query(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        import zlib
-
-        vec = [0.0] * self.dim
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vec[zlib.crc32(word.encode()) % self.dim] += 1.0
-        vec[0] += 1e-3
-        return vec
 
 
 CASES = [

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +12,12 @@ from typer.testing import CliRunner
 
 from summarizer.cli import app
 from summarizer.runtime import Runtime
+from tests.word_hash import WordHashEmbedder
 from vectorstore.chroma_connection import LocalFolder
 from vectorstore.server import ChromaServer
 from vectorstore.store_lock import StoreLock
 
 runner = CliRunner()
-
-
-class WordHashEmbedder:
-    """Stand-in for the ONNX model so the CLI tests stay fast: hashed bag of words."""
-
-    name = "test-hash-bow"
-    dim = 32
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return [self.embed_query(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        vec = [0.0] * self.dim
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vec[zlib.crc32(word.encode()) % self.dim] += 1.0
-        vec[0] += 1e-3
-        return vec
 
 
 @pytest.fixture(autouse=True, scope="module")

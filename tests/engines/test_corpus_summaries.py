@@ -11,9 +11,6 @@ summaries do not use retrieval, and real embeddings would make ingest, not summa
 from __future__ import annotations
 
 import json
-import re
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -23,27 +20,11 @@ from summarizer.ingest import ingest_paths
 from summarizer.models import LaySummary, Trial
 from summarizer.render import render
 from summarizer.runtime import Runtime
+from tests.word_hash import WordHashEmbedder
 
 pytestmark = pytest.mark.slow
 
 V2 = "ctgov_v2_nsclc_100.json"
-
-
-class WordHashEmbedder:
-    """Deterministic stand-in for the ONNX model (hashed bag of words)."""
-
-    name = "test-hash-bow"
-    dim = 32
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return [self.embed_query(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        vec = [0.0] * self.dim
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vec[zlib.crc32(word.encode()) % self.dim] += 1.0
-        vec[0] += 1e-3
-        return vec
 
 
 @pytest.fixture(scope="module")
