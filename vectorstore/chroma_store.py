@@ -3,8 +3,9 @@
 Three collections hold everything, so a team sharing only a Chroma server shares the whole store:
 
 - ``<name>``: chunks with a dense vector (cosine space), for semantic search;
-- ``<name>_lex``: chunks kept for lexical search and display only (contacts, addresses), stored
-  with a constant one-number vector because embedding boilerplate buys nothing;
+- ``<name>_lex``: chunks without a stored vector (criteria, outcomes, addresses, contacts; see
+  ``LEXICAL_ONLY_SECTIONS``), stored with a constant one-number vector: BM25 covers them, and
+  search within a trial scores them by meaning on demand;
 - ``<name>_trials``: one record per trial (the ``Trial`` JSON as the document) carrying the
   trial's *current version*, one ``__meta__`` record with the store's generation marker, and
   one ``__pending__.<writer>`` record per write in progress.
