@@ -21,7 +21,6 @@ from pydantic import BaseModel, Field
 
 from summarizer.chunking import chunk_trial, count_tokens
 from summarizer.models import Chunk, Trial
-from vectorstore.dense_text import dense_text
 
 if TYPE_CHECKING:
     from summarizer.runtime import Runtime
@@ -176,13 +175,9 @@ def ingest_paths(
 def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
     """Embed the batch's distinct dense texts once, then store it; isolate a failing trial."""
     timings = report.timings
-    texts: dict[str, str] = {}
-    dense = 0
-    for _, chunks, _ in batch.items:
-        for chunk in chunks:
-            if store.wants_dense(chunk):
-                dense += 1
-                texts.setdefault(chunk.content_hash, dense_text(chunk))
+    batch_chunks = [chunk for _, trial_chunks, _ in batch.items for chunk in trial_chunks]
+    texts: dict[str, str] = store.dense_texts(batch_chunks)
+    dense = sum(store.wants_dense(chunk) for chunk in batch_chunks)
     t0 = time.perf_counter()
     vectors: dict[str, Any] = {}
     if texts:

@@ -72,10 +72,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", guarded_lookup)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded_home(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
-    """The five seed trials, indexed once per test module with the real ingest pipeline (copy the
-    folder before changing it)."""
+    """The five seed trials, indexed once per test session with the real ingest pipeline (copy
+    the folder before changing it)."""
     from summarizer.config import Settings
     from summarizer.ingest import ingest_paths
     from summarizer.runtime import Runtime

@@ -298,12 +298,17 @@ class ChromaTrialStore:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def embed_chunks(self, chunks: Sequence[Chunk]) -> dict[str, list[float]]:
-        """Vectors for the dense chunks, one embedder call per distinct text."""
+    def dense_texts(self, chunks: Sequence[Chunk]) -> dict[str, str]:
+        """Content hash -> embedder input, once per distinct chunk that gets a stored vector."""
         texts: dict[str, str] = {}
         for chunk in chunks:
             if self.wants_dense(chunk):
                 texts.setdefault(chunk.content_hash, dense_text(chunk))
+        return texts
+
+    def embed_chunks(self, chunks: Sequence[Chunk]) -> dict[str, list[float]]:
+        """Vectors for the dense chunks, one embedder call per distinct text."""
+        texts = self.dense_texts(chunks)
         if not texts:
             return {}
         vectors = self.embedder.embed_documents(list(texts.values()))

@@ -62,8 +62,7 @@ class OnnxMiniLMEmbedder(BaseEmbedder):
         self.threads = threads
         self.batch_size = batch_size
         self.max_tokens = max_tokens
-        if max_tokens != DEFAULT_MAX_TOKENS:
-            self.name = model_name(max_tokens)
+        self.name = model_name(max_tokens)
         self.pad_to_max = pad_to_max
         self.model_path = Path(model_path) if model_path else default_model_path()
         self.tokenizer_path = Path(tokenizer_path or MODEL_DIR / "tokenizer.json")

@@ -73,20 +73,6 @@ def llm_client(llm_settings: Settings, sleeps: list[float]) -> LLMClient:
     return LLMClient(llm_settings, policy=policy, sleep=sleeps.append)
 
 
-@pytest.fixture(scope="session")
-def seeded_home(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
-    """A store holding the five seed trials, built once with the real ingest pipeline."""
-    from summarizer.ingest import ingest_paths
-    from summarizer.runtime import Runtime
-
-    home = tmp_path_factory.mktemp("seeded_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANONYMIZED_TELEMETRY", "False")
-        report = ingest_paths([samples_dir], Runtime(Settings(home=home)))
-    assert not report.trials_failed, report.trials_failed
-    return home
-
-
 @pytest.fixture
 def seeded_runtime(seeded_home: Path, llm_settings: Settings) -> Runtime:
     """The seeded store, with settings that point the llm engine at the fake server."""
