@@ -43,7 +43,8 @@ def snapshot(runtime: Runtime) -> dict[str, object]:
     """Everything a reader can see, plus the raw record count (to catch orphans)."""
     store = runtime.store
     seen = {tid: (store.get_trial(tid), store.chunks(tid)) for tid in store.trial_ids()}
-    return {"trials": seen, "records": store.dense.count() + store.lexical.count()}
+    records = store.dense.count() + store.lexical.count() + store.records.count()
+    return {"trials": seen, "records": records}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def test_ingesting_the_seeds_stores_every_trial_and_chunk(
     for tid, n in seeds_expected.items():
         assert len(runtime.store.chunks(tid)) == n
     assert report.embedded_texts + report.dedupe_saved == report.dense_chunks
-    assert report.timings.total >= report.timings.embed + report.timings.store
+    assert report.timings.total >= report.timings.embed + report.timings.store_wait
+    assert report.timings.store > 0 and report.timings.store_wait > 0
 
 
 def test_reingesting_unchanged_files_embeds_and_writes_nothing(
@@ -127,12 +129,12 @@ def test_a_crash_between_writing_chunks_and_the_flip_is_repaired_by_the_next_run
     real_upsert = store._upsert
     flips = {"n": 0}
 
-    def crash_on_second_flip(collection, rows):  # type: ignore[no-untyped-def]
+    def crash_on_second_flip(collection, rows, **kw):  # type: ignore[no-untyped-def]
         if collection is store.trials and rows and rows[0][2].get("kind") == "trial":
             flips["n"] += 1
             if flips["n"] == 2:
                 raise KeyboardInterrupt
-        real_upsert(collection, rows)
+        real_upsert(collection, rows, **kw)
 
     monkeypatch.setattr(store, "_upsert", crash_on_second_flip)
     with pytest.raises(KeyboardInterrupt):
@@ -157,3 +159,36 @@ def test_identical_criteria_across_trials_are_embedded_once(
     assert report.trials_new == 12 and report.ok
     assert report.dedupe_saved > 0
     assert embedder.texts == report.embedded_texts == report.dense_chunks - report.dedupe_saved
+
+
+def test_storing_beside_embedding_writes_the_same_store_as_storing_in_turn(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    in_turn = make_runtime(tmp_path / "in_turn")
+    beside = make_runtime(tmp_path / "beside")
+    first = ingest_paths([samples_dir], in_turn, batch_trials=2, background_writes=False)
+    second = ingest_paths([samples_dir], beside, batch_trials=2, background_writes=True)
+    assert snapshot(beside) == snapshot(in_turn)
+    counts = ("trials_new", "chunks", "dense_chunks", "embedded_texts", "dedupe_saved")
+    assert [getattr(second, c) for c in counts] == [getattr(first, c) for c in counts]
+
+
+def test_a_trial_the_store_refuses_is_reported_and_the_rest_of_its_batch_lands(
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = make_runtime(tmp_path / "home")
+    store = runtime.store
+    real_put = store.put_trials
+    victim = sorted(o.trials[0].trial_id for o in parse_paths([samples_dir]))[1]
+
+    def refuse_victim(items, vectors=None):  # type: ignore[no-untyped-def]
+        if any(trial.trial_id == victim for trial, _ in items):
+            raise ValueError("disk says no")
+        real_put(items, vectors)
+
+    monkeypatch.setattr(store, "put_trials", refuse_victim)
+    report = ingest_paths([samples_dir], runtime, batch_trials=3)
+    assert [(f.trial_id, f.reason) for f in report.trials_failed] == [(victim, "disk says no")]
+    assert report.trials_new == 4
+    assert victim not in store.trial_ids() and len(store.trial_ids()) == 4
+    assert snapshot(runtime)["records"] == sum(len(store.chunks(t)) for t in store.trial_ids()) + 4

@@ -1,17 +1,22 @@
 """Trials and their chunks in Chroma, local (persistent) or shared (server), written atomically.
 
-Three collections hold everything, so a team sharing only a Chroma server shares the whole store:
+Four collections hold everything, so a team sharing only a Chroma server shares the whole store:
 
 - ``<name>``: chunks with a dense vector (cosine space), for semantic search;
 - ``<name>_lex``: chunks without a stored vector (criteria, outcomes, addresses, contacts; see
   ``LEXICAL_ONLY_SECTIONS``), stored with a constant one-number vector: BM25 covers them, and
   search within a trial scores them by meaning on demand;
-- ``<name>_trials``: one record per trial (the ``Trial`` JSON as the document) carrying the
-  trial's *current version*, one ``__meta__`` record with the store's generation marker, and
-  one ``__pending__.<writer>`` record per write in progress.
+- ``<name>_records``: each trial version's ``Trial`` JSON, under ``<trial id>@<version>``;
+- ``<name>_trials``: one small record per trial carrying its *current version*, one
+  ``__meta__`` record with the store's generation marker, and one ``__pending__.<writer>``
+  record per write in progress. The ``Trial`` JSON is kept out of it because every write to a
+  Chroma collection of large documents costs time that grows with them (~230 ms a call with
+  6,786 trials in it, against ~8 ms for small records), and this collection is written three
+  times per batch.
 
 Writing a batch of trials: (1) a pending record lists each trial's old and new version; (2) the
-new chunks are written under new ids (the version is part of the id); (3) one upsert flips the
+new chunks and ``Trial`` records are written under new ids (the version is part of the id); (3)
+one upsert flips the
 trial records to the new versions *and* moves the generation, so no reader can see the flip
 without the generation change; (4) the old versions' chunks and the pending record are deleted.
 Readers only trust chunks of a trial's current version, so they never see half a trial, and a
@@ -64,6 +69,8 @@ PENDING_PREFIX = "__pending__."
 #: A pending record older than this is abandoned even if its process looks alive (other host).
 PENDING_LEASE_S = 15 * 60
 _UNIT = [1.0]  # the constant vector of records that are never searched by similarity
+#: Part of every trial's version: a change in where things are stored rewrites each trial once.
+STORE_LAYOUT = "records-v2"
 _READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
 
 _in_flight: set[str] = set()  # this process's writes in progress, by writer id
@@ -166,6 +173,7 @@ class ChromaTrialStore:
         collection: str = "trialsum",
         lexical_only_sections: frozenset[str] = LEXICAL_ONLY_SECTIONS,
         page_size: int = 2000,
+        write_rows: int = 256,
     ) -> None:
         self.connection = connection
         self.embedder = embedder
@@ -173,7 +181,8 @@ class ChromaTrialStore:
         self.location = connection.location
         self.lexical_only_sections = lexical_only_sections
         self.page_size = page_size
-        self._collections: tuple[int, Any, Any, Any] | None = None
+        self.write_rows = write_rows
+        self._collections: tuple[int, Any, Any, Any, Any] | None = None
         self.max_batch = 0
         self._states: dict[str, TrialState] | None = None
         self._states_generation: str | None = None
@@ -195,13 +204,13 @@ class ChromaTrialStore:
     def _writing(self) -> Any:
         return self.connection.access(write=True)
 
-    def _current(self) -> tuple[Any, Any, Any]:
-        """The three collections of the connection's current client (refetched after a reopen)."""
+    def _current(self) -> tuple[Any, Any, Any, Any]:
+        """The four collections of the connection's current client (refetched after a reopen)."""
         incarnation = self.connection.incarnation()
         if self._collections is None or self._collections[0] != incarnation:
             client = self.connection.client()
             space = {"hnsw:space": "cosine"}
-            names = (self.name, f"{self.name}_lex", f"{self.name}_trials")
+            names = (self.name, f"{self.name}_lex", f"{self.name}_trials", f"{self.name}_records")
             found = [
                 self.connection.wrap(
                     client.get_or_create_collection(name, embedding_function=None, metadata=space)
@@ -209,8 +218,8 @@ class ChromaTrialStore:
                 for name in names
             ]
             self.max_batch = int(client.get_max_batch_size())
-            self._collections = (incarnation, found[0], found[1], found[2])
-        return self._collections[1], self._collections[2], self._collections[3]
+            self._collections = (incarnation, *found)
+        return self._collections[1:]
 
     @property
     def dense(self) -> Any:
@@ -227,6 +236,11 @@ class ChromaTrialStore:
         with self._reading():
             return self._current()[2]
 
+    @property
+    def records(self) -> Any:
+        with self._reading():
+            return self._current()[3]
+
     # --- versions and state ---------------------------------------------------------------
 
     def version_of(self, trial: Trial) -> str:
@@ -235,6 +249,7 @@ class ChromaTrialStore:
             (
                 CHUNKER_VERSION,
                 DENSE_VIEW_VERSION,
+                STORE_LAYOUT,
                 getattr(self.embedder, "name", "embedder"),
                 ",".join(sorted(self.lexical_only_sections)),
                 trial.model_dump_json(),
@@ -278,6 +293,15 @@ class ChromaTrialStore:
             if generation == self.generation():  # not torn by a concurrent flip
                 self._states, self._states_generation = states, generation
             return states
+
+    def _current_versions(self, trial_ids: Sequence[str]) -> dict[str, str]:
+        """The stored version of each of these trials (a read of their records, not the store)."""
+        got = self.trials.get(ids=list(trial_ids), include=["metadatas"])
+        return {
+            rid: str(meta["version"])
+            for rid, meta in zip(got["ids"], got["metadatas"], strict=True)
+            if meta and meta.get("kind") == "trial"
+        }
 
     def _scan(
         self, collection: Any, *, where: dict[str, Any] | None = None, documents: bool = True
@@ -334,8 +358,7 @@ class ChromaTrialStore:
         versions = {tid: self.version_of(trial) for tid, (trial, _) in latest.items()}
         with self._writing():
             self.recover()
-            states = self.trial_states()
-            old = {t: states[t].version for t in latest if t in states}
+            old = self._current_versions(sorted(latest))
             items_ = [(t, old.get(t, ""), versions[t]) for t in sorted(latest)]
             with self._pending(items_):
                 dense_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
@@ -351,8 +374,18 @@ class ChromaTrialStore:
                             vectors[chunk.content_hash] if dense else _UNIT,
                         )
                         (dense_rows if dense else lex_rows).append(row)
-                self._upsert(self.dense, dense_rows)
-                self._upsert(self.lexical, lex_rows)
+                self._upsert(self.dense, dense_rows, piece=self.write_rows)
+                self._upsert(self.lexical, lex_rows, piece=self.write_rows)
+                record_rows = [
+                    (
+                        f"{tid}@{versions[tid]}",
+                        trial.model_dump_json(),
+                        {"trial_id": tid, "version": versions[tid]},
+                        _UNIT,
+                    )
+                    for tid, (trial, _) in latest.items()
+                ]
+                self._upsert(self.records, record_rows, piece=self.write_rows)
 
                 trial_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
                 for tid, (trial, chunks) in latest.items():
@@ -366,16 +399,26 @@ class ChromaTrialStore:
                         "chunks": len(chunks),
                         "dense_chunks": sum(self.wants_dense(c) for c in chunks),
                     }
-                    trial_rows.append((tid, trial.model_dump_json(), meta, _UNIT))
+                    trial_rows.append((tid, trial.title, meta, _UNIT))
                 # The flip: readers now trust the new versions, and the generation moves with it.
                 self._upsert(self.trials, [*trial_rows, self._meta_row()])
                 self._states = None
                 self._delete_versions([o for t, o, n in items_ if o and o != n])
 
-    def _upsert(self, collection: Any, rows: list[tuple[str, str, dict[str, Any], Any]]) -> None:
-        """Upsert in as few calls as Chroma allows (a flip of one batch is a single call)."""
-        for i in range(0, len(rows), self.max_batch):
-            part = rows[i : i + self.max_batch]
+    def _upsert(
+        self,
+        collection: Any,
+        rows: list[tuple[str, str, dict[str, Any], Any]],
+        *,
+        piece: int | None = None,
+    ) -> None:
+        """Upsert in calls of ``piece`` rows, or as few as Chroma allows (a flip is one call).
+
+        Chroma holds the GIL through a call: small pieces let an ingest embed while it stores.
+        """
+        size = min(piece or self.max_batch, self.max_batch)
+        for i in range(0, len(rows), size):
+            part = rows[i : i + size]
             collection.upsert(
                 ids=[r[0] for r in part],
                 documents=[r[1] for r in part],
@@ -388,7 +431,7 @@ class ChromaTrialStore:
         wanted = sorted(set(versions))
         for i in range(0, len(wanted), 200):
             where = {"version": {"$in": wanted[i : i + 200]}}
-            for collection in (self.dense, self.lexical):
+            for collection in (self.dense, self.lexical, self.records):
                 collection.delete(where=where)
 
     def _pending(self, items: list[tuple[str, str, str]]) -> Any:
@@ -495,10 +538,18 @@ class ChromaTrialStore:
 
     def get_trial(self, trial_id: str) -> Trial | None:
         with self._reading():
-            got = self.trials.get(ids=[trial_id], include=["documents", "metadatas"])
-        if not got["ids"] or (got["metadatas"][0] or {}).get("kind") != "trial":
-            return None
-        return Trial.model_validate_json(got["documents"][0])
+            for _ in range(_READ_TRIES):
+                state = self.trial_states().get(trial_id)
+                if state is None:
+                    return None
+                got = self.records.get(ids=[f"{trial_id}@{state.version}"], include=["documents"])
+                if got["ids"]:
+                    return Trial.model_validate_json(got["documents"][0])
+                legacy = self.trials.get(ids=[trial_id], include=["documents"])["documents"]
+                if legacy and (legacy[0] or "").startswith("{"):
+                    return Trial.model_validate_json(legacy[0])  # written before STORE_LAYOUT
+                self._states = None  # flipped (server mode) between the two reads: look again
+        return None
 
     def trial_ids(self) -> list[str]:
         return sorted(self.trial_states())

@@ -54,6 +54,7 @@ def test_replacing_a_trial_leaves_only_the_new_version(
     assert store.get_trial(changed.trial_id) == changed
     total = store.dense.count() + store.lexical.count()
     assert total == len(chunk_trial(changed))
+    assert store.records.count() == 1  # the old version's Trial record went with its chunks
 
 
 def test_writing_an_unchanged_trial_again_changes_nothing_visible(
@@ -74,6 +75,26 @@ def test_removing_a_trial_removes_its_chunks(store: ChromaTrialStore, trials: li
     assert store.chunks(trials[1].trial_id) == []
     metas = store.dense.get(include=["metadatas"])["metadatas"]
     assert {m["trial_id"] for m in metas} == {trials[0].trial_id, trials[2].trial_id}
+    assert store.get_trial(trials[1].trial_id) is None
+    assert store.records.count() == 2
+
+
+def test_a_trial_written_before_the_records_collection_is_still_readable(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, trials[0])
+    tid = trials[0].trial_id
+    state = store.trial_states()[tid]
+    # The old layout: the Trial JSON was the trial record's document, with no versioned record.
+    store.records.delete(ids=[f"{tid}@{state.version}"])
+    row = store.trials.get(ids=[tid], include=["metadatas"])
+    store.trials.upsert(
+        ids=[tid],
+        documents=[trials[0].model_dump_json()],
+        metadatas=row["metadatas"],
+        embeddings=[[1.0]],
+    )
+    assert store.get_trial(tid) == trials[0]
 
 
 def test_every_write_moves_the_generation(store: ChromaTrialStore, trials: list[Trial]) -> None:
@@ -98,10 +119,10 @@ def test_a_crash_before_the_flip_keeps_the_old_version_and_is_cleaned_up(
 
     real_upsert = store._upsert
 
-    def upsert_then_crash_on_trials(collection, rows):  # type: ignore[no-untyped-def]
+    def upsert_then_crash_on_trials(collection, rows, **kw):  # type: ignore[no-untyped-def]
         if collection is store.trials and rows[0][2].get("kind") == "trial":
             raise Crash("power cut")
-        real_upsert(collection, rows)
+        real_upsert(collection, rows, **kw)
 
     monkeypatch.setattr(store, "_upsert", upsert_then_crash_on_trials)
     with pytest.raises(Crash):
@@ -118,6 +139,7 @@ def test_a_crash_before_the_flip_keeps_the_old_version_and_is_cleaned_up(
 
     assert store.recover() == [trials[0].trial_id]
     assert store.dense.count() + store.lexical.count() == len(old_chunks)
+    assert store.records.count() == 1
 
 
 def test_dense_query_filters_by_trial_and_section(
