@@ -8,18 +8,12 @@ its new version (see ``vectorstore.chroma_store``), and re-running picks up wher
 stopped. Several ingests may run at once on one store: a local folder lets one write at a time
 (the others say "store busy" and wait), a server takes them as they come; embedding happens
 outside the lock, so only the short store writes are serialised.
-
-Storing a batch runs on a worker thread while the next batch is parsed and embedded: Chroma's
-upsert holds the GIL on one core, while the embedder (onnxruntime, tokenizers) releases it, so
-the two overlap instead of leaving a core idle for a third of the run. At most one batch is in
-flight, and an interrupted run waits for it, so the write protocol above is unchanged.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,17 +37,12 @@ class Failure(BaseModel):
 
 
 class StageTimings(BaseModel):
-    """Seconds spent in each stage (parse includes reading files and archives).
-
-    ``store`` runs beside the other stages (see the module docstring); ``store_wait`` is the part
-    of it that the run waited for, so the stages add up to more than ``total``.
-    """
+    """Seconds spent in each stage (parse includes reading files and archives)."""
 
     parse: float = 0.0
     chunk: float = 0.0
     embed: float = 0.0
     store: float = 0.0
-    store_wait: float = 0.0
     total: float = 0.0
 
 
@@ -111,59 +100,12 @@ def _timed(iterator: Iterator[Any], timings: StageTimings) -> Iterator[Any]:
         yield item
 
 
-Item = tuple[Trial, list[Chunk], Status]
+class _Batch:
+    def __init__(self) -> None:
+        self.items: list[tuple[Trial, list[Chunk], Status]] = []
 
-
-class _Stored(BaseModel):
-    """What one background write did, handed back to the ingest loop (the only report writer)."""
-
-    done: list[tuple[str, int, int, Status]] = Field(default_factory=list)  # id, chunks, dense
-    failed: list[Failure] = Field(default_factory=list)
-    seconds: float = 0.0
-
-
-class _Writer:
-    """Stores embedded batches one at a time, on a worker thread (or inline), in order.
-
-    A batch waits (``ready``) until the next one has been parsed and is about to be embedded
-    (``start``): storing holds the GIL, so it must overlap the embedder, which releases it, and
-    not the parser, which needs it.
-    """
-
-    def __init__(self, store: Any, background: bool) -> None:
-        self.store = store
-        self._pool = ThreadPoolExecutor(1, "trialsum-store") if background else None
-        self._ready: tuple[list[Item], dict[str, Any]] | None = None
-        self._pending: Future[_Stored] | None = None
-
-    def ready(self, items: list[Item], vectors: dict[str, Any]) -> None:
-        self._ready = (items, vectors)
-
-    def start(self) -> _Stored | None:
-        """Start storing the ready batch; returns the previous write's outcome once it is done."""
-        previous = self.wait()
-        if self._ready is not None:
-            items, vectors = self._ready
-            self._ready = None
-            if self._pool is None:
-                self._pending = Future()
-                self._pending.set_result(_store(self.store, items, vectors))
-            else:
-                self._pending = self._pool.submit(_store, self.store, items, vectors)
-        return previous
-
-    def wait(self) -> _Stored | None:
-        pending, self._pending = self._pending, None
-        return pending.result() if pending is not None else None
-
-    def close(self) -> None:
-        """Let a write in flight finish (even on Ctrl-C), then stop the thread."""
-        try:
-            if self._pending is not None:
-                self._pending.exception()
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 def ingest_paths(
@@ -172,95 +114,68 @@ def ingest_paths(
     progress: ProgressFn | None = None,
     batch_trials: int = 64,
     parse: Callable[[Sequence[Path]], Iterable[Any]] | None = None,
-    background_writes: bool = True,
 ) -> IngestReport:
-    """Index every trial under ``paths`` (files, folders, archives) into ``runtime.store``.
-
-    ``background_writes=False`` stores each batch before embedding the next (for comparison).
-    """
+    """Index every trial under ``paths`` (files, folders, archives) into ``runtime.store``."""
     started = time.perf_counter()
     store = runtime.store
     report = IngestReport()
     timings = report.timings
     store.recover()  # finish cleaning up after an interrupted run
     known = {tid: s.version for tid, s in store.trial_states().items()}
-    batch: list[Item] = []
-    versions: dict[str, str] = {}  # of the trials queued for writing
+    batch = _Batch()
     seen_trials = 0
-    writer = _Writer(store, background_writes)
-
-    def account(stored: _Stored | None) -> None:
-        if stored is None:
-            return
-        timings.store += stored.seconds
-        report.trials_failed.extend(stored.failed)
-        for trial_id, chunks, dense, status in stored.done:
-            known[trial_id] = versions[trial_id]
-            if status == "new":
-                report.trials_new += 1
-            else:
-                report.trials_updated += 1
-            report.chunks += chunks
-            report.dense_chunks += dense
-        if progress:
-            progress(IngestProgress(files=report.files, trials=seen_trials, chunks=report.chunks))
-
-    def store_ready() -> None:
-        t0 = time.perf_counter()
-        account(writer.start())
-        timings.store_wait += time.perf_counter() - t0
 
     def flush() -> None:
-        if batch:
-            store_ready()  # the previous batch, written while this one is embedded
-            writer.ready(list(batch), _embed(batch, store, report))
-            batch.clear()
-
-    try:
-        outcomes = (parse or _default_parse)([Path(p) for p in paths])
-        for outcome in _timed(iter(outcomes), timings):
-            report.files += 1
-            path = str(outcome.path)
-            if outcome.error:
-                report.trials_failed.append(Failure(path=path, reason=str(outcome.error)))
-            for trial in outcome.trials or []:
-                seen_trials += 1
-                try:
-                    version = store.version_of(trial)
-                    if known.get(trial.trial_id) == version:
-                        report.trials_unchanged += 1
-                        continue
-                    t0 = time.perf_counter()
-                    chunks = chunk_trial(trial)
-                    timings.chunk += time.perf_counter() - t0
-                except Exception as exc:  # a bad record never aborts the batch
-                    report.trials_failed.append(
-                        Failure(path=path, trial_id=trial.trial_id, reason=f"cannot chunk: {exc}")
-                    )
-                    continue
-                versions[trial.trial_id] = version
-                status: Status = "updated" if trial.trial_id in known else "new"
-                batch.append((trial, chunks, status))
-                if len(batch) >= batch_trials:
-                    flush()
+        if batch.items:
+            _write(batch, store, report)
+            for trial, _, _ in batch.items:
+                known[trial.trial_id] = store.version_of(trial)
+            batch.items.clear()
             if progress:
                 progress(
-                    IngestProgress(
-                        files=report.files, trials=seen_trials, chunks=report.chunks, path=path
-                    )
+                    IngestProgress(files=report.files, trials=seen_trials, chunks=report.chunks)
                 )
-        flush()
-        store_ready()
-        store_ready()  # and wait for it
-    finally:
-        writer.close()
+
+    outcomes = (parse or _default_parse)([Path(p) for p in paths])
+    for outcome in _timed(iter(outcomes), timings):
+        report.files += 1
+        path = str(outcome.path)
+        if outcome.error:
+            report.trials_failed.append(Failure(path=path, reason=str(outcome.error)))
+        for trial in outcome.trials or []:
+            seen_trials += 1
+            try:
+                version = store.version_of(trial)
+                if known.get(trial.trial_id) == version:
+                    report.trials_unchanged += 1
+                    continue
+                t0 = time.perf_counter()
+                chunks = chunk_trial(trial)
+                timings.chunk += time.perf_counter() - t0
+            except Exception as exc:  # a bad record never aborts the batch
+                report.trials_failed.append(
+                    Failure(path=path, trial_id=trial.trial_id, reason=f"cannot chunk: {exc}")
+                )
+                continue
+            status: Status = "updated" if trial.trial_id in known else "new"
+            batch.items.append((trial, chunks, status))
+            if len(batch) >= batch_trials:
+                flush()
+        if progress:
+            progress(
+                IngestProgress(
+                    files=report.files, trials=seen_trials, chunks=report.chunks, path=path
+                )
+            )
+    flush()
     timings.total = time.perf_counter() - started
     return report
 
 
-def _embed(batch: list[Item], store: Any, report: IngestReport) -> dict[str, Any]:
-    """Embed the batch's distinct dense texts once (a text shared by trials is embedded once)."""
-    batch_chunks = [chunk for _, trial_chunks, _ in batch for chunk in trial_chunks]
+def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
+    """Embed the batch's distinct dense texts once, then store it; isolate a failing trial."""
+    timings = report.timings
+    batch_chunks = [chunk for _, trial_chunks, _ in batch.items for chunk in trial_chunks]
     texts: dict[str, str] = store.dense_texts(batch_chunks)
     dense = sum(store.wants_dense(chunk) for chunk in batch_chunks)
     t0 = time.perf_counter()
@@ -268,34 +183,32 @@ def _embed(batch: list[Item], store: Any, report: IngestReport) -> dict[str, Any
     if texts:
         embedded = store.embedder.embed_documents(list(texts.values()))
         vectors = dict(zip(texts.keys(), embedded, strict=True))
-    report.timings.embed += time.perf_counter() - t0
+    timings.embed += time.perf_counter() - t0
     report.embedded_texts += len(texts)
     report.embedded_tokens += sum(count_tokens(t) for t in texts.values())
     report.dedupe_saved += dense - len(texts)
-    return vectors
 
-
-def _store(store: Any, items: list[Item], vectors: dict[str, Any]) -> _Stored:
-    """Store a batch in one write; if it fails, store trial by trial to isolate the bad one."""
     t0 = time.perf_counter()
-    result = _Stored()
     try:
-        store.put_trials([(trial, chunks) for trial, chunks, _ in items], vectors)
-        done = items
+        store.put_trials([(trial, chunks) for trial, chunks, _ in batch.items], vectors)
+        done = batch.items
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception:
         done = []
-        for trial, chunks, status in items:
+        for trial, chunks, status in batch.items:  # find the one that fails, keep the rest
             try:
                 store.put_trials([(trial, chunks)], vectors)
                 done.append((trial, chunks, status))
             except Exception as exc:
-                result.failed.append(
+                report.trials_failed.append(
                     Failure(path=trial.source.path, trial_id=trial.trial_id, reason=str(exc))
                 )
-    for trial, chunks, status in done:
-        dense = sum(store.wants_dense(c) for c in chunks)
-        result.done.append((trial.trial_id, len(chunks), dense, status))
-    result.seconds = time.perf_counter() - t0
-    return result
+    timings.store += time.perf_counter() - t0
+    for _trial, chunks, status in done:
+        if status == "new":
+            report.trials_new += 1
+        else:
+            report.trials_updated += 1
+        report.chunks += len(chunks)
+        report.dense_chunks += sum(store.wants_dense(c) for c in chunks)

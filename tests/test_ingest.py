@@ -63,8 +63,7 @@ def test_ingesting_the_seeds_stores_every_trial_and_chunk(
     for tid, n in seeds_expected.items():
         assert len(runtime.store.chunks(tid)) == n
     assert report.embedded_texts + report.dedupe_saved == report.dense_chunks
-    assert report.timings.total >= report.timings.embed + report.timings.store_wait
-    assert report.timings.store > 0 and report.timings.store_wait > 0
+    assert report.timings.total >= report.timings.embed + report.timings.store
 
 
 def test_reingesting_unchanged_files_embeds_and_writes_nothing(
@@ -159,18 +158,6 @@ def test_identical_criteria_across_trials_are_embedded_once(
     assert report.trials_new == 12 and report.ok
     assert report.dedupe_saved > 0
     assert embedder.texts == report.embedded_texts == report.dense_chunks - report.dedupe_saved
-
-
-def test_storing_beside_embedding_writes_the_same_store_as_storing_in_turn(
-    samples_dir: Path, tmp_path: Path
-) -> None:
-    in_turn = make_runtime(tmp_path / "in_turn")
-    beside = make_runtime(tmp_path / "beside")
-    first = ingest_paths([samples_dir], in_turn, batch_trials=2, background_writes=False)
-    second = ingest_paths([samples_dir], beside, batch_trials=2, background_writes=True)
-    assert snapshot(beside) == snapshot(in_turn)
-    counts = ("trials_new", "chunks", "dense_chunks", "embedded_texts", "dedupe_saved")
-    assert [getattr(second, c) for c in counts] == [getattr(first, c) for c in counts]
 
 
 def test_a_trial_the_store_refuses_is_reported_and_the_rest_of_its_batch_lands(

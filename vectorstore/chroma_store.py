@@ -173,7 +173,6 @@ class ChromaTrialStore:
         collection: str = "trialsum",
         lexical_only_sections: frozenset[str] = LEXICAL_ONLY_SECTIONS,
         page_size: int = 2000,
-        write_rows: int = 256,
     ) -> None:
         self.connection = connection
         self.embedder = embedder
@@ -181,7 +180,6 @@ class ChromaTrialStore:
         self.location = connection.location
         self.lexical_only_sections = lexical_only_sections
         self.page_size = page_size
-        self.write_rows = write_rows
         self._collections: tuple[int, Any, Any, Any, Any] | None = None
         self.max_batch = 0
         self._states: dict[str, TrialState] | None = None
@@ -374,8 +372,8 @@ class ChromaTrialStore:
                             vectors[chunk.content_hash] if dense else _UNIT,
                         )
                         (dense_rows if dense else lex_rows).append(row)
-                self._upsert(self.dense, dense_rows, piece=self.write_rows)
-                self._upsert(self.lexical, lex_rows, piece=self.write_rows)
+                self._upsert(self.dense, dense_rows)
+                self._upsert(self.lexical, lex_rows)
                 record_rows = [
                     (
                         f"{tid}@{versions[tid]}",
@@ -385,7 +383,7 @@ class ChromaTrialStore:
                     )
                     for tid, (trial, _) in latest.items()
                 ]
-                self._upsert(self.records, record_rows, piece=self.write_rows)
+                self._upsert(self.records, record_rows)
 
                 trial_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
                 for tid, (trial, chunks) in latest.items():
@@ -405,20 +403,10 @@ class ChromaTrialStore:
                 self._states = None
                 self._delete_versions([o for t, o, n in items_ if o and o != n])
 
-    def _upsert(
-        self,
-        collection: Any,
-        rows: list[tuple[str, str, dict[str, Any], Any]],
-        *,
-        piece: int | None = None,
-    ) -> None:
-        """Upsert in calls of ``piece`` rows, or as few as Chroma allows (a flip is one call).
-
-        Chroma holds the GIL through a call: small pieces let an ingest embed while it stores.
-        """
-        size = min(piece or self.max_batch, self.max_batch)
-        for i in range(0, len(rows), size):
-            part = rows[i : i + size]
+    def _upsert(self, collection: Any, rows: list[tuple[str, str, dict[str, Any], Any]]) -> None:
+        """Upsert in as few calls as Chroma allows (a flip of one batch is a single call)."""
+        for i in range(0, len(rows), self.max_batch):
+            part = rows[i : i + self.max_batch]
             collection.upsert(
                 ids=[r[0] for r in part],
                 documents=[r[1] for r in part],
