@@ -25,6 +25,7 @@ from summarizer.batch import (
 )
 from summarizer.config import Settings
 from summarizer.runtime import Runtime
+from tests.damage import damage_trial_record
 from tests.fake_openai import FakeOpenAI, PerTrialFaults, Reply
 
 SEEDS = ["NCT04094766", "NCT04430530", "NCT06503094", "NCT06941129", "doc-11ec14eb1d91"]
@@ -107,9 +108,7 @@ def test_a_damaged_trial_record_fails_alone_and_the_batch_goes_on(
     home: Path, tmp_path: Path
 ) -> None:
     runtime = Runtime(Settings(home=home))
-    runtime.store.trials.update(
-        ids=["NCT06503094"], documents=['{"trial_id": "NCT065'], embeddings=[[1.0]]
-    )
+    damage_trial_record(runtime.store, "NCT06503094", '{"trial_id": "NCT065')
 
     report = run(home, tmp_path / "out")
 

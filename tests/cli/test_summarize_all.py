@@ -21,6 +21,7 @@ from summarizer.batch import LOCK, MANIFEST, REPORT
 from summarizer.cli import app
 from summarizer.config import Settings
 from summarizer.runtime import Runtime
+from tests.damage import damage_trial_record
 from tests.fake_openai import FakeOpenAI, RecordedRequest, Reply, cite_evidence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +185,7 @@ def test_a_failing_trial_is_reported_and_the_exit_code_says_so(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANONYMIZED_TELEMETRY", "False")
         store = Runtime(Settings(home=home)).store
-        store.trials.update(ids=["NCT04430530"], documents=["{ damaged"], embeddings=[[1.0]])
+        damage_trial_record(store, "NCT04430530", "{ damaged")
     out = tmp_path / "out"
 
     result = in_process(home, out, "--format", "html", "--concurrency", "2")

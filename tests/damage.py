@@ -1,0 +1,11 @@
+"""Corrupting a stored trial on purpose, to test that one bad record fails alone."""
+
+from __future__ import annotations
+
+from vectorstore.chroma_store import ChromaTrialStore
+
+
+def damage_trial_record(store: ChromaTrialStore, trial_id: str, text: str) -> None:
+    """Overwrite the current version's Trial JSON in the records collection with ``text``."""
+    record = f"{trial_id}@{store.trial_states()[trial_id].version}"
+    store.records.update(ids=[record], documents=[text], embeddings=[[1.0]])
