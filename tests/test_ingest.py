@@ -128,12 +128,12 @@ def test_a_crash_between_writing_chunks_and_the_flip_is_repaired_by_the_next_run
     real_upsert = store._upsert
     flips = {"n": 0}
 
-    def crash_on_second_flip(collection, rows, **kw):  # type: ignore[no-untyped-def]
+    def crash_on_second_flip(collection, rows):  # type: ignore[no-untyped-def]
         if collection is store.trials and rows and rows[0][2].get("kind") == "trial":
             flips["n"] += 1
             if flips["n"] == 2:
                 raise KeyboardInterrupt
-        real_upsert(collection, rows, **kw)
+        real_upsert(collection, rows)
 
     monkeypatch.setattr(store, "_upsert", crash_on_second_flip)
     with pytest.raises(KeyboardInterrupt):

@@ -16,11 +16,11 @@ Four collections hold everything, so a team sharing only a Chroma server shares 
 
 Writing a batch of trials: (1) a pending record lists each trial's old and new version; (2) the
 new chunks and ``Trial`` records are written under new ids (the version is part of the id); (3)
-one upsert flips the
-trial records to the new versions *and* moves the generation, so no reader can see the flip
-without the generation change; (4) the old versions' chunks and the pending record are deleted.
-Readers only trust chunks of a trial's current version, so they never see half a trial, and a
-cache keyed by the generation (the BM25 index) is never stale for a generation it was built at.
+one upsert flips the trial records to the new versions *and* moves the generation, so no reader
+can see the flip without the generation change; (4) the old versions' chunks and the pending
+record are deleted. Readers only trust chunks of a trial's current version, so they never see half
+a trial, and a cache keyed by the generation (the BM25 index) is never stale for a generation it
+was built at.
 A writer killed at any step leaves at most unreferenced chunks; the next writer finds its pending
 record (its process is gone) and deletes exactly the versions it names that are not current.
 Deleting only named versions means two writers on one server never delete each other's work.
@@ -126,7 +126,7 @@ def _chunk_metadata(chunk: Chunk, version: str) -> dict[str, Any]:
 
 
 def chunk_from_record(
-    record_id: str, text: str, meta: Mapping[str, Any], state: TrialState | None
+    record_id: str, text: str, meta: Mapping[str, Any], state: TrialState
 ) -> Chunk:
     if "span" in meta:
         start, end, ordinal = (int(x) for x in str(meta["span"]).split(","))
@@ -140,10 +140,10 @@ def chunk_from_record(
         text=text,
         start=start,
         end=end,
-        source_path=state.source_path if state else str(meta.get("source_path", "")),
+        source_path=state.source_path,
         content_hash=sha256_text(text),
         ordinal=ordinal,
-        title=state.title if state else str(meta.get("title", "")),
+        title=state.title,
     )
 
 

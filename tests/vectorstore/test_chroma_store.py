@@ -119,10 +119,10 @@ def test_a_crash_before_the_flip_keeps_the_old_version_and_is_cleaned_up(
 
     real_upsert = store._upsert
 
-    def upsert_then_crash_on_trials(collection, rows, **kw):  # type: ignore[no-untyped-def]
+    def upsert_then_crash_on_trials(collection, rows):  # type: ignore[no-untyped-def]
         if collection is store.trials and rows[0][2].get("kind") == "trial":
             raise Crash("power cut")
-        real_upsert(collection, rows, **kw)
+        real_upsert(collection, rows)
 
     monkeypatch.setattr(store, "_upsert", upsert_then_crash_on_trials)
     with pytest.raises(Crash):
