@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from vectorstore.chroma_store import ChromaTrialStore
+from vectorstore.chroma_store import TEXT_KEY, ChromaTrialStore
 
 
 def damage_trial_record(store: ChromaTrialStore, trial_id: str, text: str) -> None:
     """Overwrite the current version's Trial JSON in the records collection with ``text``."""
     record = f"{trial_id}@{store.trial_states()[trial_id].version}"
-    store.records.update(ids=[record], documents=[text], embeddings=[[1.0]])
+    meta = store.records.get(ids=[record], include=["metadatas"])["metadatas"][0]
+    store.records.update(ids=[record], metadatas=[{**meta, TEXT_KEY: text}])

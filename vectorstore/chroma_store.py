@@ -7,6 +7,11 @@ Four collections hold everything, so a team sharing only a Chroma server shares 
   ``LEXICAL_ONLY_SECTIONS``), stored with a constant one-number vector: BM25 covers them, and
   search within a trial scores them by meaning on demand;
 - ``<name>_records``: each trial version's ``Trial`` JSON, under ``<trial id>@<version>``;
+
+The last two keep their text in the metadata key ``text``, not as Chroma documents: Chroma puts
+every document into a trigram full-text index, which nothing here queries and which made a
+write cost ~1.8x (chunks) to ~3x (``Trial`` JSON) as much and the store twice the size. The
+dense collection keeps documents, so any Chroma client can read it as usual.
 - ``<name>_trials``: one small record per trial carrying its *current version*, one
   ``__meta__`` record with the store's generation marker, and one ``__pending__.<writer>``
   record per write in progress. The ``Trial`` JSON is kept out of it because every write to a
@@ -55,12 +60,16 @@ NO_VECTOR_SECTIONS: frozenset[str] = frozenset({"locations", "contacts"})
 # "other" (officials, stray labels), "design" (allocation, masking) and "outcomes" (measures and
 # time frames) cost little or nothing on TREC when left out (NDCG@10 0.521 -> 0.517 on the judged
 # trials) and are an eighth of the word pieces: what keeps ingest of the 6,786 trials in 15 min.
+# "interventions" (drug names, doses, arm labels) are 5% of the word pieces and no help to dense
+# ranking on TREC (0.517 -> 0.518 without them): the names are in the title and summary, which
+# keep their vectors, and BM25 matches them exactly.
 LEXICAL_ONLY_SECTIONS: frozenset[str] = NO_VECTOR_SECTIONS | {
     "inclusion",
     "exclusion",
     "other",
     "design",
     "outcomes",
+    "interventions",
 }
 #: Up to this many trials, ``dense_query`` scores their chunks exactly instead of asking the index.
 EXACT_TRIALS_MAX = 50
@@ -69,12 +78,17 @@ PENDING_PREFIX = "__pending__."
 #: A pending record older than this is abandoned even if its process looks alive (other host).
 PENDING_LEASE_S = 15 * 60
 _UNIT = [1.0]  # the constant vector of records that are never searched by similarity
+TEXT_KEY = "text"  # where the lexical and records collections keep their text (not documents)
 #: Part of every trial's version: a change in where things are stored rewrites each trial once.
-STORE_LAYOUT = "slim-v3"
+STORE_LAYOUT = "slim-v4"
 _READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
 
 _in_flight: set[str] = set()  # this process's writes in progress, by writer id
 _in_flight_lock = threading.Lock()
+
+
+#: A row to upsert: id, document (``None``: the text is in the metadata), metadata, vector.
+_Row = tuple[str, str | None, dict[str, Any], Sequence[float]]
 
 
 class TrialState(BaseModel):
@@ -316,7 +330,8 @@ class ChromaTrialStore:
                 return
             docs = got.get("documents") or [""] * len(ids)
             for i, rid in enumerate(ids):
-                yield rid, docs[i] or "", dict(got["metadatas"][i] or {})
+                meta = dict(got["metadatas"][i] or {})
+                yield rid, str(meta.pop(TEXT_KEY, "") or docs[i] or ""), meta
             if len(ids) < self.page_size:
                 return
             offset += len(ids)
@@ -362,33 +377,35 @@ class ChromaTrialStore:
             old = self._current_versions(sorted(latest))
             items_ = [(t, old.get(t, ""), versions[t]) for t in sorted(latest)]
             with self._pending(items_):
-                dense_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
-                lex_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
+                dense_rows: list[_Row] = []
+                lex_rows: list[_Row] = []
                 for tid, (_, chunks) in latest.items():
                     version = versions[tid]
                     for chunk in chunks:
                         dense = self.wants_dense(chunk)
-                        row = (
-                            f"{chunk.id}@{version}",
-                            chunk.text,
-                            _chunk_metadata(chunk, version),
-                            vectors[chunk.content_hash] if dense else _UNIT,
-                        )
-                        (dense_rows if dense else lex_rows).append(row)
+                        rid, meta = f"{chunk.id}@{version}", _chunk_metadata(chunk, version)
+                        if dense:
+                            dense_rows.append((rid, chunk.text, meta, vectors[chunk.content_hash]))
+                        else:
+                            lex_rows.append((rid, None, {**meta, TEXT_KEY: chunk.text}, _UNIT))
                 self._upsert(self.dense, dense_rows)
                 self._upsert(self.lexical, lex_rows)
-                record_rows = [
+                record_rows: list[_Row] = [
                     (
                         f"{tid}@{versions[tid]}",
-                        trial.model_dump_json(),
-                        {"trial_id": tid, "version": versions[tid]},
+                        None,
+                        {
+                            "trial_id": tid,
+                            "version": versions[tid],
+                            TEXT_KEY: trial.model_dump_json(),
+                        },
                         _UNIT,
                     )
                     for tid, (trial, _) in latest.items()
                 ]
                 self._upsert(self.records, record_rows)
 
-                trial_rows: list[tuple[str, str, dict[str, Any], Sequence[float]]] = []
+                trial_rows: list[_Row] = []
                 for tid, (trial, chunks) in latest.items():
                     meta = {
                         "kind": "trial",
@@ -406,13 +423,16 @@ class ChromaTrialStore:
                 self._states = None
                 self._delete_versions([o for t, o, n in items_ if o and o != n])
 
-    def _upsert(self, collection: Any, rows: list[tuple[str, str, dict[str, Any], Any]]) -> None:
-        """Upsert in as few calls as Chroma allows (a flip of one batch is a single call)."""
+    def _upsert(self, collection: Any, rows: Sequence[_Row]) -> None:
+        """Upsert in as few calls as Chroma allows (a flip of one batch is a single call).
+
+        Rows whose document is ``None`` carry their text in metadata (``TEXT_KEY``)."""
         for i in range(0, len(rows), self.max_batch):
             part = rows[i : i + self.max_batch]
+            docs = [r[1] for r in part]
             collection.upsert(
                 ids=[r[0] for r in part],
-                documents=[r[1] for r in part],
+                documents=None if all(d is None for d in docs) else [d or "" for d in docs],
                 metadatas=[r[2] for r in part],
                 embeddings=[list(r[3]) for r in part],
             )
@@ -533,9 +553,12 @@ class ChromaTrialStore:
                 state = self.trial_states().get(trial_id)
                 if state is None:
                     return None
-                got = self.records.get(ids=[f"{trial_id}@{state.version}"], include=["documents"])
+                got = self.records.get(
+                    ids=[f"{trial_id}@{state.version}"], include=["metadatas", "documents"]
+                )
                 if got["ids"]:
-                    return Trial.model_validate_json(got["documents"][0])
+                    meta = got["metadatas"][0] or {}
+                    return Trial.model_validate_json(meta.get(TEXT_KEY) or got["documents"][0])
                 legacy = self.trials.get(ids=[trial_id], include=["documents"])["documents"]
                 if legacy and (legacy[0] or "").startswith("{"):
                     return Trial.model_validate_json(legacy[0])  # written before STORE_LAYOUT

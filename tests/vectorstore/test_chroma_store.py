@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from vectorstore.chroma_store import ChromaTrialStore
+from vectorstore.chroma_store import TEXT_KEY, ChromaTrialStore
 
 
 def put(store: ChromaTrialStore, *trials: Trial) -> None:
@@ -94,6 +94,40 @@ def test_a_trial_written_before_the_records_collection_is_still_readable(
         metadatas=row["metadatas"],
         embeddings=[[1.0]],
     )
+    assert store.get_trial(tid) == trials[0]
+
+
+def test_only_chunks_with_a_vector_are_chroma_documents(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    """Chroma full-text indexes every document; only the dense collection's text should be one."""
+    put(store, trials[0])
+    dense = store.dense.get(include=["documents", "metadatas"])
+    assert dense["ids"] and all(dense["documents"])
+    assert not any(TEXT_KEY in m for m in dense["metadatas"])
+    for collection in (store.lexical, store.records):
+        got = collection.get(include=["documents", "metadatas"])
+        assert got["ids"]
+        assert not any(got["documents"])
+        assert all(m[TEXT_KEY] for m in got["metadatas"])
+
+
+def test_chunks_and_records_written_as_documents_are_still_readable(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    """Stores written before STORE_LAYOUT "slim-v4" kept all text in documents."""
+    put(store, trials[0])
+    tid = trials[0].trial_id
+    before = store.chunks(tid)
+    for collection in (store.lexical, store.records):
+        got = collection.get(include=["metadatas", "embeddings"])
+        metas = [{k: v for k, v in m.items() if k != TEXT_KEY} for m in got["metadatas"]]
+        texts = [m[TEXT_KEY] for m in got["metadatas"]]
+        collection.delete(ids=got["ids"])
+        collection.add(
+            ids=got["ids"], documents=texts, metadatas=metas, embeddings=got["embeddings"]
+        )
+    assert store.chunks(tid) == before
     assert store.get_trial(tid) == trials[0]
 
 
