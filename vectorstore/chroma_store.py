@@ -3,21 +3,23 @@
 Four collections hold everything, so a team sharing only a Chroma server shares the whole store:
 
 - ``<name>``: chunks with a dense vector (cosine space), for semantic search;
-- ``<name>_lex``: chunks without a stored vector (criteria, outcomes, addresses, contacts; see
-  ``LEXICAL_ONLY_SECTIONS``), stored with a constant one-number vector: BM25 covers them, and
-  search within a trial scores them by meaning on demand;
+- ``<name>_lex``: chunks without a stored vector (criteria, outcomes, interventions, addresses,
+  contacts; see ``LEXICAL_ONLY_SECTIONS``), stored with a constant one-number vector: BM25 covers
+  them, and search within a trial scores them by meaning on demand;
 - ``<name>_records``: each trial version's ``Trial`` JSON, under ``<trial id>@<version>``;
-
-The last two keep their text in the metadata key ``text``, not as Chroma documents: Chroma puts
-every document into a trigram full-text index, which nothing here queries and which made a
-write cost ~1.8x (chunks) to ~3x (``Trial`` JSON) as much and the store twice the size. The
-dense collection keeps documents, so any Chroma client can read it as usual.
 - ``<name>_trials``: one small record per trial carrying its *current version*, one
-  ``__meta__`` record with the store's generation marker, and one ``__pending__.<writer>``
-  record per write in progress. The ``Trial`` JSON is kept out of it because every write to a
-  Chroma collection of large documents costs time that grows with them (~230 ms a call with
-  6,786 trials in it, against ~8 ms for small records), and this collection is written three
-  times per batch.
+  ``__meta__`` record with the store's generation marker and layout, and one
+  ``__pending__.<writer>`` record per write in progress. The ``Trial`` JSON is kept out of it
+  because every write to a Chroma collection of large documents costs time that grows with them
+  (~230 ms a call with 6,786 trials in it, against ~8 ms for small records), and this collection
+  is written three times per batch.
+
+``<name>_lex`` and ``<name>_records`` keep their text in the metadata key ``text``, not as Chroma
+documents: Chroma puts every document into a trigram full-text index, which nothing here queries
+and which made a write cost ~1.8x (chunks) to ~3x (``Trial`` JSON) as much and the store twice
+the size. The dense collection keeps documents, so any Chroma client can read it as usual. A
+store written in a layout this code does not know (a newer trialsum's) is refused rather than
+misread (``StoreLayoutError``).
 
 Writing a batch of trials: (1) a pending record lists each trial's old and new version; (2) the
 new chunks and ``Trial`` records are written under new ids (the version is part of the id); (3)
@@ -80,7 +82,12 @@ PENDING_LEASE_S = 15 * 60
 _UNIT = [1.0]  # the constant vector of records that are never searched by similarity
 TEXT_KEY = "text"  # where the lexical and records collections keep their text (not documents)
 #: Part of every trial's version: a change in where things are stored rewrites each trial once.
+#: Recorded in ``__meta__`` from "slim-v4" on; stores without it are older and readable.
 STORE_LAYOUT = "slim-v4"
+READABLE_LAYOUTS = frozenset({STORE_LAYOUT})
+#: Characters per upsert call: a Chroma server refuses requests of some tens of MB, and a batch of
+#: large trials' ``Trial`` JSON can reach that.
+MAX_UPSERT_CHARS = 8_000_000
 _READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
 
 _in_flight: set[str] = set()  # this process's writes in progress, by writer id
@@ -89,6 +96,25 @@ _in_flight_lock = threading.Lock()
 
 #: A row to upsert: id, document (``None``: the text is in the metadata), metadata, vector.
 _Row = tuple[str, str | None, dict[str, Any], Sequence[float]]
+
+
+class StoreLayoutError(RuntimeError):
+    """The store was written by a trialsum whose layout this one cannot read (a newer one)."""
+
+
+def _upsert_parts(rows: Sequence[_Row], max_rows: int, max_chars: int) -> Iterator[list[_Row]]:
+    """Consecutive runs of rows, each within Chroma's row limit and a request size."""
+    part: list[_Row] = []
+    size = 0
+    for row in rows:
+        chars = len(row[1] or "") + sum(len(v) for v in row[2].values() if isinstance(v, str))
+        if part and (len(part) >= max_rows or size + chars > max_chars):
+            yield part
+            part, size = [], 0
+        part.append(row)
+        size += chars
+    if part:
+        yield part
 
 
 class TrialState(BaseModel):
@@ -277,15 +303,27 @@ class ChromaTrialStore:
 
     def _meta_row(self) -> tuple[str, str, dict[str, Any], list[float]]:
         """The meta record with a fresh generation, to go in the same upsert as a flip."""
-        return (META_ID, "", {"kind": "meta", "generation": uuid.uuid4().hex}, _UNIT)
+        meta = {"kind": "meta", "generation": uuid.uuid4().hex, "layout": STORE_LAYOUT}
+        return (META_ID, "", meta, _UNIT)
 
     def generation(self) -> str:
-        """Changes on every write; lexical caches compare it to know they are stale."""
+        """Changes on every write; lexical caches compare it to know they are stale.
+
+        Every read and write asks for it first, so this is also where a store in an unknown
+        layout is refused."""
         with self._reading():
             got = self.trials.get(ids=[META_ID], include=["metadatas"])
-        if got["ids"]:
-            return str((got["metadatas"][0] or {}).get("generation", ""))
-        return ""
+        if not got["ids"]:
+            return ""
+        meta = got["metadatas"][0] or {}
+        layout = meta.get("layout")
+        if layout is not None and layout not in READABLE_LAYOUTS:
+            raise StoreLayoutError(
+                f"The store {self.location} ({self.name}) was written by a newer trialsum "
+                f"(store layout {layout!r}; this version reads {STORE_LAYOUT!r} and older). "
+                "Upgrade trialsum, or use another --store."
+            )
+        return str(meta.get("generation", ""))
 
     def trial_states(self) -> dict[str, TrialState]:
         """Every stored trial's state, cached until the generation changes."""
@@ -373,6 +411,7 @@ class ChromaTrialStore:
             vectors = self.embed_chunks(all_chunks)
         versions = {tid: self.version_of(trial) for tid, (trial, _) in latest.items()}
         with self._writing():
+            self.generation()  # refuses a store in a newer layout before touching it
             self.recover()
             old = self._current_versions(sorted(latest))
             items_ = [(t, old.get(t, ""), versions[t]) for t in sorted(latest)]
@@ -427,8 +466,7 @@ class ChromaTrialStore:
         """Upsert in as few calls as Chroma allows (a flip of one batch is a single call).
 
         Rows whose document is ``None`` carry their text in metadata (``TEXT_KEY``)."""
-        for i in range(0, len(rows), self.max_batch):
-            part = rows[i : i + self.max_batch]
+        for part in _upsert_parts(rows, self.max_batch, MAX_UPSERT_CHARS):
             docs = [r[1] for r in part]
             collection.upsert(
                 ids=[r[0] for r in part],

@@ -11,7 +11,12 @@ from summarizer.cli.app import app
 
 
 def main() -> None:
-    app()
+    from vectorstore.chroma_store import StoreLayoutError
+
+    try:
+        app()
+    except StoreLayoutError as exc:  # commands that read the store outside ``store_errors``
+        raise SystemExit(f"trialsum: {exc}") from None
 
 
 __all__ = ["app", "main"]

@@ -52,7 +52,9 @@ def make_runtime(store: Path | None, chroma_url: str | None) -> Runtime:
 
 @contextmanager
 def store_errors() -> Iterator[None]:
-    """A busy local store or an unreachable server ends the command with one clear line."""
+    """A busy local store, an unreachable server or a store from a newer trialsum ends the
+    command with one clear line."""
+    from vectorstore.chroma_store import StoreLayoutError
     from vectorstore.server_retry import ServerUnavailable
     from vectorstore.store_lock import StoreBusy
 
@@ -62,6 +64,9 @@ def store_errors() -> Iterator[None]:
         err.print(f"[red]{exc}[/]", highlight=False)
         err.print("Nothing was lost: the store is consistent; run the same command again.")
         raise typer.Exit(75) from None  # EX_TEMPFAIL
+    except StoreLayoutError as exc:
+        err.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(78) from None  # EX_CONFIG: nothing was read or written
 
 
 def count_documents(paths: list[Path]) -> int | None:

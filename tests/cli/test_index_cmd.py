@@ -11,9 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
+from summarizer.config import Settings
 from summarizer.runtime import Runtime
 from tests.word_hash import WordHashEmbedder
 from vectorstore.chroma_connection import LocalFolder
+from vectorstore.chroma_store import META_ID
 from vectorstore.server import ChromaServer
 from vectorstore.store_lock import StoreLock
 
@@ -112,6 +114,19 @@ def test_a_store_busy_for_too_long_ends_ingest_with_one_clear_line(
     assert "Traceback" not in err
     code, out, _ = run("ingest", str(samples_dir), "--store", str(store), "--json")
     assert code == 0 and json.loads(out)["trials_new"] == 4
+
+
+def test_a_store_from_a_newer_trialsum_ends_ingest_with_one_clear_line(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "data"
+    assert run("ingest", str(sorted(samples_dir.glob("000_*"))[0]), "--store", str(store))[0] == 0
+    trials = Runtime(Settings(home=store)).store.trials
+    meta = trials.get(ids=[META_ID], include=["metadatas"])["metadatas"][0]
+    trials.update(ids=[META_ID], metadatas=[{**meta, "layout": "slim-v99"}])
+    code, _, err = run("ingest", str(samples_dir), "--store", str(store))
+    assert code == 78
+    assert "newer trialsum" in err and "slim-v99" in err and "Traceback" not in err
 
 
 def test_bad_files_are_named_and_the_rest_indexed(samples_dir: Path, tmp_path: Path) -> None:

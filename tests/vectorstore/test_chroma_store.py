@@ -6,7 +6,13 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from vectorstore.chroma_store import TEXT_KEY, ChromaTrialStore
+from vectorstore.chroma_store import (
+    META_ID,
+    TEXT_KEY,
+    ChromaTrialStore,
+    StoreLayoutError,
+    _upsert_parts,
+)
 
 
 def put(store: ChromaTrialStore, *trials: Trial) -> None:
@@ -129,6 +135,34 @@ def test_chunks_and_records_written_as_documents_are_still_readable(
         )
     assert store.chunks(tid) == before
     assert store.get_trial(tid) == trials[0]
+
+
+def test_a_store_in_a_newer_layout_is_refused_not_misread(
+    store: ChromaTrialStore, trials: list[Trial]
+) -> None:
+    put(store, trials[0])
+    meta = store.trials.get(ids=[META_ID], include=["metadatas"])["metadatas"][0]
+    store.trials.update(ids=[META_ID], metadatas=[{**meta, "layout": "slim-v99"}])
+    for read in (store.trial_ids, lambda: store.chunks(trials[0].trial_id), store.stats):
+        with pytest.raises(StoreLayoutError, match=r"newer trialsum.*slim-v99"):
+            read()
+    records = store.records.count()
+    with pytest.raises(StoreLayoutError):
+        put(store, trials[1])
+    with pytest.raises(StoreLayoutError):
+        store.remove_trial(trials[0].trial_id)
+    assert store.records.count() == records  # nothing written
+
+
+def test_upserts_are_split_by_row_count_and_by_size() -> None:
+    rows = [
+        (f"r{i}", "x" * size, {"text": "y" * size}, [1.0])
+        for i, size in enumerate([3, 3, 10, 1, 1, 1])
+    ]
+    parts = list(_upsert_parts(rows, max_rows=2, max_chars=12))
+    assert [[r[0] for r in p] for p in parts] == [["r0", "r1"], ["r2"], ["r3", "r4"], ["r5"]]
+    assert [r for p in parts for r in p] == rows  # in order, nothing lost
+    assert list(_upsert_parts([], max_rows=2, max_chars=12)) == []
 
 
 def test_every_write_moves_the_generation(store: ChromaTrialStore, trials: list[Trial]) -> None:
