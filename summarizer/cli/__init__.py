@@ -1,5 +1,7 @@
 """Command line: one module per group of commands, all registered on one app."""
 
+import sys
+
 from summarizer.cli import (  # noqa: F401  (imported for their commands)
     answer_cmd,
     eval_cmd,
@@ -16,7 +18,8 @@ def main() -> None:
     try:
         app()
     except StoreLayoutError as exc:  # commands that read the store outside ``store_errors``
-        raise SystemExit(f"trialsum: {exc}") from None
+        print(f"trialsum: {exc}", file=sys.stderr)
+        raise SystemExit(78) from None  # EX_CONFIG, as in ``store_errors``
 
 
 __all__ = ["app", "main"]
