@@ -9,6 +9,7 @@ Errors are written to a log file under the home folder; pages show a plain sente
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from summarizer.runtime import Runtime
 
 OVERRIDES_KEY = "settings_overrides"
 _LOGGER_NAME = "trialsum.ui"
+_warmed: set[tuple[int, str]] = set()  # (id of the Runtime, trial id) warmed in this process
+_warm_lock = threading.Lock()
 
 
 class UISettings(Settings):
@@ -57,6 +60,28 @@ def _cached_runtime(settings_json: str) -> Runtime:
 def runtime() -> Runtime:
     """The Runtime for this session's settings (built once per configuration per process)."""
     return _cached_runtime(settings().model_dump_json())
+
+
+def warm_trial(trial_id: str) -> None:
+    """Embed a picked trial's criteria in the background, once per trial and Runtime, so its
+    first question reads them from the cache instead of waiting 0.2-0.4 s for the embedder
+    (``ChromaTrialStore.warm``). A failure only costs that wait later, so it is logged."""
+    rt = runtime()
+    key = (id(rt), trial_id)
+    with _warm_lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+    store = rt.store
+    log = logging.getLogger(_LOGGER_NAME)  # no session state in the worker thread
+
+    def run() -> None:
+        try:
+            store.warm([trial_id])
+        except Exception as exc:
+            log.warning("warming %s: %s", trial_id, exc)
+
+    threading.Thread(target=run, name=f"warm-{trial_id}", daemon=True).start()
 
 
 def eval_report_path() -> Path:

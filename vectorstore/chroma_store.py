@@ -667,6 +667,29 @@ class ChromaTrialStore:
                     break
             return out
 
+    def _exact_chunks(
+        self, trial_ids: Sequence[str], sections: Sequence[str] | None = None
+    ) -> list[Chunk]:
+        """The chunks search within these trials scores by meaning."""
+        return [
+            c
+            for tid in dict.fromkeys(trial_ids)
+            for c in self.chunks(tid)
+            if c.section not in NO_VECTOR_SECTIONS and (not sections or c.section in sections)
+        ]
+
+    def warm(self, trial_ids: Sequence[str]) -> int:
+        """Embed ahead of time what a first question about these trials would embed.
+
+        Criteria and other chunks without a stored vector are embedded on a trial's first
+        question (0.2-0.4 s at 6,786 trials); a caller that knows which trial is coming (the UI,
+        when one is picked) can pay that before the question. Only useful with a caching
+        embedder. Returns how many chunks were embedded or found in the cache."""
+        chunks = self._exact_chunks(trial_ids)
+        if chunks:
+            self.embedder.embed_documents([dense_text(c) for c in chunks])
+        return len(chunks)
+
     def _exact_query(
         self,
         vector: Sequence[float],
@@ -674,12 +697,7 @@ class ChromaTrialStore:
         trial_ids: Sequence[str],
         sections: Sequence[str] | None,
     ) -> list[tuple[Chunk, float]]:
-        chunks = [
-            c
-            for tid in dict.fromkeys(trial_ids)
-            for c in self.chunks(tid)
-            if c.section not in NO_VECTOR_SECTIONS and (not sections or c.section in sections)
-        ]
+        chunks = self._exact_chunks(trial_ids, sections)
         if not chunks or n <= 0:
             return []
         vectors = self.embedder.embed_documents([dense_text(c) for c in chunks])

@@ -4,10 +4,12 @@ feedback saved locally, and friendly errors instead of stack traces."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
 from summarizer.runtime import Runtime
+from vectorstore.chroma_store import ChromaTrialStore
 
 TRIAL = "NCT06503094"  # sample 000: ages 14 to 75, one site in Wuhan
 
@@ -90,3 +92,25 @@ def test_an_engine_failure_is_a_friendly_error_with_details_in_the_log(
     assert "the model server did not answer" in at.error[0].value
     assert not at.exception
     assert "ConnectionError" in (library / "logs" / "ui.log").read_text()
+
+
+def test_picking_a_trial_embeds_its_criteria_before_the_question_once(
+    library, page, monkeypatch: pytest.MonkeyPatch
+):
+    warmed: list[list[str]] = []
+    done = threading.Event()
+
+    def warm(self, trial_ids):
+        warmed.append(list(trial_ids))
+        done.set()
+        return 0
+
+    monkeypatch.setattr(ChromaTrialStore, "warm", warm)
+    other = "NCT04430530"  # sample 003; no other test of this page picks it
+    at = page("ask")
+    assert not warmed  # "All trials": nothing to warm
+    at.selectbox(key="ask_trial").set_value(other).run()
+    assert done.wait(30), "the picked trial was not warmed"
+    _ask(at, "Who can join?")
+    at.selectbox(key="ask_trial").set_value(other).run()
+    assert warmed == [[other]]

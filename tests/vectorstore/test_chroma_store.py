@@ -13,6 +13,7 @@ from vectorstore.chroma_store import (
     StoreLayoutError,
     _upsert_parts,
 )
+from vectorstore.embed_cache import CachedEmbedder, EmbeddingCache
 
 
 def put(store: ChromaTrialStore, *trials: Trial) -> None:
@@ -163,6 +164,25 @@ def test_upserts_are_split_by_row_count_and_by_size() -> None:
     assert [[r[0] for r in p] for p in parts] == [["r0", "r1"], ["r2"], ["r3", "r4"], ["r5"]]
     assert [r for p in parts for r in p] == rows  # in order, nothing lost
     assert list(_upsert_parts([], max_rows=2, max_chars=12)) == []
+
+
+def test_warming_a_trial_leaves_nothing_for_its_first_question_to_embed(
+    store_location, embedder, trials: list[Trial], tmp_path
+) -> None:
+    store_dir, url, collection = store_location
+    cached = CachedEmbedder(embedder, EmbeddingCache(tmp_path / "vectors.sqlite"))
+    store = ChromaTrialStore.open(
+        embedder=cached, store_dir=store_dir, chroma_url=url, collection=collection
+    )
+    put(store, trials[0])
+    tid = trials[0].trial_id
+    chunks = store.chunks(tid)
+    embedded_before = len(embedder.texts)
+    assert store.warm([tid]) == sum(c.section not in ("locations", "contacts") for c in chunks)
+    assert len(embedder.texts) > embedded_before  # the criteria had no vector yet
+    calls = embedder.calls
+    hits = store.dense_query(embedder.embed_query("age 16"), 5, trial_ids=[tid])
+    assert hits and embedder.calls == calls
 
 
 def test_every_write_moves_the_generation(store: ChromaTrialStore, trials: list[Trial]) -> None:

@@ -65,6 +65,8 @@ def main() -> None:
             components.no_trials_note()
             return
         trial_id = components.pick_trial("ask_trial", allow_all=True)
+        if trial_id:
+            state.warm_trial(trial_id)
         history: list[dict] = st.session_state.setdefault(HISTORY, [])
 
         for index, turn in enumerate(history):
