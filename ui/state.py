@@ -20,7 +20,7 @@ from summarizer.runtime import Runtime
 
 OVERRIDES_KEY = "settings_overrides"
 _LOGGER_NAME = "trialsum.ui"
-_warmed: set[tuple[int, str]] = set()  # (id of the Runtime, trial id) warmed in this process
+_warmed: set[tuple[str, str]] = set()  # (Runtime's settings JSON, trial id) warmed in this process
 _warm_lock = threading.Lock()
 
 
@@ -66,13 +66,13 @@ def warm_trial(trial_id: str) -> None:
     """Embed a picked trial's criteria in the background, once per trial and Runtime, so its
     first question reads them from the cache instead of waiting 0.2-0.4 s for the embedder
     (``ChromaTrialStore.warm``). A failure only costs that wait later, so it is logged."""
-    rt = runtime()
-    key = (id(rt), trial_id)
+    config = settings().model_dump_json()  # the Runtime's cache key: an id() could be reused
+    key = (config, trial_id)
     with _warm_lock:
         if key in _warmed:
             return
         _warmed.add(key)
-    store = rt.store
+    store = _cached_runtime(config).store
     log = logging.getLogger(_LOGGER_NAME)  # no session state in the worker thread
 
     def run() -> None:
