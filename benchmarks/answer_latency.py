@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarizer.assistant import Assistant  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
 from summarizer.ingest import ingest_paths  # noqa: E402
 from summarizer.render import render  # noqa: E402
@@ -132,16 +133,15 @@ def main() -> int:
     report = ingest_paths(sources, runtime)
     ingest_s = time.perf_counter() - t0
     store, retriever = runtime.store, runtime.retriever
-    engine = runtime.engine("extractive")
+    assistant = Assistant(runtime, engine="extractive")
     ids = store.trial_ids()
-    trials = {t: store.get_trial(t) for t in ids}
     questions = QUESTIONS[: args.questions]
 
     # Warm-up: models, BM25 cache, lazy imports, first-call allocations.
     for q in questions[:3]:
-        engine.answer(q, trial_ids=[ids[0]])
-    engine.answer(CROSS[0])
-    render(engine.summarize(trials[ids[0]]), "html")
+        assistant.ask(q, trial_ids=[ids[0]])
+    assistant.ask(CROSS[0])
+    render(assistant.summarize(ids[0]), "html")
 
     load_before = load()
     errors: list[str] = []
@@ -149,7 +149,7 @@ def main() -> int:
     def ask(q: str, tid: str | None) -> Callable[[], object]:
         def call() -> object:
             try:
-                return engine.answer(q, trial_ids=[tid] if tid else None)
+                return assistant.ask(q, trial_ids=[tid] if tid else None)
             except Exception as exc:  # recorded, never aborts the run
                 errors.append(f"ask {tid} {q!r}: {exc!r}")
                 return None
@@ -165,7 +165,7 @@ def main() -> int:
 
     def summarize(tid: str) -> Callable[[], object]:
         def call() -> object:
-            summary = engine.summarize(store.get_trial(tid))
+            summary = assistant.summarize(tid)
             return render(summary, "md")
 
         return call

@@ -102,7 +102,7 @@ def engine_items(trial: Trial, rng: random.Random, per_trial: int) -> list[tuple
     from summarizer.engines.extractive.summary import summarize
 
     out = []
-    for section in summarize(trial, "extractive").sections:
+    for section in summarize(trial).sections:
         for st in section.statements:
             if st.citations and st.fields != ["guidance"]:
                 stmt = st.model_copy(update={"check": None})

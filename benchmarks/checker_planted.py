@@ -67,7 +67,7 @@ def v2_trials(data: Path) -> list[Trial]:
 def engine_items(trials: dict[str, Trial]) -> list[Item]:
     out = []
     for trial in trials.values():
-        for section in summarize(trial, "extractive").sections:
+        for section in summarize(trial).sections:
             for st in section.statements:
                 if st.citations and st.fields != ["guidance"]:
                     stmt = st.model_copy(update={"check": None})

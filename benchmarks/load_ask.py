@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarizer.assistant import Assistant  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
 from summarizer.ingest import ingest_paths  # noqa: E402
 from summarizer.runtime import Runtime  # noqa: E402
@@ -73,7 +74,7 @@ def run_level(
     runtime: Runtime, clients: int, calls: int, trial_ids: list[str], limit: float
 ) -> dict[str, float | int]:
     """``calls`` asks from ``clients`` threads; stops issuing new ones after ``limit`` s."""
-    engine = runtime.engine("extractive")
+    engine = Assistant(runtime, engine="extractive")
     work = []
     for i in range(calls):
         if i % 4 == 3:
@@ -91,7 +92,7 @@ def run_level(
         question, ids = item
         t0 = time.perf_counter()
         try:
-            answer = engine.answer(question, trial_ids=ids)
+            answer = engine.ask(question, trial_ids=ids)
             if not answer.answer:
                 raise RuntimeError("empty answer")
         except Exception as exc:
@@ -138,9 +139,9 @@ def main() -> None:
         report = ingest_paths(paths, runtime)
         ingest_s = time.perf_counter() - t0
         trial_ids = runtime.store.trial_ids()
-        engine = runtime.engine("extractive")
+        engine = Assistant(runtime, engine="extractive")
         for question in QUESTIONS + CROSS:  # warm-up: model loaded, BM25 built, caches filled
-            engine.answer(question, trial_ids=[trial_ids[0]])
+            engine.ask(question, trial_ids=[trial_ids[0]])
         results = [run_level(runtime, n, args.calls, trial_ids, args.limit) for n in levels]
 
     base = results[0]

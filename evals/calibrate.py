@@ -58,8 +58,7 @@ def f1(runs: list[CaseRun]) -> float:
 
 
 def sweep(settings: Settings | None = None) -> list[dict[str, float]]:
-    from summarizer.ingest import ingest_paths
-    from summarizer.runtime import Runtime
+    from summarizer.assistant import build_assistant
 
     data = Dataset.from_jsonl(default_case_files())
     cases = [c for c in data.cases if c.task == "answer"]
@@ -69,14 +68,13 @@ def sweep(settings: Settings | None = None) -> list[dict[str, float]]:
         run_settings = base.model_copy(update={"home": Path(tmp) / "home", "chroma_url": None})
         docs = Path(tmp) / "docs"
         prepare_docs(cases, run_settings, docs)
-        runtime = Runtime(run_settings)
-        ingest_paths([docs], runtime)
-        trials = {t: tr for t in runtime.store.trial_ids() if (tr := runtime.store.get_trial(t))}
+        assistant = build_assistant(run_settings, engine="extractive")
+        assistant.ingest([docs])
+        trials = {t: assistant.get_trial(t) for t in assistant.trial_ids()}
         ref_ids = {ref_of(tr): t for t, tr in trials.items()}
-        engine = runtime.engine("extractive")
         for value in GRID:
             with floor(value):
-                runs = [score(_run_case(c, engine, runtime, ref_ids, trials, 8)) for c in cases]
+                runs = [score(_run_case(c, assistant, ref_ids, trials, 8)) for c in cases]
             done = [r for r in runs if not r.skipped]
             rows.append(
                 {

@@ -88,7 +88,3 @@ class Dataset(BaseModel):
 
 def default_case_files() -> list[Path]:
     return sorted(p for p in CASES_DIR.glob("*.jsonl") if p.name != "planted_facts.jsonl")
-
-
-def load_default() -> Dataset:
-    return Dataset.from_jsonl(default_case_files())

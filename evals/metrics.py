@@ -25,7 +25,6 @@ from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement,
 from summarizer.readability import grade
 
 SAFETY_FILE = Path(__file__).resolve().parent / "safety_patterns.json"
-HARD_FACT_WORDS = ("number", "target", "drug", "trial id", "PHASE", "status")
 _OFFLINE = OfflineChecker()
 
 
@@ -220,9 +219,8 @@ def faithfulness(run: CaseRun, checker: Checker | None = None) -> dict[str, floa
         checked += 1
         supported += check.verdict == "supported"
         if check.verdict != "supported":
-            hard_reasons = [r for r in check.reasons if r.startswith(HARD_FACT_WORDS)]
-            hard += len(hard_reasons)
-            polar += sum(r.startswith("polarity") for r in check.reasons)
+            hard += sum(1 for f in check.findings if f.kind != "polarity")
+            polar += sum(1 for f in check.findings if f.kind == "polarity")
             why = "; ".join(check.reasons[:2])
             run.notes.append(f"{label}: {check.verdict}: {statement.text[:70]!r} ({why})")
     if not checked:
@@ -314,12 +312,16 @@ def aggregate(runs: list[CaseRun]) -> dict[str, Any]:
         for k, v in r.scores.items():
             if k.startswith("grade:"):
                 grades.setdefault(k.removeprefix("grade:"), []).append(v)
+    errors = sum(1 for r in done if r.error)
     metrics: dict[str, Any] = {
         "cases": len(runs),
         "ran": len(done),
         "skipped": len(runs) - len(done),
-        "errors": sum(1 for r in done if r.error),
-        "pass_rate": _mean([float(passed(r)) for r in done]),
+        "errors": errors,
+        # Share of the selected cases that ran to an output: 0 for an empty run, so an empty or
+        # partial run fails its floor instead of passing every gate by measuring nothing.
+        "completed_share": round((len(done) - errors) / len(runs), 4) if runs else 0.0,
+        "pass_rate": _mean([float(passed(r)) for r in done]) or 0.0,
         "answer_correctness": _mean(col("facts_all", lambda r: r.case.task == "answer")),
         "answer_fact_share": _mean(col("facts_share", lambda r: r.case.task == "answer")),
         "forbidden_absent": _mean(col("forbidden_absent")),

@@ -15,6 +15,8 @@ from typing import Any
 from evals.runner import Report
 
 HEADLINE = (
+    "cases",
+    "completed_share",
     "pass_rate",
     "answer_correctness",
     "citation_trial",

@@ -103,7 +103,7 @@ def ref_of(trial: Trial) -> str:
 
 
 def _run_case(
-    case: Case, engine: Any, runtime: Any, ref_ids: dict[str, str], trials: dict[str, Trial], k: int
+    case: Case, assistant: Any, ref_ids: dict[str, str], trials: dict[str, Trial], k: int
 ) -> CaseRun:
     run = CaseRun(case=case, ref_ids=ref_ids, trials=trials)
     missing = sorted(r for r in case.refs() if r not in ref_ids)
@@ -115,22 +115,22 @@ def _run_case(
     started = time.perf_counter()
     try:
         if case.task == "answer":
-            run.output = engine.answer(case.question or "", trial_ids=scope)
+            run.output = assistant.ask(case.question or "", trial_ids=scope)
         elif case.task == "summary":
-            run.output = engine.summarize(trials[tid])  # type: ignore[index]
+            run.output = assistant.summarize(tid)
         else:
-            run.output = engine.draft_fit(trials[tid])  # type: ignore[index]
+            run.output = assistant.draft_fit(tid)
     except Exception as exc:  # one failing case is reported, never aborts the run
         run.error = f"{type(exc).__name__}: {exc}"
     run.latency = time.perf_counter() - started
     if case.task == "answer" and case.question and not run.error:
-        run.retrieval = _retrieval(case, runtime, ref_ids, trials, scope, k)
+        run.retrieval = _retrieval(case, assistant, ref_ids, trials, scope, k)
     return run
 
 
 def _retrieval(
     case: Case,
-    runtime: Any,
+    assistant: Any,
     ref_ids: dict[str, str],
     trials: dict[str, Trial],
     scope: list[str] | None,
@@ -140,7 +140,7 @@ def _retrieval(
     try:
         if case.expect.trials:
             want = [ref_ids[r] for r in case.expect.trials]
-            got = {h.trial_id for h in runtime.retriever.search_trials(case.question, k=k)}
+            got = {h.trial_id for h in assistant.search_trials(case.question, k=k)}
             out["trial_recall_at_k"] = sum(t in got for t in want) / len(want)
         elif case.expect.evidence and scope:
             spans = []
@@ -152,7 +152,7 @@ def _retrieval(
                         spans.append((t, s, s + len(q)))
                         s = text.find(q, s + 1)
             if spans:
-                hits = runtime.retriever.search(case.question, k=k, trial_ids=scope)
+                hits = assistant.search(case.question, k=k, trial_ids=scope)
                 out["recall_at_k"] = float(
                     any(
                         h.chunk.trial_id == t and h.chunk.start < e and s < h.chunk.end
@@ -230,8 +230,7 @@ def run_eval(
 
     ``judge`` picks the faithfulness checker (``make_checker``); ``checker`` overrides it (tests).
     """
-    from summarizer.ingest import ingest_paths
-    from summarizer.runtime import Runtime
+    from summarizer.assistant import build_assistant
 
     started = time.perf_counter()
     thresholds = thresholds or load_thresholds()
@@ -250,24 +249,22 @@ def run_eval(
         )
         docs = Path(tmp) / "docs"
         absent = prepare_docs(dataset.cases, run_settings, docs)
-        runtime = Runtime(run_settings)
+        assistant = build_assistant(run_settings, engine=engine)
         t0 = time.perf_counter()
-        ingest = ingest_paths([docs], runtime)
+        ingest = assistant.ingest([docs])
         ingest_s = time.perf_counter() - t0
         trials: dict[str, Trial] = {}
         ref_ids: dict[str, str] = {}
-        for tid in runtime.store.trial_ids():
-            trial = runtime.store.get_trial(tid)
-            if trial is not None:
-                trials[tid] = trial
-                ref_ids[ref_of(trial)] = tid
-        eng = runtime.engine(engine)
+        for tid in assistant.trial_ids():
+            trial = assistant.get_trial(tid)
+            trials[tid] = trial
+            ref_ids[ref_of(trial)] = tid
         k = int(thresholds.get("run", {}).get("k", 8))
         runs: list[CaseRun] = []
         for i, case in enumerate(dataset.cases, start=1):
             if progress:
                 progress(i, len(dataset.cases), case.id)
-            run = _run_case(case, eng, runtime, ref_ids, trials, k)
+            run = _run_case(case, assistant, ref_ids, trials, k)
             if run.skipped and any(r in absent for r in case.refs()):
                 run.skipped = "; ".join(absent[r] for r in case.refs() if r in absent)
             runs.append(score(run, checker=checker))

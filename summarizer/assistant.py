@@ -2,12 +2,10 @@
 searching and indexing. The CLI, the UI, ``summarize --all``, the evals and the HTTP API call this,
 nothing else.
 
-It owns retrieve -> generate -> verify: engines generate drafts, and verification runs here, in
-one place, for every output, so no statement reaches a user without its check.
-
-NOTE (interface first): this version delegates generation and checking to the existing engines and
-``summarizer.engines.common.finalize_*``; the refactor to narrow generator protocols keeps these
-method signatures.
+It owns retrieve -> generate -> verify: a generator (``summarizer.engines``), built here from the
+store, a retriever and the settings, drafts statements with citations; ``summarizer.verify``
+checks every one of them, here and nowhere else, and the outputs are frozen models in which every
+statement carries its check.
 """
 
 from __future__ import annotations
@@ -19,9 +17,21 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.config import Settings
-from summarizer.models import Answer, Check, FitDraft, Hit, LaySummary, Trial, TrialHit
+from summarizer.models import (
+    Answer,
+    Check,
+    DraftAnswer,
+    FitDraft,
+    Hit,
+    LaySummary,
+    Statement,
+    Trial,
+    TrialHit,
+)
+from summarizer.verify import Verifier
 
 if TYPE_CHECKING:
+    from summarizer.engines.base import Generator
     from summarizer.ingest import IngestProgress, IngestReport
     from summarizer.runtime import Runtime
 
@@ -69,22 +79,73 @@ class TrialInfo(BaseModel):
     status: str | None = None
     phase: str | None = None
     source_path: str | None = None
+    chunks: int | None = None
+
+
+class _LazyRetriever:
+    """The runtime's retriever, opened on first use: a one-trial answer works without an index."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def search(self, query: str, **kwargs):  # type: ignore[no-untyped-def]
+        return self._runtime.retriever.search(query, **kwargs)
+
+    def search_trials(self, query: str, **kwargs):  # type: ignore[no-untyped-def]
+        return self._runtime.retriever.search_trials(query, **kwargs)
 
 
 class Assistant:
-    """Retrieve -> generate -> verify, behind one small interface."""
+    """Retrieve -> generate -> verify, behind one small interface.
 
-    def __init__(self, runtime: Runtime, engine: str | None = None) -> None:
+    ``runtime`` supplies the store, the retriever and the settings (a ``Runtime``, or anything
+    with those three); ``engine`` names the generator (the configured one when None), or
+    ``generator`` is one already built; ``verifier`` checks (the offline source checker).
+    """
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        engine: str | None = None,
+        *,
+        generator: Generator | None = None,
+        verifier: Verifier | None = None,
+    ) -> None:
         self._runtime = runtime
-        self._engine_name = engine
+        self._engine_name = generator.name if generator is not None else engine
+        self._generator = generator
+        self._verifier = verifier or Verifier()
 
     @property
     def settings(self) -> Settings:
-        return self._runtime.settings
+        settings = getattr(self._runtime, "settings", None)
+        return settings if isinstance(settings, Settings) else Settings()
 
     @property
     def engine_name(self) -> str:
         return self._engine_name or self.settings.engine
+
+    @property
+    def runtime(self) -> Runtime:
+        """The store, retriever and settings this assistant reads (for warming and benchmarks)."""
+        return self._runtime
+
+    def using(self, engine: str | None) -> Assistant:
+        """The same store and checker with another engine (None: this one)."""
+        if engine is None or engine == self.engine_name:
+            return self
+        return Assistant(self._runtime, engine, verifier=self._verifier)
+
+    @property
+    def fingerprint(self) -> str:
+        """What, besides the trial, decides an output: the engine (and model, for the llm)."""
+        return str(getattr(self._engine(), "fingerprint", self.engine_name))
+
+    def prepare(self) -> None:
+        """Let the engine fail once, up front, on its configuration (no API key for the llm)."""
+        prepare = getattr(self._engine(), "prepare", None)
+        if callable(prepare):
+            prepare()
 
     # ------------------------------------------------------------ reading
     def get_trial(self, trial_id: str) -> Trial:
@@ -96,9 +157,25 @@ class Assistant:
     def trial_ids(self) -> list[str]:
         return self._runtime.store.trial_ids()
 
-    def trials(self) -> list[TrialInfo]:
+    def trials(self, *, brief: bool = False) -> list[TrialInfo]:
+        """Every stored trial; ``brief`` skips reading each record (no status or phase), which
+        is what a library listing of thousands of trials wants."""
+        states = getattr(self._runtime.store, "trial_states", None)
+        known = states() if callable(states) else {}
         out = []
         for tid in self.trial_ids():
+            state = known.get(tid)
+            chunks = getattr(state, "chunks", None)
+            if brief and state is not None:
+                out.append(
+                    TrialInfo(
+                        trial_id=tid,
+                        title=state.title,
+                        source_path=state.source_path,
+                        chunks=chunks,
+                    )
+                )
+                continue
             trial = self._runtime.store.get_trial(tid)
             if trial is None:
                 continue
@@ -109,6 +186,7 @@ class Assistant:
                     status=trial.status.value if trial.status else None,
                     phase="; ".join(f.value for f in trial.phases) or None,
                     source_path=trial.source.path,
+                    chunks=chunks,
                 )
             )
         return out
@@ -124,8 +202,12 @@ class Assistant:
         _require_text(query, "query")
         return self._runtime.retriever.search(query, k=k, trial_ids=trial_ids, sections=sections)
 
-    def search_trials(self, query: str, *, k: int = 10) -> list[TrialHit]:
+    def search_trials(
+        self, query: str, *, k: int = 10, sections: Sequence[str] | None = None
+    ) -> list[TrialHit]:
         _require_text(query, "query")
+        if sections:
+            return self._runtime.retriever.search_trials(query, k=k, sections=sections)
         return self._runtime.retriever.search_trials(query, k=k)
 
     # ------------------------------------------------------------ generating, always verified
@@ -141,36 +223,49 @@ class Assistant:
         self, question: str, *, trial_ids: Sequence[str] | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as they are produced, then the final checked ``Answer``."""
+        from summarizer.engines.base import StreamingGenerator
+
         _require_text(question, "question")
-        for tid in trial_ids or []:
-            self.get_trial(tid)
-        yield from self._engine().stream_answer(question, trial_ids=trial_ids)
+        trials = [self.get_trial(tid) for tid in trial_ids or []]
+        generator = self._engine()
+        if isinstance(generator, StreamingGenerator):
+            for piece in generator.stream_draft(question, trials or None):
+                if isinstance(piece, DraftAnswer):
+                    yield self._verify_answer(piece, trials)
+                else:
+                    yield piece
+            return
+        answer = self._verify_answer(generator.draft_answer(question, trials or None), trials)
+        for statement in answer.statements:
+            yield statement.text
+        yield answer
 
     def summarize(self, trial_id: str) -> LaySummary:
-        from summarizer.engines.common import finalize_summary
-
         trial = self.get_trial(trial_id)
-        summary, _ = finalize_summary(self._engine().summarize(trial), trial)
-        return summary
+        generator = self._engine()
+        return self._verifier.summary(
+            generator.draft_summary(trial),
+            trial,
+            engine=generator.name,
+            rewritten=generator.rewrites,
+        )
 
     def draft_fit(self, trial_id: str) -> FitDraft:
-        from summarizer.engines.common import finalize_fit
-
         trial = self.get_trial(trial_id)
-        draft, _ = finalize_fit(self._engine().draft_fit(trial), trial)
-        return draft
+        generator = self._engine()
+        return self._verifier.fit(
+            generator.draft_fit(trial), trial, engine=generator.name, rewritten=generator.rewrites
+        )
 
     def check_fit(
         self, trial_id: str, *, good_fit: Sequence[str] = (), not_fit: Sequence[str] = ()
     ) -> FitCheck:
-        from summarizer.checker import check_statement
-        from summarizer.models import Statement
-
         trial = self.get_trial(trial_id)
         rows: list[BulletCheck] = []
         for role, items in (("good_fit", good_fit), ("not_fit", not_fit)):
             for text in items:
-                check = check_statement(Statement(text=text), trial, role=role)  # type: ignore[arg-type]
+                statement = Statement(text=text, trial_id=trial.trial_id)
+                check = self._verifier.check(statement, trial, role=role)  # type: ignore[arg-type]
                 rows.append(BulletCheck(role=role, text=text, check=check))  # type: ignore[arg-type]
         return FitCheck(trial_id=trial.trial_id, bullets=rows)
 
@@ -180,22 +275,48 @@ class Assistant:
         paths: Sequence[str | Path],
         *,
         progress: Callable[[IngestProgress], None] | None = None,
+        batch_trials: int | None = None,
     ) -> IngestReport:
         from summarizer.ingest import ingest_paths
 
-        return ingest_paths(paths, self._runtime, progress=progress)
+        if batch_trials is None:
+            return ingest_paths(paths, self._runtime, progress=progress)
+        return ingest_paths(paths, self._runtime, progress=progress, batch_trials=batch_trials)
 
     def remove(self, trial_id: str) -> bool:
         return self._runtime.store.remove_trial(trial_id)
 
-    # ------------------------------------------------------------ internals
-    def _engine(self):  # type: ignore[no-untyped-def]
-        from summarizer.engines.factory import UnknownEngineError
+    def warm(self) -> None:
+        """Open the store, load the indexes and build the engine before the first request."""
+        self._runtime.retriever  # noqa: B018  (cached: opens the store, embedder and BM25)
+        self._engine()
 
-        try:
-            return self._runtime.engine(self._engine_name)
-        except UnknownEngineError as exc:
-            raise UsageError(str(exc)) from None
+    # ------------------------------------------------------------ internals
+    def _engine(self) -> Generator:
+        from summarizer.engines.factory import UnknownEngineError, make_engine
+
+        if self._generator is None:
+            try:
+                self._generator = make_engine(
+                    self.engine_name,
+                    store=self._runtime.store,
+                    retriever=_LazyRetriever(self._runtime),
+                    settings=self.settings,
+                )
+            except UnknownEngineError as exc:
+                raise UsageError(str(exc)) from None
+        return self._generator
+
+    def _verify_answer(self, draft: DraftAnswer, trials: Sequence[Trial]) -> Answer:
+        known = {t.trial_id: t for t in trials}
+
+        def lookup(trial_id: str) -> Trial | None:
+            return known.get(trial_id) or self._runtime.store.get_trial(trial_id)
+
+        generator = self._engine()
+        return self._verifier.answer(
+            draft, lookup, engine=generator.name, rewritten=generator.rewrites
+        )
 
 
 def _require_text(text: str, what: str) -> None:

@@ -35,10 +35,11 @@ from summarizer.models import sha256_text
 from summarizer.render import render
 
 if TYPE_CHECKING:
-    from summarizer.engines.base import Engine
-    from summarizer.runtime import Runtime
+    from summarizer.assistant import Assistant
 
-BATCH_VERSION = "1"  # bump when the way outputs are made changes, so old outputs are redone
+# Bump when the way outputs are made changes, so old outputs are redone. 2: summaries are checked
+# by the application layer's one verification step (the extractive ones were not before).
+BATCH_VERSION = "2"
 MANIFEST = "manifest.jsonl"
 REPORT = "report.json"
 LOCK = ".trialsum-batch.lock"
@@ -221,13 +222,6 @@ class Manifest:
 # ---------------------------------------------------------------- the batch
 
 
-def engine_fingerprint(engine: Engine, runtime: Runtime) -> str:
-    """What, besides the trial, decides the output: the engine, and the model for the llm one."""
-    if engine.name == "llm":
-        return f"llm:{runtime.settings.model}"
-    return engine.name
-
-
 def output_key(trial_json: str, fingerprint: str, fmt: str) -> str:
     return sha256_text(json.dumps([BATCH_VERSION, CHUNKER_VERSION, fingerprint, fmt, trial_json]))
 
@@ -243,19 +237,21 @@ def failure_reason(exc: BaseException) -> str:
 
 
 class _Batch:
-    def __init__(self, runtime: Runtime, engine: Engine, options: BatchOptions) -> None:
-        self.runtime = runtime
-        self.engine = engine
+    def __init__(self, assistant: Assistant, options: BatchOptions) -> None:
+        self.assistant = assistant
         self.options = options
         self.out_dir = options.out_dir
-        self.fingerprint = engine_fingerprint(engine, runtime)
+        self.fingerprint = assistant.fingerprint
         self.manifest = Manifest(options.out_dir / MANIFEST)
 
     def one(self, trial_id: str) -> TrialOutcome:
         """Summarize one trial; every error becomes a failed outcome, never an exception."""
         try:
-            trial = self.runtime.store.get_trial(trial_id)
-            if trial is None:
+            from summarizer.assistant import TrialNotFoundError
+
+            try:
+                trial = self.assistant.get_trial(trial_id)
+            except TrialNotFoundError:
                 return TrialOutcome(
                     trial_id=trial_id, status="failed", reason="no longer in the store"
                 )
@@ -264,7 +260,7 @@ class _Batch:
             key = output_key(trial.model_dump_json(), self.fingerprint, fmt)
             if self.manifest.is_complete(file, key):
                 return TrialOutcome(trial_id=trial_id, status="skipped")
-            data = render(self.engine.summarize(trial), fmt).encode("utf-8")
+            data = render(self.assistant.summarize(trial_id), fmt).encode("utf-8")
             write_atomic(self.out_dir / file, data)
             digest = hashlib.sha256(data).hexdigest()
             entry = ManifestEntry(trial_id=trial_id, file=file, key=key, sha256=digest)
@@ -274,18 +270,16 @@ class _Batch:
             return TrialOutcome(trial_id=trial_id, status="failed", reason=failure_reason(exc))
 
 
-def _prepare(engine: Engine) -> None:
-    """Let an engine fail once, up front, on its configuration (e.g. no API key for the llm)."""
-    prepare = getattr(engine, "prepare", None)
-    if callable(prepare):
-        try:
-            prepare()
-        except Exception as exc:
-            raise BatchError(failure_reason(exc)) from None
+def _prepare(assistant: Assistant) -> None:
+    """Let the engine fail once, up front, on its configuration (e.g. no API key for the llm)."""
+    try:
+        assistant.prepare()
+    except Exception as exc:
+        raise BatchError(failure_reason(exc)) from None
 
 
 def summarize_all(
-    runtime: Runtime, options: BatchOptions, *, progress: ProgressFn | None = None
+    assistant: Assistant, options: BatchOptions, *, progress: ProgressFn | None = None
 ) -> BatchReport:
     """Summarize every stored trial into ``options.out_dir``; see the module docstring.
 
@@ -296,14 +290,14 @@ def summarize_all(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"cannot create {out_dir}: {exc.strerror or exc}") from None
-    engine = runtime.engine(options.engine)
-    _prepare(engine)
+    assistant = assistant.using(options.engine)
+    _prepare(assistant)
     started = time.monotonic()
     with _exclusive(out_dir):
         _remove_partials(out_dir)
-        batch = _Batch(runtime, engine, options)
+        batch = _Batch(assistant, options)
         batch.manifest.compact()
-        ids = runtime.store.trial_ids()
+        ids = assistant.trial_ids()
         report = BatchReport(
             out_dir=str(out_dir),
             engine=batch.fingerprint,

@@ -261,11 +261,21 @@ def _split(text: str, start: int, end: int, budget: int = TOKEN_BUDGET) -> list[
 
 
 def _pack(text: str, units: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
-    """Join consecutive units greedily while the joined slice stays within budget."""
+    """Join consecutive units greedily while the joined slice stays within budget.
+
+    The joined slice's count is kept as a running sum (tokens never span the gap between two
+    units), so each unit is counted once: linear in the section, whatever its length.
+    """
     out: list[tuple[int, int]] = []
+    used = 0
     for start, end in units:
-        if out and count_tokens(text[out[-1][0] : end]) <= budget:
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
+        cost = count_tokens(text[start:end])
+        if out:
+            joined = used + count_tokens(text[out[-1][1] : start]) + cost
+            if joined <= budget:
+                out[-1] = (out[-1][0], end)
+                used = joined
+                continue
+        out.append((start, end))
+        used = cost
     return out

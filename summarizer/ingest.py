@@ -12,6 +12,7 @@ outside the lock, so only the short store writes are serialised.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.chunking import chunk_trial, count_tokens
 from summarizer.models import Chunk, Trial
+from vectorstore.disk_space import StoreDiskFullError
 
 if TYPE_CHECKING:
     from summarizer.runtime import Runtime
@@ -121,7 +123,9 @@ def ingest_paths(
     report = IngestReport()
     timings = report.timings
     store.recover()  # finish cleaning up after an interrupted run
-    known = {tid: s.version for tid, s in store.trial_states().items()}
+    states = store.trial_states()
+    known = {tid: s.version for tid, s in states.items()}
+    sources = {tid: (s.source_path, s.source_sha256) for tid, s in states.items()}
     batch = _Batch()
     seen_trials = 0
 
@@ -144,6 +148,12 @@ def ingest_paths(
             report.trials_failed.append(Failure(path=path, reason=str(outcome.error)))
         for trial in outcome.trials or []:
             seen_trials += 1
+            if clash := conflict(trial, sources.get(trial.trial_id)):
+                report.trials_failed.append(
+                    Failure(path=path, trial_id=trial.trial_id, reason=clash)
+                )
+                continue
+            sources[trial.trial_id] = (trial.source.path, trial.source.sha256)
             try:
                 version = store.version_of(trial)
                 if known.get(trial.trial_id) == version:
@@ -172,6 +182,29 @@ def ingest_paths(
     return report
 
 
+def conflict(trial: Trial, stored: tuple[str, str] | None) -> str | None:
+    """Why ``trial`` must not replace the stored trial of the same id, or None if it may.
+
+    A changed document at the same place is an update; the same document again (anywhere) is
+    harmless. A different document claiming the id from another place is a conflict: it is
+    reported and the stored trial is kept, never silently overwritten.
+    """
+    if stored is None:
+        return None
+    path, sha = stored
+    if sha == trial.source.sha256 or _same_place(path, trial.source.path):
+        return None
+    return (
+        f"conflict: {trial.trial_id} is already indexed from {path} with different content; "
+        f"kept that one (trialsum remove {trial.trial_id}, then ingest again, to replace it)"
+    )
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Whether two source names (files or 'archive:member') are the same place on disk."""
+    return a == b or os.path.realpath(a) == os.path.realpath(b)
+
+
 def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
     """Embed the batch's distinct dense texts once, then store it; isolate a failing trial."""
     timings = report.timings
@@ -192,14 +225,16 @@ def _write(batch: _Batch, store: Any, report: IngestReport) -> None:
     try:
         store.put_trials([(trial, chunks) for trial, chunks, _ in batch.items], vectors)
         done = batch.items
-    except (KeyboardInterrupt, SystemExit):
-        raise
+    except (KeyboardInterrupt, SystemExit, StoreDiskFullError):
+        raise  # a full disk fails every trial alike: stop, the store is consistent
     except Exception:
         done = []
         for trial, chunks, status in batch.items:  # find the one that fails, keep the rest
             try:
                 store.put_trials([(trial, chunks)], vectors)
                 done.append((trial, chunks, status))
+            except StoreDiskFullError:
+                raise
             except Exception as exc:
                 report.trials_failed.append(
                     Failure(path=trial.source.path, trial_id=trial.trial_id, reason=str(exc))

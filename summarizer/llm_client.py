@@ -85,7 +85,9 @@ def build_chat_model(settings: Settings, **overrides: Any) -> ChatOpenAI:
     if not key and not base_url:
         raise LLMError(
             "The llm engine needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server "
-            "(vLLM, Ollama, llama.cpp). Or use --engine extractive, which works offline."
+            "(vLLM, Ollama, llama.cpp; or run one here: pip install -e '.[local-llm]', "
+            "trialsum llm pull, trialsum llm serve). Or use --engine extractive, which works "
+            "offline."
         )
     params: dict[str, Any] = {
         "model": settings.model,

@@ -54,11 +54,12 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    elif (wide := _wide_encoding(data)) is not None:
         try:
-            return _neutralized(data.decode("utf-16"), None)
+            return _neutralized(data.decode(wide).removeprefix("\ufeff"), None)
         except UnicodeDecodeError as exc:
-            raise _DecodeError("binary file") from exc
+            reason = f"looks like {wide.upper()} text but does not decode ({exc.reason})"
+            raise _DecodeError(reason) from exc
     head = data[:_HEAD_BYTES]
     if head.count(0) > len(head) // 50:
         raise _DecodeError("binary file")
@@ -77,6 +78,37 @@ def decode(data: bytes) -> tuple[str, str | None]:
         warning = f"file is not valid UTF-8; decoded as {encoding}, some characters may be wrong"
         return _neutralized(text, warning)
     raise _DecodeError("binary file")  # pragma: no cover - latin-1 decodes every byte
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts with UTF-16 LE's
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 by its byte-order mark, or without one by where its zero bytes fall.
+
+    Mostly-ASCII text (every trial document) in a wide encoding has zero bytes in fixed places:
+    UTF-16 LE in every second byte, UTF-32 BE in the first three of every four; the byte that
+    carries the character is almost never zero.
+    """
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    head = data[: _HEAD_BYTES - _HEAD_BYTES % 4]
+    if len(head) < 8 or head.count(0) < len(head) // 3:
+        return None
+    for width, name in ((4, "utf-32"), (2, "utf-16")):
+        units = len(head) // width
+        for endian, carrier in (("le", 0), ("be", width - 1)):
+            zeros = [head[i::width].count(0) for i in range(width)]
+            padding = [z for i, z in enumerate(zeros) if i != carrier]
+            if zeros[carrier] < units // 10 and all(z >= 0.9 * units for z in padding):
+                return f"{name}-{endian}"
+    return None
 
 
 def _neutralized(text: str, warning: str | None) -> tuple[str, str | None]:
@@ -149,9 +181,14 @@ def _iter_tar(path: Path, display: str, max_bytes: int) -> Iterator[ParseOutcome
     with archive:
         try:
             for member in archive:
-                if not member.isfile() or _hidden(member.name):
+                if not member.isfile():
                     continue
                 name = f"{display}:{member.name}"
+                if _unsafe(member.name):
+                    yield _unsafe_member(name)
+                    continue
+                if _hidden(member.name):
+                    continue
                 if member.size > max_bytes:
                     yield _too_large(name, member.size, max_bytes)
                     continue
@@ -170,9 +207,14 @@ def _iter_zip(path: Path, display: str, max_bytes: int) -> Iterator[ParseOutcome
         return
     with archive:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.is_dir() or _hidden(info.filename):
+            if info.is_dir():
                 continue
             name = f"{display}:{info.filename}"
+            if _unsafe(info.filename):
+                yield _unsafe_member(name)
+                continue
+            if _hidden(info.filename):
+                continue
             if info.file_size > max_bytes:
                 yield _too_large(name, info.file_size, max_bytes)
                 continue
@@ -183,6 +225,22 @@ def _iter_zip(path: Path, display: str, max_bytes: int) -> Iterator[ParseOutcome
                 yield ParseOutcome(path=name, error=f"unreadable archive member ({exc})")
                 continue
             yield parse_document(name, data, max_bytes=max_bytes)
+
+
+def _unsafe(name: str) -> bool:
+    """A member name that would land outside the archive's folder if it were extracted."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
+
+
+def _unsafe_member(name: str) -> ParseOutcome:
+    reason = "archive member path leaves the archive (absolute or '..'); skipped, not read"
+    return ParseOutcome(path=name, error=reason)
+
+
+def _counted(name: str) -> bool:
+    """Whether a member gives an outcome: read, or reported as unsafe."""
+    return _unsafe(name) or not _hidden(name)
 
 
 def _hidden(name: str) -> bool:
@@ -210,34 +268,95 @@ def _iter_file(path: Path, max_bytes: int) -> Iterator[ParseOutcome]:
     yield parse_document(display, data, max_bytes=max_bytes)
 
 
+class _Walk:
+    """Real directories and files already visited in one call, so that each is read once.
+
+    A directory is known by its device and inode once links are followed: a link back to a
+    directory being walked (a loop) or to one already walked is never followed again, however
+    many links lead there, and a loop is reported in one line where it is met.
+    """
+
+    def __init__(self) -> None:
+        self.dirs: set[tuple[int, int]] = set()
+        self.files: set[tuple[int, int]] = set()
+
+    @staticmethod
+    def _first(path: Path, seen: set[tuple[int, int]]) -> bool:
+        try:
+            st = path.stat()
+        except OSError:
+            return True  # unreadable: the reader says why
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    def files_under(
+        self, path: Path, ancestors: tuple[Path, ...] = ()
+    ) -> Iterator[Path | ParseOutcome]:
+        """Every non-hidden regular file under ``path``, sorted and streamed; loops as outcomes."""
+        if not self._first(path, self.dirs):
+            real = path.resolve()
+            if path.is_symlink() and real in ancestors:
+                reason = f"symbolic link loop (back to {real}); not followed"
+                yield ParseOutcome(path=str(path), error=reason)
+            return  # reached again through another link: its files are read once
+        try:
+            entries = sorted(path.iterdir(), key=lambda p: p.name)
+        except OSError:
+            return
+        inside = (*ancestors, path.resolve())
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                yield from self.files_under(entry, inside)
+            elif entry.is_file() and self._first(entry, self.files):
+                yield entry
+
+
 def _files(path: Path) -> Iterator[Path]:
-    """Every non-hidden file under ``path``, sorted, without building the full list first."""
-    try:
-        entries = sorted(path.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            yield from _files(entry)
-        elif entry.is_file():
-            yield entry
+    """Every non-hidden regular file under ``path``, sorted, each real file once."""
+    for item in _Walk().files_under(path):
+        if isinstance(item, Path):
+            yield item
 
 
 def parse_paths(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[ParseOutcome]:
-    """One outcome per document in ``paths`` (files, directories, tar/zip archives), in order."""
+    """One outcome per document in ``paths`` (files, directories, tar/zip archives), in order.
+
+    Directories are walked once per real directory and file (links followed once, loops
+    reported). A path that is neither a directory nor a regular file (a named pipe, a device)
+    is refused with one line rather than read: reading it could block forever.
+    """
+    walk = _Walk()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in _files(path):
-                yield from _iter_file(file, max_bytes)
-        elif path.exists():
+            for item in walk.files_under(path):
+                if isinstance(item, ParseOutcome):
+                    yield item
+                else:
+                    yield from _iter_file(item, max_bytes)
+        elif path.is_file():
             yield from _iter_file(path, max_bytes)
+        elif path.exists():
+            yield ParseOutcome(path=str(path), error=f"not a regular file ({_kind(path)}); skipped")
         else:
             yield ParseOutcome(path=str(path), error="no such file or directory")
+
+
+def _kind(path: Path) -> str:
+    if path.is_fifo():
+        return "a named pipe"
+    if path.is_socket():
+        return "a socket"
+    if path.is_block_device() or path.is_char_device():
+        return "a device"
+    return "special file"
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int:
@@ -246,7 +365,7 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
     total = 0
     for raw in paths:
         path = Path(raw)
-        files = _files(path) if path.is_dir() else iter([path])
+        files = _files(path) if path.is_dir() else iter([path] if path.is_file() else [])
         for file in files:
             total += _count_file(file)
     return total
@@ -256,12 +375,10 @@ def _count_file(path: Path) -> int:
     try:
         if _is_archive(path, _TAR_SUFFIXES):
             with tarfile.open(path, mode="r|*") as archive:
-                return sum(1 for m in archive if m.isfile() and not _hidden(m.name))
+                return sum(1 for m in archive if m.isfile() and _counted(m.name))
         if _is_archive(path, _ZIP_SUFFIXES):
             with zipfile.ZipFile(path) as archive:
-                return sum(
-                    1 for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)
-                )
+                return sum(1 for i in archive.infolist() if not i.is_dir() and _counted(i.filename))
     except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError):
         return 1
     return 1

@@ -1,6 +1,7 @@
 """Answers, lay summaries and fit drafts as Markdown or standalone HTML; JSON is the model dump.
 
-Text from documents is data: in HTML every piece is escaped, nothing from a document becomes markup.
+Text from documents is data: every piece of it (titles, trial ids, quotes, sections) is escaped for
+its sink, Markdown or HTML, so nothing from a document becomes markup or a link.
 Citations are numbered footnotes quoting the exact source words.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from prompts.layout import layout
 from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement
 
 GUIDANCE = "guidance"
@@ -66,16 +68,17 @@ def _md_refs(notes: _Notes) -> list[str]:
     lines = []
     for i, c in enumerate(notes.items, 1):
         quote = _md_escape(c.quote)
-        lines.append(f'[^{i}]: {c.trial_id}, {c.section}, chars {c.start}-{c.end}: "{quote}"')
+        where = f"{_md_escape(c.trial_id)}, {_md_escape(c.section)}"
+        lines.append(f'[^{i}]: {where}, chars {c.start}-{c.end}: "{quote}"')
     return lines
 
 
 def summary_markdown(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
     notes = _Notes()
-    lines = [f"# {_md_escape(summary.title)}", "", f"Trial: {summary.trial_id}"]
+    lines = [f"# {_md_escape(summary.title)}", "", f"Trial: {_md_escape(summary.trial_id)}"]
     for section in summary.sections:
         grade = f" (reading grade {section.grade:.1f})" if section.grade is not None else ""
-        lines += ["", f"## {section.heading}{grade}", ""]
+        lines += ["", f"## {_md_escape(section.heading)}{grade}", ""]
         lines += [f"- {_md_statement(st, notes)}" for st in section.statements]
     lines += _md_flagged(flagged)
     lines += _md_ref_block(notes)
@@ -92,10 +95,8 @@ def _md_ref_block(notes: _Notes) -> list[str]:
 
 def answer_markdown(answer: Answer) -> str:
     notes = _Notes()
-    if answer.statements:
-        body = " ".join(_md_statement(st, notes) for st in answer.statements)
-        if answer.abstained:
-            body = _md_escape(answer.answer.split(answer.statements[0].text)[0]) + body
+    if answer.statements:  # the lead and the verifier's notes too, in the order shown
+        body = " ".join(_md_statement(st, notes) for st in answer.parts)
     else:
         body = _md_escape(answer.answer)
     lines = [f"**Q:** {_md_escape(answer.question)}", "", body]
@@ -106,9 +107,14 @@ def answer_markdown(answer: Answer) -> str:
 
 def fit_markdown(draft: FitDraft) -> str:
     notes = _Notes()
-    lines = [f"# Who should consider this trial ({draft.trial_id})", "", "Good fit:"]
+    labels = layout().fit_labels
+    lines = [
+        f"# Who should consider this trial ({_md_escape(draft.trial_id)})",
+        "",
+        f"{labels['good_fit']}:",
+    ]
     lines += [f"- {_md_statement(st, notes)}" for st in draft.good_fit]
-    lines += ["", "Not a fit:"]
+    lines += ["", f"{labels['not_fit']}:"]
     lines += [f"- {_md_statement(st, notes)}" for st in draft.not_fit]
     lines += _md_ref_block(notes)
     return "\n".join(lines) + "\n"
@@ -177,7 +183,7 @@ def summary_html(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
 def answer_html(answer: Answer) -> str:
     notes = _Notes()
     if answer.statements and not answer.abstained:
-        body = " ".join(_html_statement(st, notes) for st in answer.statements)
+        body = " ".join(_html_statement(st, notes) for st in answer.parts)
     else:
         body = _h(answer.answer)
     parts = [f"<h1>{_h(answer.question)}</h1><p>{body}</p>", _html_flagged(answer.flagged)]
@@ -187,11 +193,13 @@ def answer_html(answer: Answer) -> str:
 
 def fit_html(draft: FitDraft) -> str:
     notes = _Notes()
+    labels = layout().fit_labels
     good = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.good_fit)
     bad = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.not_fit)
     body = (
         f"<h1>Who should consider this trial ({_h(draft.trial_id)})</h1>"
-        f"<h2>Good fit</h2><ul>{good}</ul><h2>Not a fit</h2><ul>{bad}</ul>{_html_refs(notes)}"
+        f"<h2>{_h(labels['good_fit'])}</h2><ul>{good}</ul>"
+        f"<h2>{_h(labels['not_fit'])}</h2><ul>{bad}</ul>{_html_refs(notes)}"
     )
     return _page(draft.trial_id, body)
 

@@ -1,6 +1,7 @@
-"""Wires the pipeline from settings: embedder, store, retriever and engine, each built once.
+"""Wires the storage side from settings: embedder, store and retriever, each built once.
 
-Which implementation is used is decided here, from configuration, and nowhere else.
+Which implementation is used is decided here, from configuration, and nowhere else. Generators
+are not built here: ``summarizer.assistant`` builds them from these parts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING
 from summarizer.config import Settings
 
 if TYPE_CHECKING:
-    from summarizer.engines.base import Engine
     from vectorstore.base import Embedder, Retriever
     from vectorstore.chroma_store import ChromaTrialStore
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 class Runtime:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self._engines: dict[str, Engine] = {}
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -38,11 +37,3 @@ class Runtime:
         from vectorstore.factory import open_retriever
 
         return open_retriever(self.settings, self.store, self.embedder)
-
-    def engine(self, name: str | None = None) -> Engine:
-        from summarizer.engines.factory import make_engine
-
-        key = name or self.settings.engine
-        if key not in self._engines:
-            self._engines[key] = make_engine(key, self)
-        return self._engines[key]

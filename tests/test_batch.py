@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
+from summarizer.assistant import Assistant
 from summarizer.batch import (
     LOCK,
     MANIFEST,
@@ -41,7 +42,9 @@ def home(seeded_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def run(home: Path, out: Path, **options: object) -> BatchReport:
-    return summarize_all(Runtime(Settings(home=home)), BatchOptions(out_dir=out, **options))
+    return summarize_all(
+        Assistant(Runtime(Settings(home=home))), BatchOptions(out_dir=out, **options)
+    )
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -56,7 +59,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
 def test_every_trial_gets_one_file_and_the_report_says_so(seeded_home: Path, tmp_path: Path):
     seen: list[BatchProgress] = []
     report = summarize_all(
-        Runtime(Settings(home=seeded_home)),
+        Assistant(Runtime(Settings(home=seeded_home))),
         BatchOptions(out_dir=tmp_path / "out", fmt="json"),
         progress=seen.append,
     )

@@ -6,10 +6,20 @@ import json
 
 import pytest
 
-from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement, SummarySection
+from summarizer.models import (
+    Answer,
+    Check,
+    Citation,
+    FitDraft,
+    LaySummary,
+    Statement,
+    SummarySection,
+)
 from summarizer.render import render
 
 EVIL = '<script>alert("x")</script> & <b>bold</b>'
+OK = Check(verdict="supported", score=1.0)
+GUIDE = Check(verdict="guidance", score=0.0, reasons=["general guidance"])
 
 
 def summary() -> LaySummary:
@@ -23,12 +33,12 @@ def summary() -> LaySummary:
                 key="studies",
                 heading="What this trial studies",
                 grade=6.2,
-                statements=[Statement(text=EVIL, citations=[cite])],
+                statements=[Statement(text=EVIL, citations=[cite], check=OK)],
             ),
             SummarySection(
                 key="how",
                 heading="How to take part",
-                statements=[Statement(text="Ask your doctor.", fields=["guidance"])],
+                statements=[Statement(text="Ask your doctor.", fields=["guidance"], check=GUIDE)],
             ),
         ],
     )
@@ -61,14 +71,14 @@ def test_json_is_the_model_dump():
 
 def test_answers_and_drafts_render():
     answer = Answer(
-        question="Where?", answer="In Wuhan.", engine="e", statements=[Statement(text="In Wuhan.")]
+        question="Where?", engine="e", statements=[Statement(text="In Wuhan.", check=OK)]
     )
     assert "In Wuhan." in render(answer, "md") and "In Wuhan." in render(answer, "html")
     draft = FitDraft(
         trial_id="T1",
         engine="e",
-        good_fit=[Statement(text="Adults.")],
-        not_fit=[Statement(text="Pregnancy.")],
+        good_fit=[Statement(text="Adults.", check=OK)],
+        not_fit=[Statement(text="Pregnancy.", check=OK)],
     )
     md = render(draft, "md")
     assert "Good fit:" in md and "Not a fit:" in md

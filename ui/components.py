@@ -26,6 +26,7 @@ VERDICT_LABELS = {
     "supported": "Supported",
     "unsupported": "Not found in the source",
     "contradicted": "Contradicted by the source",
+    "guidance": "General guidance",
     None: "Not checked",
 }
 
@@ -256,8 +257,9 @@ def answer_notes(answer: Answer) -> None:
 def statement_html(statement: Statement) -> str:
     """A sentence marked supported or flagged; hovering shows the words it came from."""
     check = statement.check
-    flagged = check is not None and check.verdict != "supported"
-    css = "ts-flagged-line" if flagged else "ts-supported-line"
+    flagged = check is not None and check.verdict in FLAG_LABELS
+    supported = check is not None and check.verdict == "supported"
+    css = "ts-flagged-line" if flagged else "ts-supported-line" if supported else "ts-plain-line"
     quotes = [c.quote for c in statement.citations] or (
         [c.quote for c in check.evidence] if check else []
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import streamlit as st
 
+from summarizer.assistant import Assistant
 from summarizer.config import Settings
 from summarizer.runtime import Runtime
 
@@ -60,6 +61,18 @@ def _cached_runtime(settings_json: str) -> Runtime:
 def runtime() -> Runtime:
     """The Runtime for this session's settings (built once per configuration per process)."""
     return _cached_runtime(settings().model_dump_json())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_assistant(settings_json: str, engine: str | None) -> Assistant:
+    return Assistant(_cached_runtime(settings_json), engine=engine)
+
+
+def assistant(engine: str | None = None) -> Assistant:
+    """The application layer over this session's Runtime: every page asks, summarizes, drafts
+    and checks through it (engine: this session's configured one when None)."""
+    config = settings()
+    return _cached_assistant(config.model_dump_json(), engine or config.engine)
 
 
 def warm_trial(trial_id: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
+from vectorstore.disk_space import MIN_FREE_BYTES, StoreDiskFullError, free_bytes, is_disk_full
 from vectorstore.server_retry import Retrying, RetryPolicy
 from vectorstore.store_lock import StoreLock
 
@@ -65,6 +66,7 @@ class LocalFolder:
         self._incarnation = 0
         self._depth = 0
         self._wrote = False
+        self._full_at: int | None = None  # free bytes when a write failed for lack of space
 
     @classmethod
     def get(cls, path: Path, *, timeout: float = 600.0) -> LocalFolder:
@@ -81,8 +83,19 @@ class LocalFolder:
     def sole_writer(self) -> bool:
         return self.lock.exclusive
 
+    def _check_space(self) -> None:
+        """Refuse a write on a full disk, and after a disk-full failure until space was freed:
+        a Chroma call after one can block forever (see ``vectorstore.disk_space``)."""
+        free = free_bytes(self.path)
+        if self._full_at is not None and free > self._full_at + MIN_FREE_BYTES:
+            self._full_at = None
+        if self._full_at is not None or free < MIN_FREE_BYTES:
+            raise StoreDiskFullError(self.location, free)
+
     @contextmanager
     def access(self, *, write: bool) -> Iterator[None]:
+        if write and self._depth == 0:
+            self._check_space()
         with self.lock.hold(exclusive=write):
             self._depth += 1
             self._wrote = self._wrote or write
@@ -92,6 +105,12 @@ class LocalFolder:
                         if self._client is None or self.lock.epoch() != self._seen:
                             self._reopen()
                 yield
+            except Exception as exc:
+                if isinstance(exc, StoreDiskFullError) or not is_disk_full(exc, self.path):
+                    raise
+                free = free_bytes(self.path)
+                self._full_at = free
+                raise StoreDiskFullError(self.location, free) from exc
             finally:
                 self._depth -= 1
                 if self._depth == 0 and self._wrote:

@@ -12,13 +12,15 @@ The two protocols disagree in two places, reconciled here:
 
 Chroma rebuilds a persisted collection's embedding function with
 ``known_embedding_functions[name].build_from_config(config)``; every embedder's ``get_config``
-carries a ``kind`` and ``build_from_config`` goes through one registry
-(:func:`vectorstore.embeddings.embedder_from_config`), so whichever of our classes Chroma finds
-under a name, it rebuilds the right embedder.
+carries a ``kind`` and ``build_from_config`` goes through one registry (``CONFIG_KINDS``, kept
+here as data: kind -> the class that rebuilds it), so whichever of our classes Chroma finds under a
+name, it rebuilds the right embedder. The registry names its classes by import path, so this base
+module imports none of the modules that subclass it.
 """
 
 from __future__ import annotations
 
+import importlib
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +29,24 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import known_embedding_functions
 from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+#: ``get_config()["kind"]`` -> "module:Class" whose ``from_config`` rebuilds it (imported on use).
+CONFIG_KINDS: dict[str, str] = {
+    "onnx": "vectorstore.onnx_embedder:OnnxMiniLMEmbedder",
+    "openai": "vectorstore.openai_embedder:OpenAIEmbedder",
+    "cached": "vectorstore.embed_cache:CachedEmbedder",
+}
+
+
+def embedder_from_config(config: dict[str, Any]) -> BaseEmbedder:
+    """Rebuild an embedder from its ``get_config()`` (how Chroma reopens a collection)."""
+    params = dict(config)
+    kind = params.pop("kind", None)
+    if kind not in CONFIG_KINDS:
+        raise ValueError(f"unknown embedder kind {kind!r} in config {config!r}")
+    module, _, name = CONFIG_KINDS[kind].partition(":")
+    cls: type[BaseEmbedder] = getattr(importlib.import_module(module), name)
+    return cls.from_config(params)
 
 
 class ModelName(str):
@@ -78,9 +98,12 @@ class BaseEmbedder(LangChainEmbeddings, EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> BaseEmbedder:
-        from vectorstore.embeddings import embedder_from_config
-
         return embedder_from_config(config)
+
+    @classmethod
+    def from_config(cls, params: dict[str, Any]) -> BaseEmbedder:
+        """This class from its ``get_config()`` without the ``kind``."""
+        return cls(**params)
 
     def is_legacy(self) -> bool:
         # Chroma's default builds a second embedder just to ask; ours are never legacy.

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from vectorstore.base import Embedder
-from vectorstore.embed_base import BaseEmbedder, ModelName
+from vectorstore.embed_base import BaseEmbedder, ModelName, embedder_from_config
 
 _SQLITE_VARS = 500  # stay well under SQLITE_MAX_VARIABLE_NUMBER
 
@@ -180,6 +180,10 @@ class CachedEmbedder(BaseEmbedder):
         if counter is None:
             raise AttributeError(f"{type(self.inner).__name__} cannot count tokens")
         return list(counter(texts))
+
+    @classmethod
+    def from_config(cls, params: dict[str, Any]) -> BaseEmbedder:
+        return cls(embedder_from_config(params["inner"]), EmbeddingCache(params["cache_path"]))
 
     def get_config(self) -> dict[str, Any]:
         inner_config = self.inner.get_config() if hasattr(self.inner, "get_config") else {}

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vectorstore.embed_base import BaseEmbedder
+from vectorstore.embed_base import BaseEmbedder, embedder_from_config
 from vectorstore.embed_cache import CachedEmbedder, EmbeddingCache, EmbedStats, text_hash
 
 if TYPE_CHECKING:
@@ -71,36 +71,3 @@ def make_embedder(settings: Settings) -> CachedEmbedder:
         raise ValueError(f"unknown embedder {settings.embedder!r} (known: {known})") from None
     settings.store_dir.mkdir(parents=True, exist_ok=True)
     return CachedEmbedder(build(settings), EmbeddingCache(cache_path(settings)))
-
-
-def _from_onnx_config(config: dict[str, Any]) -> BaseEmbedder:
-    from vectorstore.onnx_embedder import OnnxMiniLMEmbedder
-
-    return OnnxMiniLMEmbedder(**config)
-
-
-def _from_openai_config(config: dict[str, Any]) -> BaseEmbedder:
-    from vectorstore.openai_embedder import OpenAIEmbedder
-
-    return OpenAIEmbedder(**config)
-
-
-def _from_cached_config(config: dict[str, Any]) -> BaseEmbedder:
-    inner = embedder_from_config(config["inner"])
-    return CachedEmbedder(inner, EmbeddingCache(config["cache_path"]))
-
-
-_FROM_CONFIG: dict[str, Callable[[dict[str, Any]], BaseEmbedder]] = {
-    "onnx": _from_onnx_config,
-    "openai": _from_openai_config,
-    "cached": _from_cached_config,
-}
-
-
-def embedder_from_config(config: dict[str, Any]) -> BaseEmbedder:
-    """Rebuild an embedder from its ``get_config()`` (how Chroma reopens a collection)."""
-    params = dict(config)
-    kind = params.pop("kind", None)
-    if kind not in _FROM_CONFIG:
-        raise ValueError(f"unknown embedder kind {kind!r} in config {config!r}")
-    return _FROM_CONFIG[kind](params)

@@ -5,6 +5,10 @@ generation marker differs from the one it was built at, and saved under ``direct
 so the next process loads it instead of rebuilding. In server mode each client rebuilds its local
 cache from the server's chunks, so clients sharing only the server stay consistent.
 
+Nothing is loaded until a lexical search (or a consistency check) needs it, and a saved index is
+memory-mapped (bm25s' ``load(mmap=True)`` and ``ChunkTable``), so a process that asks one question
+reads only the pages that question touches.
+
 A saved snapshot is immutable: it is written to a private temporary folder and renamed into
 place, so several processes can build, save and load at once. A build during which the store's
 generation moved (a writer flipped trials mid-scan) is not saved and is redone on the next call.
@@ -21,14 +25,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-
 from summarizer.models import Chunk
+from vectorstore.chunk_table import ChunkTable
 
 _MARKER = "generation.json"
 _BUILD_TRIES = 3
-_FIELDS = ("id", "trial_id", "section", "kind", "start", "end", "source_path", "content_hash",
-           "ordinal", "title")  # fmt: skip
+#: Part of each snapshot's folder name: a change in what is saved makes old snapshots unused
+#: (and pruned) rather than misread.
+SNAPSHOT_FORMAT = "v2"
 
 
 def _writer_alive(tmp_name: str) -> bool:
@@ -68,14 +72,17 @@ class LexicalIndex:
     def __init__(self, source: ChunkSource, directory: Path) -> None:
         self.source = source
         self.directory = directory
-        self._stemmer = _stemmer()
+        self._stemmer_: Any = None
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._bm25: Any = None
-        self._chunks: list[dict[str, Any]] = []
-        self._texts: list[str] = []
-        self._by_trial: dict[str, np.ndarray] = {}
-        self._sections: np.ndarray = np.array([], dtype=object)
+        self._table = ChunkTable.from_chunks([])
+
+    @property
+    def _stemmer(self) -> Any:
+        if self._stemmer_ is None:
+            self._stemmer_ = _stemmer()
+        return self._stemmer_
 
     # --- keeping in step -----------------------------------------------------------------
 
@@ -108,33 +115,23 @@ class LexicalIndex:
                 texts, stopwords="en", stemmer=self._stemmer, show_progress=False
             )
             bm25.index(tokens, show_progress=False)
-        records = [{f: getattr(c, f) for f in _FIELDS} for c in chunks]
-        self._install(generation, bm25 if texts else None, records, texts)
+        self._install(generation, bm25 if texts else None, ChunkTable.from_chunks(chunks))
 
-    def _install(
-        self, generation: str | None, bm25: Any, records: list[dict[str, Any]], texts: list[str]
-    ) -> None:
+    def _install(self, generation: str | None, bm25: Any, table: ChunkTable) -> None:
         self._bm25 = bm25 if bm25 is not None else False
-        self._chunks, self._texts, self._generation = records, texts, generation
-        by_trial: dict[str, list[int]] = {}
-        for i, rec in enumerate(records):
-            by_trial.setdefault(rec["trial_id"], []).append(i)
-        self._by_trial = {t: np.array(ix, dtype=np.int64) for t, ix in by_trial.items()}
-        self._sections = np.array([r["section"] for r in records], dtype=object)
+        self._table, self._generation = table, generation
 
     def _snapshot(self, generation: str) -> Path:
-        return self.directory / (generation or "empty")
+        return self.directory / f"{generation or 'empty'}.{SNAPSHOT_FORMAT}"
 
     def _save(self, generation: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         tmp = self.directory / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
+            self.directory.mkdir(parents=True, exist_ok=True)
             tmp.mkdir()
             if self._bm25:
                 self._bm25.save(str(tmp / "bm25"), show_progress=False)
-            (tmp / "chunks.json").write_text(
-                json.dumps({"records": self._chunks, "texts": self._texts}), encoding="utf-8"
-            )
+            self._table.save(tmp)
             (tmp / _MARKER).write_text(json.dumps({"generation": generation}), encoding="utf-8")
             tmp.rename(self._snapshot(generation))
         except OSError:
@@ -144,8 +141,13 @@ class LexicalIndex:
         self._prune(keep=self._snapshot(generation))
 
     def _prune(self, keep: Path) -> None:
-        """Drop other generations' snapshots (a reader of one just rebuilds)."""
-        for entry in self.directory.iterdir():
+        """Drop other generations' snapshots (a reader of one just rebuilds; one that has it
+        mapped keeps reading its files until it lets go)."""
+        try:
+            entries = list(self.directory.iterdir())
+        except OSError:
+            return
+        for entry in entries:
             if entry == keep or (entry.name.startswith(".tmp-") and _writer_alive(entry.name)):
                 continue
             if entry.is_dir():
@@ -154,20 +156,20 @@ class LexicalIndex:
                 entry.unlink(missing_ok=True)
 
     def _load(self, generation: str) -> bool:
-        import bm25s
-
         folder = self._snapshot(generation)
         try:
             saved = json.loads((folder / _MARKER).read_text(encoding="utf-8"))["generation"]
             if saved != generation:
                 return False
-            data = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+            table = ChunkTable.load(folder)
             bm25 = None
-            if data["texts"]:
-                bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+            if len(table):
+                import bm25s
+
+                bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
         except (OSError, ValueError, KeyError):
             return False
-        self._install(generation, bm25, data["records"], data["texts"])
+        self._install(generation, bm25, table)
         return True
 
     # --- searching -----------------------------------------------------------------------
@@ -175,11 +177,11 @@ class LexicalIndex:
     def indexed(self) -> list[tuple[str, str, str]]:
         """(trial id, chunk id, content hash) of every indexed chunk, for consistency checks."""
         self.ensure_current()
-        return [(r["trial_id"], r["id"], r["content_hash"]) for r in self._chunks]
+        return self._table.indexed()
 
     def __len__(self) -> int:
         self.ensure_current()
-        return len(self._chunks)
+        return len(self._table)
 
     def search(
         self,
@@ -190,6 +192,8 @@ class LexicalIndex:
         sections: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
         """Best ``k`` chunks with a positive BM25 score, as (chunk, score), best first."""
+        import numpy as np
+
         self.ensure_current()
         if not self._bm25 or k <= 0:
             return []
@@ -197,15 +201,7 @@ class LexicalIndex:
         if not tokens:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float64)
-        mask = np.ones(len(scores), dtype=bool)
-        if trial_ids is not None:
-            mask[:] = False
-            for tid in trial_ids:
-                ix = self._by_trial.get(tid)
-                if ix is not None:
-                    mask[ix] = True
-        if sections:
-            mask &= np.isin(self._sections, list(sections))
+        mask = self._table.mask(trial_ids, sections)
         scores = np.where(mask & (scores > 0), scores, 0.0)
         candidates = np.flatnonzero(scores)
         if candidates.size == 0:
@@ -215,7 +211,4 @@ class LexicalIndex:
         else:
             top = candidates
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self._chunk(int(i)), float(scores[i])) for i in top]
-
-    def _chunk(self, i: int) -> Chunk:
-        return Chunk(text=self._texts[i], **self._chunks[i])
+        return [(self._table.chunk(int(i)), float(scores[i])) for i in top]

@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from summarizer.models import Chunk, Hit, TrialHit
 from vectorstore.base import Embedder
@@ -195,34 +192,11 @@ class HybridRetriever:
         return out
 
 
-class LangChainRetriever(BaseRetriever):
-    """LangChain adapter: the same hybrid search, returning ``Document``s with span metadata."""
+def __getattr__(name: str) -> Any:
+    """``LangChainRetriever`` lives in its own module: LangChain's retriever classes take ~1 s to
+    import, which a search that does not use them should not pay."""
+    if name == "LangChainRetriever":
+        from vectorstore.langchain_retriever import LangChainRetriever
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    retriever: Any
-    k: int = 8
-    trial_ids: list[str] | None = None
-    sections: list[str] | None = None
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits = self.retriever.search(
-            query, k=self.k, trial_ids=self.trial_ids, sections=self.sections
-        )
-        return [
-            Document(
-                page_content=hit.chunk.text,
-                metadata={
-                    "trial_id": hit.chunk.trial_id,
-                    "section": hit.chunk.section,
-                    "start": hit.chunk.start,
-                    "end": hit.chunk.end,
-                    "chunk_id": hit.chunk.id,
-                    "title": hit.chunk.title,
-                    "score": hit.score,
-                },
-            )
-            for hit in hits
-        ]
+        return LangChainRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -123,8 +123,10 @@ class StoreLock:
             raise RuntimeError("new_epoch needs the exclusive lock")
         epoch = uuid.uuid4().hex
         fd = self._open()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, epoch.encode("ascii"), 0)
+        # Overwrite in place, then trim: the same 32 bytes need no new block on a full disk.
+        data = epoch.encode("ascii")
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
         return epoch
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from summarizer.checker.evidence import Unit, as_citation, best_units, units
 from summarizer.checker.support import calibration, score
 from summarizer.checker.text import content_terms, sentences, strip_additions
 from summarizer.models import Check, Citation, Statement, Trial
+from summarizer.models.answer import FactKind, Finding
 
 Verdict = Literal["supported", "unsupported", "contradicted"]
 _ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
@@ -31,6 +32,15 @@ class _Findings(BaseModel):
     missing: list[str] = Field(default_factory=list)
     verified: list[str] = Field(default_factory=list)
     flipped_limits: int = 0
+    typed: list[Finding] = Field(default_factory=list)
+
+    def contradict(self, kind: FactKind, reason: str) -> None:
+        self.contradictions.append(reason)
+        self.typed.append(Finding(kind=kind, verdict="contradicted", reason=reason))
+
+    def miss(self, kind: FactKind, reason: str) -> None:
+        self.missing.append(reason)
+        self.typed.append(Finding(kind=kind, verdict="unsupported", reason=reason))
 
 
 def _trial_facts(trial: Trial) -> tuple[set[str], set[str], set[str]]:
@@ -51,8 +61,9 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
         if nct in ids:
             f.verified.append(nct)
         else:
-            f.contradictions.append(
-                f"trial id {nct} is not this trial's ({', '.join(sorted(ids)) or 'none'})"
+            f.contradict(
+                "trial_id",
+                f"trial id {nct} is not this trial's ({', '.join(sorted(ids)) or 'none'})",
             )
 
     pool = numbers.quantities(scope)
@@ -69,45 +80,46 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
             continue
         other = numbers.rival(q, pool)
         if other is not None:
-            f.contradictions.append(f"number '{q.text}' differs from the source's '{other.text}'")
+            f.contradict("number", f"number '{q.text}' differs from the source's '{other.text}'")
         else:
-            f.missing.append(f"number '{q.text}' is not in the source")
+            f.miss("number", f"number '{q.text}' is not in the source")
 
     scope_targets = set(entities.targets(scope))
     for t in entities.targets(claim):
         if t in scope_targets:
             f.verified.append(t)
         elif scope_targets:
-            f.contradictions.append(
-                f"target {t} is not in the source (it names {', '.join(sorted(scope_targets))})"
+            f.contradict(
+                "target",
+                f"target {t} is not in the source (it names {', '.join(sorted(scope_targets))})",
             )
         else:
-            f.missing.append(f"target {t} is not in the source")
+            f.miss("target", f"target {t} is not in the source")
 
     for d in entities.drugs(claim):
         if entities.drug_present(d, scope):
             f.verified.append(d)
         else:
-            f.missing.append(f"drug '{d}' is not in the source")
+            f.miss("drug", f"drug '{d}' is not in the source")
 
     scope_phases = set(entities.phases(scope)) or trial_phases
     for p in entities.phases(claim):
         if p in scope_phases or p in trial_phases:
             f.verified.append(p)
         elif scope_phases:
-            f.contradictions.append(f"{p} but the trial is {', '.join(sorted(scope_phases))}")
+            f.contradict("phase", f"{p} but the trial is {', '.join(sorted(scope_phases))}")
         else:
-            f.missing.append(f"{p} is not in the source")
+            f.miss("phase", f"{p} is not in the source")
 
     for s in entities.statuses(claim):
         if s in trial_statuses or s in set(entities.statuses(scope)):
             f.verified.append(s)
         elif trial_statuses:
-            f.contradictions.append(
-                f"status {s} but the trial is {', '.join(sorted(trial_statuses))}"
+            f.contradict(
+                "status", f"status {s} but the trial is {', '.join(sorted(trial_statuses))}"
             )
         else:
-            f.missing.append(f"status {s} is not in the source")
+            f.miss("status", f"status {s} is not in the source")
 
 
 def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role = None) -> Check:
@@ -140,7 +152,7 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
             flipped_limits=f.flipped_limits,
         )
         if pc.conflict:
-            f.contradictions.append(f"polarity: {pc.reason} ({polar_unit.text[:80]!r})")
+            f.contradict("polarity", f"polarity: {pc.reason} ({polar_unit.text[:80]!r})")
 
     evidence_text = scope if cited else " ".join(u.text for _, u in best)
     value, parts = score(claim, evidence_text, best_sentence=top.text if top else None)
@@ -167,7 +179,11 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
         reasons.append("found in source: " + ", ".join(dict.fromkeys(f.verified)))
     evid = [as_citation(trial, u) for _, u in best if _ in (top_cov,) or _ > 0]
     return Check(
-        verdict=verdict, score=round(min(1.0, max(0.0, value)), 4), reasons=reasons, evidence=evid
+        verdict=verdict,
+        score=round(min(1.0, max(0.0, value)), 4),
+        reasons=reasons,
+        evidence=evid,
+        findings=f.typed,
     )
 
 
@@ -221,4 +237,5 @@ def check_text(
         score=min(c.score for c in checks),
         reasons=reasons or worst.reasons,
         evidence=evidence,
+        findings=[x for c in checks for x in c.findings],
     )

@@ -33,14 +33,15 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from prompts import load_prompt
+from prompts.defuse import defuse
 from summarizer.checker import core
 from summarizer.checker.evidence import Unit, as_citation, units
 from summarizer.checker.polarity import Role
 from summarizer.checker.support import coverage
 from summarizer.checker.text import content_terms, strip_additions, words
 from summarizer.config import Settings
-from summarizer.engines.llm_parsing import ReplyError, parse_reply
 from summarizer.llm_client import LLMClient, LLMError, redact
+from summarizer.llm_reply import ReplyError, parse_reply
 from summarizer.models import Check, Citation, Statement, Trial, Verdict
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ PER_CLAIM_UNITS = 4  # best-matching source sentences per claim, for an uncited 
 MAX_UNITS = 12
 EVIDENCE_BUDGET = 8_000  # characters of source text per verification request
 _ORDER = {"supported": 0, "unsupported": 1, "contradicted": 2}
-# Our prompt delimiters; look-alikes inside source text or statements are defused.
-_LOOKALIKE = re.compile(r"<(?=\s*/?\s*(?:evidence|statement|claims)\b)", re.IGNORECASE)
 _ROLE_CONTEXT = {
     None: "The claims come from one sentence written about this trial.",
     "good_fit": (
@@ -142,10 +141,6 @@ def normalize_ws(text: str) -> str:
     return " ".join(text.split())
 
 
-def _defuse(text: str) -> str:
-    return _LOOKALIKE.sub("‹", text)
-
-
 class LLMJudge:
     """Claims extracted and verified by the configured LLM, with the offline checker as a floor."""
 
@@ -169,7 +164,12 @@ class LLMJudge:
             if judged.verdict != "supported" and offline.verdict != "supported":
                 # Both doubt it: keep the offline findings too, verbatim, so a missing number
                 # is reported (and counted by the evals) as it is without the judge.
-                return judged.model_copy(update={"reasons": [*judged.reasons, *offline.reasons]})
+                return judged.model_copy(
+                    update={
+                        "reasons": [*judged.reasons, *offline.reasons],
+                        "findings": offline.findings,
+                    }
+                )
             return judged
         # The floor: hard facts and polarity found contradicted stay contradicted. The offline
         # reasons come first and verbatim (the evals count them as hard-fact/polarity errors).
@@ -183,6 +183,7 @@ class LLMJudge:
             score=0.0,
             reasons=[*offline.reasons, note, *judged.reasons],
             evidence=_merge(offline.evidence, judged.evidence),
+            findings=offline.findings,
         )
 
     def judge(self, statement: Statement, trial: Trial, *, role: Role = None) -> Check:
@@ -210,7 +211,7 @@ class LLMJudge:
     # ------------------------------------------------------------ steps
 
     def _claims(self, text: str) -> list[str]:
-        raw = self.client.complete(_messages("judge_claims", statement=_defuse(text)))
+        raw = self.client.complete(_messages("judge_claims", statement=defuse(text)))
         try:
             reply = parse_reply(raw, ClaimsReply)
         except ReplyError:
@@ -242,7 +243,7 @@ class LLMJudge:
         return out
 
     def _verify(self, claims: Sequence[str], pool: Sequence[Unit], role: Role) -> VerifyReply:
-        numbered = "\n".join(f"{i}. {_defuse(c)}" for i, c in enumerate(claims, start=1))
+        numbered = "\n".join(f"{i}. {defuse(c)}" for i, c in enumerate(claims, start=1))
         messages = _messages(
             "judge_verify",
             context=_ROLE_CONTEXT.get(role, _ROLE_CONTEXT[None]),
@@ -293,9 +294,9 @@ def render_evidence(pool: Sequence[Unit]) -> str:
     blocks = []
     for i, unit in enumerate(pool, start=1):
         kind = f' kind="{unit.kind} criterion"' if unit.kind else ""
-        section = _defuse(unit.section).replace('"', "'")
+        section = defuse(unit.section).replace('"', "'")
         head = f'<evidence id="S{i}" section="{section}"{kind}>'
-        blocks.append(f"{head}\n{_defuse(unit.text)}\n</evidence>")
+        blocks.append(f"{head}\n{defuse(unit.text)}\n</evidence>")
     return "\n\n".join(blocks)
 
 

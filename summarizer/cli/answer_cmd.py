@@ -13,19 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markdown import Markdown
 
 from summarizer.cli.app import app
+from summarizer.cli.context import assistant_errors, fail, get_assistant
+from summarizer.cli.output import console, label, say
 from summarizer.config import Settings
 
 if TYPE_CHECKING:
-    from summarizer.engines.base import Engine
-    from summarizer.models import Trial
-    from summarizer.runtime import Runtime
+    from summarizer.assistant import Assistant
 
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 EngineOpt = Annotated[
     str | None, typer.Option("--engine", "-e", help="extractive (offline, default) or llm")
@@ -33,48 +32,32 @@ EngineOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
 
-def _runtime(store: Path | None = None) -> Runtime:
-    from summarizer.runtime import Runtime
-
-    settings = Settings(home=store) if store is not None else Settings()
-    return Runtime(settings)
-
-
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
+    return fail(message, code)
 
 
-def _engine(runtime: Runtime, name: str | None) -> Engine:
-    from summarizer.engines.factory import UnknownEngineError
+def _require_trial(assistant: Assistant, trial_id: str) -> None:
+    """One line naming the store when the trial is not in it (or the store cannot be opened)."""
+    from summarizer.assistant import TrialNotFoundError
 
+    where = assistant.settings.store_dir
     try:
-        return runtime.engine(name)
-    except (UnknownEngineError, ImportError) as exc:
-        raise _fail(str(exc)) from None
-
-
-def _trial(runtime: Runtime, trial_id: str) -> Trial:
-    try:
-        trial = runtime.store.get_trial(trial_id)
-    except Exception as exc:
-        raise _fail(f"cannot open the store at {runtime.settings.store_dir}: {exc}") from None
-    if trial is None:
+        assistant.get_trial(trial_id)
+    except TrialNotFoundError:
         raise _fail(
-            f"trial {trial_id!r} is not in the store at {runtime.settings.store_dir}; "
+            f"trial {trial_id!r} is not in the store at {where}; "
             "index it first (trialsum ingest FILES) or run trialsum demo"
-        )
-    return trial
+        ) from None
+    except Exception as exc:
+        if type(exc).__name__ in ("StoreBusy", "ServerUnavailable", "StoreLayoutError"):
+            raise
+        raise _fail(f"cannot open the store at {where}: {exc}") from None
 
 
 def _print_citations(answer) -> None:
     for i, c in enumerate(answer.citations, 1):
         quote = " ".join(c.quote.split())
-        out.print(
-            f"  [{i}] {c.trial_id} · {c.section} · {c.start}-{c.end}: “{quote}”",
-            highlight=False,
-            markup=False,
-        )
+        say(out, f"  [{i}] {c.trial_id} · {c.section} · {c.start}-{c.end}: “{quote}”")
 
 
 @app.command()
@@ -88,14 +71,8 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the trial documents, citing the exact source words."""
-    runtime = _runtime()
-    eng = _engine(runtime, engine)
-    from summarizer.engines.extractive import NoTrialError
-
-    try:
-        answer = eng.answer(question, trial_ids=trial or None)
-    except NoTrialError as exc:
-        raise _fail(str(exc)) from None
+    with assistant_errors():
+        answer = get_assistant(engine=engine).ask(question, trial_ids=trial or None)
     if as_json:
         out.print_json(json.dumps(answer.contract(), ensure_ascii=False))
         return
@@ -150,9 +127,10 @@ def summarize(
         raise _fail("give a trial id, or --all for every trial in the store")
     if concurrency is not None or as_json:
         raise _fail("--concurrency and --json go with --all; for one trial use --format json")
-    runtime = _runtime()
-    eng = _engine(runtime, engine)
-    summary = eng.summarize(_trial(runtime, trial_id))
+    with assistant_errors():
+        assistant = get_assistant(engine=engine)
+        _require_trial(assistant, trial_id)
+        summary = assistant.summarize(trial_id)
     text = render(summary, fmt)
     if out_file is not None:
         out_file.write_text(text, encoding="utf-8")
@@ -178,13 +156,15 @@ def _summarize_all(
 
     from summarizer.batch import BatchError, BatchOptions, BatchProgress, summarize_all
 
-    runtime = _runtime()
-    eng = _engine(runtime, engine)
+    with assistant_errors():
+        assistant = get_assistant(engine=engine)
+        assistant.fingerprint  # noqa: B018  (an unknown engine is a usage error, here)
+    settings = assistant.settings
     if concurrency is None:
-        concurrency = runtime.settings.llm_concurrency if eng.name == "llm" else 1
-    folder = out_dir if out_dir is not None else runtime.settings.home / "summaries"
+        concurrency = settings.llm_concurrency if assistant.engine_name == "llm" else 1
+    folder = out_dir if out_dir is not None else settings.home / "summaries"
     options = BatchOptions.model_validate(
-        {"out_dir": folder, "fmt": fmt, "engine": eng.name, "concurrency": concurrency}
+        {"out_dir": folder, "fmt": fmt, "engine": assistant.engine_name, "concurrency": concurrency}
     )
     columns = (
         TextColumn("summarizing"),
@@ -205,7 +185,8 @@ def _summarize_all(
             bar.update(task, total=p.total, completed=p.done, failed=failed)
 
         try:
-            report = summarize_all(runtime, options, progress=show)
+            with assistant_errors():
+                report = summarize_all(assistant, options, progress=show)
         except BatchError as exc:
             raise _fail(str(exc)) from None
         except KeyboardInterrupt:
@@ -218,7 +199,7 @@ def _summarize_all(
             raise typer.Exit(130) from None
     if report.total == 0:
         raise _fail(
-            f"the store at {runtime.settings.store_dir} holds no trials; "
+            f"the store at {settings.store_dir} holds no trials; "
             "index some first (trialsum ingest FILES)"
         )
     if as_json:
@@ -245,8 +226,10 @@ def draft_fit(
     """Draft "Who should consider this trial" (good fit / not a fit), each bullet cited."""
     from summarizer.render import fit_markdown
 
-    runtime = _runtime()
-    draft = _engine(runtime, engine).draft_fit(_trial(runtime, trial_id))
+    with assistant_errors():
+        assistant = get_assistant(engine=engine)
+        _require_trial(assistant, trial_id)
+        draft = assistant.draft_fit(trial_id)
     sys.stdout.write(draft.model_dump_json(indent=2) + "\n" if as_json else fit_markdown(draft))
 
 
@@ -281,9 +264,6 @@ def check_fit(
     as_json: JsonOpt = False,
 ) -> None:
     """Check each bullet of an edited fit section against the trial; exit 1 if any fails."""
-    from summarizer.engines.common import load_checker
-    from summarizer.models import Statement
-
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
@@ -291,25 +271,23 @@ def check_fit(
     bullets = parse_fit_text(text)
     if not any(bullets.values()):
         raise _fail(f"{file}: no 'Good fit:' or 'Not a fit:' bullets found")
-    checker = load_checker()
-    if checker is None:
-        raise _fail("the source checker is not installed (summarizer.checker)")
-    runtime = _runtime()
-    trial = _trial(runtime, trial_id)
-    rows: list[dict[str, Any]] = []
-    for role, items in bullets.items():
-        for bullet in items:
-            check = checker(Statement(text=bullet), trial, role=role)
-            rows.append(
-                {
-                    "role": role,
-                    "text": bullet,
-                    "verdict": check.verdict,
-                    "score": round(check.score, 3),
-                    "reasons": check.reasons,
-                    "evidence": [c.model_dump(exclude={"chunk_id"}) for c in check.evidence],
-                }
-            )
+    with assistant_errors():
+        assistant = get_assistant()
+        _require_trial(assistant, trial_id)
+        checked = assistant.check_fit(
+            trial_id, good_fit=bullets["good_fit"], not_fit=bullets["not_fit"]
+        )
+    rows: list[dict[str, Any]] = [
+        {
+            "role": b.role,
+            "text": b.text,
+            "verdict": b.check.verdict,
+            "score": round(b.check.score, 3),
+            "reasons": b.check.reasons,
+            "evidence": [c.model_dump(exclude={"chunk_id"}) for c in b.check.evidence],
+        }
+        for b in checked.bullets
+    ]
     bad = [r for r in rows if r["verdict"] != "supported"]
     if as_json:
         out.print_json(
@@ -350,36 +328,33 @@ def demo(
 
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from summarizer.ingest import ingest_paths
     from summarizer.render import summary_markdown
 
     settings = Settings()
     home = store if store is not None else settings.home / "demo"
     if store is None and home.exists():
         shutil.rmtree(home)  # our own demo folder: always start fresh
-    runtime = _runtime(home)
-    samples = sorted(runtime.settings.samples_dir.glob("*.txt"))
+    assistant = get_assistant(store=home, engine="extractive")
+    samples = sorted(assistant.settings.samples_dir.glob("*.txt"))
     if not samples:
-        raise _fail(f"no sample trials found in {runtime.settings.samples_dir}")
+        raise _fail(f"no sample trials found in {assistant.settings.samples_dir}")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), console=err, transient=True
     ) as progress:
         task = progress.add_task("indexing samples", total=len(samples))
-        report = ingest_paths(
-            samples, runtime, progress=lambda p: progress.update(task, completed=p.files)
+        report = assistant.ingest(
+            samples, progress=lambda p: progress.update(task, completed=p.files)
         )
     for failure in report.trials_failed:
-        err.print(f"[yellow]skipped[/yellow] {failure.line()}", highlight=False)
-    ids = runtime.store.trial_ids()
+        say(err, label("skipped", "yellow"), " ", failure.line())
+    ids = assistant.trial_ids()
     if not ids:
         raise _fail("no sample trial could be indexed")
-    err.print(f"indexed {len(ids)} sample trials into {runtime.settings.store_dir}")
-    eng = runtime.engine("extractive")
+    say(err, f"indexed {len(ids)} sample trials into {assistant.settings.store_dir}")
     first = next((t for t in ids if t.upper().startswith("NCT06503094")), sorted(ids)[0])
-    trial = _trial(runtime, first)
-    out.print(Markdown(summary_markdown(eng.summarize(trial))))
+    out.print(Markdown(summary_markdown(assistant.summarize(first))))
     for q in DEMO_QUESTIONS:
-        answer = eng.answer(q, trial_ids=[first])
+        answer = assistant.ask(q, trial_ids=[first])
         out.rule(f"Q: {q}")
         out.print(answer.answer, highlight=False, markup=False)
         _print_citations(answer)

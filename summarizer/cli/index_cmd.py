@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import tarfile
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,8 +21,8 @@ from rich.progress import (
 from rich.table import Table
 
 from summarizer.cli.app import app
-from summarizer.config import Settings
-from summarizer.runtime import Runtime
+from summarizer.cli.context import assistant_errors, get_assistant
+from summarizer.cli.output import cell, console, label, say
 
 StoreOpt = Annotated[
     Path | None,
@@ -37,17 +34,8 @@ ChromaUrlOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
-out = Console()
-err = Console(stderr=True)
-
-
-def make_runtime(store: Path | None, chroma_url: str | None) -> Runtime:
-    overrides: dict[str, object] = {}
-    if store is not None:
-        overrides["home"] = store
-    if chroma_url:
-        overrides["chroma_url"] = chroma_url
-    return Runtime(Settings(**overrides))  # type: ignore[arg-type]
+out = console()
+err = console(stderr=True)
 
 
 @contextmanager
@@ -55,38 +43,35 @@ def store_errors() -> Iterator[None]:
     """A busy local store, an unreachable server or a store from a newer trialsum ends the
     command with one clear line."""
     from vectorstore.chroma_store import StoreLayoutError
+    from vectorstore.disk_space import StoreDiskFullError
     from vectorstore.server_retry import ServerUnavailable
     from vectorstore.store_lock import StoreBusy
 
     try:
         yield
     except (StoreBusy, ServerUnavailable) as exc:
-        err.print(f"[red]{exc}[/]", highlight=False)
+        say(err, exc, style="red")
         err.print("Nothing was lost: the store is consistent; run the same command again.")
         raise typer.Exit(75) from None  # EX_TEMPFAIL
     except StoreLayoutError as exc:
-        err.print(f"[red]{exc}[/]", highlight=False)
+        say(err, exc, style="red")
         raise typer.Exit(78) from None  # EX_CONFIG: nothing was read or written
+    except StoreDiskFullError as exc:  # one line; the store is consistent, a rerun finishes
+        say(err, exc, style="red")
+        raise typer.Exit(75) from None  # EX_TEMPFAIL
 
 
 def count_documents(paths: list[Path]) -> int | None:
-    """How many documents the inputs hold, for the progress bar; None if it cannot tell."""
-    total = 0
+    """How many documents the inputs hold, for the progress bar; None if it cannot tell.
+
+    The loader counts them: same walk (links followed once), same members, and a truncated or
+    corrupt archive counts as one document instead of ending the command."""
+    from summarizer.loader import count_inputs
+
     try:
-        for path in paths:
-            if path.is_dir():
-                total += sum(1 for p in path.rglob("*") if p.is_file())
-            elif path.name.endswith((".tar.gz", ".tgz", ".tar")):
-                with tarfile.open(path) as tar:
-                    total += sum(1 for m in tar if m.isfile())
-            elif path.suffix == ".zip":
-                with zipfile.ZipFile(path) as zf:
-                    total += sum(1 for n in zf.namelist() if not n.endswith("/"))
-            else:
-                total += 1
-    except (OSError, tarfile.TarError, zipfile.BadZipFile):
+        return count_inputs(paths)
+    except OSError:
         return None
-    return total
 
 
 @app.command()
@@ -101,10 +86,10 @@ def ingest(
 
     Exits 1 if any document failed (the others are still indexed).
     """
-    from summarizer.ingest import IngestProgress, ingest_paths
+    from summarizer.ingest import IngestProgress
 
-    runtime = make_runtime(store, chroma_url)
-    total = count_documents(paths)
+    assistant = get_assistant(store, chroma_url)
+    total = count_documents(paths) if err.is_terminal else None
     columns = [
         SpinnerColumn(),
         TextColumn("[bold]ingest"),
@@ -124,7 +109,7 @@ def ingest(
 
         try:
             with store_errors():
-                report = ingest_paths(paths, runtime, progress=on_progress, batch_trials=batch)
+                report = assistant.ingest(paths, progress=on_progress, batch_trials=batch)
         except KeyboardInterrupt:
             err.print(
                 "[yellow]Interrupted.[/] The store is consistent; run the same command again "
@@ -133,7 +118,7 @@ def ingest(
             raise typer.Exit(130) from None
 
     for failure in report.trials_failed:
-        err.print(f"[red]failed[/] {failure.line()}", markup=True, highlight=False)
+        say(err, label("failed", "red"), " ", failure.line())
     if as_json:
         out.print_json(report.model_dump_json())
     else:
@@ -169,26 +154,30 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Hybrid (BM25 + dense) search over the indexed trials."""
-    runtime = make_runtime(store, chroma_url)
+    assistant = get_assistant(store, chroma_url)
     if section:
         from summarizer.models import SECTIONS
 
         unknown = [s for s in section if s not in SECTIONS]
         if unknown:
-            err.print(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
+            say(err, f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
             raise typer.Exit(2)
     if trials:
-        ranked = runtime.retriever.search_trials(query, k=k, sections=section)
+        with assistant_errors():
+            ranked = assistant.search_trials(query, k=k, sections=section)
         if as_json:
             out.print_json(json.dumps([r.model_dump() for r in ranked]))
             return
         table = Table("#", "trial", "score", "title", "best evidence")
         for i, r in enumerate(ranked, 1):
             best = r.hits[0].chunk.text if r.hits else ""
-            table.add_row(str(i), r.trial_id, f"{r.score:.4f}", r.title, _snippet(best))
+            table.add_row(
+                str(i), cell(r.trial_id), f"{r.score:.4f}", cell(r.title), cell(_snippet(best))
+            )
         out.print(table)
         return
-    hits = runtime.retriever.search(query, k=k, trial_ids=trial, sections=section)
+    with assistant_errors():
+        hits = assistant.search(query, k=k, trial_ids=trial, sections=section)
     if as_json:
         out.print_json(json.dumps([h.model_dump() for h in hits]))
         return
@@ -196,7 +185,12 @@ def search(
     for i, h in enumerate(hits, 1):
         c = h.chunk
         table.add_row(
-            str(i), c.trial_id, c.section, f"{c.start}-{c.end}", f"{h.score:.4f}", _snippet(c.text)
+            str(i),
+            cell(c.trial_id),
+            c.section,
+            f"{c.start}-{c.end}",
+            f"{h.score:.4f}",
+            cell(_snippet(c.text)),
         )
     out.print(table)
 
@@ -211,8 +205,10 @@ def list_trials(
     store: StoreOpt = None, chroma_url: ChromaUrlOpt = None, as_json: JsonOpt = False
 ) -> None:
     """List the indexed trials: id, title, source file and chunk count."""
-    runtime = make_runtime(store, chroma_url)
-    states = sorted(runtime.store.trial_states().values(), key=lambda s: s.trial_id)  # type: ignore[attr-defined]
+    with assistant_errors():
+        states = sorted(
+            get_assistant(store, chroma_url).trials(brief=True), key=lambda s: s.trial_id
+        )
     if as_json:
         rows = [
             {"trial_id": s.trial_id, "title": s.title, "source": s.source_path, "chunks": s.chunks}
@@ -222,7 +218,7 @@ def list_trials(
         return
     table = Table("trial", "title", "source", "chunks")
     for s in states:
-        table.add_row(s.trial_id, s.title, s.source_path, str(s.chunks))
+        table.add_row(cell(s.trial_id), cell(s.title), cell(s.source_path), str(s.chunks))
     out.print(table)
     err.print(f"{len(states)} trials")
 
@@ -234,10 +230,9 @@ def remove(
     chroma_url: ChromaUrlOpt = None,
 ) -> None:
     """Delete one trial and its chunks from the index."""
-    runtime = make_runtime(store, chroma_url)
     with store_errors():
-        removed = runtime.store.remove_trial(trial_id)
+        removed = get_assistant(store, chroma_url).remove(trial_id)
     if not removed:
-        err.print(f"no trial {trial_id!r} in the index")
+        say(err, f"no trial {trial_id!r} in the index")
         raise typer.Exit(1)
-    out.print(f"removed {trial_id}")
+    say(out, f"removed {trial_id}")

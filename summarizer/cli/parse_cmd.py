@@ -11,13 +11,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from summarizer import normalize
 from summarizer.cli.app import app
+from summarizer.cli.output import cell, console, say
 from summarizer.coverage import CoverageCounter, CoverageTable
 from summarizer.loader import DEFAULT_MAX_BYTES, ParseOutcome, count_inputs, parse_paths
 from summarizer.models import Trial
-from summarizer.parsers import controls
 
 
 def _ages(trial: Trial) -> str:
@@ -26,8 +27,9 @@ def _ages(trial: Trial) -> str:
     return f"{low} to {high}"
 
 
-def _row(trial: Trial, path: str) -> list[str]:
-    return [
+def _row(trial: Trial, path: str) -> list[Text]:
+    """One table row; every value is shown literally (titles may hold markup or escapes)."""
+    values = [
         trial.trial_id,
         trial.source.format,
         trial.title,
@@ -35,8 +37,9 @@ def _row(trial: Trial, path: str) -> list[str]:
         normalize.phase_words([p.value for p in trial.phases]) or "-",
         _ages(trial),
         f"{len(trial.inclusion_criteria)}/{len(trial.exclusion_criteria)}",
-        controls.neutralize(path),
+        path,
     ]
+    return [cell(v) for v in values]
 
 
 def _trial_json(trial: Trial, full: bool) -> str:
@@ -102,8 +105,8 @@ def parse_command(
     Failures are printed one per line on stderr as "path: reason", followed by a summary line;
     the exit code is 1 when any document failed.
     """
-    out = Console(soft_wrap=True)
-    err = Console(stderr=True, soft_wrap=True)
+    out = console()
+    err = console(stderr=True)
     table = Table(show_lines=False)
     for column in ("trial", "format", "title", "status", "phase", "ages", "inc/exc", "file"):
         wrap = column in ("title", "file")
@@ -115,8 +118,7 @@ def parse_command(
         files += 1
         if outcome.error is not None:
             failed += 1
-            line = controls.neutralize(f"{outcome.path}: {outcome.error}")  # names can hold ESC
-            err.print(line, markup=False, highlight=False)
+            say(err, f"{outcome.path}: {outcome.error}")  # names can hold ESC or markup
             if fail_fast:
                 break
             continue

@@ -49,13 +49,13 @@ def streamlit_command(port: int, address: str) -> list[str]:
 
 def ingest_samples_if_empty() -> int:
     """Index ``samples/`` when the library is empty; returns the number of trials written."""
-    from summarizer.ingest import IngestProgress, ingest_paths
-    from summarizer.runtime import Runtime
+    from summarizer.cli.context import get_assistant
+    from summarizer.ingest import IngestProgress
 
-    runtime = Runtime()
-    if runtime.store.trial_ids():
+    assistant = get_assistant()
+    if assistant.trial_ids():
         return 0
-    samples = runtime.settings.samples_dir
+    samples = assistant.settings.samples_dir
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("Indexing the sample trials (first run)…", total=None)
@@ -67,11 +67,11 @@ def ingest_samples_if_empty() -> int:
                 f"{step.chunks} passages",
             )
 
-        report = ingest_paths([samples], runtime, progress=show)
+        report = assistant.ingest([samples], progress=show)
     for failure in report.trials_failed:
         err.print(f"[yellow]skipped[/] {failure.line()}")
-    err.print(f"Indexed {report.trials_written} sample trials into {runtime.settings.store_dir}")
-    del runtime
+    err.print(f"Indexed {report.trials_written} sample trials into {assistant.settings.store_dir}")
+    del assistant
     gc.collect()
     return report.trials_written
 

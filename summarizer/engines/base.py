@@ -1,32 +1,32 @@
-"""One interface, two engines: the offline extractive engine and the LLM engine."""
+"""One interface, two generators: the offline extractive one and the LLM one.
+
+A generator drafts; it never checks. ``summarizer.assistant`` hands its drafts to
+``summarizer.verify``, the one place where statements get their checks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from summarizer.models import Answer, FitDraft, LaySummary, Trial
-from vectorstore.base import Retriever, TrialStore
+from summarizer.models import DraftAnswer, DraftFit, DraftSummary, Trial
 
 
-class Engine(Protocol):
+class Generator(Protocol):
     name: str
+    rewrites: bool  # True when sentences are the generator's own words (unsupported: dropped)
 
-    def answer(self, question: str, *, trial_ids: Sequence[str] | None = None) -> Answer: ...
+    def draft_answer(self, question: str, trials: Sequence[Trial] | None = None) -> DraftAnswer: ...
 
-    def stream_answer(
-        self, question: str, *, trial_ids: Sequence[str] | None = None
-    ) -> Iterator[str | Answer]:
-        """Text pieces as they are produced, then the final checked ``Answer``."""
-        ...
+    def draft_summary(self, trial: Trial) -> DraftSummary: ...
 
-    def summarize(self, trial: Trial) -> LaySummary: ...
-
-    def draft_fit(self, trial: Trial) -> FitDraft: ...
+    def draft_fit(self, trial: Trial) -> DraftFit: ...
 
 
-class EngineContext(Protocol):
-    """What an engine needs from the rest of the pipeline."""
+@runtime_checkable
+class StreamingGenerator(Protocol):
+    """A generator that shows text while it writes; the draft comes last."""
 
-    store: TrialStore
-    retriever: Retriever
+    def stream_draft(
+        self, question: str, trials: Sequence[Trial] | None = None
+    ) -> Iterator[str | DraftAnswer]: ...

@@ -1,11 +1,12 @@
-"""The llm engine: retrieve evidence, ask the model for cited JSON, check every sentence.
+"""The llm generator: retrieve evidence, ask the model for cited JSON, draft cited statements.
 
 The model only proposes sentences with evidence ids. Citations are rebuilt here from the cited
 chunks' exact source spans (an id that was not in the evidence is rejected and the sentence
-flagged), sentences left without a citation are dropped, and the shared checker step
-(``engines.common``) drops whatever the source does not support. A reply that is not valid JSON
+flagged), sentences left without a citation are dropped, and ``summarizer.verify`` then drops
+whatever the source does not support (this generator ``rewrites``). A reply that is not valid JSON
 gets a local repair, then one repair request to the model, then a plain ``LLMError``: unverified
-text is never shown as fact.
+text is never shown as fact. Dependencies come in by construction: a trial and chunk reader, a
+retriever, the settings for the client (or a client).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from prompts import load_prompt
+from prompts.layout import layout
+from summarizer.config import Settings
 from summarizer.engines import common
 from summarizer.engines.llm_evidence import Evidence, budgeted, defuse
 from summarizer.engines.llm_parsing import (
-    SUMMARY_KEYS,
     AnswerReply,
     CitedSentence,
     FitReply,
@@ -33,42 +35,28 @@ from summarizer.engines.llm_parsing import (
 )
 from summarizer.llm_client import LLMClient, LLMError, LLMTruncatedError
 from summarizer.models import (
-    Answer,
+    FRAMING,
+    GUIDANCE,
     Chunk,
-    FitDraft,
+    DraftAnswer,
+    DraftFit,
+    DraftSection,
+    DraftSummary,
     Hit,
-    LaySummary,
     Statement,
-    SummarySection,
     Trial,
+    TrialHit,
+    not_a_claim,
 )
-from summarizer.readability import grade
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
 
-    from summarizer.runtime import Runtime
-
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
-ABSTAIN_TEXT = (
-    "The trial documents don't say. The study team listed in the trial record can answer this."
-)
-DECLINE_TEXT = (
-    "I can't give medical advice or say whether this trial is right for you. Please talk with "
-    "your doctor or the study team; I can tell you what the trial documents say."
-)
-HEADINGS: dict[str, str] = {
-    "quick_facts": "Quick facts",
-    "studies": "What the trial studies",
-    "good_fit": "Who may be a good fit",
-    "not_fit": "Who may not be a good fit",
-    "why": "Why this trial is being done",
-    "eligibility": "Other eligibility points",
-    "where": "Where it takes place",
-    "how": "How to take part",
-}
+ABSTAIN_TEXT = layout().wording["abstain_no_evidence"]
+DECLINE_TEXT = layout().wording["decline"]
 # Which chunks a fit bullet may cite.
 ROLE_SECTIONS: dict[str, tuple[str, ...]] = {"good_fit": ("inclusion",), "not_fit": ("exclusion",)}
 # Summary evidence, most useful first, when a trial has more text than the budget.
@@ -78,17 +66,46 @@ _SECTION_PRIORITY = (
 )  # fmt: skip
 
 
+class ChunkReader(Protocol):
+    """What this generator reads stored chunks through (a store)."""
+
+    def chunks(self, trial_id: str) -> list[Chunk]: ...
+
+
+class Retriever(Protocol):
+    def search(
+        self, query: str, *, k: int = ..., trial_ids: Sequence[str] | None = ...
+    ) -> list[Hit]: ...
+
+    def search_trials(self, query: str, *, k: int = ...) -> list[TrialHit]: ...
+
+
 class LLMEngine:
-    """Answers, lay summaries and fit drafts from an OpenAI-compatible chat model."""
+    """Drafts answers, lay summaries and fit drafts with an OpenAI-compatible chat model."""
 
     name = "llm"
+    rewrites = True  # the model's own words: what the source does not support is dropped
     k = 8  # evidence chunks per question
     cross_trials = 4  # trials drawn on when no trial is chosen
 
-    def __init__(self, runtime: Runtime, *, client: LLMClient | None = None) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        chunks: ChunkReader,
+        retriever: Retriever,
+        settings: Settings,
+        *,
+        client: LLMClient | None = None,
+    ) -> None:
+        self.store = chunks
+        self.retriever = retriever
+        self.settings = settings
         self._client = client
         self._client_lock = threading.Lock()
+
+    @classmethod
+    def build(cls, *, store: ChunkReader, retriever: Retriever, settings: Settings) -> LLMEngine:
+        """The registry's way in (``engines.factory``)."""
+        return cls(store, retriever, settings)
 
     @property
     def client(self) -> LLMClient:
@@ -99,30 +116,37 @@ class LLMEngine:
         """
         with self._client_lock:
             if self._client is None:
-                self._client = LLMClient(self.runtime.settings)
+                self._client = LLMClient(self.settings)
             return self._client
 
     def prepare(self) -> None:
         """Build the client now, so a missing key or server is one clear error before a batch."""
         self.client  # noqa: B018
 
+    @property
+    def fingerprint(self) -> str:
+        """What, besides the trial, decides an output: the engine and the model."""
+        return f"llm:{self.settings.model}"
+
     # ------------------------------------------------------------ answers
 
-    def answer(self, question: str, *, trial_ids: Sequence[str] | None = None) -> Answer:
-        evidence = self._question_evidence(question, trial_ids)
+    def draft_answer(self, question: str, trials: Sequence[Trial] | None = None) -> DraftAnswer:
+        ids = [t.trial_id for t in trials or []]
+        evidence = self._question_evidence(question, ids)
         if not evidence:
-            return self._abstain(question, trial_ids)
+            return self._abstain(question, ids)
         messages = self._messages("answer", question=question, evidence=evidence.render())
         reply = self._structured(self.client.complete(messages), AnswerReply)
-        return self._build_answer(question, reply, evidence, trial_ids)
+        return self._draft(question, reply, evidence, ids)
 
-    def stream_answer(
-        self, question: str, *, trial_ids: Sequence[str] | None = None
-    ) -> Iterator[str | Answer]:
-        """Draft text while the model writes, then the checked ``Answer`` (which supersedes it)."""
-        evidence = self._question_evidence(question, trial_ids)
+    def stream_draft(
+        self, question: str, trials: Sequence[Trial] | None = None
+    ) -> Iterator[str | DraftAnswer]:
+        """Text while the model writes, then the draft (which the verified answer supersedes)."""
+        ids = [t.trial_id for t in trials or []]
+        evidence = self._question_evidence(question, ids)
         if not evidence:
-            yield self._abstain(question, trial_ids)
+            yield self._abstain(question, ids)
             return
         messages = self._messages("answer", question=question, evidence=evidence.render())
         received = ""
@@ -138,73 +162,57 @@ class LLMEngine:
             log.warning("%s Asking again without streaming.", exc)
             received = self.client.complete(messages)
         reply = self._structured(received, AnswerReply)
-        yield self._build_answer(question, reply, evidence, trial_ids)
+        yield self._draft(question, reply, evidence, ids)
 
-    def _question_evidence(self, question: str, trial_ids: Sequence[str] | None) -> Evidence:
+    def _question_evidence(self, question: str, trial_ids: Sequence[str]) -> Evidence:
         """The chunks for the chosen trials; across all trials, the best few of each top trial."""
-        retriever = self.runtime.retriever
         if trial_ids:
-            return Evidence(retriever.search(question, k=self.k, trial_ids=list(trial_ids)))
-        ranked = retriever.search_trials(question, k=self.cross_trials)
+            return Evidence(self.retriever.search(question, k=self.k, trial_ids=list(trial_ids)))
+        ranked = self.retriever.search_trials(question, k=self.cross_trials)
         hits: list[Hit] = []
         for depth in range(max((len(t.hits) for t in ranked), default=0)):
             hits.extend(t.hits[depth] for t in ranked if depth < len(t.hits))
         return Evidence(hits[: self.k])
 
-    def _build_answer(
-        self,
-        question: str,
-        reply: AnswerReply,
-        evidence: Evidence,
-        trial_ids: Sequence[str] | None,
-    ) -> Answer:
+    def _draft(
+        self, question: str, reply: AnswerReply, evidence: Evidence, trial_ids: Sequence[str]
+    ) -> DraftAnswer:
         if reply.declined:
-            return Answer(
+            return DraftAnswer(
                 question=question,
-                answer=DECLINE_TEXT,
+                lead=[not_a_claim(DECLINE_TEXT, GUIDANCE)],
                 declined=True,
-                trials=list(trial_ids or []),
-                engine=self.name,
+                trials=list(trial_ids),
             )
         statements, flagged, n_uncited = _statements(reply.sentences, evidence)
         if reply.abstained or not statements:
-            answer = self._abstain(question, trial_ids)
-            return answer.model_copy(update={"flagged": flagged})
-        draft = Answer(
+            return self._abstain(question, trial_ids).model_copy(update={"flagged": flagged})
+        notes = [layout().say("left_out_uncited", n=n_uncited)] if n_uncited else []
+        return DraftAnswer(
             question=question,
-            answer=common.join_statements(statements),
             statements=statements,
-            citations=common.merge_citations(statements),
             trials=_trial_ids(statements),
-            engine=self.name,
+            fallback=[not_a_claim(ABSTAIN_TEXT, FRAMING)],
+            flagged=flagged,
+            notes=notes,
         )
-        final = common.finalize_answer(
-            draft, self._trial, drop_unsupported=True, abstain_text=ABSTAIN_TEXT
-        )
-        merged = list(dict.fromkeys([*flagged, *final.flagged]))
-        text = final.answer
-        if n_uncited and not final.abstained:
-            s = "s" if n_uncited != 1 else ""
-            text += f" I left out {n_uncited} sentence{s} that did not cite the trial documents."
-        return final.model_copy(update={"flagged": merged, "answer": text})
 
-    def _abstain(self, question: str, trial_ids: Sequence[str] | None) -> Answer:
-        return Answer(
+    def _abstain(self, question: str, trial_ids: Sequence[str]) -> DraftAnswer:
+        return DraftAnswer(
             question=question,
-            answer=ABSTAIN_TEXT,
+            lead=[not_a_claim(ABSTAIN_TEXT, FRAMING)],
             abstained=True,
-            trials=list(trial_ids or []),
-            engine=self.name,
+            trials=list(trial_ids),
         )
 
     # ------------------------------------------------------------ summaries and fit drafts
 
-    def summarize(self, trial: Trial) -> LaySummary:
+    def draft_summary(self, trial: Trial) -> DraftSummary:
         chunks = _by_priority(self._chunks(trial))
         evidence = Evidence.from_chunks(chunks)
-        summary = LaySummary(trial_id=trial.trial_id, title=trial.title, engine=self.name)
+        draft = DraftSummary(trial_id=trial.trial_id, title=trial.title)
         if not evidence:
-            return summary
+            return draft
         messages = self._messages(
             "summary", trial_id=trial.trial_id, title=trial.title, evidence=evidence.render()
         )
@@ -218,22 +226,13 @@ class LLMEngine:
         note = common.status_note(trial)
         if note is not None:
             grouped["quick_facts"] = [note, *grouped.get("quick_facts", [])]
-        summary.sections = [
-            SummarySection(key=key, heading=HEADINGS[key], statements=grouped[key])
-            for key in SUMMARY_KEYS
-            if grouped.get(key)
-        ]
-        checked, _ = common.finalize_summary(summary, trial, drop_unsupported=True)
-        for checked_section in checked.sections:
-            text = common.join_statements(checked_section.statements)
-            checked_section.grade = grade(text) or None
-        checked.sections = [s for s in checked.sections if s.statements]
-        return checked
+        draft.sections = [DraftSection(key=k, statements=v) for k, v in grouped.items() if v]
+        return draft
 
-    def draft_fit(self, trial: Trial) -> FitDraft:
+    def draft_fit(self, trial: Trial) -> DraftFit:
         criteria = [c for c in self._chunks(trial) if (c.kind or c.section) in ROLE_SECTIONS_ALL]
         evidence = Evidence.from_chunks(budgeted(criteria))
-        draft = FitDraft(trial_id=trial.trial_id, engine=self.name)
+        draft = DraftFit(trial_id=trial.trial_id)
         if not evidence:
             return draft
         messages = self._messages(
@@ -242,23 +241,15 @@ class LLMEngine:
         reply = self._structured(self.client.complete(messages), FitReply)
         draft.good_fit, _, _ = _statements(reply.good_fit, evidence, ROLE_SECTIONS["good_fit"])
         draft.not_fit, _, _ = _statements(reply.not_fit, evidence, ROLE_SECTIONS["not_fit"])
-        lookup = {trial.trial_id: trial}
-        good = common.check_statements(
-            draft.good_fit, lookup, role="good_fit", drop_unsupported=True
-        )
-        bad = common.check_statements(draft.not_fit, lookup, role="not_fit", drop_unsupported=True)
-        return draft.model_copy(update={"good_fit": good.kept, "not_fit": bad.kept})
+        return draft
 
     def _chunks(self, trial: Trial) -> list[Chunk]:
-        chunks = self.runtime.store.chunks(trial.trial_id)
+        chunks = self.store.chunks(trial.trial_id)
         if not chunks:
             from summarizer.chunking import chunk_trial
 
             chunks = chunk_trial(trial)
         return sorted(chunks, key=lambda c: c.ordinal)
-
-    def _trial(self, trial_id: str) -> Trial | None:
-        return self.runtime.store.get_trial(trial_id)
 
     # ------------------------------------------------------------ model calls
 

@@ -12,19 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from prompts.defuse import defuse
 from summarizer.engines.common import citation_from_hit
 from summarizer.models import Chunk, Citation, Hit
 
-# Tag names the prompts use as delimiters; look-alikes inside documents are defused.
-DELIMITERS = ("evidence", "question", "previous_reply")
-_LOOKALIKE = re.compile(rf"<(?=\s*/?\s*(?:{'|'.join(DELIMITERS)})\b)", re.IGNORECASE)
 _LABEL = re.compile(r"^\[?\s*E(\d+)\s*\]?$", re.IGNORECASE)
 DEFAULT_BUDGET = 14_000  # characters of evidence text per request
-
-
-def defuse(text: str) -> str:
-    """``text`` with delimiter look-alikes made harmless; everything else untouched."""
-    return _LOOKALIKE.sub("‹", text)
 
 
 def _attr(value: str) -> str:

@@ -1,6 +1,11 @@
 """Pydantic models at every boundary of the pipeline: parse, chunk, retrieve, generate, check."""
 
 from summarizer.models.answer import (
+    COMPARISON,
+    FRAMING,
+    GUIDANCE,
+    NOT_CLAIMS,
+    VERIFIER_NOTE,
     Answer,
     Check,
     Citation,
@@ -9,8 +14,12 @@ from summarizer.models.answer import (
     Statement,
     SummarySection,
     Verdict,
+    join_statements,
+    merge_citations,
+    not_a_claim,
 )
 from summarizer.models.chunk import SECTIONS, Chunk, Hit, Section, TrialHit
+from summarizer.models.draft import DraftAnswer, DraftFit, DraftSection, DraftSummary
 from summarizer.models.trial import (
     Age,
     Contact,
@@ -30,7 +39,12 @@ from summarizer.models.trial import (
 )
 
 __all__ = [
+    "COMPARISON",
+    "FRAMING",
+    "GUIDANCE",
+    "NOT_CLAIMS",
     "SECTIONS",
+    "VERIFIER_NOTE",
     "Age",
     "Answer",
     "Check",
@@ -38,6 +52,10 @@ __all__ = [
     "Citation",
     "Contact",
     "Criterion",
+    "DraftAnswer",
+    "DraftFit",
+    "DraftSection",
+    "DraftSummary",
     "Enrollment",
     "Fact",
     "FitDraft",
@@ -57,5 +75,8 @@ __all__ = [
     "TrialHit",
     "Verdict",
     "content_trial_id",
+    "join_statements",
+    "merge_citations",
+    "not_a_claim",
     "sha256_text",
 ]

@@ -34,8 +34,10 @@ def detect(name: str, text: str) -> Parser:
 
 
 def parse_text(name: str, text: str) -> list[Trial]:
-    """Every trial in one document's text."""
-    return detect(name, text).parse(name, text)
+    """Every trial in one document's text, each with a validated, normalized trial id."""
+    from summarizer.trial_ids import checked
+
+    return [checked(trial) for trial in detect(name, text).parse(name, text)]
 
 
 __all__ = ["ParseError", "Parser", "detect", "parse_text", "parsers"]

@@ -12,12 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from summarizer.parsers.bullets import BLOCK, read_lines
+
 Kind = Literal["inclusion", "exclusion"]
 
-_BULLET = re.compile(
-    r"(?P<marker>--?(?=\s|$)|--(?=\S)|[*•·◦▪‣](?=\s|$)|o(?=\s)|\d{1,3}[.)](?!\d)|\(\d{1,3}\)|"
-    r"[a-zA-Z][.)](?=\s)|\([a-zA-Z]\)|(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)](?=\s))\s*"
-)
 _KIND_HEADING = re.compile(
     r"(?:[\w/-]+\s+){0,3}?(?P<kind>inclusion|exclusion)\b[^:]{0,60}?:\s*(?P<rest>.*)"
     r"|(?:[\w/-]+\s+){0,2}?(?P<bare>inclusion|exclusion)(?:\s+criteri(?:a|on))?\s*",
@@ -43,36 +41,20 @@ class CriterionSlice:
     group: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Line:
-    start: int  # offset of the line in the block
-    text: str
+    content: str  # its words, after indent and bullet marker, trailing space dropped
     indent: int
     bullet: bool
     content_start: int  # offset of the content after indent and bullet marker
 
-    @property
-    def content(self) -> str:
-        return self.text[self.content_start - self.start :].rstrip()
-
 
 def _lines(block: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for raw in block.split("\n"):
-        stripped = raw.lstrip(" \t")
-        indent = len(raw) - len(stripped)
-        match = _BULLET.match(stripped)
-        bullet = match is not None and not _is_number_sentence(stripped, match)
-        skip = match.end() if bullet and match else 0
-        out.append(_Line(pos, raw, indent, bullet, pos + indent + skip))
-        pos += len(raw) + 1
-    return out
-
-
-def _is_number_sentence(stripped: str, match: re.Match[str]) -> bool:
-    """``18 years`` or ``3) ...``-less numbers such as ``2.`` at a sentence end are not bullets."""
-    return match.group("marker")[0].isdigit() and match.end() == len(stripped)
+    """The block's lines under the eligibility-block dialect of the shared list grammar."""
+    return [
+        _Line(block[ln.content : ln.end], ln.indent, ln.bullet, ln.content)
+        for ln in read_lines(block, 0, len(block), BLOCK)
+    ]
 
 
 def _kind_heading(content: str) -> tuple[Kind, str] | None:

@@ -21,9 +21,9 @@ from summarizer.parsers.ctgov_record import (
     RawIntervention,
     RawLocation,
     RawOutcome,
-    build_trial,
+    trial_from_record,
 )
-from summarizer.parsers.render import clean_block, clean_inline, unescape_markdown
+from summarizer.parsers.record_text import clean_block, clean_inline, unescape_markdown
 
 FORMAT = "ctgov_json"
 _LOOKS_LIKE_JSON = re.compile(r"\A\ufeff?\s*[\[{]")
@@ -261,8 +261,9 @@ class CtgovJsonParser:
         try:
             data = _neutralized(json.loads(text))
         except json.JSONDecodeError as exc:
+            what = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
             raise ParseError(
-                f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                f"malformed JSON: {what} at line {exc.lineno} column {exc.colno}"
             ) from exc
         except RecursionError as exc:
             raise ParseError("malformed JSON: nested too deeply") from exc
@@ -274,7 +275,7 @@ class CtgovJsonParser:
             )
             try:
                 record = record_from_json(study)
-                trials.append(build_trial(record, name=name, fmt=FORMAT, original=original))
+                trials.append(trial_from_record(record, name=name, fmt=FORMAT, original=original))
             except ParseError as exc:
                 where = f"study {index} of {len(studies)}: " if len(studies) > 1 else ""
                 raise ParseError(f"{where}{exc}") from exc

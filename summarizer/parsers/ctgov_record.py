@@ -1,7 +1,7 @@
 """One neutral ClinicalTrials.gov record, filled by the XML and JSON readers, turned into a Trial.
 
 Both registry formats carry the same fields under different names; each reader only maps names
-into ``CtgovRecord`` (display text as the registry shows it), and ``build_trial`` renders the
+into ``CtgovRecord`` (display text as the registry shows it), and ``trial_from_record`` renders the
 readable source text and every sourced value once, for both.
 """
 
@@ -29,7 +29,7 @@ from summarizer.models import (
 )
 from summarizer.parsers.criteria import split_criteria
 from summarizer.parsers.limits import check_section
-from summarizer.parsers.render import Renderer, join_spans
+from summarizer.parsers.record_text import Renderer, join_spans
 
 DateKind = Literal[
     "start", "primary_completion", "completion", "first_posted", "last_update", "verified"
@@ -567,7 +567,7 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def build_trial(record: CtgovRecord, *, name: str, fmt: str, original: str) -> Trial:
+def trial_from_record(record: CtgovRecord, *, name: str, fmt: str, original: str) -> Trial:
     """Render ``record`` and return its Trial; every value's spans index the rendered text."""
     _check_sizes(record)
     builder = _Builder(record)

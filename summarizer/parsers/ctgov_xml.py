@@ -1,7 +1,8 @@
 """Legacy ClinicalTrials.gov XML (``<clinical_study>``) into a Trial.
 
-Parsing goes through defusedxml, which refuses entity declarations (billion-laughs, external
-entities); element names map onto the neutral ``CtgovRecord``.
+Parsing goes through defusedxml with DTDs forbidden: no registry record has one, and a DTD is how
+entity attacks (billion laughs, external entities) arrive. Such a document is still recognised as
+a trial record, so the user is told why it was refused. Element names map onto ``CtgovRecord``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from summarizer.parsers.ctgov_record import (
     RawIntervention,
     RawLocation,
     RawOutcome,
-    build_trial,
+    trial_from_record,
 )
-from summarizer.parsers.render import clean_block, clean_inline
+from summarizer.parsers.record_text import clean_block, clean_inline
 
 FORMAT = "ctgov_xml"
 _ROOT = re.compile(
-    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<clinical_study[\s/>]",
+    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*)*"
+    r"<clinical_study[\s/>]",
     re.DOTALL,
 )
 _DATES = (
@@ -217,9 +219,11 @@ class CtgovXmlParser:
     def parse(self, name: str, text: str) -> list[Trial]:
         text = text.removeprefix("\ufeff")
         try:
-            root = SafeET.fromstring(_without_declared_encoding(text))
+            root = SafeET.fromstring(_without_declared_encoding(text), forbid_dtd=True)
         except defusedxml.DefusedXmlException as exc:
-            raise ParseError(f"XML refused for safety: {type(exc).__name__}") from exc
+            raise ParseError(
+                f"XML refused for safety: DTDs and entities are refused ({type(exc).__name__})"
+            ) from exc
         except ET.ParseError as exc:
             raise ParseError(f"malformed XML: {exc}") from exc
         except (ValueError, RecursionError) as exc:
@@ -227,7 +231,7 @@ class CtgovXmlParser:
         if root.tag != "clinical_study":
             raise ParseError(f"XML root is <{root.tag}>, not <clinical_study>")
         record = record_from_xml(root)
-        return [build_trial(record, name=name, fmt=FORMAT, original=text)]
+        return [trial_from_record(record, name=name, fmt=FORMAT, original=text)]
 
 
 _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\s+encoding=(['\"])[^'\"]*\2")

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from summarizer.models import Trial
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.limits import check_page
-from summarizer.parsers.text.assemble import build_trial
+from summarizer.parsers.text.assemble import trial_from_text
 
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object", "button", "select")
 _BLOCKS = frozenset(
@@ -168,7 +168,7 @@ class HtmlPageParser:
         if not extracted.strip():
             raise ParseError("HTML page has no visible text")
         check_page("visible text of the page", extracted)
-        return [build_trial(extracted, path=name, fmt=self.name, original=text)]
+        return [trial_from_text(extracted, path=name, fmt=self.name, original=text)]
 
 
 PARSER = HtmlPageParser()

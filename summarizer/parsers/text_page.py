@@ -12,7 +12,7 @@ import re
 from summarizer.models import Trial
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.limits import check_page
-from summarizer.parsers.text.assemble import build_trial
+from summarizer.parsers.text.assemble import trial_from_text
 
 _TRIAL_CUES = re.compile(r"NCT\d{8}|inclusion criteria|exclusion criteria|clinical trial", re.I)
 
@@ -35,7 +35,7 @@ class TextPageParser:
         if not doc.strip():
             raise ParseError("empty document")
         check_page("page text", doc)
-        return [build_trial(doc, path=name, fmt=self.name)]
+        return [trial_from_text(doc, path=name, fmt=self.name)]
 
 
 PARSER = TextPageParser()

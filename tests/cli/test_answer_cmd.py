@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from summarizer.assistant import Assistant
 from summarizer.cli import answer_cmd, app
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.models import Trial
@@ -48,14 +49,15 @@ class SeedRuntime:
         self.retriever = DownRetriever()
         self.settings = type("S", (), {"store_dir": Path("/nowhere")})()
 
-    def engine(self, name: str | None = None) -> ExtractiveEngine:
-        return ExtractiveEngine(self)  # type: ignore[arg-type]
+    def assistant(self) -> Assistant:
+        generator = ExtractiveEngine(self.store, self.retriever)  # type: ignore[arg-type]
+        return Assistant(self, generator=generator)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def cli(seed_texts, monkeypatch, tmp_home):
     trials = [parse_seed(f"{k}.txt", v) for k, v in seed_texts.items()]
-    monkeypatch.setattr(answer_cmd, "_runtime", lambda store=None: SeedRuntime(trials))
+    monkeypatch.setattr(answer_cmd, "get_assistant", lambda **_: SeedRuntime(trials).assistant())
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args))
 

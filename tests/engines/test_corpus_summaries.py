@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.assistant import Assistant
 from summarizer.config import Settings
 from summarizer.ingest import ingest_paths
 from summarizer.models import LaySummary, Trial
@@ -49,12 +50,12 @@ def corpus(
 @pytest.fixture(scope="module")
 def summaries(corpus: tuple[Runtime, list[str]]) -> dict[str, tuple[Trial, LaySummary]]:
     runtime, ids = corpus
-    engine = runtime.engine("extractive")
+    assistant = Assistant(runtime, engine="extractive")
     out = {}
     for tid in ids:
         trial = runtime.store.get_trial(tid)
         assert trial is not None, tid
-        out[tid] = (trial, engine.summarize(trial))
+        out[tid] = (trial, assistant.summarize(tid))
     return out
 
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from summarizer.engines.extractive import ExtractiveEngine
+from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Answer, Trial
-from tests.engines.test_extractive_engine import FakeRuntime, parse_seed
+from tests.engines.test_extractive_engine import assistant_over, parse_seed
 
 NEVER = re.compile(r"\byou are eligible\b|\byou (?:can|will) (?:definitely )?(?:join|qualify)\b")
 
@@ -21,12 +21,12 @@ def seeds(seed_texts: dict[str, str]) -> dict[str, Trial]:
 
 
 @pytest.fixture(scope="module")
-def engine(seeds: dict[str, Trial]) -> ExtractiveEngine:
-    return ExtractiveEngine(FakeRuntime(list(seeds.values())))  # type: ignore[arg-type]
+def engine(seeds: dict[str, Trial]) -> Assistant:
+    return assistant_over(list(seeds.values()))
 
 
-def ask(engine: ExtractiveEngine, trial: Trial, question: str) -> Answer:
-    return engine.answer(question, trial_ids=[trial.trial_id])
+def ask(engine: Assistant, trial: Trial, question: str) -> Answer:
+    return engine.ask(question, trial_ids=[trial.trial_id])
 
 
 @pytest.mark.parametrize(
@@ -123,16 +123,16 @@ def test_an_abstention_on_a_withdrawn_trial_still_says_the_status_first(engine, 
     ],
 )
 def test_advice_about_ones_own_care_is_declined(engine, question):
-    assert engine.answer(question).declined
+    assert engine.ask(question).declined
 
 
 def test_young_children_are_matched_on_the_age_fields(engine, seeds):
-    answer = engine.answer("Is there a trial that takes young children?")
+    answer = engine.ask("Is there a trial that takes young children?")
     assert answer.trials == [seeds["003"].trial_id]  # 6 months and up; 000 starts at 14
     assert "6 Months" in answer.answer
 
 
 def test_a_status_question_across_trials_lists_trials_with_that_status(engine, seeds):
-    answer = engine.answer("Which trials are recruiting?")
+    answer = engine.ask("Which trials are recruiting?")
     assert set(answer.trials) == {seeds["003"].trial_id, seeds["004"].trial_id}
     assert seeds["002"].trial_id not in answer.answer

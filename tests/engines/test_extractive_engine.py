@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from summarizer.engines.extractive import ExtractiveEngine, NoTrialError
+from summarizer.assistant import Assistant, TrialNotFoundError
+from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.models import Answer, Trial, TrialHit
 
 
@@ -52,18 +53,25 @@ class FakeRuntime:
         self.retriever = NoRetriever(list(self.store.trials))
 
 
+def assistant_over(trials: list[Trial]) -> Assistant:
+    """The application layer over the extractive generator, a fake store and retriever."""
+    runtime = FakeRuntime(trials)
+    generator = ExtractiveEngine(runtime.store, runtime.retriever)
+    return Assistant(runtime, generator=generator)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
 def seeds(seed_texts: dict[str, str]) -> dict[str, Trial]:
     return {k: parse_seed(f"{k}.txt", v) for k, v in seed_texts.items()}
 
 
 @pytest.fixture(scope="module")
-def engine(seeds: dict[str, Trial]) -> ExtractiveEngine:
-    return ExtractiveEngine(FakeRuntime(list(seeds.values())))  # type: ignore[arg-type]
+def engine(seeds: dict[str, Trial]) -> Assistant:
+    return assistant_over(list(seeds.values()))
 
 
-def ask(engine: ExtractiveEngine, trial: Trial, question: str) -> Answer:
-    return engine.answer(question, trial_ids=[trial.trial_id])
+def ask(engine: Assistant, trial: Trial, question: str) -> Answer:
+    return engine.ask(question, trial_ids=[trial.trial_id])
 
 
 def assert_exact(answer: Answer, seeds: dict[str, Trial]) -> None:
@@ -178,9 +186,9 @@ def test_instructions_inside_a_document_change_nothing(engine, seeds, seed_texts
     doctored = parse_seed("000-doctored.txt", doctored_text).model_copy(
         update={"trial_id": "doctored"}
     )
-    eng = ExtractiveEngine(FakeRuntime([doctored]))  # type: ignore[arg-type]
+    eng = assistant_over([doctored])
     for q in ("Am I eligible?", "I'm 30, can I join?", "What should I ignore?"):
-        text = eng.answer(q, trial_ids=["doctored"]).answer.lower()
+        text = eng.ask(q, trial_ids=["doctored"]).answer.lower()
         assert "you are eligible" not in text
         assert "ignore previous instructions" not in text
 
@@ -208,18 +216,18 @@ def test_every_statement_cites_exact_source_words(engine, seeds):
 
 
 def test_unknown_trial_is_a_clear_error(engine):
-    with pytest.raises(NoTrialError, match="not in the store"):
-        engine.answer("Where is it?", trial_ids=["NCT00000000"])
+    with pytest.raises(TrialNotFoundError, match="not in the store"):
+        engine.ask("Where is it?", trial_ids=["NCT00000000"])
 
 
 def test_stream_yields_sentences_then_the_answer(engine, seeds):
-    pieces = list(engine.stream_answer("I have HIV", trial_ids=[seeds["000"].trial_id]))
+    pieces = list(engine.stream_ask("I have HIV", trial_ids=[seeds["000"].trial_id]))
     assert isinstance(pieces[-1], Answer)
     assert all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) >= 2
 
 
 def test_cross_trial_question_names_matching_trials(engine, seeds):
-    answer = engine.answer("Which trials target CD22?")
+    answer = engine.ask("Which trials target CD22?")
     assert not answer.abstained
     assert seeds["002"].trial_id in answer.trials
     assert seeds["000"].trial_id not in answer.trials  # CD19/CD20 only

@@ -14,9 +14,16 @@ from summarizer.engines.extractive.summary import (
     CRITERIA_SECTIONS,
     PROSE_SECTIONS,
     TARGET_GRADE,
-    summarize,
 )
-from summarizer.models import Trial
+from summarizer.models import LaySummary, Trial
+from tests.engines.test_extractive_engine import assistant_over
+
+
+def summarize(trial: Trial, engine: str) -> LaySummary:
+    """The lay summary as users get it: drafted, then verified by the application layer."""
+    assert engine == "extractive"
+    return assistant_over([trial]).summarize(trial.trial_id)
+
 
 ALL = ["000", "001", "002", "003", "004"]
 

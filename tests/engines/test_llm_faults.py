@@ -119,7 +119,7 @@ def test_a_body_always_cut_off_is_a_plain_error(
 
 
 def test_the_engine_builds_one_client_for_all_threads(seeded_runtime: Runtime) -> None:
-    engine = LLMEngine(seeded_runtime)
+    engine = LLMEngine(seeded_runtime.store, seeded_runtime.retriever, seeded_runtime.settings)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         clients = set(map(id, pool.map(lambda _: engine.client, range(32))))
@@ -134,4 +134,8 @@ def test_an_engine_without_a_key_or_server_fails_when_prepared(
     monkeypatch.delenv("OPENAI_BASE_URL")
 
     with pytest.raises(LLMError, match="OPENAI_API_KEY"):
-        LLMEngine(seeded_runtime).prepare()
+        LLMEngine.build(
+            store=seeded_runtime.store,
+            retriever=seeded_runtime.retriever,
+            settings=seeded_runtime.settings,
+        ).prepare()

@@ -12,7 +12,7 @@ import pytest
 
 from summarizer.coverage import FIELDS, CoverageCounter, CoverageTable, format_table
 from summarizer.loader import parse_paths
-from summarizer.parsers.render import span_problems
+from summarizer.parsers.record_text import span_problems
 
 # Measured 2025: 100 API v2 records (lung cancer).
 V2_FLOORS = {

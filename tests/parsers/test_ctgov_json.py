@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from summarizer.models import Trial, sha256_text
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.ctgov_json import PARSER
-from summarizer.parsers.render import span_problems
+from summarizer.parsers.record_text import span_problems
 
 V2_FILE = "ctgov_v2_nsclc_100.json"
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from summarizer.models import Trial, sha256_text
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.ctgov_xml import PARSER
-from summarizer.parsers.render import span_problems
+from summarizer.parsers.record_text import span_problems
 
 ARCHIVE = "ctgov_xml_6786.tar.gz"
 WANTED = ("NCT00492895", "NCT00000112", "NCT00001177", "NCT00000381", "NCT00001189")

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from summarizer.assistant import Assistant
 from summarizer.config import Settings
 from summarizer.ingest import IngestReport, ingest_paths
 from summarizer.models import Answer, LaySummary, Trial
@@ -216,10 +217,10 @@ class Library:
         return trial
 
     def ask(self, question: str, trial_id: str) -> Answer:
-        return self.runtime.engine("extractive").answer(question, trial_ids=[trial_id])
+        return Assistant(self.runtime, engine="extractive").ask(question, trial_ids=[trial_id])
 
     def summary(self, trial_id: str) -> LaySummary:
-        return self.runtime.engine("extractive").summarize(self.trial(trial_id))
+        return Assistant(self.runtime, engine="extractive").summarize(self.trial(trial_id).trial_id)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from summarizer.runtime import Runtime
+from summarizer.assistant import Assistant
 from vectorstore.chroma_store import ChromaTrialStore
 
 TRIAL = "NCT06503094"  # sample 000: ages 14 to 75, one site in Wuhan
@@ -78,14 +78,11 @@ def test_an_empty_library_points_to_the_library_page(empty_home, page):
 def test_an_engine_failure_is_a_friendly_error_with_details_in_the_log(
     library, page, monkeypatch: pytest.MonkeyPatch
 ):
-    class Broken:
-        name = "broken"
+    def broken(self, question, *, trial_ids=None):
+        raise ConnectionError("the model server did not answer")
+        yield  # pragma: no cover
 
-        def stream_answer(self, question, *, trial_ids=None):
-            raise ConnectionError("the model server did not answer")
-            yield  # pragma: no cover
-
-    monkeypatch.setattr(Runtime, "engine", lambda self, name=None: Broken())
+    monkeypatch.setattr(Assistant, "stream_ask", broken)
     at = page("ask")
     _ask(at, "Who can join?")
     assert "Sorry, something went wrong while answering your question" in at.error[0].value

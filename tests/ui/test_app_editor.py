@@ -42,7 +42,14 @@ def test_a_failing_checker_is_a_friendly_error(library, page, monkeypatch: pytes
     def broken(statement, trial, *, role=None):
         raise ValueError("checker data missing")
 
+    at = page("editor")  # drafted (and checked) while the checker works
     monkeypatch.setattr(summarizer.checker, "check_statement", broken)
-    at = page("editor")
+    for key in [k for k in at.session_state if str(k).startswith("memo:check:")]:
+        del at.session_state[key]
+    at.run()
     assert not at.exception
     assert any("while checking the bullets" in e.value for e in at.error)
+    # Drafts are checked too now, so a broken checker also stops a fresh draft, plainly.
+    fresh = page("editor")
+    assert not fresh.exception
+    assert any("while drafting the section" in e.value for e in fresh.error)

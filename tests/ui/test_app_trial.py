@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from summarizer.assistant import Assistant
 from summarizer.models import LaySummary
-from summarizer.runtime import Runtime
 
 
 def test_summary_sections_with_grades_and_marked_sentences(library, page):
@@ -44,11 +44,10 @@ def _summary_key(at) -> str:
 
 
 def test_a_failing_engine_is_a_friendly_error(library, page, monkeypatch: pytest.MonkeyPatch):
-    class Broken:
-        def summarize(self, trial):
-            raise TimeoutError("took too long")
+    def broken(self, trial_id):
+        raise TimeoutError("took too long")
 
-    monkeypatch.setattr(Runtime, "engine", lambda self, name=None: Broken())
+    monkeypatch.setattr(Assistant, "summarize", broken)
     at = page("trial")
     assert not at.exception
     assert "Sorry, something went wrong while writing the summary" in at.error[0].value

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-from summarizer.models import Answer, Citation
+from summarizer.models import Answer, Check, Citation, Statement
 from ui import feedback
 
 
 def test_ratings_append_one_json_line_each(tmp_path):
     cite = Citation(trial_id="NCT1", section="eligibility", quote="18 years", start=5, end=13)
-    answer = Answer(
-        question="How old?", answer="From 18 years.", citations=[cite], engine="extractive"
+    said = Statement(
+        text="From 18 years.", citations=[cite], check=Check(verdict="supported", score=1.0)
     )
+    answer = Answer(question="How old?", statements=[said], engine="extractive")
     path = tmp_path / "sub" / "feedback.jsonl"
     feedback.record(answer, "up", path)
     feedback.record(answer, "down", path)

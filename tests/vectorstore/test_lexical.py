@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
 from vectorstore.chroma_store import ChromaTrialStore
@@ -65,3 +67,49 @@ def test_an_empty_store_finds_nothing(store: ChromaTrialStore, tmp_path: Path) -
     index = LexicalIndex(store, tmp_path / "bm25")
     assert index.search("cancer", 5) == []
     assert len(index) == 0
+
+
+class CountingSource:
+    """A chunk source that counts what the index asks of it."""
+
+    def __init__(self, store: ChromaTrialStore) -> None:
+        self.store = store
+        self.generations = 0
+        self.scans = 0
+
+    def generation(self) -> str:
+        self.generations += 1
+        return self.store.generation()
+
+    def iter_current_chunks(self):  # type: ignore[no-untyped-def]
+        self.scans += 1
+        return self.store.iter_current_chunks()
+
+
+def test_nothing_is_loaded_until_a_search_needs_it(
+    store: ChromaTrialStore, trials: list[Trial], tmp_path: Path
+) -> None:
+    put(store, *trials)
+    source = CountingSource(store)
+    index = LexicalIndex(source, tmp_path / "bm25")
+    assert (source.generations, source.scans) == (0, 0)
+    assert index.search("HIV infection", 3)
+    assert source.scans == 1
+
+
+def test_a_saved_index_is_memory_mapped_and_old_formats_are_pruned(
+    store: ChromaTrialStore, trials: list[Trial], tmp_path: Path
+) -> None:
+    put(store, *trials)
+    folder = tmp_path / "bm25"
+    stale = folder / store.generation()  # a snapshot in the format before SNAPSHOT_FORMAT
+    stale.mkdir(parents=True)
+    (stale / "chunks.json").write_text("{}", encoding="utf-8")
+    assert LexicalIndex(store, folder).ensure_current() is True
+    assert not stale.exists()
+
+    source = CountingSource(store)
+    fresh = LexicalIndex(source, folder)
+    top = fresh.search("women who are breastfeeding", 1)
+    assert top[0][0].text == "- Pregnant or breastfeeding" and source.scans == 0
+    assert isinstance(fresh._bm25.scores["data"], np.memmap)

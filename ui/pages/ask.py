@@ -40,14 +40,14 @@ def _show_answer(answer: Answer, index: int) -> None:
     st.feedback("thumbs", key=f"ask_fb_{index}", on_change=_save_rating, args=(index,))
 
 
-def _stream(engine: Any, question: str, trial_ids: list[str] | None, out: dict) -> Iterator[str]:
-    """Yield the engine's text pieces (markdown-escaped) and keep its final Answer in ``out``.
+def _stream(assistant: Any, question: str, trial_ids: list[str] | None, out: dict) -> Iterator[str]:
+    """Yield the answer's text pieces (markdown-escaped) and keep the final Answer in ``out``.
 
     Engines stream whole sentences without the space between them; one is put back so the
     streamed text reads as it will once the final answer replaces it.
     """
     last = ""
-    for piece in engine.stream_answer(question, trial_ids=trial_ids):
+    for piece in assistant.stream_ask(question, trial_ids=trial_ids):
         if isinstance(piece, Answer):
             out["answer"] = piece
             continue
@@ -85,11 +85,11 @@ def main() -> None:
         with st.chat_message("user"):
             st.markdown(components.md_escape(question))
         with st.chat_message("assistant"), components.guard("answering your question"):
-            engine = state.runtime().engine(state.settings().engine)
+            assistant = state.assistant()
             out: dict = {}
             trial_ids = [trial_id] if trial_id else None
             with st.spinner("Reading the trial documents…"):
-                pieces = _stream(engine, question, trial_ids, out)
+                pieces = _stream(assistant, question, trial_ids, out)
                 first = next(pieces, None)
             shown = st.empty()
             if first is not None:

@@ -19,12 +19,12 @@ st.caption(
 
 
 def _check(trial: Trial, role: str, text: str) -> Check:
-    from summarizer.checker import check_statement
+    def run() -> Check:
+        bullets = {role: [text]}
+        checked = state.assistant().check_fit(trial.trial_id, **bullets)
+        return checked.bullets[0].check
 
-    return state.memo(
-        f"check:{trial.trial_id}:{trial.source.sha256}:{role}:{text}",
-        lambda: check_statement(Statement(text=text), trial, role=role),
-    )
+    return state.memo(f"check:{trial.trial_id}:{trial.source.sha256}:{role}:{text}", run)
 
 
 def _bullets(text: str) -> list[str]:
@@ -43,7 +43,7 @@ def _load_draft(trial: Trial, force: bool = False) -> None:
     with st.spinner("Drafting from the eligibility criteria…"):
         draft: FitDraft = state.memo(
             f"draft:{engine_name}:{trial.trial_id}",
-            lambda: state.runtime().engine(engine_name).draft_fit(trial),
+            lambda: state.assistant(engine_name).draft_fit(trial.trial_id),
         )
     st.session_state[keys["good_fit"]] = "\n".join(s.text for s in draft.good_fit)
     st.session_state[keys["not_fit"]] = "\n".join(s.text for s in draft.not_fit)

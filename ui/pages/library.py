@@ -35,7 +35,7 @@ def _safe_name(name: str) -> str:
 
 def _ingest(paths: list[Path]) -> None:
     """Index ``paths`` with the same function the CLI uses, showing progress and the outcome."""
-    from summarizer.ingest import IngestProgress, ingest_paths
+    from summarizer.ingest import IngestProgress
 
     expected = sum(1 for p in paths if p.is_file() and p.suffix not in {".zip", ".gz", ".tgz"})
     bar = st.progress(0.0, text="Reading the documents…")
@@ -47,7 +47,7 @@ def _ingest(paths: list[Path]) -> None:
         bar.progress(fraction, text=components.md_escape(text))
 
     with components.guard("adding the documents"):
-        report = ingest_paths(paths, state.runtime(), progress=progress)
+        report = state.assistant().ingest(paths, progress=progress)
         bar.progress(1.0, text="Done")
         state.forget()
         written = report.trials_written
@@ -133,7 +133,7 @@ def _list_section() -> None:
         )
         if st.form_submit_button("Remove", icon=":material/delete:") and doomed:
             with components.guard("removing the trial"):
-                removed = state.runtime().store.remove_trial(doomed)
+                removed = state.assistant().remove(doomed)
                 state.forget()
                 if removed:
                     st.session_state[FLASH] = f"Removed {doomed}."

@@ -80,7 +80,7 @@ def main() -> None:
         with st.spinner("Writing the summary…"):
             summary = state.memo(
                 f"summary:{engine_name}:{trial_id}:{trial.source.sha256}",
-                lambda: state.runtime().engine(engine_name).summarize(trial),
+                lambda: state.assistant(engine_name).summarize(trial.trial_id),
             )
         st.header(
             components.md_escape(summary.title), anchor=False

@@ -1,5 +1,5 @@
-"""The offline extractive engine (no model, no network): see ``engine.ExtractiveEngine``."""
+"""The offline extractive generator (no model, no network): see ``engine.ExtractiveEngine``."""
 
-from summarizer.engines.extractive.engine import ExtractiveEngine, NoTrialError
+from summarizer.engines.extractive.engine import ExtractiveEngine
 
-__all__ = ["ExtractiveEngine", "NoTrialError"]
+__all__ = ["ExtractiveEngine"]

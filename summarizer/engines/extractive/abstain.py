@@ -1,16 +1,14 @@
-"""What to say when the documents don't answer, and when a question is not ours to answer."""
+"""What to say when the documents don't answer, and when a question is not ours to answer.
+
+The wording is in prompts/layout.json; these only decide which pieces apply.
+"""
 
 from __future__ import annotations
 
-from summarizer.engines.common import registry_url, status_note
+from prompts.layout import layout
+from summarizer.engines.common import citations, registry_url, status_note
 from summarizer.engines.extractive import field_answers as fa
-from summarizer.models import Answer, Statement, Trial
-
-DECLINE_TEXT = (
-    "I can't give medical advice about your own care, such as changing your medicines, "
-    "diagnoses or whether a treatment will work for you. Please ask your own doctor. "
-    "I can tell you what the trial documents say about a trial."
-)
+from summarizer.models import FRAMING, GUIDANCE, DraftAnswer, Statement, Trial, not_a_claim
 
 
 def pointer(trial: Trial) -> list[Statement]:
@@ -19,34 +17,56 @@ def pointer(trial: Trial) -> list[Statement]:
     if found:
         return found[:1]
     if url := registry_url(trial):
-        return [Statement(text=f"You can check the registry page: {url}.", fields=["nct_id"])]
+        spans = trial.nct_id.spans if trial.nct_id else []
+        return [
+            Statement(
+                text=layout().say("registry_pointer", url=url),
+                citations=citations(trial, spans, "quick_facts"),
+                fields=["nct_id"] if spans else [GUIDANCE],
+            )
+        ]
     return []
 
 
-def abstain(question: str, trials: list[Trial], engine: str) -> Answer:
+def abstain_parts(trials: list[Trial]) -> tuple[list[Statement], list[Statement]]:
     """The documents don't say: no guess from general knowledge, a pointer to who can answer.
+    Returns the lead (the status note first, then the framing) and the pointer.
 
     A trial that is not taking people says so first: that matters more than the missing detail.
     """
-    lead = "The trial documents don't say anything that answers this."
+    words = layout().wording
     statements: list[Statement] = []
     first: list[Statement] = []
     for trial in trials[:1]:
         statements = pointer(trial)
         if note := status_note(trial):
             first = [note]
-    ask = "Please ask the study team." if any("contacts" in s.fields for s in statements) else ""
-    parts = [*(s.text for s in first), lead, ask, *(s.text for s in statements)]
-    return Answer(
+    lead = [not_a_claim(words["abstain_lead"], FRAMING)]
+    if any("contacts" in s.fields for s in statements):
+        lead.append(not_a_claim(words["abstain_ask_team"], FRAMING))
+    return [*first, *lead], statements
+
+
+def abstain_statements(trials: list[Trial]) -> list[Statement]:
+    """The abstention as one list, for an answer whose every sentence was dropped."""
+    lead, pointer = abstain_parts(trials)
+    return [*lead, *pointer]
+
+
+def abstain(question: str, trials: list[Trial]) -> DraftAnswer:
+    lead, pointer = abstain_parts(trials)
+    return DraftAnswer(
         question=question,
-        answer=" ".join(p for p in parts if p),
-        statements=[*first, *statements],
+        lead=lead,
+        statements=pointer,
         abstained=True,
-        citations=[c for s in [*first, *statements] for c in s.citations],
         trials=[t.trial_id for t in trials],
-        engine=engine,
     )
 
 
-def decline(question: str, engine: str) -> Answer:
-    return Answer(question=question, answer=DECLINE_TEXT, declined=True, engine=engine)
+def decline(question: str) -> DraftAnswer:
+    return DraftAnswer(
+        question=question,
+        lead=[not_a_claim(layout().wording["decline"], GUIDANCE)],
+        declined=True,
+    )

@@ -16,9 +16,8 @@ from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.plain_words import clause_spans, clean, shorten
 from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.self_facts import PersonFacts, TermRule, term_rules
-from summarizer.models import Citation, Criterion, Span, Statement, Trial
+from summarizer.models import COMPARISON, Citation, Criterion, Span, Statement, Trial
 
-COMPARISON = "comparison"  # Statement.fields marker: the asker's facts set against a criterion
 # Who decides, said so that no reading of it promises a place ("you can join" never appears).
 _DECIDES = "only they decide who takes part."
 _WORD_NUM = {

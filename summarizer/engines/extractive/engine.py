@@ -1,22 +1,20 @@
-"""The offline extractive engine: route by intent, answer from fields, else retrieve and select,
-else abstain. Deterministic; every sentence is cited to the exact source words."""
+"""The offline extractive generator: route by intent, answer from fields, else retrieve and
+select, else abstain. Deterministic; every sentence is cited to the exact source words.
+
+It drafts only; ``summarizer.verify`` checks what it drafts. Its dependencies come in by
+construction: something that reads trials and, optionally, a retriever.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
+from prompts.layout import layout
 from summarizer import normalize
 from summarizer.checker import entities as checker_entities
-from summarizer.engines.common import (
-    citation,
-    citations,
-    finalize_answer,
-    join_statements,
-    merge_citations,
-    status_note,
-)
+from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
@@ -27,35 +25,77 @@ from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.select import topic_statements
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.engines.extractive.summary import summarize as build_summary
-from summarizer.models import Answer, FitDraft, LaySummary, Span, Statement, Trial
-
-if TYPE_CHECKING:
-    from summarizer.runtime import Runtime
+from summarizer.models import (
+    FRAMING,
+    NOT_CLAIMS,
+    DraftAnswer,
+    DraftFit,
+    DraftSummary,
+    Hit,
+    Span,
+    Statement,
+    Trial,
+    TrialHit,
+    not_a_claim,
+)
 
 log = logging.getLogger(__name__)
 _JOIN_WORDS = ("join", "eligible", "qualify", "take part", "participate", "enroll", "accepted")
 
 
-class NoTrialError(LookupError):
-    """A trial id that is not in the store."""
+class TrialReader(Protocol):
+    """What a generator reads trials through (a store, or a dict in tests)."""
+
+    def get_trial(self, trial_id: str) -> Trial | None: ...
+
+    def trial_ids(self) -> list[str]: ...
+
+
+class Retriever(Protocol):
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = ...,
+        trial_ids: Sequence[str] | None = ...,
+        sections: Sequence[str] | None = ...,
+    ) -> list[Hit]: ...
+
+    def search_trials(self, query: str, *, k: int = ...) -> list[TrialHit]: ...
+
+
+def about(trial: Trial, statements: Sequence[Statement]) -> list[Statement]:
+    """The statements, each marked as a claim about ``trial`` (non-claims left as they are)."""
+    return [
+        s
+        if s.trial_id or any(k in s.fields for k in NOT_CLAIMS)
+        else s.model_copy(update={"trial_id": trial.trial_id})
+        for s in statements
+    ]
 
 
 class ExtractiveEngine:
     name = "extractive"
+    rewrites = False  # sentences are the source's own words: unsupported ones are flagged
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, trials: TrialReader, retriever: Retriever | None = None) -> None:
+        self.trials = trials
+        self.retriever = retriever
 
-    # ------------------------------------------------------------ lookups
-    def get_trial(self, trial_id: str) -> Trial:
-        trial = self.runtime.store.get_trial(trial_id)
-        if trial is None:
-            raise NoTrialError(f"trial {trial_id!r} is not in the store; index it first")
-        return trial
+    @classmethod
+    def build(cls, *, store: TrialReader, retriever: Retriever | None, settings: object = None):
+        """The registry's way in (``engines.factory``); settings are not needed offline."""
+        return cls(store, retriever)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.name
 
     def _hits(self, question: str, trial: Trial, sections: Sequence[str] | None = None):
+        if self.retriever is None:
+            return None
         try:
-            return self.runtime.retriever.search(
+            return self.retriever.search(
                 question, k=8, trial_ids=[trial.trial_id], sections=sections
             )
         except Exception as exc:  # the store is optional for one-trial answers
@@ -63,55 +103,26 @@ class ExtractiveEngine:
             return None
 
     # ------------------------------------------------------------ answers
-    def answer(self, question: str, *, trial_ids: Sequence[str] | None = None) -> Answer:
-        final = None
-        for piece in self.stream_answer(question, trial_ids=trial_ids):
-            if isinstance(piece, Answer):
-                final = piece
-        assert final is not None
-        return final
-
-    def stream_answer(
-        self, question: str, *, trial_ids: Sequence[str] | None = None
-    ) -> Iterator[str | Answer]:
-        answer = self._compose(question, trial_ids)
-        for statement in answer.statements:
-            yield statement.text
-        if not answer.statements:
-            yield answer.answer
-        yield answer
-
-    def _compose(self, question: str, trial_ids: Sequence[str] | None) -> Answer:
+    def draft_answer(self, question: str, trials: Sequence[Trial] | None = None) -> DraftAnswer:
+        """Sentences about the given trials, or across the store when none are given."""
         if intents.is_declined(question):
-            return ab.decline(question, self.name)
-        if not trial_ids:
+            return ab.decline(question)
+        if not trials:
             return self._across(question)
-        trials = [self.get_trial(t) for t in trial_ids]
-        return self.answer_trials(question, trials)
-
-    def answer_trials(self, question: str, trials: list[Trial]) -> Answer:
-        """Answer about the given trials (the store is only used for retrieval, if present)."""
-        if intents.is_declined(question):
-            return ab.decline(question, self.name)
+        trials = list(trials)
         statements: list[Statement] = []
         for trial in trials:
-            body = self._answer_one(question, trial)
-            if body and len(trials) > 1:
-                body[0] = body[0].model_copy(update={"text": f"{trial.title}: {body[0].text}"})
+            body = about(trial, self._answer_one(question, trial))
+            if len(trials) > 1:
+                body = [s.model_copy(update={"subject": trial.title}) for s in body]
             statements.extend(body)
         if not statements:
-            return ab.abstain(question, trials, self.name)
-        lookup = {t.trial_id: t for t in trials}
-        answer = Answer(
+            return ab.abstain(question, trials)
+        return DraftAnswer(
             question=question,
-            answer=join_statements(statements),
             statements=statements,
-            citations=merge_citations(statements),
             trials=[t.trial_id for t in trials],
-            engine=self.name,
-        )
-        return finalize_answer(
-            answer, lookup, abstain_text=ab.abstain(question, trials, self.name).answer
+            fallback=ab.abstain_statements(trials),
         )
 
     def _answer_one(self, question: str, trial: Trial) -> list[Statement]:
@@ -155,19 +166,22 @@ class ExtractiveEngine:
             c = s.candidate
             text = explain(shorten(clean(c.text), int(threshold("max_sentence_words"))), seen)
             cite = citation(trial, Span(start=c.start, end=c.end), c.section)
-            cite.chunk_id = c.chunk_id
+            cite = cite.model_copy(update={"chunk_id": c.chunk_id})
             out.append(Statement(text=text, citations=[cite], fields=[c.section]))
         return out
 
-    def _across(self, question: str) -> Answer:
-        """Cross-trial: name the matching trials, each with its best evidence."""
+    def _search_trials(self, question: str, k: int) -> list[TrialHit]:
+        if self.retriever is None:
+            return []
         try:
-            ranked = self.runtime.retriever.search_trials(
-                question, k=int(threshold("max_trials")) * 2
-            )
+            return self.retriever.search_trials(question, k=k)
         except Exception as exc:
             log.warning("cross-trial search unavailable: %s", exc)
-            ranked = []
+            return []
+
+    def _across(self, question: str) -> DraftAnswer:
+        """Cross-trial: name the matching trials, each with its best evidence."""
+        ranked = self._search_trials(question, int(threshold("max_trials")) * 2)
         statements: list[Statement] = []
         trials: dict[str, Trial] = {}
         wanted = normalize.targets(question)
@@ -180,7 +194,7 @@ class ExtractiveEngine:
             return self._across_field(question, ids, keep, "status")
         pool: list[tuple[Trial, list[select.Candidate]]] = []
         for th in ranked:
-            trial = self.runtime.store.get_trial(th.trial_id)
+            trial = self.trials.get_trial(th.trial_id)
             if trial is None:
                 continue
             if wanted:  # a named target: answer from the targets field, exactly
@@ -211,73 +225,78 @@ class ExtractiveEngine:
                 c = hit.candidate
             cites = citations(trial, _title_spans(trial), "quick_facts")
             cites.append(citation(trial, Span(start=c.start, end=c.end), c.section))
+            name = f"{trial.title} ({trial.trial_id})"
             if wanted:
-                text = f"{trial.title} ({trial.trial_id}) targets {', '.join(wanted)}."
+                text = f"{name} targets {', '.join(wanted)}."
             else:
-                text = f'{trial.title} ({trial.trial_id}): "{shorten(clean(c.text), 25)}"'
-            statements.append(Statement(text=text, citations=cites, fields=["title", c.section]))
-            if note := status_note(trial):
-                statements.append(note)
+                text = f'{name}: "{shorten(clean(c.text), 25)}"'
+            said = Statement(text=text, citations=cites, fields=["title", c.section])
+            named = [said] + ([note] if (note := status_note(trial)) else [])
+            statements.extend(_subject(trial, name, named))
             trials[trial.trial_id] = trial
         return self._list_trials(question, statements, trials)
 
     def _across_field(
         self, question: str, ranked: list[str], keep: Callable[[Trial], bool], field: str
-    ) -> Answer:
+    ) -> DraftAnswer:
         """Trials picked by a field, not by words ('young children': age limits that overlap
         0-5 years; 'recruiting': the status), each named with that field's cited sentence."""
-        ids = list(dict.fromkeys([*ranked, *self.runtime.store.trial_ids()]))
+        ids = list(dict.fromkeys([*ranked, *self.trials.trial_ids()]))
         statements: list[Statement] = []
         trials: dict[str, Trial] = {}
         for tid in ids:
-            trial = self.runtime.store.get_trial(tid)
+            trial = self.trials.get_trial(tid)
             if trial is None or len(trials) >= int(threshold("max_trials")) or not keep(trial):
                 continue
             said = FIELD_ANSWERS[field](trial)
             if not said:
                 continue
-            # The name and the field's sentence stay two statements, each checked on its own.
+            # The name and the field's sentence stay two statements, each checked on its own;
+            # both carry the trial as their subject, so the field's sentence is never orphaned.
             name = f"{trial.title} ({trial.trial_id})"
             title = citations(trial, _title_spans(trial), "quick_facts")
-            statements.append(Statement(text=name, citations=title, fields=["title"]))
             plain = said[0].text.removeprefix("Yes, ")
-            statements.append(said[0].model_copy(update={"text": plain[:1].upper() + plain[1:]}))
+            group = [
+                Statement(text=name, citations=title, fields=["title"]),
+                said[0].model_copy(update={"text": plain[:1].upper() + plain[1:]}),
+            ]
             if field != "status" and (note := status_note(trial)):
-                statements.append(note)
+                group.append(note)
+            statements.extend(_subject(trial, name, group))
             trials[tid] = trial
         return self._list_trials(question, statements, trials)
 
     def _list_trials(
         self, question: str, statements: list[Statement], trials: dict[str, Trial]
-    ) -> Answer:
+    ) -> DraftAnswer:
         if not statements:
-            return ab.abstain(question, [], self.name)
-        n = len(trials)
-        lead = f"{n} trial{'s' if n > 1 else ''} in the store match{'es' if n == 1 else ''}:"
-        answer = Answer(
+            return ab.abstain(question, [])
+        lead = layout().say("trials_match", n=len(trials))
+        return DraftAnswer(
             question=question,
-            answer=lead + " " + join_statements(statements),
             statements=statements,
-            citations=merge_citations(statements),
             trials=list(trials),
-            engine=self.name,
+            lead=[not_a_claim(lead, FRAMING)],
         )
-        checked = finalize_answer(answer, trials)
-        if not checked.abstained:
-            checked.answer = f"{lead} {checked.answer}"
-        return checked
 
     # ------------------------------------------------------------ summaries
-    def summarize(self, trial: Trial) -> LaySummary:
-        return build_summary(trial, self.name)
+    def draft_summary(self, trial: Trial) -> DraftSummary:
+        draft = build_summary(trial)
+        for section in draft.sections:
+            section.statements = about(trial, section.statements)
+        return draft
 
-    def draft_fit(self, trial: Trial) -> FitDraft:
-        return FitDraft(
+    def draft_fit(self, trial: Trial) -> DraftFit:
+        return DraftFit(
             trial_id=trial.trial_id,
-            engine=self.name,
-            good_fit=good_fit(trial),
-            not_fit=not_fit(trial),
+            good_fit=about(trial, good_fit(trial)),
+            not_fit=about(trial, not_fit(trial)),
         )
+
+
+def _subject(trial: Trial, name: str, statements: list[Statement]) -> list[Statement]:
+    """Statements of one trial in a cross-trial answer: each about it, each naming it."""
+    return [s.model_copy(update={"trial_id": trial.trial_id, "subject": name}) for s in statements]
 
 
 _STATUS_STEMS = frozenset(

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from summarizer import normalize
 from summarizer.engines.common import citations
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
+from summarizer.engines.extractive.resources import threshold
+from summarizer.engines.extractive.studies import studies_statements
 from summarizer.models import Age, Location, Sourced, Statement, Trial
 
 FieldAnswer = Callable[[Trial], list[Statement]]
@@ -85,9 +87,15 @@ def locations(trial: Trial) -> list[Statement]:
     if not trial.locations:
         return []
     n = len(trial.locations)
-    places = _list_words([place_words(loc) for loc in trial.locations], limit=5)
+    named = trial.locations[: max_places()]  # the count covers all; only these are read and cited
+    places = _list_words([place_words(loc) for loc in named], limit=5)
     head = "It runs at 1 site" if n == 1 else f"It runs at {n} sites"
-    return [_st(trial, f"{head}: {places}.", list(trial.locations), "locations", "locations")]
+    return [_st(trial, f"{head}: {places}.", list(named), "locations", "locations")]
+
+
+def max_places() -> int:
+    """How many sites an answer or summary names and cites (data: prompts/thresholds.json)."""
+    return int(threshold("max_places"))
 
 
 def status(trial: Trial) -> list[Statement]:
@@ -145,7 +153,8 @@ def sponsor(trial: Trial) -> list[Statement]:
 def contact_words(trial: Trial) -> list[tuple[str, list[Sourced]]]:
     """Each contact in words with the items it came from (trial-level first, then sites)."""
     out: list[tuple[str, list[Sourced]]] = []
-    people = [*trial.contacts, *(c for loc in trial.locations for c in loc.contacts)]
+    sites = trial.locations[: max_places()]
+    people = [*trial.contacts, *(c for loc in sites for c in loc.contacts)]
     seen: set[str] = set()
     for c in people:
         key = (c.name or c.email or c.phone or "").lower()
@@ -303,8 +312,6 @@ def study_type(trial: Trial) -> list[Statement]:
 
 
 def purpose(trial: Trial) -> list[Statement]:
-    from summarizer.engines.extractive.summary import studies_statements
-
     return studies_statements(trial, limit=2)
 
 

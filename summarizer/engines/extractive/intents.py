@@ -57,11 +57,6 @@ def is_about_self(question: str) -> bool:
     return any(p.search(q) for p in _cues("self_cues"))
 
 
-def is_cross_trial(question: str) -> bool:
-    q = normalize(question)
-    return any(p.search(q) for p in _cues("cross_trial_cues"))
-
-
 def classify(question: str) -> list[Intent]:
     """Intents scoring at least ``min_score``, best first (ties keep the file's order)."""
     q = normalize(question)
@@ -73,10 +68,6 @@ def classify(question: str) -> list[Intent]:
         if score >= float(load("intents")["min_score"]):
             out.append(Intent(rule.name, round(score, 3)))
     return sorted(out, key=lambda i: -i.score)
-
-
-def intent_names() -> list[str]:
-    return [r.name for r in _rules()]
 
 
 @dataclass(frozen=True)

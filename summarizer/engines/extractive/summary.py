@@ -7,28 +7,18 @@ sentence while its reading grade stays at or under the target; missing facts are
 
 from __future__ import annotations
 
-import re
-
 from summarizer import normalize
-from summarizer.engines.common import citations, guidance, registry_url, status_note
+from summarizer.engines.common import citations, guidance, registry_url
 from summarizer.engines.extractive import field_answers as fa
 from summarizer.engines.extractive import why
 from summarizer.engines.extractive.fit import eligibility, good_fit, not_fit
-from summarizer.engines.extractive.lead import lead_statement, treatment_names
-from summarizer.engines.extractive.plain_words import (
-    clean,
-    drop_asides,
-    explain,
-    sentence,
-    sentence_spans,
-    simplify,
-)
-from summarizer.engines.extractive.resources import load, threshold
-from summarizer.engines.extractive.select import looks_like_instruction
-from summarizer.models import LaySummary, Span, Statement, SummarySection, Trial
-from summarizer.readability import grade
+from summarizer.engines.extractive.lead import treatment_names
+from summarizer.engines.extractive.plain_words import clean, explain, sentence
+from summarizer.engines.extractive.resources import load
+from summarizer.engines.extractive.studies import TARGET_GRADE, greedy, studies_statements
+from summarizer.models import DraftSection, DraftSummary, Span, Statement, Trial
 
-TARGET_GRADE = 8.0
+__all__ = ["TARGET_GRADE", "summarize"]
 # Sections written as sentences for a reader, held to TARGET_GRADE. Quick facts and where it runs
 # are labels, names and numbers (sponsors, hospitals): their grade is reported, not gated.
 # Criteria sections are plain sentences too, but keep disease and drug names verbatim; they aim at
@@ -36,15 +26,6 @@ TARGET_GRADE = 8.0
 PROSE_SECTIONS = ("studies", "why", "how")
 CRITERIA_SECTIONS = ("good_fit", "not_fit", "eligibility")
 CRITERIA_GRADE = 10.5
-
-
-_URL_RE = re.compile(r"https?://\S+")
-
-
-def _grade(statements: list[Statement]) -> float | None:
-    """Reading grade of the section's words (web addresses left out: they are not prose)."""
-    text = " ".join(_URL_RE.sub("", s.text) for s in statements)
-    return grade(text) if statements else None
 
 
 def _labelled(trial: Trial, spans: list[Span], label: str) -> list[Span]:
@@ -129,7 +110,7 @@ def quick_facts(trial: Trial) -> list[Statement]:
                 trial,
                 "Locations",
                 f"{n} site{'s' if n > 1 else ''} ({places})",
-                trial.locations,
+                trial.locations[: fa.max_places()],
                 "locations",
                 "locations",
             )
@@ -141,106 +122,9 @@ def quick_facts(trial: Trial) -> list[Statement]:
     return out
 
 
-def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
-    out = []
-    for section, fact in (
-        ("summary", trial.brief_summary),
-        ("description", trial.detailed_description),
-    ):
-        if fact is None:
-            continue
-        for span in fact.spans:
-            text = trial.source.text[span.start : span.end]
-            for s, e in sentence_spans(text, span.start):
-                if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
-                    out.append((section, Span(start=s, end=e)))
-    return out
-
-
-_SUBORDINATE = re.compile(
-    r"^(if|although|though|while|when|whereas|because|since|as|unless)\b", re.I
-)
-
-
-def _plain_versions(raw: str) -> list[str]:
-    """The sentence made plainer, then (as a fallback) only its main clause before a comma."""
-    full = simplify(drop_asides(clean(raw)))
-    out = [sentence(full)]
-    head = full.split(", ")[0]
-    if head != full and len(head.split()) >= 6 and not _SUBORDINATE.match(head):
-        out.append(sentence(head))
-    return out
-
-
-def _greedy(
-    trial: Trial, lead: list[Statement], pool: list[tuple[str, Span]], limit: int
-) -> list[Statement]:
-    """Add simplified source sentences while the section stays at or under the target grade."""
-    chosen = list(lead)
-    added = 0
-    for section, span in pool:
-        if added >= limit:
-            break
-        raw = trial.source.text[span.start : span.end]
-        words = len(raw.split())
-        if words < 6 or words > threshold("max_sentence_words") * 2:
-            continue
-        for text in _plain_versions(raw):
-            st = Statement(text=text, citations=citations(trial, [span], section), fields=[section])
-            g = _grade([*chosen, st])
-            if g is not None and g <= TARGET_GRADE:
-                chosen.append(st)
-                added += 1
-                break
-    return chosen
-
-
-def _condition(trial: Trial):
-    """The first listed condition that names an illness, not a bare term like 'Relapsed and
-    Refractory' or 'CAR-T' (registries put keywords there too)."""
-    rules = [re.compile(p, re.I) for p in load("lay_summary")["not_conditions"]]
-    for c in trial.conditions:
-        if not any(r.fullmatch(clean(c.value)) for r in rules):
-            return c
-    return None
-
-
-def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
-    lead: list[Statement] = []
-    if note := status_note(trial):
-        lead.append(note)
-    if tests := lead_statement(trial):
-        lead.append(tests)
-    if c := _condition(trial):
-        lead.append(
-            Statement(
-                text=f"It is for people with {simplify(clean(c.value))}.",
-                citations=citations(trial, c.spans, "conditions"),
-                fields=["conditions"],
-            )
-        )
-    words = normalize.phase_words([p.value for p in trial.phases])
-    if words and words != "Not applicable":
-        lead.append(
-            Statement(
-                text=f"It is a {words} trial.",
-                citations=citations(
-                    trial, [s for p in trial.phases for s in p.spans], "quick_facts"
-                ),
-                fields=["phases"],
-            )
-        )
-    pool = [
-        p
-        for p in _source_sentences(trial)
-        if not why.says_why(trial.source.text[p[1].start : p[1].end])
-    ]
-    return _greedy(trial, lead, pool, limit)
-
-
 def why_statements(trial: Trial) -> list[Statement]:
     """Only the source's own purpose / benefit / background sentences; none, no section."""
-    return _greedy(trial, [], why.candidates(trial), 2)
+    return greedy(trial, [], why.candidates(trial), 2)
 
 
 _EXPLAIN_MAX_WORDS = 8
@@ -256,16 +140,18 @@ def eligibility_statements(trial: Trial) -> list[Statement]:
     return out
 
 
-def where_statements(trial: Trial, limit: int = 8) -> list[Statement]:
-    """How many sites, then one short sentence per site (names are as the registry has them)."""
+def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
+    """How many sites, then one short sentence for each of the first ``limit`` (names as the
+    registry has them); only those are cited, so the work does not grow with the site count."""
     if not trial.locations:
         return []
+    limit = fa.max_places() if limit is None else limit
     n = len(trial.locations)
     out = [
         Statement(
             text=f"It runs at {n} site{'s' if n > 1 else ''}.",
             citations=citations(
-                trial, [s for loc in trial.locations for s in loc.spans], "locations"
+                trial, [s for loc in trial.locations[:limit] for s in loc.spans], "locations"
             ),
             fields=["locations"],
         )
@@ -302,28 +188,24 @@ def how_statements(trial: Trial) -> list[Statement]:
     return out
 
 
-SECTIONS = (
-    ("quick_facts", "Quick facts", quick_facts),
-    ("studies", "What this trial studies", studies_statements),
-    ("good_fit", "Who should consider this trial: good fit", good_fit),
-    ("not_fit", "Who should consider this trial: not a fit", not_fit),
-    ("why", "Why it matters", why_statements),
-    ("eligibility", "Eligibility in plain words", eligibility_statements),
-    ("where", "Where it runs", where_statements),
-    ("how", "How to take part", how_statements),
-)
+# Section key -> what writes it; order and headings are in prompts/layout.json.
+BUILDERS = {
+    "quick_facts": quick_facts,
+    "studies": studies_statements,
+    "good_fit": good_fit,
+    "not_fit": not_fit,
+    "why": why_statements,
+    "eligibility": eligibility_statements,
+    "where": where_statements,
+    "how": how_statements,
+}
 
 
-def summarize(trial: Trial, engine: str) -> LaySummary:
-    sections = []
-    for key, heading, build in SECTIONS:
-        statements = build(trial)
-        if not statements:
-            continue  # missing facts are left out, not invented
-        prose = [s for s in statements if s.fields != ["guidance"]] if key == "how" else statements
-        sections.append(
-            SummarySection(
-                key=key, heading=heading, statements=statements, grade=_grade(prose or statements)
-            )
-        )
-    return LaySummary(trial_id=trial.trial_id, title=trial.title, engine=engine, sections=sections)
+def summarize(trial: Trial) -> DraftSummary:
+    """Every section the record has facts for; missing facts are left out, not invented."""
+    sections = [DraftSection(key=key, statements=build(trial)) for key, build in BUILDERS.items()]
+    return DraftSummary(
+        trial_id=trial.trial_id,
+        title=trial.title,
+        sections=[s for s in sections if s.statements],
+    )

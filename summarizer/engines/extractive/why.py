@@ -8,6 +8,7 @@ Only sentences matching a cue in prompts/lay_summary.json count.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 
@@ -60,14 +61,32 @@ def _taken(trial: Trial) -> list[Span]:
     return spans
 
 
+def _merged(spans: list[Span]) -> list[tuple[int, int]]:
+    """Spans as sorted, disjoint intervals (so overlap tests are a binary search, not a scan)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((s.start, s.end) for s in spans if s.end > s.start):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _overlaps(intervals: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    """Whether ``[s, e)`` overlaps one of the sorted disjoint ``intervals``."""
+    i = bisect.bisect_left(starts, e) - 1  # the last interval starting before e
+    return i >= 0 and intervals[i][1] > s
+
+
 def candidates(trial: Trial) -> list[tuple[str, Span]]:
     """(citation section, span) of every sentence that says why, fields first, in source order."""
     fields = _field_sentences(trial)
-    inside = [s for _, s in fields] + _taken(trial)
+    inside = _merged([s for _, s in fields] + _taken(trial))
+    starts = [start for start, _ in inside]
     page = [
         ("page", Span(start=s, end=e))
         for s, e in sentence_spans(trial.source.text)
-        if not any(o.start < e and s < o.end for o in inside)
+        if not _overlaps(inside, starts, s, e)
     ]
     out = []
     for section, span in [*fields, *page]:

@@ -79,7 +79,7 @@ def _prose(layout: Layout, key: str) -> Fact | None:
     return None
 
 
-def build_trial(doc: str, path: str, fmt: str, original: str | None = None) -> Trial:
+def trial_from_text(doc: str, path: str, fmt: str, original: str | None = None) -> Trial:
     """The trial a page describes; ``ParseError`` when the page holds nothing trial-like."""
     layout = scan(doc)
     for sec in layout.sections:

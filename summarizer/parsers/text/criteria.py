@@ -11,15 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.parsers.bullets import PAGE, read_line
 from summarizer.parsers.text.lines import Line, Piece, trim
 from summarizer.parsers.text.vocab import vocab
 
-_MARK_RE = re.compile(
-    r"(?P<indent>[ \t]*)(?P<bullet>[•*\-·▪◦‣●○–—](?=\s))?[ \t]*"
-    r"(?P<enum>(?:\d{1,3}|[ivxIVX]{1,5}|[a-zA-Z])[ \t]?[.)](?=\s|$)"
-    r"|\((?:\d{1,3}|[ivx]{1,5}|[a-z])\)(?=\s))?"
-    r"[ \t]*"
-)
 _GROUP_WORDS_RE = re.compile(r"\b(?:criteria|cohorts?|groups?|part|arms?|population)\b", re.I)
 
 
@@ -35,28 +30,19 @@ class Marked:
     words: Piece | None
 
 
-def _enum_kind(enum: str) -> str:
-    core = enum.strip("(). \t")
-    if core.isdigit():
-        return "num"
-    if set(core) <= set("ivx"):
-        return "roman"
-    if set(core) <= set("IVX"):
-        return "ROMAN"
-    return "alpha" if core.islower() else "ALPHA"
-
-
 def mark(doc: str, line: Line) -> Marked:
-    m = _MARK_RE.match(line.text)
-    assert m is not None  # every group is optional
-    enum, bullet = m.group("enum"), m.group("bullet")
-    kind = _enum_kind(enum) if enum else (f"bullet:{bullet}" if bullet else None)
-    rest = line.text[m.end() :]
-    left = rest.lstrip()
-    core = left.rstrip()
-    start = line.start + m.end() + len(rest) - len(left)
-    words = Piece(start, start + len(core), core) if core else None
-    return Marked(line, kind, len(m.group("indent").expandtabs(4)), bool(bullet), bool(enum), words)
+    """The line under the page dialect of the shared list grammar."""
+    ln = read_line(doc, line.start, line.end, PAGE)
+    marker = ln.marker
+    words = Piece(ln.content, ln.end, doc[ln.content : ln.end]) if ln.end > ln.content else None
+    return Marked(
+        line,
+        marker.series if marker else None,
+        ln.indent,
+        bool(marker and marker.glyph),
+        bool(marker and marker.enum),
+        words,
+    )
 
 
 def is_group_heading(words: str) -> bool:

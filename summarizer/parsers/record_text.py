@@ -2,7 +2,8 @@
 
 XML and JSON escapes make raw offsets unreadable, so the structured parsers build
 ``Trial.source.text`` with a ``Renderer``: every value is appended once and its span returned, so
-``text[span.start:span.end]`` is always exactly the value's words.
+``text[span.start:span.end]`` is always exactly the value's words. (Rendering outputs, the lay
+summaries and answers, as Markdown or HTML is ``summarizer/render.py``'s job, not this one.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.models import Fact, Source, Span, Trial, sha256_text
-from summarizer.parsers.render import (
+from summarizer.parsers.record_text import (
     Renderer,
     clean_block,
     clean_inline,

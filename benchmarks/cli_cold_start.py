@@ -1,0 +1,105 @@
+"""CLI cold start: wall time and peak memory of one ``trialsum`` process per command.
+
+For ``--help``, ``trials``, ``search`` and ``ask`` on one store, each run in a fresh process:
+in-process (the CLI opens the store itself) and through a running ``trialsum serve``
+(``TRIALSUM_URL`` set; the server is started by this script and not counted). Baseline, measured
+in the same run: ``python -c pass`` (the interpreter's own start). Prints median and min wall
+seconds, peak RSS, and the ratios to the baseline and of API to in-process. Other processes share
+the CPU; the load averages are printed.
+
+    .venv/bin/python benchmarks/cli_cold_start.py --store /tmp/store-home [--runs 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import ROOT, serving
+
+COMMANDS = {
+    "--help": ["--help"],
+    "trials": ["trials", "--json"],
+    "search": ["search", "age limits for joining", "--json"],
+    "ask": ["ask", "Which trials are for leukemia?", "--json"],
+}
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MB, exit code) of one process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure(argv: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    walls, rss = [], []
+    for _ in range(runs):
+        wall, mb, code = timed(argv, env)
+        if code != 0:
+            raise SystemExit(f"{' '.join(argv)} exited {code}")
+        walls.append(wall)
+        rss.append(mb)
+    return {"median_s": statistics.median(walls), "min_s": min(walls), "rss_mb": max(rss)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--store", type=Path, required=True, help="store home (TRIALSUM_HOME) to read")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "TRIALSUM_URL"}
+    env.update(TRIALSUM_HOME=str(args.store), ANONYMIZED_TELEMETRY="False")
+    cli = [sys.executable, "-m", "summarizer"]
+    load_before = os.getloadavg()
+    baseline = measure([sys.executable, "-c", "pass"], env, args.runs)
+    rows: dict[str, dict[str, dict[str, float]]] = {}
+    for name, argv in COMMANDS.items():
+        rows[name] = {"in_process": measure(cli + argv, env, args.runs)}
+    with serving(args.store) as (url, _proc, ready_s):
+        remote_env = {**env, "TRIALSUM_URL": url}
+        for name, argv in COMMANDS.items():
+            rows[name]["via_api"] = measure(cli + argv, remote_env, args.runs)
+    result = {
+        "store": str(args.store),
+        "runs": args.runs,
+        "baseline_python_c_pass": baseline,
+        "server_ready_s": ready_s,
+        "commands": rows,
+        "load": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    b = baseline["median_s"]
+    load = f"load {result['load']} -> {result['load_after']}"
+    print(f"store {args.store}; {args.runs} runs each; {load}")
+    print(f"baseline python -c pass: median {b:.3f} s, rss {baseline['rss_mb']:.0f} MB")
+    print(f"server ready (not counted below): {ready_s:.1f} s")
+    head = ("command", "mode", "median s", "min s", "RSS MB", "x pass", "api/in")
+    print("{:<8} {:<11} {:>9} {:>7} {:>7} {:>7} {:>7}".format(*head))
+    for name, modes in rows.items():
+        for mode, m in modes.items():
+            ratio = m["median_s"] / modes["in_process"]["median_s"]
+            cells = (name, mode, m["median_s"], m["min_s"], m["rss_mb"], m["median_s"] / b, ratio)
+            print("{:<8} {:<11} {:>9.3f} {:>7.3f} {:>7.0f} {:>7.1f} {:>7.2f}".format(*cells))
+
+
+if __name__ == "__main__":
+    main()

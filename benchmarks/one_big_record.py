@@ -1,0 +1,138 @@
+"""One record with very many sites: parse, chunk, ingest, ask and summarize stay linear and capped.
+
+A real CT.gov XML record (the first of 6-12 kB in ``ctgov_xml_6786.tar.gz``) is the baseline;
+the same record with ``--locations`` sites added (default 100,000, about 12 MB, under the 20 MB
+file limit) is the big one. Each stage is timed for both, in the same run, into a fresh local
+store, and the big/baseline ratio is printed next to the ratio of their sizes. Per-trial work is
+linear when the time ratio stays near the size ratio (parse, chunk, ingest) and capped when it
+stays near 1 (ask "Where is it?" and summarize name and cite the first few sites plus the count).
+
+    .venv/bin/python benchmarks/one_big_record.py [--locations 100000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer.assistant import Assistant  # noqa: E402
+from summarizer.chunking import chunk_trial  # noqa: E402
+from summarizer.config import Settings  # noqa: E402
+from summarizer.loader import parse_document  # noqa: E402
+from summarizer.render import render  # noqa: E402
+from summarizer.runtime import Runtime  # noqa: E402
+
+QUESTION = "Where is it?"
+
+
+def base_record(data_dir: Path) -> str:
+    with tarfile.open(data_dir / "ctgov_xml_6786.tar.gz") as tar:
+        for member in tar:
+            if member.isfile() and member.name.endswith(".xml") and 6_000 <= member.size <= 12_000:
+                stream = tar.extractfile(member)
+                assert stream is not None
+                return stream.read().decode("utf-8")
+    raise SystemExit("no record of 6-12 kB in the archive")
+
+
+def with_sites(text: str, count: int) -> str:
+    """``text`` with ``count`` more <location> elements, varied like a real site list."""
+    sites = "".join(
+        f"<location><facility><name>Site {i} Hospital</name><address><city>City {i % 977}"
+        f"</city><state>State {i % 50}</state><zip>{10000 + i}</zip><country>Country {i % 30}"
+        "</country></address></facility><status>Recruiting</status></location>"
+        for i in range(count)
+    )
+    return text.replace("</clinical_study>", sites + "</clinical_study>")
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def stages(name: str, text: str, home: Path) -> dict[str, float]:
+    """Seconds per stage for one record, in a fresh store under ``home``."""
+    data = text.encode("utf-8")
+    out: dict[str, float] = {"bytes": float(len(data))}
+    out["parse"], outcome = timed(lambda: parse_document(name, data))
+    if outcome.error:
+        raise SystemExit(f"{name}: {outcome.error}")
+    (trial,) = outcome.trials
+    out["chunk"], chunks = timed(lambda: chunk_trial(trial))
+    out["chunks"] = float(len(chunks))
+    home.mkdir(parents=True)
+    path = home / name
+    path.write_bytes(data)
+    assistant = Assistant(Runtime(Settings(home=home)), "extractive")
+    out["ingest"], report = timed(lambda: assistant.ingest([path]))
+    if not report.ok:
+        raise SystemExit(f"{name}: {[f.line() for f in report.trials_failed]}")
+    out["ask"], answer = timed(lambda: assistant.ask(QUESTION, trial_ids=[trial.trial_id]))
+    out["answer_citations"] = float(len(answer.citations))
+    out["summarize"], summary = timed(lambda: render(assistant.summarize(trial.trial_id), "md"))
+    out["summary_chars"] = float(len(summary))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--locations", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    data_dir = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data"))
+    base = base_record(data_dir)
+    big = with_sites(base, args.locations)
+    with tempfile.TemporaryDirectory() as tmp:
+        stages("warmup.xml", base, Path(tmp) / "warmup")  # model and checker loads, discarded
+        small = stages("baseline.xml", base, Path(tmp) / "baseline")
+        large = stages("big.xml", big, Path(tmp) / "big")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size_ratio = large["bytes"] / small["bytes"]
+    rows = {
+        key: {"baseline_s": small[key], "big_s": large[key], "ratio": large[key] / small[key]}
+        for key in ("parse", "chunk", "ingest", "ask", "summarize")
+    }
+    result = {
+        "locations": args.locations,
+        "bytes": {"baseline": small["bytes"], "big": large["bytes"], "ratio": size_ratio},
+        "chunks": {"baseline": small["chunks"], "big": large["chunks"]},
+        "answer_citations": {
+            "baseline": small["answer_citations"],
+            "big": large["answer_citations"],
+        },
+        "stages": rows,
+        "peak_rss_mb": peak_mb,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(
+        f"record: {large['bytes'] / 1e6:.1f} MB with {args.locations:,} sites; baseline "
+        f"{small['bytes'] / 1e3:.1f} kB (size ratio {size_ratio:,.0f}x)"
+    )
+    print(f"{'stage':<10} {'baseline':>10} {'big':>10} {'ratio':>9}")
+    for key, row in rows.items():
+        print(f"{key:<10} {row['baseline_s']:>9.3f}s {row['big_s']:>9.2f}s {row['ratio']:>8.1f}x")
+    print(
+        f"chunks {small['chunks']:.0f} -> {large['chunks']:.0f}; answer citations "
+        f"{small['answer_citations']:.0f} -> {large['answer_citations']:.0f}; "
+        f"peak RSS {peak_mb:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Where every CLI command gets its ``Assistant``, and how its errors become one line and an exit
+code. The one place to change when the CLI talks to a server instead (``TRIALSUM_URL``).
+
+Exit codes: 2 usage (an empty question, an unknown engine or trial), 75 store busy or server down
+(run again), 78 a store from a newer trialsum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from summarizer.cli.output import console, label, say
+from summarizer.config import Settings
+
+if TYPE_CHECKING:
+    from summarizer.assistant import Assistant
+
+err = console(stderr=True)
+
+
+def settings_for(store: Path | None = None, chroma_url: str | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if store is not None:
+        overrides["home"] = store
+    if chroma_url:
+        overrides["chroma_url"] = chroma_url
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def get_assistant(
+    store: Path | None = None, chroma_url: str | None = None, engine: str | None = None
+) -> Assistant:
+    """The assistant for this command's options (environment and defaults otherwise).
+
+    With ``TRIALSUM_URL`` set and no ``--store``/``--chroma-url``, the ``trialsum serve`` there
+    answers (``RemoteAssistant``: same methods, same errors), and nothing heavy is loaded here.
+    """
+    if store is None and not chroma_url:
+        from summarizer.api.client import remote_from_env
+
+        remote = remote_from_env(engine=engine)
+        if remote is not None:
+            return remote  # type: ignore[return-value]
+    from summarizer.assistant import build_assistant
+
+    return build_assistant(settings_for(store, chroma_url), engine=engine)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    say(err, label("error:", "red"), " ", message)
+    return typer.Exit(code)
+
+
+@contextmanager
+def assistant_errors() -> Iterator[None]:
+    """The application layer's and the store's errors as one clear line and an exit code.
+
+    The error types are imported only when something was raised: a command answered by a
+    ``trialsum serve`` (``TRIALSUM_URL``) never loads the store's modules.
+    """
+    try:
+        yield
+    except Exception as exc:
+        from summarizer.api.client import RemoteError
+        from summarizer.assistant import TrialNotFoundError, UsageError
+        from vectorstore.chroma_store import StoreLayoutError
+        from vectorstore.server_retry import ServerUnavailable
+        from vectorstore.store_lock import StoreBusy
+
+        if isinstance(exc, UsageError | TrialNotFoundError):
+            raise fail(str(exc).strip("'\"")) from None
+        if isinstance(exc, RemoteError):  # TRIALSUM_URL: server down, key refused or failing
+            say(err, exc, style="red")
+            raise typer.Exit(69) from None  # EX_UNAVAILABLE
+        if isinstance(exc, StoreBusy | ServerUnavailable):
+            say(err, exc, style="red")
+            err.print("Nothing was lost: the store is consistent; run the same command again.")
+            raise typer.Exit(75) from None  # EX_TEMPFAIL
+        if not isinstance(exc, StoreLayoutError):
+            raise
+        say(err, exc, style="red")
+        raise typer.Exit(78) from None  # EX_CONFIG: nothing was read or written

@@ -1,0 +1,481 @@
+"""Typed constraints in one piece of criterion text: what each detector recognizes, with spans.
+
+Detectors read ``text`` (a slice of ``Trial.source.text`` starting at ``base``) and return
+``Constraint``s whose spans index the source. The words they look for are in
+``data/lexicon.json``; concept names come from the vocabulary. A detector that finds nothing
+returns nothing: the words stay in the criterion's remainder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from summarizer.criteria.model import (
+    Comparator,
+    Constraint,
+    ConstraintKind,
+    Quantity,
+    Relation,
+    TimeWindow,
+)
+from summarizer.criteria.vocabulary import Vocabulary
+from summarizer.models import Span
+
+LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.json"
+
+_WORD_NUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18,
+    "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90,
+}  # fmt: skip
+_NUMWORD = "|".join(_WORD_NUM)
+_NUM_BARE = (
+    r"(?:\d+(?:[.,]\d+)?(?:\s*[x×*]\s*10\s*\^?\s*\d+)?(?!\d)(?!(?:st|nd|rd|th)\b)"
+    rf"|(?:{_NUMWORD})\b)"
+)
+_COMP = (
+    r"≥|>=|=>|≤|<=|=<|≧|≦|\\?>|\\?<|=|"
+    r"greater than or equal to|less than or equal to|equal to or (?:greater|more|higher) than|"
+    r"equal to or (?:less|lower) than|(?:of )?at least|no less than|not less than|"
+    r"no more than|not more than|no greater than|not greater than|not to exceed|not exceeding|"
+    r"more than|greater than|higher than|less than|lower than|fewer than|exceeding|"
+    r"older than|younger than|above|below|under|over|up to|minimum of|maximum of|min\.?|max\.?"
+)
+_UNIT = (
+    r"%|percent|g/dl|g/l|mg/dl|mg/l|mg/mmol|[µμu]mol/l|mmol/l|ml/min(?:/1\.73\s*m(?:2|²|\^2))?|"
+    r"(?:cells/|/)?mm(?:3|³|\^3)|/[µμu]l|cells/[µμu]l|(?:[x×]\s*)?10\s*\^?\s*(?:9|12)\s*/\s*l|/l|"
+    r"iu/ml|iu/l|u/l|ng/ml|pg/ml|copies/ml|mmhg|kg/m(?:2|²|\^2)|kg|bpm|ms(?:ec)?|mm|cm|"
+    r"(?:[x×]|times)\s*(?:the\s+)?(?:institutional\s+)?"
+    r"(?:uln|upper limits? of (?:the )?normal(?: range)?)|"
+    r"years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|points?"
+)
+_POST = (
+    r"and (?:over|older|above)|or (?:older|more|greater|higher|above|over)|"
+    r"or (?:less|younger|lower|below|fewer)|\+"
+)
+_NUM = r"(?<![\w./-])" + _NUM_BARE
+QTY = re.compile(
+    rf"(?:(?P<comp>{_COMP})\s*)?(?P<a>{_NUM})(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
+    rf"(?:\s*(?:-|–|to|or)\s*(?P<b>{_NUM_BARE}))?(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
+    rf"(?:\s+(?P<post>{_POST}))?",
+    re.IGNORECASE,
+)
+_GE = ("≥", ">=", "=>", "≧", "at least", "of at least", "no less than", "not less than",
+       "greater than or equal to", "equal to or greater than", "equal to or more than",
+       "equal to or higher than", "minimum of", "min", "min.")  # fmt: skip
+_LE = ("≤", "<=", "=<", "≦", "no more than", "not more than", "no greater than",
+       "not greater than", "not to exceed", "less than or equal to", "equal to or less than",
+       "equal to or lower than", "up to", "maximum of", "max", "max.")  # fmt: skip
+_GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding", "not exceeding",
+       "older than", "above", "over")  # fmt: skip
+_LT = ("<", "\\<", "less than", "lower than", "fewer than", "younger than", "below", "under")
+_LEAD_COMP = re.compile(rf"(?<![\w])({_COMP})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A quantity in the text, offsets relative to the text."""
+
+    start: int
+    end: int
+    quantity: Quantity
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    return json.loads(LEXICON.read_text(encoding="utf-8"))
+
+
+def _alt(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _named(table: dict[str, list[str]]) -> tuple[re.Pattern[str], list[str]]:
+    """One regex for a table of names, group ``g<i>`` for the i-th name: one pass per text."""
+    names = list(table)
+    body = "|".join(
+        f"(?P<g{i}>" + "|".join(rf"\b{p}" if p[0].isalpha() else p for p in table[n]) + ")"
+        for i, n in enumerate(names)
+    )
+    return re.compile(body, re.IGNORECASE), names
+
+
+def _named_matches(
+    compiled: tuple[re.Pattern[str], list[str]], text: str
+) -> list[tuple[str, re.Match[str]]]:
+    """(name, match) for every match of a named table, in the table's order, then text order."""
+    pattern, names = compiled
+    found = [(int(m.lastgroup[1:]), m) for m in pattern.finditer(text) if m.lastgroup]
+    return [(names[i], m) for i, m in sorted(found, key=lambda x: (x[0], x[1].start()))]
+
+
+@cache
+def patterns() -> dict[str, Any]:
+    lex = lexicon()
+    words = lambda items: _alt(rf"\b{p}" if p[0].isalpha() else p for p in items)  # noqa: E731
+    return {
+        "markers": _named(lex["markers"]),
+        "performance": _named(lex["performance"]),
+        **{
+            k: words(lex[k])
+            for k in (
+                "organ_function",
+                "pregnancy",
+                "breastfeeding",
+                "contraception",
+                "consent",
+                "procedure",
+                "treatments",
+                "generic_treatments",
+                "exception",
+                "any_of",
+                "all_of",
+            )
+        },
+        "condition_heads": _alt(rf"\b(?:{p})s?\b" for p in lex["condition_heads"]),
+        "timing": {k: words(v) for k, v in lex["timing"].items()},
+        "states": re.compile(r"\b(?:" + "|".join(lex["states"]) + r")\b", re.IGNORECASE),
+        "negation": re.compile(r"\b(?:" + "|".join(lex["negation"]) + r")\b", re.IGNORECASE),
+    }
+
+
+def number(raw: str) -> float | None:
+    raw = raw.strip().lower()
+    if raw in _WORD_NUM:
+        return float(_WORD_NUM[raw])
+    sci = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*[x×*]\s*10\s*\^?\s*(\d+)", raw)
+    if sci:
+        return float(sci.group(1).replace(",", ".")) * 10 ** int(sci.group(2))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
+        raw = raw.replace(",", "")
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _comparator(comp: str | None, post: str | None) -> Comparator | None:
+    c = " ".join((comp or "").lower().split())
+    if c in _GE:
+        return "ge"
+    if c in _LE:
+        return "le"
+    if c in _GT:
+        return "gt"
+    if c in _LT:
+        return "lt"
+    if c == "=":
+        return "eq"
+    p = (post or "").lower()
+    if p == "+" or re.match(r"and|or (?:older|more|greater|higher|above|over)", p):
+        return "ge"
+    if p:
+        return "le"
+    return None
+
+
+def quantities(text: str) -> list[Found]:
+    out: list[Found] = []
+    for m in QTY.finditer(text):
+        a = number(m.group("a"))
+        if a is None:
+            continue
+        b = number(m.group("b")) if m.group("b") else None
+        unit = m.group("unit") or m.group("ua")
+        comp = _comparator(m.group("comp"), m.group("post"))
+        if b is not None and comp is None:
+            comp = "range"
+        q = Quantity(
+            comparator=comp,
+            value=a,
+            upper=b,
+            unit=" ".join(unit.lower().split()) if unit else None,
+        )
+        end = m.end()
+        while end > m.start() and text[end - 1].isspace():
+            end -= 1
+        out.append(Found(m.start(), end, q))
+    return out
+
+
+_TIME_UNIT_RE = re.compile(
+    r"(?P<year>years?|yrs?)|(?P<month>months?|mos?)|(?P<week>weeks?|wks?)|(?P<day>days?)"
+    r"|(?P<hour>hours?|hrs?)"
+)
+
+
+def time_unit(unit: str | None) -> str | None:
+    """'months' -> 'month'; None for a unit that is not a time ('mg/dl', 'mm')."""
+    m = _TIME_UNIT_RE.fullmatch((unit or "").lower())
+    return next((k for k, v in m.groupdict().items() if v), None) if m else None
+
+
+class Detector:
+    """Runs every detector over one leaf text; spans become absolute with ``base``."""
+
+    def __init__(self, vocab: Vocabulary | None, group: str | None = None) -> None:
+        self.vocab = vocab
+        self.group = group or ""
+        self.p = patterns()
+
+    def run(self, text: str, base: int) -> list[Constraint]:
+        qty = quantities(text)
+        found: list[Constraint] = []
+        used: list[tuple[int, int]] = []  # quantity spans already owned by a constraint
+
+        def add(kind: ConstraintKind, s: int, e: int, **kw: Any) -> Constraint:
+            c = Constraint(kind=kind, span=Span(start=base + s, end=base + e), text=text[s:e], **kw)
+            found.append(c)
+            return c
+
+        self._performance(text, qty, add, used)
+        self._markers(text, qty, add, used)
+        self._time_windows(text, qty, add, used)
+        self._ages(text, qty, add, used)
+        self._sex(text, add)
+        for kind in ("pregnancy", "breastfeeding", "contraception", "consent", "organ_function"):
+            for m in self.p[kind].finditer(text):
+                add(kind, m.start(), m.end(), concept=kind if kind != "organ_function" else None)
+        self._procedures(text, add)
+        self._treatments_and_conditions(text, add, found, base)
+        for c in found:
+            self._context(text, base, c)
+        return found
+
+    # --- numbers --------------------------------------------------------------------------
+
+    def _near(self, qty: list[Found], end: int, used: list[tuple[int, int]], reach: int = 45):
+        for f in qty:
+            if f.start >= end - 1 and f.start - end <= reach and (f.start, f.end) not in used:
+                return f
+        return None
+
+    def _performance(self, text, qty, add, used) -> None:
+        for name, m in _named_matches(self.p["performance"], text):
+            if name == "NYHA":
+                roman = re.compile(
+                    r"(?:class(?:es)?\s*)?\b(IV|I{1,3})\b(?:\s*(?:-|–|to|or|and|/)\s*(IV|I{1,3})\b)?"
+                ).search(text, m.end(), min(len(text), m.end() + 40))
+                if roman:
+                    add("performance", m.start(), roman.end(), concept=name)
+                    continue
+            f = self._near(qty, m.end(), used)
+            if f is not None and (f.quantity.unit in (None, "%", "points", "point")):
+                used.append((f.start, f.end))
+                add("performance", m.start(), f.end, concept=name, quantity=f.quantity)
+            elif name != "performance status" or f is None:
+                add("performance", m.start(), m.end(), concept=name)
+
+    def _markers(self, text, qty, add, used) -> None:
+        taken: list[tuple[int, int]] = []
+        for name, m in _named_matches(self.p["markers"], text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            f = self._near(qty, m.end(), used)
+            if (
+                f is not None
+                and time_unit(f.quantity.unit) is not None
+                and name
+                not in (
+                    "life expectancy",
+                    "lesion size",
+                )
+            ):
+                f = None  # 'creatinine ... within 14 days' is a time, not a value
+            if f is None and name in ("body weight", "lesion size", "blasts"):
+                continue  # weak names count only with a number
+            if f is not None:
+                used.append((f.start, f.end))
+                start, q = m.start(), f.quantity
+                lead = _LEAD_COMP.search(text[max(0, m.start() - 40) : m.start()])
+                if q.comparator is None and lead:  # 'greater than Hgb 80 g/L'
+                    start = m.start() - (
+                        len(text[max(0, m.start() - 40) : m.start()]) - lead.start()
+                    )
+                    q = q.model_copy(update={"comparator": _comparator(lead.group(1), None)})
+                taken.append((start, f.end))
+                add("marker", start, f.end, concept=name, quantity=q)
+            else:
+                taken.append((m.start(), m.end()))
+                add("marker", m.start(), m.end(), concept=name)
+
+    def _time_windows(self, text, qty, add, used) -> None:
+        for f in qty:
+            unit = time_unit(f.quantity.unit)
+            if unit is None or (f.start, f.end) in used:
+                continue
+            before = text[max(0, f.start - 40) : f.start].lower()
+            after = text[f.end : f.end + 30].lower()
+            rel: Relation | None = None
+            start, end = f.start, f.end
+            if m := re.search(
+                r"\b(?:within|in the (?:last|past|previous|preceding|prior)|during the "
+                r"(?:last|past|previous|preceding)|over the (?:last|past)|in the)\s+(?:the\s+)?"
+                r"(?:past\s+|last\s+|previous\s+|prior\s+)?$",
+                before,
+            ):
+                rel, start = "within", f.start - (len(before) - m.start())
+            elif m := re.match(r"\s*(?:ago|previously|earlier)\b", after):
+                rel, end = (
+                    "more_than_ago"
+                    if f.quantity.comparator
+                    in (
+                        "gt",
+                        "ge",
+                    )
+                    else "within",
+                    f.end + m.end(),
+                )
+            elif m := re.match(
+                r"\s*(?:since|from|after (?:the )?(?:last|end|completion))\b", after
+            ):
+                rel, end = "since_at_least", f.end + m.end()
+            elif m := re.match(r"\s*(?:of|prior to|before|preceding|pre-?|from)\b", after):
+                rel = "since_at_least" if f.quantity.comparator in ("gt", "ge") else "before"
+                end = f.end + m.end()
+            elif m := re.match(r"\s*(?:after|following|post)\b", after):
+                rel, end = "after", f.end + m.end()
+            elif re.search(r"\bfor\s+(?:at least\s+)?$", before) or re.search(
+                r"\b(?:duration|lasting|persist\w*)\b", before
+            ):
+                rel = "for_at_least"
+            if rel is None:
+                continue
+            used.append((f.start, f.end))
+            window = TimeWindow(
+                relation=rel,
+                amount=f.quantity.value,
+                upper=f.quantity.upper,
+                unit=unit,  # type: ignore[arg-type]
+            )
+            add("time_window", start, end, window=window, quantity=f.quantity)
+
+    def _ages(self, text, qty, add, used) -> None:
+        age_group = bool(re.search(r"\bage\b", self.group, re.I))
+        for f in qty:
+            if (f.start, f.end) in used:
+                continue
+            unit = time_unit(f.quantity.unit)
+            if unit not in (None, "year", "month", "week", "day"):
+                continue
+            window = text[max(0, f.start - 30) : f.end + 25]
+            ctx = re.search(
+                r"\bage[ds]?\b|\bold\b|\bolder\b|\byounger\b|\bbirthday\b", window, re.I
+            )
+            bare = unit is None and f.quantity.comparator is None
+            if ctx is None and not (age_group and not bare):
+                continue
+            if unit is None and ctx is None and not age_group:
+                continue
+            start = f.start
+            ages = list(re.finditer(r"\bage[ds]?\b", text[max(0, f.start - 30) : f.start], re.I))
+            if ages:
+                start = max(0, f.start - 30) + ages[-1].start()
+            end = f.end
+            tail = re.match(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", text[end:], re.I)
+            if tail:
+                end += tail.end()
+            used.append((f.start, f.end))
+            add("age", start, end, quantity=f.quantity, concept="age")
+
+    def _sex(self, text, add) -> None:
+        both = re.compile(
+            r"\b(?:both sexes|(?:males?|men) (?:and|or) (?:females?|women)|"
+            r"(?:females?|women) (?:and|or) (?:males?|men))\b",
+            re.I,
+        )
+        taken: list[tuple[int, int]] = []
+        for m in both.finditer(text):
+            taken.append((m.start(), m.end()))
+            add("sex", m.start(), m.end(), value="ALL", concept="sex")
+        one = re.compile(r"\b(?:(fe)?males?|(wo)?men|girls?|boys?)\b", re.I)
+        for m in one.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            word = m.group(0).lower()
+            female = word.startswith(("fe", "wo", "girl"))
+            add("sex", m.start(), m.end(), value="FEMALE" if female else "MALE", concept="sex")
+
+    def _procedures(self, text, add) -> None:
+        for m in self.p["procedure"].finditer(text):
+            s, e = m.start(), m.end()
+            while s < e and text[s].isspace():
+                s += 1
+            if e > s:
+                add("procedure", s, e, concept=" ".join(text[s:e].lower().split()))
+
+    def _treatments_and_conditions(self, text, add, found: list[Constraint], base: int) -> None:
+        covered = [(c.span.start - base, c.span.end - base) for c in found]
+
+        def inside(s: int, e: int) -> bool:
+            return any(a <= s and e <= b for a, b in covered)
+
+        for m in self.p["treatments"].finditer(text):
+            if not inside(m.start(), m.end()):
+                add("treatment", m.start(), m.end(), concept=" ".join(m.group(0).lower().split()))
+        if self.vocab is not None:
+            for mention in self.vocab.find(text):
+                s, e = mention.start, mention.end
+                if inside(s, e):
+                    continue
+                kind: ConstraintKind = (
+                    "treatment" if mention.concept.kind == "intervention" else "condition"
+                )
+                if any(c.span.start - base == s and c.span.end - base == e for c in found):
+                    continue
+                add(kind, s, e, concept=mention.concept.id, label=mention.concept.label)
+        known = [(c.span.start - base, c.span.end - base) for c in found]
+        for m in self.p["condition_heads"].finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in known):
+                continue
+            add("condition", m.start(), m.end(), label=m.group(0).lower())
+        timing = self.p["timing"]
+        for m in self.p["generic_treatments"].finditer(text):
+            clause = text[max(0, m.start() - 40) : m.end() + 25]
+            if inside(m.start(), m.end()) or not any(t.search(clause) for t in timing.values()):
+                continue
+            add("treatment", m.start(), m.end(), concept=m.group(0).lower())
+
+    # --- context --------------------------------------------------------------------------
+
+    def _context(self, text: str, base: int, c: Constraint) -> None:
+        s, e = c.span.start - base, c.span.end - base
+        lo, hi = clause(text, s, e)
+        before = text[max(lo, s - 60) : s]
+        cues = list(self.p["negation"].finditer(before))
+        if c.kind != "age" and cues:
+            # 'no more than' inside a comparator is not a negation of the thing itself.
+            c.negated = not all(
+                re.match(r"\s*(?:more|less|greater|later|earlier)\b", before[m.end() :])
+                for m in cues
+            )
+        if c.kind in ("condition", "marker", "treatment", "organ_function"):
+            window = text[max(lo, s - 45) : min(hi, e + 30)]
+            c.states = list(
+                dict.fromkeys(
+                    " ".join(m.group(0).lower().split()) for m in self.p["states"].finditer(window)
+                )
+            )
+        if c.kind in ("treatment", "procedure"):
+            window = text[max(lo, s - 50) : min(hi, e + 40)]
+            for name, pat in self.p["timing"].items():
+                if pat.search(window):
+                    c.timing = name  # type: ignore[assignment]
+                    break
+
+
+def clause(text: str, s: int, e: int) -> tuple[int, int]:
+    """The clause around ``text[s:e]``: bounded by ';', a sentence end, a colon or a line break."""
+    lo = max(
+        (m.end() for m in re.finditer(r"[;:\n(]|\.\s", text[:s])),
+        default=0,
+    )
+    m = re.search(r"[;\n)]|\.(?:\s|$)", text[e:])
+    hi = e + m.start() if m else len(text)
+    return lo, hi

