@@ -1,6 +1,7 @@
 """CLI cold start: wall time and peak memory of one ``trialsum`` process per command.
 
-For ``--help``, ``trials``, ``search`` and ``ask`` on one store, each run in a fresh process:
+For ``--help``, ``trials``, ``search``, ``ask`` (across trials) and ``ask --trial ID`` (the
+store's first trial) on one store, each run in a fresh process:
 in-process (the CLI opens the store itself) and through a running ``trialsum serve``
 (``TRIALSUM_URL`` set; the server is started by this script and not counted). Baseline, measured
 in the same run: ``python -c pass`` (the interpreter's own start). Prints median and min wall
@@ -29,7 +30,19 @@ COMMANDS = {
     "trials": ["trials", "--json"],
     "search": ["search", "age limits for joining", "--json"],
     "ask": ["ask", "Which trials are for leukemia?", "--json"],
+    "ask -t": ["ask", "Who can join?", "--json", "--trial"],  # + the store's first trial
 }
+
+
+def first_trial(cli: list[str], env: dict[str, str]) -> str:
+    """The first trial id in the store (untimed), for ``ask --trial``."""
+    done = subprocess.run(
+        [*cli, "trials", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    rows = json.loads(done.stdout)
+    if not rows:
+        raise SystemExit("the store holds no trials")
+    return str(rows[0]["trial_id"])
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -66,14 +79,16 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "TRIALSUM_URL"}
     env.update(TRIALSUM_HOME=str(args.store), ANONYMIZED_TELEMETRY="False")
     cli = [sys.executable, "-m", "summarizer"]
+    commands = dict(COMMANDS)
+    commands["ask -t"] = [*COMMANDS["ask -t"], first_trial(cli, env)]
     load_before = os.getloadavg()
     baseline = measure([sys.executable, "-c", "pass"], env, args.runs)
     rows: dict[str, dict[str, dict[str, float]]] = {}
-    for name, argv in COMMANDS.items():
+    for name, argv in commands.items():
         rows[name] = {"in_process": measure(cli + argv, env, args.runs)}
     with serving(args.store) as (url, _proc, ready_s):
         remote_env = {**env, "TRIALSUM_URL": url}
-        for name, argv in COMMANDS.items():
+        for name, argv in commands.items():
             rows[name]["via_api"] = measure(cli + argv, remote_env, args.runs)
     result = {
         "store": str(args.store),

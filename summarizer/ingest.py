@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from summarizer.chunking import chunk_trial, count_tokens
+from summarizer.criteria import with_criteria
 from summarizer.models import Chunk, Trial
 from vectorstore.disk_space import StoreDiskFullError
 
@@ -42,6 +43,7 @@ class StageTimings(BaseModel):
     """Seconds spent in each stage (parse includes reading files and archives)."""
 
     parse: float = 0.0
+    criteria: float = 0.0
     chunk: float = 0.0
     embed: float = 0.0
     store: float = 0.0
@@ -160,6 +162,9 @@ def ingest_paths(
                     report.trials_unchanged += 1
                     continue
                 t0 = time.perf_counter()
+                _attach_criteria(trial)
+                timings.criteria += time.perf_counter() - t0
+                t0 = time.perf_counter()
                 chunks = chunk_trial(trial)
                 timings.chunk += time.perf_counter() - t0
             except Exception as exc:  # a bad record never aborts the batch
@@ -180,6 +185,15 @@ def ingest_paths(
     flush()
     timings.total = time.perf_counter() - started
     return report
+
+
+def _attach_criteria(trial: Trial) -> None:
+    """Parse the criteria once, here, and store them with the trial; a parse that fails leaves
+    them to be parsed when first read (``criteria_for``), never fails the trial."""
+    try:
+        with_criteria(trial)
+    except Exception:
+        trial.criteria_parsed = None
 
 
 def conflict(trial: Trial, stored: tuple[str, str] | None) -> str | None:

@@ -8,17 +8,20 @@ it never stops the batch.
 from __future__ import annotations
 
 import codecs
+import gc
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from pydantic import BaseModel, Field
 
+from summarizer import controls
 from summarizer.models import Trial
-from summarizer.parsers import ParseError, controls, parse_text
+from summarizer.parsers import ParseError, parse_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
@@ -125,8 +128,34 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while one document is parsed.
+
+    A parse builds only acyclic objects (elements, records, models), which reference counting
+    frees; the collector would still walk them, and every object the process holds, over and
+    over as they are allocated: 40% of parsing a record with 100,000 sites, and most of the
+    parse stage of an ingest, whose process holds the store and the embedder. Resumed after each
+    document, so cyclic garbage waits one document at most. If the collector was already off,
+    it stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def parse_document(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseOutcome:
     """One document's bytes into an outcome; never raises for bad input."""
+    with collector_paused():
+        return _parse_document(name, data, max_bytes)
+
+
+def _parse_document(name: str, data: bytes, max_bytes: int) -> ParseOutcome:
     size = len(data)
     if size > max_bytes:
         return _too_large(name, size, max_bytes)

@@ -17,13 +17,41 @@ from prompts.layout import layout
 from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement
 
 GUIDANCE = "guidance"
+
+# The mark after each checked statement and what it means: one table for the CLI's exports and the
+# app's legend, so the page and its downloads say the same thing.
+CHECK_MARKS: dict[str, tuple[str, str]] = {
+    "supported": ("✓", "matched to the quoted source words"),
+    "unsupported": ("⚑", "not found in the source"),
+    "contradicted": ("✗", "contradicted by the source"),
+    "guidance": ("○", "general guidance, not read from a document"),
+}
+
+
+def check_mark(st: Statement) -> tuple[str, str] | None:
+    """The statement's (mark, meaning), or None when it carries no check."""
+    return CHECK_MARKS.get(st.check.verdict) if st.check is not None else None
+
+
+def legend_text(verdicts: Iterable[str] | None = None) -> str:
+    """One line explaining the marks (those of ``verdicts`` only, when given)."""
+    keep = set(verdicts) if verdicts is not None else set(CHECK_MARKS)
+    return "; ".join(f"{m} {meaning}" for v, (m, meaning) in CHECK_MARKS.items() if v in keep)
+
+
+def _verdicts(statements: Iterable[Statement]) -> list[str]:
+    return [st.check.verdict for st in statements if st.check is not None]
+
+
 _CSS = (
     "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
     "line-height:1.55;color:#1d2430}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.6rem;"
     "border-bottom:1px solid #dde3ea}sup a{text-decoration:none;color:#2b6cb0}"
     ".grade{color:#66707c;font-size:.8rem;font-weight:normal}.guidance{color:#4a5561;"
     "font-style:italic}ol.refs{font-size:.85rem;color:#4a5561}blockquote{margin:0}"
-    ".flag{color:#a23a12}"
+    ".flag{color:#a23a12}.check{font-size:.8rem;margin-left:.2rem}.check-supported{color:#1b7f4c}"
+    ".check-unsupported,.check-contradicted{color:#a23a12}.check-guidance{color:#66707c}"
+    ".legend{color:#4a5561;font-size:.85rem}"
 )
 
 
@@ -61,7 +89,13 @@ def _md_statement(st: Statement, notes: _Notes) -> str:
     text = _md_escape(st.text)
     if GUIDANCE in st.fields:
         text = f"*{text}* (general guidance)"
-    return text + refs
+    mark = check_mark(st)
+    return text + refs + (f" {mark[0]}" if mark else "")
+
+
+def _md_legend(statements: Iterable[Statement]) -> list[str]:
+    verdicts = _verdicts(statements)
+    return ["", f"Checks: {legend_text(verdicts)}"] if verdicts else []
 
 
 def _md_refs(notes: _Notes) -> list[str]:
@@ -81,6 +115,7 @@ def summary_markdown(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str
         lines += ["", f"## {_md_escape(section.heading)}{grade}", ""]
         lines += [f"- {_md_statement(st, notes)}" for st in section.statements]
     lines += _md_flagged(flagged)
+    lines += _md_legend(st for section in summary.sections for st in section.statements)
     lines += _md_ref_block(notes)
     return "\n".join(lines) + "\n"
 
@@ -101,6 +136,8 @@ def answer_markdown(answer: Answer) -> str:
         body = _md_escape(answer.answer)
     lines = [f"**Q:** {_md_escape(answer.question)}", "", body]
     lines += _md_flagged(answer.flagged)
+    if answer.statements:
+        lines += _md_legend(answer.parts)
     lines += _md_ref_block(notes)
     return "\n".join(lines) + "\n"
 
@@ -116,6 +153,7 @@ def fit_markdown(draft: FitDraft) -> str:
     lines += [f"- {_md_statement(st, notes)}" for st in draft.good_fit]
     lines += ["", f"{labels['not_fit']}:"]
     lines += [f"- {_md_statement(st, notes)}" for st in draft.not_fit]
+    lines += _md_legend([*draft.good_fit, *draft.not_fit])
     lines += _md_ref_block(notes)
     return "\n".join(lines) + "\n"
 
@@ -140,9 +178,20 @@ def _html_statement(st: Statement, notes: _Notes) -> str:
         for c in st.citations
         for n in [notes.number(c)]
     )
+    mark = check_mark(st)
+    if mark is not None and st.check is not None:
+        sups += (
+            f'<span class="check check-{st.check.verdict}" title="{_h(mark[1])}">'
+            f"{_h(mark[0])}</span>"
+        )
     if GUIDANCE in st.fields:
         return f'<span class="guidance">{_h(st.text)} (general guidance)</span>{sups}'
     return f"{_h(st.text)}{sups}"
+
+
+def _html_legend(statements: Iterable[Statement]) -> str:
+    verdicts = _verdicts(statements)
+    return f'<p class="legend">Checks: {_h(legend_text(verdicts))}</p>' if verdicts else ""
 
 
 def _html_refs(notes: _Notes) -> str:
@@ -176,6 +225,7 @@ def summary_html(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
         items = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in section.statements)
         parts.append(f"<h2>{_h(section.heading)}{grade}</h2><ul>{items}</ul>")
     parts.append(_html_flagged(flagged))
+    parts.append(_html_legend(st for section in summary.sections for st in section.statements))
     parts.append(_html_refs(notes))
     return _page(summary.title, "".join(parts))
 
@@ -187,6 +237,8 @@ def answer_html(answer: Answer) -> str:
     else:
         body = _h(answer.answer)
     parts = [f"<h1>{_h(answer.question)}</h1><p>{body}</p>", _html_flagged(answer.flagged)]
+    if answer.statements and not answer.abstained:
+        parts.append(_html_legend(answer.parts))
     parts.append(_html_refs(notes))
     return _page(answer.question, "".join(parts))
 
@@ -199,7 +251,8 @@ def fit_html(draft: FitDraft) -> str:
     body = (
         f"<h1>Who should consider this trial ({_h(draft.trial_id)})</h1>"
         f"<h2>{_h(labels['good_fit'])}</h2><ul>{good}</ul>"
-        f"<h2>{_h(labels['not_fit'])}</h2><ul>{bad}</ul>{_html_refs(notes)}"
+        f"<h2>{_h(labels['not_fit'])}</h2><ul>{bad}</ul>"
+        f"{_html_legend([*draft.good_fit, *draft.not_fit])}{_html_refs(notes)}"
     )
     return _page(draft.trial_id, body)
 

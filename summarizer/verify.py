@@ -6,7 +6,10 @@ generator rewrote the words (an LLM's prose) and kept but flagged when they are 
 the source. A statement that is not a claim about a document (general guidance, a comparison of
 the asker's facts with the cited criterion, the framing of an answer, a note from this step) gets
 an explicit ``guidance`` check with its reason; an unmarked statement that cites nothing is
-``unsupported``. Nothing leaves this module unchecked, and nothing else checks.
+``unsupported``. A statement a generator rewrote from an extracted one (the draft's ``originals``)
+stands only when the checker supports it; otherwise the extracted original is checked and shown in
+its place, its check saying so. A statement that rests on others (``Statement.depends_on``) is
+dropped with them. Nothing leaves this module unchecked, and nothing else checks.
 """
 
 from __future__ import annotations
@@ -51,15 +54,20 @@ class Checked:
     kept: list[Statement] = field(default_factory=list)
     dropped: list[Statement] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
+    fell_back: list[str] = field(default_factory=list)  # rewrites replaced by their originals
+    orphaned: list[Statement] = field(default_factory=list)  # their premise was dropped
 
     def note(self) -> list[str]:
         """What to tell the reader about the left-out and flagged sentences (maybe nothing)."""
         words = layout()
         n_drop = len(self.dropped)
         n_flag = len(self.flagged) - n_drop
-        out = [words.say("left_out", n=n_drop)] if n_drop else []
+        n_left = n_drop + len(self.orphaned)
+        out = [words.say("left_out", n=n_left)] if n_left else []
         if n_flag > 0:
             out.append(words.say("not_matched", n=n_flag))
+        if self.fell_back:
+            out.append(words.say("rewrite_fallback", n=len(self.fell_back)))
         return out
 
 
@@ -97,14 +105,29 @@ class Verifier:
         role: Role | None = None,
         drop_unsupported: bool = False,
         drop: bool = True,
+        originals: Mapping[int, Statement] | None = None,
     ) -> Checked:
-        """Check each statement; drop (when ``drop``) contradicted, and unsupported if asked."""
+        """Check each statement; drop (when ``drop``) contradicted, and unsupported if asked.
+
+        ``originals`` maps the index of a rewritten statement to the extracted one it rewrites: a
+        rewrite the checker does not support is replaced by its original, checked as usual and
+        marked with the ``rewrite_failed`` reason.
+        """
         lookup = trials.get if isinstance(trials, Mapping) else trials
         out = Checked()
-        for statement in statements:
+        for index, statement in enumerate(statements):
             about = statement.about
             trial = lookup(about) if about is not None else None
             verdict = self.check(statement, trial, role=role)
+            original = (originals or {}).get(index)
+            if original is not None and verdict.verdict != "supported":
+                out.fell_back.append(statement.text)
+                statement = original
+                about = statement.about
+                trial = lookup(about) if about is not None else None
+                found = self.check(statement, trial, role=role)
+                reasons = [layout().reasons["rewrite_failed"], *found.reasons]
+                verdict = found.model_copy(update={"reasons": reasons})
             checked = statement.model_copy(update={"check": verdict})
             if verdict.verdict in ("supported", "guidance"):
                 out.kept.append(checked)
@@ -114,6 +137,7 @@ class Verifier:
                 out.dropped.append(checked)
             else:
                 out.kept.append(checked)
+        out.kept, out.orphaned = _without_orphans(out.kept)
         return out
 
     # ------------------------------------------------------------ outputs
@@ -128,7 +152,7 @@ class Verifier:
             body = self.statements(draft.statements, trials, drop=False)
             return Answer(
                 question=draft.question,
-                lead=lead.kept,
+                lead=_one_message(lead.kept, declined=draft.declined),
                 statements=body.kept,
                 abstained=draft.abstained or not draft.declined,
                 declined=draft.declined,
@@ -136,8 +160,10 @@ class Verifier:
                 engine=engine,
                 flagged=list(dict.fromkeys([*draft.flagged, *lead.flagged, *body.flagged])),
             )
-        done = self.statements(draft.statements, trials, drop_unsupported=rewritten)
-        flagged = list(dict.fromkeys([*draft.flagged, *done.flagged]))
+        done = self.statements(
+            draft.statements, trials, drop_unsupported=rewritten, originals=draft.originals
+        )
+        flagged = list(dict.fromkeys([*draft.flagged, *done.fell_back, *done.flagged]))
         if not [s for s in done.kept if not _is_guidance(s)]:
             fallback = draft.fallback or [
                 not_a_claim(layout().wording["abstain_all_dropped"], FRAMING)
@@ -176,7 +202,11 @@ class Verifier:
                 continue
             role: Role | None = key if key in ("good_fit", "not_fit") else None  # type: ignore[assignment]
             done = self.statements(
-                part.statements, {trial.trial_id: trial}, role=role, drop_unsupported=rewritten
+                part.statements,
+                {trial.trial_id: trial},
+                role=role,
+                drop_unsupported=rewritten,
+                originals=part.originals,
             )
             if not done.kept:
                 continue
@@ -210,6 +240,32 @@ _URL_RE = re.compile(r"https?://\S+")
 def _grade(statements: Sequence[Statement]) -> float | None:
     """Reading grade of a section's words (web addresses left out: they are not prose)."""
     return grade(" ".join(_URL_RE.sub("", s.text) for s in statements)) if statements else None
+
+
+def _without_orphans(kept: list[Statement]) -> tuple[list[Statement], list[Statement]]:
+    """The statements whose premises (``depends_on``) all stand, and those left without one.
+
+    Structural, not textual: a conclusion ("So an age of 70 is above that range") names the
+    statement it rests on, and goes when that statement is dropped or was never drafted, so a
+    conclusion can never outlive its evidence. Repeated until stable (a chain drops whole)."""
+    orphaned: list[Statement] = []
+    while True:
+        standing = {s.key for s in kept if s.key is not None}
+        lost = [s for s in kept if any(k not in standing for k in s.depends_on)]
+        if not lost:
+            return kept, orphaned
+        orphaned.extend(lost)
+        kept = [s for s in kept if not any(k not in standing for k in s.depends_on)]
+
+
+def _one_message(lead: list[Statement], *, declined: bool) -> list[Statement]:
+    """An abstention's lead without its "nothing answers this" framing when a supported claim
+    in the lead (a withdrawn trial's status) already answers: the two would read as a
+    contradiction. A decline keeps its wording."""
+    answered = any(s.check is not None and s.check.verdict == "supported" for s in lead)
+    if declined or not answered:
+        return lead
+    return [s for s in lead if FRAMING not in s.fields]
 
 
 def _is_guidance(statement: Statement) -> bool:

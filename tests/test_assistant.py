@@ -136,3 +136,13 @@ def test_check_fit_checks_each_bullet_with_its_side(extractive: Assistant) -> No
     assert checked.bullets[0].check.verdict == "supported"
     assert checked.bullets[2].check.verdict != "supported"  # an inclusion as a not-fit bullet
     assert not checked.ok
+
+
+def test_find_trials_filters_the_store_recruiting_first(extractive: Assistant) -> None:
+    from summarizer.finder import TrialFilters
+
+    every = extractive.find_trials()
+    assert {c.trial_id for c in every} == set(extractive.trial_ids())
+    recruiting = extractive.find_trials(TrialFilters(statuses=["RECRUITING"]))
+    assert recruiting and all(c.status == "RECRUITING" for c in recruiting)
+    assert len(recruiting) <= len(every)

@@ -145,3 +145,40 @@ def test_split_pieces_are_ordered_disjoint_and_cover_every_word(
         position = end
     # cuts fall only on whitespace, so no word is lost or broken
     assert " ".join(text[s:e] for s, e in pieces).split() == text.split()
+
+
+# --- scale: a record with very many sites -------------------------------------------------------
+
+
+@given(st.text(max_size=300))
+def test_count_tokens_is_one_per_word_or_symbol_plus_one_per_seven_letters(text: str) -> None:
+    import re
+
+    words = re.findall(r"\w+|[^\w\s]", text)
+    assert count_tokens(text) == sum(1 + len(w) // 7 for w in words)
+
+
+def test_a_site_list_is_chunked_with_work_linear_in_its_sites(monkeypatch) -> None:
+    """Each site line is counted a bounded number of times, however long the list (was: every
+    unit counted twice, and any regrowth of the joined slice would make it quadratic)."""
+    import summarizer.chunking as chunking
+    from tests.many_sites import trial_with_sites
+
+    calls: list[int] = []
+    real = chunking.count_tokens
+
+    def counted(text: str) -> int:
+        calls.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(chunking, "count_tokens", counted)
+    work = {}
+    for sites in (500, 5_000):
+        trial = trial_with_sites(sites)
+        calls.clear()
+        chunks = chunk_trial(trial)
+        located = [c for c in chunks if c.section == "locations"]
+        assert sum(c.text.count("\n") + 1 for c in located) == sites  # every site, once
+        work[sites] = sum(calls)  # characters scanned by the token counter
+    assert work[5_000] <= 11 * work[500]
+    assert work[5_000] >= 9 * work[500]  # and it does grow with the list: all of it is read

@@ -18,6 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "prompts",
         "summarizer.models",
         "summarizer.parsers",
+        "summarizer.controls",
         "summarizer.config",
         "summarizer.normalize",
         "summarizer.readability",

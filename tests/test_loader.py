@@ -226,3 +226,60 @@ def test_no_bytes_make_the_loader_raise(data: bytes) -> None:
         assert outcome.error and "\n" not in outcome.error and outcome.error.isprintable()
     for trial in outcome.trials:
         assert not any(0 <= ord(c) < 32 and c not in "\t\n\f\r" for c in trial.source.text)
+
+
+# --- scale: the cycle collector and a record with very many sites ---------------------------
+
+
+def test_the_cycle_collector_is_paused_while_a_document_parses(monkeypatch) -> None:
+    import gc
+
+    import summarizer.loader as loader
+    from tests.many_sites import record_with_sites
+
+    seen: list[bool] = []
+    real = loader.parse_text
+
+    def spy(name: str, text: str):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(name, text)
+
+    monkeypatch.setattr(loader, "parse_text", spy)
+    assert gc.isenabled()
+    outcome = loader.parse_document("x.xml", record_with_sites(3))
+    assert outcome.error is None and len(outcome.trials[0].locations) == 3
+    assert seen == [False]
+    assert gc.isenabled()  # resumed afterwards
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
+    import gc
+
+    from summarizer.loader import parse_document
+    from tests.many_sites import record_with_sites
+
+    gc.disable()
+    try:
+        assert parse_document("x.xml", record_with_sites(2)).error is None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_resumes_after_a_document_fails() -> None:
+    import gc
+
+    from summarizer.loader import parse_document
+
+    assert parse_document("x.xml", b"<clinical_study><oops></clinical_study>").error
+    assert gc.isenabled()
+
+
+def test_a_record_with_5000_sites_keeps_every_site_quoted_by_its_span() -> None:
+    from summarizer.parsers.record_text import span_problems
+    from tests.many_sites import trial_with_sites
+
+    trial = trial_with_sites(5_000)
+    assert len(trial.locations) == 5_000
+    assert trial.locations[4_999].facility == "Site 4999 Hospital"
+    assert span_problems(trial) == []

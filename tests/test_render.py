@@ -87,3 +87,46 @@ def test_answers_and_drafts_render():
 def test_unknown_format_is_a_clear_error():
     with pytest.raises(ValueError, match="cannot render"):
         render(summary(), "pdf")
+
+
+def _unchecked_summary() -> LaySummary:
+    return LaySummary(trial_id="T1", title="T", engine="e", sections=[])
+
+
+def test_markdown_marks_each_statement_with_its_check_and_explains_the_marks():
+    bad = Check(verdict="unsupported", score=0.1)
+    flagged = summary().model_copy(
+        update={
+            "sections": [
+                *summary().sections,
+                SummarySection(
+                    key="why",
+                    heading="Why it matters",
+                    statements=[Statement(text="It cures everyone.", check=bad)],
+                ),
+            ]
+        }
+    )
+    md = render(flagged, "md")
+    assert "It cures everyone. ⚑" in md
+    assert "(general guidance) ○" in md
+    assert "[^1] ✓" in md  # the supported sentence: mark after its footnote
+    legend = next(line for line in md.splitlines() if line.startswith("Checks:"))
+    assert "✓ matched to the quoted source words" in legend
+    assert "⚑ not found in the source" in legend
+    assert "contradicted" not in legend  # only the marks this document uses
+
+
+def test_html_marks_carry_their_meaning_and_match_the_legend():
+    from summarizer.render import CHECK_MARKS
+
+    page = render(summary(), "html")
+    assert 'class="check check-supported" title="matched to the quoted source words">✓' in page
+    assert 'class="check check-guidance"' in page
+    assert f"✓ {CHECK_MARKS['supported'][1]}" in page
+    assert "check-contradicted" not in page.split("</style>")[1]
+
+
+def test_a_document_without_statements_has_no_legend():
+    assert "Checks:" not in render(_unchecked_summary(), "md")
+    assert "legend" not in render(_unchecked_summary(), "html").split("</style>")[1]

@@ -177,3 +177,15 @@ def test_fit_bullets_are_checked_with_their_side(trial):
     c = stmt(trial, "People with HIV.", 47, 74)
     out = Verifier(check).fit(DraftFit(trial_id="T1", not_fit=[c]), trial, engine="test")
     assert seen == ["not_fit"] and out.not_fit[0].check is not None
+
+
+def test_an_abstention_whose_lead_already_answers_says_one_thing(trial):
+    note = common.status_note(trial)
+    assert note is not None
+    framing = not_a_claim("The trial documents don't say anything that answers this.", FRAMING)
+    draft = DraftAnswer(question="Can I join?", lead=[note, framing], abstained=True)
+    out = verdicts({note.text: "supported"}).answer(draft, {"T1": trial}, engine="test")
+    assert [s.text for s in out.lead] == [note.text]
+    assert "don't say" not in out.answer and "not taking anyone" in out.answer
+    unsupported = verdicts({note.text: "unsupported"}).answer(draft, {"T1": trial}, engine="t")
+    assert [s.text for s in unsupported.lead] == [note.text, framing.text]

@@ -25,6 +25,7 @@ navigation = st.navigation(
         "For patients": [
             st.Page(PAGES / "ask.py", title="Ask", icon=":material/chat:", default=True),
             st.Page(PAGES / "trial.py", title="Trial summary", icon=":material/article:"),
+            st.Page(PAGES / "finder.py", title="Find a trial", icon=":material/search:"),
         ],
         "For editors": [
             st.Page(PAGES / "editor.py", title="Who should consider", icon=":material/edit_note:"),
@@ -36,10 +37,16 @@ navigation = st.navigation(
 )
 
 with st.sidebar:
-    cfg = state.settings()
-    where = cfg.chroma_url or str(cfg.store_dir)
-    engine = components.engine_label(cfg.engine, cfg.model)
-    st.caption(components.md_escape(f"Engine: {engine} · Library: {where}"))
+    st.toggle(
+        "Editor view",
+        key=components.EDITOR_VIEW,
+        help="Show engines, store paths, reading grades and source positions.",
+    )
+    if components.editor_view():
+        cfg = state.settings()
+        where = cfg.chroma_url or str(cfg.store_dir)
+        engine = components.engine_label(cfg.engine, cfg.model)
+        st.caption(components.md_escape(f"Engine: {engine} · Library: {where}"))
     st.caption("Not medical advice. Always check with the study team.")
 
 navigation.run()

@@ -30,7 +30,21 @@ VERDICT_LABELS = {
     None: "Not checked",
 }
 
-FLAG_LABELS = {"unsupported": "⚑ not found in source", "contradicted": "⚑ contradicts source"}
+FLAG_LABELS = {"unsupported": "⚑ not found in source", "contradicted": "✗ contradicts source"}
+LINE_CSS = {
+    "supported": "ts-supported-line",
+    "unsupported": "ts-flagged-line",
+    "contradicted": "ts-flagged-line",
+    "guidance": "ts-guidance-line",
+}
+EDITOR_VIEW = "editor_view"  # session key of the sidebar's "Editor view" toggle
+QUOTE_LEAD = 240  # characters shown before a quote, so it is in view when its source opens
+
+_LINKS = re.compile(
+    r"(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:)])"
+    r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"|(?P<phone>\+?\d[\d\s().-]{6,}\d)"
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
 
@@ -59,6 +73,42 @@ def guard(doing: str) -> Iterator[None]:
         yield
     except Exception as exc:
         st.error(state.report_error(exc, doing), icon=":material/error:")
+
+
+def editor_view() -> bool:
+    """Whether this session shows editors' details (engines, store paths, reading grades)."""
+    return bool(st.session_state.get(EDITOR_VIEW, False))
+
+
+def linkify(text: str) -> str:
+    """``text`` HTML-escaped, with web addresses, email addresses and phone numbers as links.
+
+    Only ``http(s)``, ``mailto:`` and ``tel:`` links are made, from the matched characters alone,
+    so a document cannot smuggle in a ``javascript:`` link.
+    """
+    out: list[str] = []
+    last = 0
+    for match in _LINKS.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        value = match.group(0)
+        if match.group("url"):
+            href = value
+        elif match.group("email"):
+            href = f"mailto:{value}"
+        else:
+            digits = re.sub(r"[^\d+]", "", value)
+            if len(digits.lstrip("+")) < 7:
+                out.append(html.escape(value))
+                last = match.end()
+                continue
+            href = f"tel:{digits}"
+        out.append(
+            f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener">'
+            f"{html.escape(value)}</a>"
+        )
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
 
 
 def engine_label(name: str, model: str | None = None) -> str:
@@ -182,9 +232,11 @@ def highlighted_source(text: str, start: int, end: int, lo: int, hi: int) -> str
     """Escaped HTML of ``text[lo:hi]`` with ``text[start:end]`` wrapped in ``<mark>``."""
     lo, hi = max(0, min(lo, start)), min(len(text), max(hi, end))
     section_lo, section_hi = lo, hi
-    if start - lo > WINDOW:
-        cut = text.rfind("\n", lo, start - WINDOW)
-        lo = cut + 1 if cut != -1 else start - WINDOW
+    if start - lo > QUOTE_LEAD:  # little before the quote: it must be in view when it opens
+        cut = text.find("\n", start - QUOTE_LEAD, start)
+        if cut == -1:
+            cut = text.find(" ", start - QUOTE_LEAD, start)
+        lo = cut + 1 if cut != -1 else start - QUOTE_LEAD
     if hi - end > WINDOW:
         cut = text.find("\n", end + WINDOW, hi)
         hi = cut if cut != -1 else end + WINDOW
@@ -212,11 +264,11 @@ def citation_expander(citation: Citation, number: int) -> None:
             body = f"<mark>{html.escape(citation.quote)}</mark>"
             where = "source text unavailable"
         raw_html(f'<div class="ts-source">{body}</div>')
-        raw_html(
-            f'<div class="ts-meta">{html.escape(trial.title if trial else citation.trial_id)} · '
-            f"{html.escape(citation.trial_id)} · {html.escape(where)} · "
-            f"characters {citation.start}–{citation.end}</div>"
-        )
+        title = trial.title if trial else citation.trial_id
+        meta = f"{title} · {citation.trial_id}"
+        if editor_view():
+            meta += f" · {where} · characters {citation.start}–{citation.end}"
+        raw_html(f'<div class="ts-meta">{html.escape(meta)}</div>')
 
 
 def citations_block(citations: Sequence[Citation]) -> None:
@@ -232,7 +284,8 @@ def citations_block(citations: Sequence[Citation]) -> None:
 
 
 def answer_notes(answer: Answer) -> None:
-    """The plain-words notes around an answer: abstained, declined, flagged sentences, engine."""
+    """The plain-words notes around an answer, each said once: the answer's own words already
+    say when the documents don't say, so the note only points to who can answer."""
     if answer.declined:
         st.info(
             "This tool can explain what the trial documents say, but it cannot give medical "
@@ -241,8 +294,7 @@ def answer_notes(answer: Answer) -> None:
         )
     elif answer.abstained:
         st.info(
-            "The trial documents don't say. The study contacts or the ClinicalTrials.gov record "
-            "are the best place to ask.",
+            "The study contacts or the ClinicalTrials.gov record are the best place to ask.",
             icon=":material/help:",
         )
     if answer.flagged:
@@ -251,30 +303,64 @@ def answer_notes(answer: Answer) -> None:
             + "; ".join(md_escape(s) for s in answer.flagged),
             icon=":material/flag:",
         )
-    st.caption(f"Answered by the {md_escape(engine_label(answer.engine))} engine")
+    if editor_view():
+        st.caption(f"Answered by the {md_escape(engine_label(answer.engine))} engine")
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer's sentences, each marked with its check, links clickable."""
+    return " ".join(statement_html(s) for s in answer.parts)
 
 
 def statement_html(statement: Statement) -> str:
-    """A sentence marked supported or flagged; hovering shows the words it came from."""
+    """A sentence marked with its real check: a mark after it (the exports' marks), the source
+    words on hover, and on tap (the sentence takes focus and shows them below: no hover on a
+    phone)."""
+    from summarizer.render import check_mark
+
     check = statement.check
-    flagged = check is not None and check.verdict in FLAG_LABELS
-    supported = check is not None and check.verdict == "supported"
-    css = "ts-flagged-line" if flagged else "ts-supported-line" if supported else "ts-plain-line"
+    verdict = check.verdict if check is not None else None
+    css = LINE_CSS.get(verdict or "", "ts-plain-line")
     quotes = [c.quote for c in statement.citations] or (
         [c.quote for c in check.evidence] if check else []
     )
     tip = "Source: " + " | ".join(quotes) if quotes else "No source quote"
-    if flagged and check is not None:
-        tip = f"{VERDICT_LABELS.get(check.verdict)}. {tip}"
+    if verdict in FLAG_LABELS:
+        tip = f"{VERDICT_LABELS.get(verdict)}. {tip}"
+    elif verdict == "guidance" and check is not None and check.reasons:
+        tip = f"General guidance: {check.reasons[0]}"
     tip = " ".join(tip.split())
-    flag = ""
-    if flagged and check is not None:
-        label = FLAG_LABELS.get(check.verdict, "flagged")
-        flag = f' <span class="ts-flag">{html.escape(label)}</span>'
+    mark = ""
+    if verdict in FLAG_LABELS:
+        mark = f' <span class="ts-flag">{html.escape(FLAG_LABELS[verdict])}</span>'
+    elif (found := check_mark(statement)) is not None:
+        mark = (
+            f'<span class="ts-mark ts-mark-{verdict}" title="{html.escape(found[1], quote=True)}"'
+            f">{html.escape(found[0])}</span>"
+        )
+    escaped_tip = html.escape(tip, quote=True)
     return (
-        f'<span class="ts-sentence {css}" title="{html.escape(tip, quote=True)}">'
-        f"{html.escape(statement.text)}</span>{flag}"
+        f'<span class="ts-sentence {css}" tabindex="0" title="{escaped_tip}" '
+        f'data-tip="{escaped_tip}">{linkify(statement.text)}</span>{mark}'
     )
+
+
+def check_legend(statements: Sequence[Statement]) -> None:
+    """What the marks on this page mean: the same marks and words as the exports."""
+    from summarizer.render import CHECK_MARKS
+
+    used = {s.check.verdict for s in statements if s.check is not None}
+    if not used:
+        return
+    items = []
+    for verdict, (mark, meaning) in CHECK_MARKS.items():
+        if verdict in used:
+            items.append(
+                f'<span class="ts-legend-item"><span class="ts-mark ts-mark-{verdict}">'
+                f"{html.escape(mark)}</span> {html.escape(meaning)}</span>"
+            )
+    tip = "Tap or hover over a sentence to see the source words it came from."
+    raw_html(f'<div class="ts-legend">{" ".join(items)}<br>{html.escape(tip)}</div>')
 
 
 # --- exports ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Errors are written to a log file under the home folder; pages show a plain sente
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -97,15 +98,32 @@ def warm_trial(trial_id: str) -> None:
     threading.Thread(target=run, name=f"warm-{trial_id}", daemon=True).start()
 
 
-def eval_report_path() -> Path:
-    """Where ``trialsum eval`` writes its latest report (TRIALSUM_EVAL_REPORT names another)."""
+def eval_report_candidates() -> list[Path]:
+    """Where ``trialsum eval`` may have written its report, in the order they are searched:
+    TRIALSUM_EVAL_REPORT, then its default ``--out reports/eval`` under the folder the app was
+    started in, the project folder and the home folder."""
     import os
 
     from summarizer.config import PROJECT_ROOT
 
+    tail = Path("reports") / "eval" / "report.json"
+    found: list[Path] = []
     if named := os.environ.get("TRIALSUM_EVAL_REPORT"):
-        return Path(named).expanduser()
-    return PROJECT_ROOT / "reports" / "eval" / "report.json"
+        found.append(Path(named).expanduser())
+    for base in (Path.cwd(), PROJECT_ROOT, settings().home):
+        path = (base / tail).resolve()
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def eval_report_path() -> Path:
+    """The newest eval report among the candidates (the first candidate when there is none)."""
+    candidates = eval_report_candidates()
+    existing = [p for p in candidates if p.is_file()]
+    if not existing:
+        return candidates[0]
+    return max(existing, key=lambda p: p.stat().st_mtime)
 
 
 def log_path(cfg: Settings | None = None) -> Path:
@@ -134,7 +152,20 @@ def report_error(exc: BaseException, doing: str) -> str:
     except OSError:
         where = ""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"Sorry, something went wrong while {doing}: {reason}.{where}"
+    return f"Sorry, something went wrong while {doing}: {for_the_web(reason)}.{where}"
+
+
+_CLI_ASIDE = re.compile(r"\s*\([^()]*(?:--[a-z]|trialsum [a-z]|pip install)[^()]*\)")
+_CLI_SENTENCE = re.compile(r"[^.]*(?:\s--[a-z]|`trialsum |pip install)[^.]*\.?")
+
+
+def for_the_web(reason: str) -> str:
+    """A message written for the command line, without its command-line advice (flags, commands
+    to run), which a person in the browser cannot follow; Settings is where they change things."""
+    text = _CLI_SENTENCE.sub("", _CLI_ASIDE.sub("", reason)).strip()
+    if text == reason.strip():
+        return reason.rstrip(".")
+    return (text.rstrip(". ") + ". You can change the engine and endpoint in Settings").strip()
 
 
 def memo(key: str, build: Any) -> Any:

@@ -16,19 +16,30 @@ carries a ``kind`` and ``build_from_config`` goes through one registry (``CONFIG
 here as data: kind -> the class that rebuilds it), so whichever of our classes Chroma finds under a
 name, it rebuilds the right embedder. The registry names its classes by import path, so this base
 module imports none of the modules that subclass it.
+
+Chroma's ``EmbeddingFunction`` is a protocol Chroma checks by shape (``__call__(input)``, ``name``,
+``get_config``, ``build_from_config``), so the base implements it without subclassing it, and
+importing an embedder does not import chromadb (over a second, paid by every command that embeds).
+What subclassing gave is done where Chroma first meets an embedder: its ``name()`` (read when a
+collection is created with it) and its calls register the names with Chroma, and ``__call__``
+checks its vectors with Chroma's own ``normalize_embeddings``/``validate_embeddings``.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from abc import abstractmethod
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.utils.embedding_functions import known_embedding_functions
 from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Documents, Embeddings, Space
+
+#: Names to register with Chroma's ``known_embedding_functions`` once chromadb is in use.
+_PENDING: dict[str, type] = {}
 
 #: ``get_config()["kind"]`` -> "module:Class" whose ``from_config`` rebuilds it (imported on use).
 CONFIG_KINDS: dict[str, str] = {
@@ -55,15 +66,30 @@ class ModelName(str):
     __slots__ = ()
 
     def __call__(self) -> str:
+        register_pending()  # Chroma asks name() when it stores a collection's embedding function
         return str(self)
 
 
 def register_with_chroma(name: str, cls: type) -> None:
-    """Make Chroma able to rebuild a collection whose embedding function is named ``name``."""
-    known_embedding_functions[str(name)] = cls
+    """Make Chroma able to rebuild a collection whose embedding function is named ``name``: now
+    if chromadb is already imported, else when Chroma first uses an embedder (``register_pending``).
+    """
+    _PENDING[str(name)] = cls
+    if "chromadb.utils.embedding_functions" in sys.modules:
+        register_pending()
 
 
-class BaseEmbedder(LangChainEmbeddings, EmbeddingFunction[Documents]):
+def register_pending() -> None:
+    """Hand Chroma every name recorded by ``register_with_chroma`` (imports chromadb)."""
+    if not _PENDING:
+        return
+    from chromadb.utils.embedding_functions import known_embedding_functions
+
+    known_embedding_functions.update(_PENDING)
+    _PENDING.clear()
+
+
+class BaseEmbedder(LangChainEmbeddings):
     """Subclasses implement ``embed_documents`` and ``get_config`` and set ``name`` and ``dim``."""
 
     # A ModelName (callable str); annotated as str to match the Embedder protocol.
@@ -88,8 +114,14 @@ class BaseEmbedder(LangChainEmbeddings, EmbeddingFunction[Documents]):
         return self.embed_documents([text])[0]
 
     def __call__(self, input: Documents) -> Embeddings:
-        """Chroma's entry point: float32 arrays, one per document."""
-        return [np.asarray(v, dtype=np.float32) for v in self.embed_documents(list(input))]
+        """Chroma's entry point: float32 arrays, one per document, checked as Chroma checks an
+        ``EmbeddingFunction``'s result."""
+        import numpy as np
+        from chromadb.api.types import normalize_embeddings, validate_embeddings
+
+        register_pending()
+        vectors = [np.asarray(v, dtype=np.float32) for v in self.embed_documents(list(input))]
+        return validate_embeddings(normalize_embeddings(vectors))  # type: ignore[arg-type]
 
     # --- Chroma's configuration protocol -------------------------------------------------
     @abstractmethod

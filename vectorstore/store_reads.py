@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from summarizer.loader import collector_paused
 from summarizer.models import Chunk, Trial
 from vectorstore.base import Embedder
 from vectorstore.chroma_connection import Connection
@@ -174,7 +175,8 @@ class StoreReader:
                 )
                 if got["ids"]:
                     meta = got["metadatas"][0] or {}
-                    return Trial.model_validate_json(meta.get(TEXT_KEY) or got["documents"][0])
+                    with collector_paused():  # a trial may hold 100,000 sites: acyclic models
+                        return Trial.model_validate_json(meta.get(TEXT_KEY) or got["documents"][0])
                 legacy = self.trials.get(ids=[trial_id], include=["documents"])["documents"]
                 if legacy and (legacy[0] or "").startswith("{"):
                     return Trial.model_validate_json(legacy[0])  # written before STORE_LAYOUT

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from summarizer.chunking import CHUNKER_VERSION
+from summarizer.criteria.fingerprint import parser_fingerprint
 from summarizer.models import Chunk, Trial, sha256_text
 from vectorstore.dense_text import DENSE_VIEW_VERSION, dense_text
 from vectorstore.store_layout import STORE_LAYOUT, meta_row
@@ -72,7 +73,11 @@ class StoreWriter(StoreReader):
     # --- versions -------------------------------------------------------------------------
 
     def version_of(self, trial: Trial) -> str:
-        """Changes whenever the stored record, its chunks or their vectors would change."""
+        """Changes whenever the stored record, its chunks or their vectors would change.
+
+        The parsed criteria (``Trial.criteria_parsed``) are derived from the trial's text by the
+        criteria parser, so its fingerprint stands for them: a trial's version is the same
+        before ingest attaches them as after, and a new parser rewrites each trial once."""
         key = "|".join(
             (
                 CHUNKER_VERSION,
@@ -80,7 +85,8 @@ class StoreWriter(StoreReader):
                 STORE_LAYOUT,
                 getattr(self.embedder, "name", "embedder"),
                 ",".join(sorted(self.lexical_only_sections)),
-                trial.model_dump_json(),
+                parser_fingerprint(),
+                trial.model_dump_json(exclude={"criteria_parsed"}),
             )
         )
         return sha256_text(key)[:16]

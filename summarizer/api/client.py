@@ -13,13 +13,14 @@ import http.client
 import json
 import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
+TYPE_CHECKING = False  # typing itself is not imported: it costs a served command time
 if TYPE_CHECKING:
+    from typing import Any
+
     from summarizer.assistant import FitCheck, TrialInfo
     from summarizer.config import Settings
     from summarizer.ingest import IngestProgress, IngestReport
@@ -241,6 +242,22 @@ class RemoteAssistant:
             self._local.conn = None
 
     # ------------------------------------------------------------ HTTP
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """One request, its JSON reply as plain data (no models): what the CLI's served path
+        prints from. Errors are raised as by the typed methods."""
+        return self._json(method, path, params=params, body=body)
+
+    def ask_payload(self, question: str, trial_ids: Sequence[str] | None) -> dict[str, Any]:
+        """The ``POST /ask`` body for this question, these trials and this client's engine."""
+        return self._ask(question, trial_ids)
+
     def _ask(self, question: str, trial_ids: Sequence[str] | None) -> dict[str, Any]:
         payload: dict[str, Any] = {"question": question}
         if trial_ids:
@@ -392,6 +409,8 @@ def _batches(files: list[Path], limit: int) -> Iterator[list[Path]]:
 
 
 def _multipart(files: list[Path]) -> tuple[bytes, str]:
+    import uuid
+
     boundary = uuid.uuid4().hex
     parts: list[bytes] = []
     for f in files:

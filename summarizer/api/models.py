@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from summarizer.assistant import BulletCheck
 from summarizer.models import Hit, TrialHit
 
-EngineName = Literal["extractive", "llm"]
+EngineName = Literal["extractive", "assisted", "llm"]
 
 MAX_QUESTION_CHARS = 2_000
 MAX_TRIALS_PER_QUESTION = 50

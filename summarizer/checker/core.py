@@ -11,7 +11,8 @@ and polarity checks as its floor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -45,14 +46,22 @@ class _Findings(BaseModel):
 
 def _trial_facts(trial: Trial) -> tuple[set[str], set[str], set[str]]:
     """Trial-level facts (ids, phases, status) that hold whatever span a sentence cites."""
-    ids = set(entities.nct_ids(trial.source.text))
+    text = trial.source.text
+    ids = set(_text_facts(text, entities.nct_ids))
     if trial.nct_id:
         ids.add(trial.nct_id.value.upper())
     if trial.trial_id.upper().startswith("NCT"):
         ids.add(trial.trial_id.upper())
-    phases = {p.value for p in trial.phases} or set(entities.phases(trial.source.text))
-    statuses = {trial.status.value} if trial.status else set(entities.statuses(trial.source.text))
+    phases = {p.value for p in trial.phases} or set(_text_facts(text, entities.phases))
+    statuses = {trial.status.value} if trial.status else set(_text_facts(text, entities.statuses))
     return ids, phases, statuses
+
+
+@functools.lru_cache(maxsize=8)
+def _text_facts(text: str, extract: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """``extract`` over a whole source text once, not once per sentence checked against it: a
+    record with 100,000 sites is 7 MB of text and a summary checks ~50 sentences."""
+    return tuple(extract(text))
 
 
 def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
@@ -131,6 +140,7 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     scope = " ".join(u.text for u in pool) if cited else trial.source.text
     f = _Findings()
     _hard_facts(claim, scope, trial, f)
+    fit, on_criterion = _criteria_step(claim, trial, role, f, statement.citations)
     n_numbers = sum(1 for v in f.verified if any(c.isdigit() for c in v))
 
     best = best_units(claim, pool, k=2)
@@ -140,6 +150,12 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
 
     # Polarity against the closest sentence, when the match is close enough to mean the same thing.
     polar_unit = _polarity_unit(claim, best, cal.polarity_min_overlap, n_numbers)
+    if polar_unit is not None and on_criterion is not None:
+        # A bullet the criteria step aligned is read for polarity against that criterion only:
+        # a closest sentence elsewhere (a title, another criterion) is not what it paraphrases.
+        lo, hi = on_criterion
+        if not (polar_unit.start < hi and lo < polar_unit.end):
+            polar_unit = None
     if polar_unit is not None:
         # A short citation ('Accepts Healthy Volunteers: | No') is read whole: its answer cell
         # carries the polarity.
@@ -159,6 +175,7 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     has_terms = bool(content_terms(claim))
     # A sentence built from trial fields, or one whose only content is facts, stands on its facts.
     template = bool(f.verified) and (bool(statement.fields) or not has_terms)
+    template = template or (on_criterion is not None and not f.contradictions and not f.missing)
     reasons.extend(f.contradictions)
     reasons.extend(f.missing)
     verdict: Verdict
@@ -178,6 +195,7 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     if verdict == "supported" and f.verified:
         reasons.append("found in source: " + ", ".join(dict.fromkeys(f.verified)))
     evid = [as_citation(trial, u) for _, u in best if _ in (top_cov,) or _ > 0]
+    evid = [*fit, *(e for e in evid if e not in fit)]
     return Check(
         verdict=verdict,
         score=round(min(1.0, max(0.0, value)), 4),
@@ -185,6 +203,39 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
         evidence=evid,
         findings=f.typed,
     )
+
+
+_CRITERIA_STEP = {"on": True}
+
+
+def use_criteria_step(enabled: bool) -> None:
+    """Switch the criteria step of fit bullets on (default) or off; off is the baseline that
+    benchmarks/fit_check_eval.py measures beside it."""
+    _CRITERIA_STEP["on"] = enabled
+
+
+def _criteria_step(
+    claim: str, trial: Trial, role: polarity.Role, f: _Findings, cites: Sequence[Citation]
+) -> tuple[list[Citation], tuple[int, int] | None]:
+    """Fit bullets only: typed facts against the criterion the bullet paraphrases
+    (``criteria_check``). Returns the criterion quoted (to lead the evidence) and whether the
+    bullet was aligned with confidence: then its side was read against that criterion and, with
+    no finding, it stands on it: the aligned span when confident, else None."""
+    if role not in ("good_fit", "not_fit") or not _CRITERIA_STEP["on"]:
+        return [], None
+    from summarizer.checker.criteria_check import check_bullet
+
+    step = check_bullet(claim, trial, role, cites)
+    for finding in step.findings:
+        if finding.verdict == "contradicted":
+            f.contradict(finding.kind, finding.reason)
+        else:
+            f.miss(finding.kind, finding.reason)
+    if step.confident and not step.findings and step.evidence:
+        f.verified.append("criterion: " + step.evidence[0].quote[:60])
+    if not step.confident:
+        return step.evidence, None
+    return step.evidence, step.span or (0, 0)
 
 
 def _without_own_id(claim: str, trial: Trial) -> str:

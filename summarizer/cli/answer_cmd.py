@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markdown import Markdown
 
 from summarizer.cli.app import app
-from summarizer.cli.context import assistant_errors, fail, get_assistant
+from summarizer.cli.context import assistant_errors, fail, get_assistant, store_label
 from summarizer.cli.output import console, label, say
 from summarizer.config import Settings
 
@@ -27,7 +26,8 @@ out = console()
 err = console(stderr=True)
 
 EngineOpt = Annotated[
-    str | None, typer.Option("--engine", "-e", help="extractive (offline, default) or llm")
+    str | None,
+    typer.Option("--engine", "-e", help="extractive (offline, default), assisted or llm"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
@@ -40,24 +40,30 @@ def _require_trial(assistant: Assistant, trial_id: str) -> None:
     """One line naming the store when the trial is not in it (or the store cannot be opened)."""
     from summarizer.assistant import TrialNotFoundError
 
-    where = assistant.settings.store_dir
+    where = store_label(assistant)
     try:
         assistant.get_trial(trial_id)
     except TrialNotFoundError:
         raise _fail(
-            f"trial {trial_id!r} is not in the store at {where}; "
+            f"trial {trial_id!r} is not in {where}; "
             "index it first (trialsum ingest FILES) or run trialsum demo"
         ) from None
     except Exception as exc:
-        if type(exc).__name__ in ("StoreBusy", "ServerUnavailable", "StoreLayoutError"):
+        if type(exc).__name__ in (
+            "StoreBusy",
+            "ServerUnavailable",
+            "StoreLayoutError",
+            "RemoteError",
+        ):
             raise
-        raise _fail(f"cannot open the store at {where}: {exc}") from None
+        raise _fail(f"cannot open {where}: {exc}") from None
 
 
 def _print_citations(answer) -> None:
-    for i, c in enumerate(answer.citations, 1):
-        quote = " ".join(c.quote.split())
-        say(out, f"  [{i}] {c.trial_id} · {c.section} · {c.start}-{c.end}: “{quote}”")
+    from summarizer.cli.show import citation_lines
+
+    for line in citation_lines([c.model_dump() for c in answer.citations]):
+        say(out, line)
 
 
 @app.command()
@@ -71,17 +77,14 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question from the trial documents, citing the exact source words."""
+    from summarizer.cli import show
+
     with assistant_errors():
         answer = get_assistant(engine=engine).ask(question, trial_ids=trial or None)
     if as_json:
-        out.print_json(json.dumps(answer.contract(), ensure_ascii=False))
-        return
-    out.print(answer.answer, highlight=False, markup=False)
-    if answer.citations:
-        out.print("\nSources:", style="bold")
-        _print_citations(answer)
-    if answer.flagged:
-        err.print(f"[yellow]not confirmed by the source:[/yellow] {len(answer.flagged)}")
+        show.json_out(answer.contract())
+    else:
+        show.ask_text(answer.model_dump(mode="json"))
 
 
 @app.command()
@@ -136,7 +139,9 @@ def summarize(
         out_file.write_text(text, encoding="utf-8")
         err.print(f"wrote {out_file}")
     elif fmt == "md" and sys.stdout.isatty():
-        out.print(Markdown(text))
+        from summarizer.cli.terminal import summary_renderable
+
+        out.print(summary_renderable(summary))  # numbered sources, not raw [^n] footnotes
     else:
         sys.stdout.write(text)
 
@@ -199,8 +204,7 @@ def _summarize_all(
             raise typer.Exit(130) from None
     if report.total == 0:
         raise _fail(
-            f"the store at {settings.store_dir} holds no trials; "
-            "index some first (trialsum ingest FILES)"
+            f"{store_label(assistant)} holds no trials; index some first (trialsum ingest FILES)"
         )
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -328,7 +332,7 @@ def demo(
 
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from summarizer.render import summary_markdown
+    from summarizer.cli.terminal import summary_renderable
 
     settings = Settings()
     home = store if store is not None else settings.home / "demo"
@@ -352,7 +356,7 @@ def demo(
         raise _fail("no sample trial could be indexed")
     say(err, f"indexed {len(ids)} sample trials into {assistant.settings.store_dir}")
     first = next((t for t in ids if t.upper().startswith("NCT06503094")), sorted(ids)[0])
-    out.print(Markdown(summary_markdown(assistant.summarize(first))))
+    out.print(summary_renderable(assistant.summarize(first)))
     for q in DEMO_QUESTIONS:
         answer = assistant.ask(q, trial_ids=[first])
         out.rule(f"Q: {q}")

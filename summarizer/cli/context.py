@@ -1,8 +1,9 @@
 """Where every CLI command gets its ``Assistant``, and how its errors become one line and an exit
 code. The one place to change when the CLI talks to a server instead (``TRIALSUM_URL``).
 
-Exit codes: 2 usage (an empty question, an unknown engine or trial), 75 store busy or server down
-(run again), 78 a store from a newer trialsum.
+Exit codes: 2 usage (an empty question, an unknown engine or trial), 69 the language model is not
+configured or not reachable (llm and assisted engines), 75 store busy or server down (run again),
+78 a store from a newer trialsum.
 """
 
 from __future__ import annotations
@@ -51,9 +52,32 @@ def get_assistant(
     return build_assistant(settings_for(store, chroma_url), engine=engine)
 
 
+def store_label(assistant: object) -> str:
+    """Where this command's trials live, for messages: the local store folder, or the server
+    that answers it (``TRIALSUM_URL``), never a local path the server does not read."""
+    url = getattr(assistant, "url", None)
+    if url:
+        return f"the store of the trialsum server at {url}"
+    return f"the store at {assistant.settings.store_dir}"  # type: ignore[attr-defined]
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     say(err, label("error:", "red"), " ", message)
     return typer.Exit(code)
+
+
+LOCAL_MODEL_HINT = (
+    "to run a local model: pip install -e '.[local-llm]', trialsum llm pull, trialsum llm serve "
+    "(it prints the export lines); or use --engine extractive, which works offline"
+)
+
+
+def llm_error_line(exc: Exception) -> str:
+    """A language-model error as one line that says how to get a model running."""
+    line = " ".join(str(exc).split())
+    if "trialsum llm serve" in line:
+        return line
+    return f"{line.rstrip('.')}; {LOCAL_MODEL_HINT}."
 
 
 @contextmanager
@@ -68,6 +92,7 @@ def assistant_errors() -> Iterator[None]:
     except Exception as exc:
         from summarizer.api.client import RemoteError
         from summarizer.assistant import TrialNotFoundError, UsageError
+        from summarizer.llm_client import LLMError
         from vectorstore.chroma_store import StoreLayoutError
         from vectorstore.server_retry import ServerUnavailable
         from vectorstore.store_lock import StoreBusy
@@ -77,6 +102,8 @@ def assistant_errors() -> Iterator[None]:
         if isinstance(exc, RemoteError):  # TRIALSUM_URL: server down, key refused or failing
             say(err, exc, style="red")
             raise typer.Exit(69) from None  # EX_UNAVAILABLE
+        if isinstance(exc, LLMError):  # no endpoint configured, or none answering
+            raise fail(llm_error_line(exc), 69) from None
         if isinstance(exc, StoreBusy | ServerUnavailable):
             say(err, exc, style="red")
             err.print("Nothing was lost: the store is consistent; run the same command again.")

@@ -14,10 +14,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from summarizer import controls
 from summarizer.cli.app import app
 from summarizer.criteria.model import Constraint, CriteriaSet, ParsedCriterion
 from summarizer.models import Trial
-from summarizer.parsers import controls
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False)

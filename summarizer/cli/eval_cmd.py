@@ -20,7 +20,7 @@ out = Console()
 @app.command("eval")
 def eval_command(
     engine: Annotated[
-        str, typer.Option("--engine", "-e", help="Engine to evaluate: extractive or llm.")
+        str, typer.Option("--engine", "-e", help="Engine to evaluate: extractive, assisted or llm.")
     ] = "extractive",
     cases: Annotated[
         list[Path] | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,11 +17,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
+from summarizer.cli import show
 from summarizer.cli.app import app
 from summarizer.cli.context import assistant_errors, get_assistant
-from summarizer.cli.output import cell, console, label, say
+from summarizer.cli.output import console, label, say
 
 StoreOpt = Annotated[
     Path | None,
@@ -164,40 +163,21 @@ def search(
             raise typer.Exit(2)
     if trials:
         with assistant_errors():
-            ranked = assistant.search_trials(query, k=k, sections=section)
+            found = assistant.search_trials(query, k=k, sections=section)
+        ranked = [r.model_dump() for r in found]
         if as_json:
-            out.print_json(json.dumps([r.model_dump() for r in ranked]))
-            return
-        table = Table("#", "trial", "score", "title", "best evidence")
-        for i, r in enumerate(ranked, 1):
-            best = r.hits[0].chunk.text if r.hits else ""
-            table.add_row(
-                str(i), cell(r.trial_id), f"{r.score:.4f}", cell(r.title), cell(_snippet(best))
-            )
-        out.print(table)
+            show.json_out(ranked)
+        else:
+            show.trial_hits_table(ranked)
         return
     with assistant_errors():
-        hits = assistant.search(query, k=k, trial_ids=trial, sections=section)
+        hits = [
+            h.model_dump() for h in assistant.search(query, k=k, trial_ids=trial, sections=section)
+        ]
     if as_json:
-        out.print_json(json.dumps([h.model_dump() for h in hits]))
-        return
-    table = Table("#", "trial", "section", "span", "score", "text")
-    for i, h in enumerate(hits, 1):
-        c = h.chunk
-        table.add_row(
-            str(i),
-            cell(c.trial_id),
-            c.section,
-            f"{c.start}-{c.end}",
-            f"{h.score:.4f}",
-            cell(_snippet(c.text)),
-        )
-    out.print(table)
-
-
-def _snippet(text: str, width: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+        show.json_out(hits)
+    else:
+        show.hits_table(hits)
 
 
 @app.command(name="trials")
@@ -206,21 +186,12 @@ def list_trials(
 ) -> None:
     """List the indexed trials: id, title, source file and chunk count."""
     with assistant_errors():
-        states = sorted(
-            get_assistant(store, chroma_url).trials(brief=True), key=lambda s: s.trial_id
-        )
+        infos = get_assistant(store, chroma_url).trials(brief=True)
+    rows = show.trial_rows([s.model_dump() for s in infos])
     if as_json:
-        rows = [
-            {"trial_id": s.trial_id, "title": s.title, "source": s.source_path, "chunks": s.chunks}
-            for s in states
-        ]
-        out.print_json(json.dumps(rows))
-        return
-    table = Table("trial", "title", "source", "chunks")
-    for s in states:
-        table.add_row(cell(s.trial_id), cell(s.title), cell(s.source_path), str(s.chunks))
-    out.print(table)
-    err.print(f"{len(states)} trials")
+        show.json_out(rows)
+    else:
+        show.trials_table(rows)
 
 
 @app.command()

@@ -146,9 +146,7 @@ def serve_cmd(
             except ServeError as exc:
                 raise _fail(str(exc), code=1) from None
         load = server.load_seconds or 0.0
-        err.print(
-            f"{spec.title} is ready ({load:.1f} s). Point the llm engine at it:", highlight=False
-        )
+        err.print(f"{spec.title} is ready ({load:.1f} s). Point trialsum at it:", highlight=False)
         for name, value in client_environment(server).items():
             err.print(f"  export {name}={value}", highlight=False)
         err.print("Ctrl-C stops the server.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from summarizer.parsers import controls
+from summarizer import controls
 
 _PIPE_WIDTH = 10_000  # a file or pipe has no width: tables take their content's width
 

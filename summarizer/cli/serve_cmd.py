@@ -72,9 +72,7 @@ def serve(
         _fail(f"bad setting: {str(exc).splitlines()[-1].strip()}")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     assistant = build_assistant(settings)
-    api = create_app(
-        assistant=assistant, api_key=api_key, max_body=max_body, max_upload=max_upload
-    )
+    api = create_app(assistant=assistant, api_key=api_key, max_body=max_body, max_upload=max_upload)
     print(f"trialsum: loading the store at {settings.store_dir} ...", file=sys.stderr)
     api.state.trialsum.warm()
     shown = f"[{host}]" if ":" in host else host

@@ -9,6 +9,7 @@ from summarizer.criteria.model import (
     TimeWindow,
 )
 from summarizer.criteria.parse import parse_trial
+from summarizer.criteria.stored import criteria_for, is_current, with_criteria
 
 __all__ = [
     "CONSTRAINT_KINDS",
@@ -17,5 +18,8 @@ __all__ = [
     "ParsedCriterion",
     "Quantity",
     "TimeWindow",
+    "criteria_for",
+    "is_current",
     "parse_trial",
+    "with_criteria",
 ]

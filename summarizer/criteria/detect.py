@@ -24,6 +24,7 @@ from summarizer.criteria.model import (
     Relation,
     TimeWindow,
 )
+from summarizer.criteria.prefilter import Alternation
 from summarizer.criteria.vocabulary import Vocabulary
 from summarizer.models import Span
 
@@ -92,22 +93,23 @@ def lexicon() -> dict[str, Any]:
     return json.loads(LEXICON.read_text(encoding="utf-8"))
 
 
-def _alt(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def _alt(patterns: Iterable[str]) -> Alternation:
+    """One alternation, run over only the alternatives whose words are in the text."""
+    return Alternation([(None, p) for p in patterns])
 
 
-def _named(table: dict[str, list[str]]) -> tuple[re.Pattern[str], list[str]]:
-    """One regex for a table of names, group ``g<i>`` for the i-th name: one pass per text."""
+def _named(table: dict[str, list[str]]) -> tuple[Alternation, list[str]]:
+    """One alternation for a table of names, group ``g<i>`` for the i-th name: one pass per
+    text, over only the names whose words are in it."""
     names = list(table)
-    body = "|".join(
-        f"(?P<g{i}>" + "|".join(rf"\b{p}" if p[0].isalpha() else p for p in table[n]) + ")"
-        for i, n in enumerate(names)
-    )
-    return re.compile(body, re.IGNORECASE), names
+    parts = [
+        (f"g{i}", rf"\b{p}" if p[0].isalpha() else p) for i, n in enumerate(names) for p in table[n]
+    ]
+    return Alternation(parts), names
 
 
 def _named_matches(
-    compiled: tuple[re.Pattern[str], list[str]], text: str
+    compiled: tuple[Alternation, list[str]], text: str
 ) -> list[tuple[str, re.Match[str]]]:
     """(name, match) for every match of a named table, in the table's order, then text order."""
     pattern, names = compiled
@@ -180,8 +182,13 @@ def _comparator(comp: str | None, post: str | None) -> Comparator | None:
     return None
 
 
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_NUMWORD})\b", re.IGNORECASE)
+
+
 def quantities(text: str) -> list[Found]:
     out: list[Found] = []
+    if not _ANY_NUMBER.search(text):  # most criteria hold no number: skip the big pattern
+        return out
     for m in QTY.finditer(text):
         a = number(m.group("a"))
         if a is None:
@@ -446,7 +453,7 @@ class Detector:
 
     def _context(self, text: str, base: int, c: Constraint) -> None:
         s, e = c.span.start - base, c.span.end - base
-        lo, hi = clause(text, s, e)
+        lo, hi = clause(text, s, e, reach=_CONTEXT_REACH)
         before = text[max(lo, s - 60) : s]
         cues = list(self.p["negation"].finditer(before))
         if c.kind != "age" and cues:
@@ -470,12 +477,18 @@ class Detector:
                     break
 
 
-def clause(text: str, s: int, e: int) -> tuple[int, int]:
-    """The clause around ``text[s:e]``: bounded by ';', a sentence end, a colon or a line break."""
-    lo = max(
-        (m.end() for m in re.finditer(r"[;:\n(]|\.\s", text[:s])),
-        default=0,
-    )
-    m = re.search(r"[;\n)]|\.(?:\s|$)", text[e:])
-    hi = e + m.start() if m else len(text)
+_CLAUSE_START = re.compile(r"[;:\n(]|\.\s")
+_CLAUSE_END = re.compile(r"[;\n)]|\.(?:\s|$)")
+_CONTEXT_REACH = 62  # _context looks at most 60 characters before a constraint
+
+
+def clause(text: str, s: int, e: int, reach: int | None = None) -> tuple[int, int]:
+    """The clause around ``text[s:e]``: bounded by ';', a sentence end, a colon or a line break.
+
+    With ``reach``, the start is only looked for within that many characters before ``s`` (0 when
+    none is there): what a caller that reads no further back needs, without scanning the text."""
+    pos = 0 if reach is None else max(0, s - reach)
+    lo = max((m.end() for m in _CLAUSE_START.finditer(text, pos, s)), default=0)
+    m = _CLAUSE_END.search(text, e)
+    hi = m.start() if m else len(text)
     return lo, hi

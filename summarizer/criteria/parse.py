@@ -13,6 +13,7 @@ import re
 
 from summarizer.criteria import vocabulary as vocab_mod
 from summarizer.criteria.detect import Detector, patterns
+from summarizer.criteria.fingerprint import parser_fingerprint
 from summarizer.criteria.model import Constraint, CriteriaSet, ParsedCriterion
 from summarizer.criteria.vocabulary import Vocabulary
 from summarizer.models import Span, Trial
@@ -28,7 +29,13 @@ _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4}
 def parse_trial(trial: Trial, vocab: Vocabulary | None = None) -> CriteriaSet:
     """Every criterion of ``trial`` parsed; never raises on the trial's text."""
     voc = vocab if vocab is not None else _default_vocab()
-    out = CriteriaSet(trial_id=trial.trial_id)
+    out = CriteriaSet(
+        trial_id=trial.trial_id,
+        source_sha256=trial.source.sha256,
+        parser=parser_fingerprint()
+        if vocab is None
+        else None,  # a caller's vocabulary: never stored
+    )
     text = trial.source.text
     for index, crit in enumerate(trial.criteria):
         spans = [s for s in crit.spans if 0 <= s.start < s.end <= len(text)]

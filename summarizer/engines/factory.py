@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 ENGINES: dict[str, str] = {
     "extractive": "summarizer.engines.extractive:ExtractiveEngine",
     "llm": "summarizer.engines.llm:LLMEngine",
+    "assisted": "summarizer.engines.assisted:AssistedEngine",
 }
 
 

@@ -216,10 +216,11 @@ class LocalServer:
 
 
 def client_environment(server: LocalServer) -> dict[str, str]:
-    """The environment that points trialsum's ``llm`` engine at ``server``."""
+    """The environment that points trialsum at ``server``, with the ``assisted`` engine: a small
+    local model rewrites the extractive engine's cited sentences (``llm`` is for strong models)."""
     return {
         "OPENAI_BASE_URL": server.base_url,
         "OPENAI_API_KEY": LOCAL_PLACEHOLDER_KEY,
         "TRIALSUM_MODEL": server.spec.name,
-        "TRIALSUM_ENGINE": "llm",
+        "TRIALSUM_ENGINE": "assisted",
     }

@@ -38,7 +38,12 @@ class Citation(BaseModel):
     chunk_id: str | None = None
 
 
-FactKind = Literal["trial_id", "number", "target", "drug", "phase", "status", "polarity"]
+# The criteria step of fit bullets adds: "age", "comparator", "unit", "condition" (one the trial
+# never names) and "exception" (a dropped carve-out).
+FactKind = Literal[
+    "trial_id", "number", "target", "drug", "phase", "status", "polarity",
+    "age", "comparator", "unit", "condition", "exception",
+]  # fmt: skip
 
 
 class Finding(BaseModel):
@@ -71,6 +76,9 @@ class Statement(BaseModel):
     ``trial_id`` is the trial the sentence is about (its first cited trial when not set);
     ``subject`` names that trial in an answer about several, put before the first of its
     sentences that is shown, so a dropped sentence never hands its subject to another trial.
+    ``key`` names a statement others may rest on; ``depends_on`` names the statements this one
+    rests on (a comparison with the asker's age rests on the cited age limits): when one of
+    them is dropped or missing, the verifier drops this one too.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -83,6 +91,10 @@ class Statement(BaseModel):
     check: Check | None = None
     trial_id: str | None = None
     subject: str | None = None
+    key: str | None = Field(default=None, description="a name other statements depend on")
+    depends_on: list[str] = Field(
+        default_factory=list, description="keys of the statements this one rests on"
+    )
 
     @property
     def about(self) -> str | None:

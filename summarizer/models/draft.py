@@ -27,11 +27,19 @@ class DraftAnswer(BaseModel):
     lead: list[Statement] = Field(
         default_factory=list, description="framing before the sentences, kept only if they stand"
     )
+    originals: dict[int, Statement] = Field(
+        default_factory=dict,
+        description="index in ``statements`` of a rewritten sentence -> the extracted sentence "
+        "it replaces, shown instead when the rewrite fails the source check",
+    )
 
 
 class DraftSection(BaseModel):
     key: str
     statements: list[Statement] = Field(default_factory=list)
+    originals: dict[int, Statement] = Field(
+        default_factory=dict, description="as ``DraftAnswer.originals``, for this section"
+    )
 
 
 class DraftSummary(BaseModel):

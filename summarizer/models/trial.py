@@ -10,7 +10,10 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from summarizer.models.criteria import CriteriaSet
+from summarizer.models.span import Span
 
 # Normalized vocabularies (ClinicalTrials.gov API v2 enums).
 STATUSES = (
@@ -32,15 +35,6 @@ STATUSES = (
 PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
 STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
 SEXES = ("ALL", "FEMALE", "MALE")
-
-
-class Span(BaseModel):
-    """Half-open character range ``[start, end)`` into ``Trial.source.text``."""
-
-    model_config = ConfigDict(frozen=True)
-
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
 
 
 class Sourced(BaseModel):
@@ -167,6 +161,11 @@ class Trial(BaseModel):
     source: Source
     warnings: list[str] = Field(
         default_factory=list, description="what the parser could not read, in plain words"
+    )
+    criteria_parsed: CriteriaSet | None = Field(
+        default=None,
+        description="the criteria read into typed constraints, computed at ingest; read it "
+        "through summarizer.criteria.criteria_for, which re-parses a missing or stale one",
     )
 
     @property

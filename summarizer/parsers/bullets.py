@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The marker forms, each written once.
 _DASH = r"--?"  # '-', or '--' in text pasted from plain-text protocols
@@ -45,7 +46,7 @@ class Dialect:
 
     name: str
     stacked: bool  # glyph and enumerator read together ('• 1.'), else one marker
-    glyphs: str  # glyphs that count as a marker (single-marker readers)
+    glyphs: str  # glyphs that count as a marker ('-' also admits '--' where the form allows it)
     glued_double_dash: bool = False  # '--' counts even with no space after ('--text')
     glyph_needs_space: bool = False  # a glyph needs a space after it, or the line to end
     number_needs_words: bool = False  # '2.' alone on a line ends a sentence, it is no bullet
@@ -67,11 +68,10 @@ BLOCK = Dialect(
 # The nested items of one criterion (summarizer.criteria.parse).
 ITEM = Dialect("item", stacked=False, glyphs="-*•·◦▪‣○o", needs_space=True, needs_words=True)
 # A text or HTML page's criteria list (summarizer.parsers.text.criteria).
-PAGE = Dialect("page", stacked=True, glyphs="", tab_width=4, words_after_space=True)
+PAGE = Dialect("page", stacked=True, glyphs="-" + _GLYPH, tab_width=4, words_after_space=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
+class Marker(NamedTuple):
     """The list marker of a line; ``glyph`` and ``enum`` are its parts (either may be None)."""
 
     glyph: str | None
@@ -92,8 +92,7 @@ class Marker:
         return "alpha" if core.islower() else "ALPHA"
 
 
-@dataclass(frozen=True, slots=True)
-class ListLine:
+class ListLine(NamedTuple):
     """One line read as a list line; offsets are absolute in the text."""
 
     start: int  # the line
@@ -109,14 +108,18 @@ class ListLine:
 
 def read_line(text: str, start: int, end: int, dialect: Dialect) -> ListLine:
     """``text[start:end]`` (one line, no newline) read under ``dialect``."""
-    raw = text[start:end]
+    return _read(text[start:end], start, dialect)
+
+
+def _read(raw: str, start: int, dialect: Dialect) -> ListLine:
     stripped = raw.lstrip(" \t")
     lead = len(raw) - len(stripped)
-    indent = len(raw[:lead].expandtabs(dialect.tab_width))
+    indent = lead if dialect.tab_width == 1 else len(raw[:lead].expandtabs(dialect.tab_width))
     marker, skip = (_stacked if dialect.stacked else _single)(stripped, dialect)
     content = start + lead + skip
     if dialect.words_after_space:
-        content += len(stripped[skip:]) - len(stripped[skip:].lstrip())
+        rest = stripped[skip:]
+        content += len(rest) - len(rest.lstrip())
     return ListLine(start, indent, marker, content, max(content, start + len(raw.rstrip())))
 
 
@@ -126,7 +129,8 @@ def _single(stripped: str, d: Dialect) -> tuple[Marker | None, int]:
         return None, 0
     glyph, enum = m.group("glyph"), m.group("enum")
     after = m.end()
-    gap = len(stripped) - after - len(stripped[after:].lstrip())
+    rest = stripped[after:]
+    gap = len(rest) - len(rest.lstrip())
     skip = after + gap
     words = skip < len(stripped)
     if glyph is not None and glyph not in d.glyphs and not (glyph == "--" and "-" in d.glyphs):
@@ -145,6 +149,8 @@ def _stacked(stripped: str, d: Dialect) -> tuple[Marker | None, int]:
     m = _STACKED.match(stripped)
     assert m is not None  # every part is optional
     glyph, enum = m.group("glyph"), m.group("enum")
+    if glyph is not None and glyph not in d.glyphs:
+        return None, 0  # no enumerator starts with a glyph: the line has no marker
     skip = m.end()
     skip += len(stripped[skip:]) - len(stripped[skip:].lstrip(" \t"))
     return (Marker(glyph, enum) if glyph or enum else None), skip
@@ -155,7 +161,7 @@ def read_lines(text: str, start: int, end: int, dialect: Dialect) -> list[ListLi
     out: list[ListLine] = []
     pos = start
     for raw in text[start:end].split("\n"):
-        out.append(read_line(text, pos, pos + len(raw), dialect))
+        out.append(_read(raw, pos, dialect))
         pos += len(raw) + 1
     return out
 

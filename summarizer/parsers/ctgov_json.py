@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
+from summarizer import controls
 from summarizer.models import Trial
-from summarizer.parsers import controls
 from summarizer.parsers.base import ParseError
 from summarizer.parsers.ctgov_record import (
     CtgovRecord,

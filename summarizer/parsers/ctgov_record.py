@@ -8,6 +8,7 @@ readable source text and every sourced value once, for both.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Literal
 
@@ -479,7 +480,7 @@ class _Builder:
         if self.record.contacts:
             self.out.heading("Central Contacts")
         for raw in self.record.contacts:
-            self.out.add("- ")
+            self.out.write("- ")
             contacts.append(self._contact(raw))
             self.out.newline()
         self.fields["contacts"] = contacts
@@ -489,16 +490,21 @@ class _Builder:
         if r.locations:
             out.heading("Locations")
         locations: list[Location] = []
+        statuses: dict[str, str] = {}  # a few distinct statuses over any number of sites
         for raw in r.locations:
-            out.add("- ")
+            out.write("- ")
             parts = [raw.facility, raw.city, raw.state, raw.zip, raw.country]
             span = out.add(", ".join(p for p in parts if p))
+            status = None
             if raw.status:
-                out.add(f" ({raw.status})")
+                out.write(f" ({raw.status})")
+                status = statuses.get(raw.status)
+                if status is None:
+                    status = statuses[raw.status] = normalize.status(raw.status) or raw.status
             out.newline()
             contacts: list[Contact] = []
             for contact in raw.contacts:
-                out.add("  Contact: ")
+                out.write("  Contact: ")
                 contacts.append(self._contact(contact))
                 out.newline()
             locations.append(
@@ -507,7 +513,7 @@ class _Builder:
                     city=raw.city,
                     region=raw.state,
                     country=raw.country,
-                    status=(normalize.status(raw.status) or raw.status) if raw.status else None,
+                    status=status,
                     contacts=contacts,
                     spans=[span],
                 )
@@ -557,14 +563,18 @@ def _check_sizes(record: CtgovRecord) -> None:
             check_section(f.name.replace("_", " "), value)
 
 
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in _strings(item)]
-    if is_dataclass(value):
-        return [s for f in fields(value) for s in _strings(getattr(value, f.name))]
-    return []
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside ``value`` (lists, tuples, dataclasses) in order, without recursion
+    or copies: a record may hold 100,000 sites."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+        elif is_dataclass(item):
+            stack.extend(reversed(vars(item).values()))  # its fields, in order
 
 
 def trial_from_record(record: CtgovRecord, *, name: str, fmt: str, original: str) -> Trial:

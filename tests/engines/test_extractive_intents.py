@@ -33,7 +33,7 @@ from summarizer.engines.extractive.self_facts import extract
         ("What treatment will I get?", "interventions"),
         ("What do they measure?", "outcomes"),
         ("What are the outcomes?", "outcomes"),
-        ("Is there a placebo?", "design"),
+        ("Is there a placebo?", "placebo"),
         ("Is it randomized?", "design"),
         ("What disease is this trial for?", "conditions"),
         ("Can healthy volunteers join?", "healthy_volunteers"),

@@ -1,15 +1,24 @@
-"""Fake chunk packages for pull tests: real importable modules with ``get_part_path()``."""
+"""Fixtures for the local model: fake chunk packages for pull tests (real importable modules with
+``get_part_path()``), and the real model served once per session for the ``local_llm`` tests."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from summarizer.local_llm.models import ModelSpec
+from summarizer.config import Settings
+from summarizer.local_llm.models import DEFAULT_MODEL, ModelSpec, get_model
+from summarizer.local_llm.pull import model_path, pull
+
+if TYPE_CHECKING:
+    from summarizer.local_llm.serve import LocalServer
+
+SPEC = get_model(DEFAULT_MODEL)
 
 _counter = itertools.count()
 
@@ -68,3 +77,35 @@ def fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeModel:
         return spec, files
 
     return make
+
+
+@pytest.fixture(scope="session")
+def model_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the verified model is: the trialsum home if it was pulled there (as CI does),
+    otherwise pulled now into a temporary home, never into the user's."""
+    home = Settings().home
+    if model_path(SPEC, home).is_file():
+        pull(SPEC, home)  # verifies; a damaged file is assembled again
+        return home
+    scratch = tmp_path_factory.mktemp("model_home")
+    pull(SPEC, scratch)
+    return scratch
+
+
+@pytest.fixture(scope="session")
+def server(model_home: Path) -> Iterator[LocalServer]:
+    """One real llama.cpp server for the session (needs the local-llm extra)."""
+    from summarizer.local_llm.serve import LocalServer, ServeOptions
+
+    with LocalServer(SPEC, model_home, ServeOptions(verify=False)) as running:
+        yield running
+
+
+@pytest.fixture
+def llm_env(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+    """The environment a user sets from ``trialsum llm serve``'s export lines."""
+    from summarizer.local_llm.serve import client_environment
+
+    for name, value in client_environment(server).items():
+        monkeypatch.setenv(name, value)
+    return server

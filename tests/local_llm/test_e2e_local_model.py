@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -24,11 +23,8 @@ from pydantic import BaseModel
 
 from summarizer.config import Settings
 from summarizer.local_llm.models import DEFAULT_MODEL, get_model
-from summarizer.local_llm.pull import model_path, pull
 from summarizer.local_llm.serve import (
     LocalServer,
-    ServeOptions,
-    client_environment,
     free_port,
     port_is_free,
 )
@@ -54,32 +50,6 @@ if _missing:
         "package registry may have refused it)",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="session")
-def model_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the verified model is: the trialsum home if it was pulled there (as CI does),
-    otherwise pulled now into a temporary home, never into the user's."""
-    home = Settings().home
-    if model_path(SPEC, home).is_file():
-        pull(SPEC, home)  # verifies; a damaged file is assembled again
-        return home
-    scratch = tmp_path_factory.mktemp("model_home")
-    pull(SPEC, scratch)
-    return scratch
-
-
-@pytest.fixture(scope="session")
-def server(model_home: Path) -> Iterator[LocalServer]:
-    with LocalServer(SPEC, model_home, ServeOptions(verify=False)) as running:
-        yield running
-
-
-@pytest.fixture
-def llm_env(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
-    for name, value in client_environment(server).items():
-        monkeypatch.setenv(name, value)
-    return server
 
 
 def test_the_server_answers_health_and_lists_the_model_on_loopback(server: LocalServer) -> None:

@@ -3,6 +3,7 @@ feedback saved locally, and friendly errors instead of stack traces."""
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 
@@ -30,15 +31,35 @@ def test_a_question_about_one_trial_gets_a_cited_answer(library, page):
     assert sources, "the answer should carry at least one cited source"
     highlighted = [m.value for m in sources[0].markdown if "<mark>" in m.value]
     assert highlighted, "the cited words should be highlighted in their section"
+    assert not any("Answered by the offline" in c.value for c in at.caption)  # patient view
+    marks = "".join(m.value for m in at.chat_message[1].markdown)
+    assert "ts-mark-supported" in marks, "each sentence carries its real check"
+
+
+def test_the_editor_view_names_the_engine(library, page):
+    at = page("ask")
+    at.session_state["editor_view"] = True
+    at.selectbox(key="ask_trial").set_value(TRIAL).run()
+    _ask(at, "How old do you have to be to join?")
     assert any("Answered by the offline" in c.value for c in at.caption)
 
 
-def test_a_question_the_documents_do_not_answer_says_so(library, page):
+def test_a_question_the_documents_do_not_answer_says_so_once(library, page, page_text):
     at = page("ask")
     at.selectbox(key="ask_trial").set_value(TRIAL).run()
     _ask(at, "Will I get paid for taking part?")
-    notes = [i.value for i in at.info]
-    assert any("documents don't say" in n for n in notes), notes
+    said = html.unescape(page_text(at))
+    assert said.count("documents don't say") == 1, said
+    assert any("study contacts" in i.value for i in at.info)
+
+
+def test_a_withdrawn_trial_gives_one_clear_message(library, page, page_text):
+    at = page("ask")
+    at.selectbox(key="ask_trial").set_value("NCT04094766").run()  # sample 002: withdrawn
+    _ask(at, "Can I join?")
+    said = html.unescape(page_text(at))
+    assert "not taking anyone" in said
+    assert "documents don't say" not in said
 
 
 def test_a_request_for_medical_advice_is_declined_in_plain_words(library, page):
@@ -51,7 +72,7 @@ def test_thumbs_up_is_saved_with_question_answer_and_citations(library, page):
     at = page("ask")
     at.selectbox(key="ask_trial").set_value(TRIAL).run()
     _ask(at, "Where does this trial take place?")
-    at.feedback(key="ask_fb_0").set_value(1).run()
+    at.feedback(key=f"ask_fb_{TRIAL}_0").set_value(1).run()
     assert not at.exception
     lines = (library / "feedback.jsonl").read_text().splitlines()
     entry = json.loads(lines[-1])
@@ -66,6 +87,53 @@ def test_previous_answers_stay_on_screen(library, page):
     _ask(at, "Who is the sponsor?")
     _ask(at, "Is the trial recruiting?")
     assert len(at.chat_message) == 4
+
+
+def test_switching_trials_starts_a_fresh_thread_and_keeps_the_old_one(library, page):
+    at = page("ask")
+    at.selectbox(key="ask_trial").set_value(TRIAL).run()
+    _ask(at, "Who can join?")
+    assert len(at.chat_message) == 2
+    at.selectbox(key="ask_trial").set_value("NCT06941129").run()
+    assert len(at.chat_message) == 0, "another trial: a fresh thread"
+    earlier = [b for b in at.button if b.key == f"ask_thread_{TRIAL}"]
+    assert earlier, "the old thread is listed"
+    earlier[0].click().run()
+    assert at.selectbox(key="ask_trial").value == TRIAL
+    assert len(at.chat_message) == 2 and "Who can join?" in at.chat_message[0].markdown[0].value
+
+
+def test_the_clear_button_empties_only_this_thread(library, page):
+    at = page("ask")
+    _ask(at, "Who is the sponsor?")
+    at.selectbox(key="ask_trial").set_value(TRIAL).run()
+    _ask(at, "Who can join?")
+    at.button(key="ask_clear").click().run()
+    assert len(at.chat_message) == 0
+    assert at.session_state["ask_threads"]["*"], "the All trials thread is kept"
+
+
+def test_a_suggestion_is_asked_when_clicked(library, page):
+    at = page("ask")
+    at.selectbox(key="ask_trial").set_value(TRIAL).run()
+    at.button(key="ask_try_Who can join?").click().run()
+    assert not at.exception
+    assert len(at.chat_message) == 2
+    assert at.chat_message[0].markdown[0].value == "Who can join?"
+
+
+def test_a_cross_trial_answers_trials_open_their_own_thread(library, page, monkeypatch):
+    from ui import state
+
+    monkeypatch.setattr(state, "warm_trial", lambda trial_id: None)  # warming has its own test
+    at = page("ask")
+    _ask(at, "Which trials test CAR T cells against CD19?")
+    opens = [b for b in at.button if str(b.key).startswith("ask_open_")]
+    assert opens, "the answer's trials are clickable"
+    target = str(opens[0].key).rsplit("_", 1)[1]
+    opens[0].click().run()
+    assert at.selectbox(key="ask_trial").value == target
+    assert len(at.chat_message) == 0
 
 
 def test_an_empty_library_points_to_the_library_page(empty_home, page):

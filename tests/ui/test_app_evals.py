@@ -90,3 +90,26 @@ def test_unreadable_report_is_a_friendly_error(empty_home, report_at, page):
     assert not at.exception
     assert "Sorry, something went wrong while reading the eval report" in at.error[0].value
     assert "Traceback" in (empty_home / "logs" / "ui.log").read_text()
+
+
+def test_the_report_is_found_where_trialsum_eval_writes_it_from_the_start_folder(
+    empty_home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv("TRIALSUM_EVAL_REPORT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    default = tmp_path / "reports" / "eval" / "report.json"
+    assert default.resolve() in state.eval_report_candidates()
+    default.parent.mkdir(parents=True)
+    _write_report(default, ok=True)
+    assert state.eval_report_path() == default.resolve()
+
+
+def test_with_no_report_the_page_says_where_it_looked(
+    empty_home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page
+):
+    monkeypatch.setenv("TRIALSUM_EVAL_REPORT", str(tmp_path / "none" / "report.json"))
+    at = page("evals")
+    assert not at.exception
+    info = at.info[0].value
+    assert "Looked for a report in" in info
+    assert "none/report.json" in info.replace("\\", "")

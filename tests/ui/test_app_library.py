@@ -77,7 +77,25 @@ def test_remove_a_trial(fresh_home, page, samples_dir):
     at.button[0].click().run()
     assert len(at.dataframe[0].value) == 1
     removed = at.selectbox[0].value
+    at.button[-1].click().run()  # not confirmed: nothing removed
+    assert "Tick" in at.warning[0].value
+    assert len(at.dataframe[0].value) == 1
+    at.checkbox[0].check()
     at.button[-1].click().run()
     assert not at.exception
     assert f"Removed {removed}" in at.success[0].value.replace("\\", "")
     assert not at.dataframe
+
+
+def test_the_same_file_uploaded_again_is_unchanged(fresh_home, page, samples_dir):
+    good = sorted(samples_dir.glob("003_*.txt"))[0]
+    at = page("library")
+    for _ in range(2):
+        at.file_uploader[0].set_value((good.name, good.read_bytes(), "text/plain"))
+        at.button[0].click().run()
+    assert not at.exception
+    assert any("already in the library, unchanged" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert len(table) == 1
+    assert table["Title"][0] == "4SCAR-T Therapy Post CD19-targeted Immunotherapy"  # in full
+    assert table["Status"][0] == "Recruiting" and table["Phase"][0] == "Phase 1/2"

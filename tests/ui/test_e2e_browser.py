@@ -210,10 +210,27 @@ def _at_phone_width(browser: Any, name: str, anchor: Any = None) -> None:
     assert _overflow(browser) <= 1, f"the page scrolls sideways at {PHONE}px ({name})"
 
 
+def _editor_view(browser: Any) -> None:
+    """Switch on the sidebar's "Editor view" toggle (engines, grades, store paths)."""
+    from selenium.webdriver.common.by import By
+
+    toggle = _wait(browser, 30).until(
+        lambda b: [
+            t
+            for t in b.find_elements(By.CSS_SELECTOR, "[data-testid='stCheckbox']")
+            if "Editor view" in t.text
+        ]
+    )[0]
+    toggle.find_element(By.CSS_SELECTOR, "label").click()
+    _settle(browser)
+
+
 def test_the_trial_summary_marks_each_sentence_and_fits_a_phone(server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(f"{server}/trial")
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-testid='stSelectbox']"))
+    _editor_view(browser)
     _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-testid='stSelectbox']"))
     _pick_trial(browser, TRIAL)
     sentences = _wait(browser).until(
@@ -236,6 +253,8 @@ def test_asking_a_question_shows_a_cited_answer_with_the_quote_highlighted(serve
 
     browser.get(server)
     _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, CHAT_BOX)))
+    assert "Engine: offline" not in browser.find_element(By.TAG_NAME, "body").text  # patients
+    _editor_view(browser)
     assert "Engine: offline" in browser.find_element(By.TAG_NAME, "body").text
     _pick_trial(browser, TRIAL)
     box = browser.find_element(By.CSS_SELECTOR, CHAT_BOX)
@@ -283,3 +302,138 @@ def test_the_evaluation_page_shows_the_report_with_charts_failures_first(server,
     )
     _shot(browser, "evals_desktop.png")
     _at_phone_width(browser, "evals_phone.png")
+
+
+def _ask(browser: Any, question: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = browser.find_element(By.CSS_SELECTOR, CHAT_BOX)
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    _wait(browser).until(  # the button comes once the answer is kept in its thread
+        lambda b: "Clear this conversation" in b.find_element(By.TAG_NAME, "body").text
+    )
+    _settle(browser)
+
+
+def test_the_check_marks_on_the_page_are_the_exports_marks(server, browser):
+    from selenium.webdriver.common.by import By
+
+    from summarizer.render import CHECK_MARKS
+
+    browser.get(f"{server}/trial")
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-testid='stSelectbox']"))
+    _pick_trial(browser, TRIAL)
+    legend = _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".ts-legend"))[0]
+    assert f"{CHECK_MARKS['supported'][0]} {CHECK_MARKS['supported'][1]}" in legend.text
+    sentences = browser.find_elements(By.CSS_SELECTOR, ".ts-sentence")
+    marks = browser.find_elements(
+        By.CSS_SELECTOR, ".ts-sentence + .ts-mark, .ts-sentence + .ts-flag"
+    )
+    assert sentences and len(marks) == len(sentences), "every sentence carries its check"
+    assert "Not checked" not in browser.find_element(By.TAG_NAME, "body").text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".ts-grade-ok, .ts-grade-high")  # patients
+
+
+def test_switching_trials_in_the_chat_starts_a_fresh_thread(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    browser.get(server)
+    _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, CHAT_BOX)))
+    _pick_trial(browser, TRIAL)
+    _ask(browser, "Who can join?")
+    _pick_trial(browser, "NCT04430530")
+    fresh = _wait(browser, 30).until(
+        lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
+    )
+    assert fresh, "another trial starts a fresh thread"
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Earlier conversations (1)" in body
+    _shot(browser, "ask_threads_desktop.png")
+
+
+def test_the_quote_is_in_view_when_a_source_opens_on_a_phone(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    browser.set_window_size(PHONE, 844)
+    browser.get(server)
+    _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, CHAT_BOX)))
+    _pick_trial(browser, "NCT04430530")
+    _ask(browser, "Who cannot join?")
+    summary = _wait(browser).until(
+        lambda b: [e for e in b.find_elements(By.CSS_SELECTOR, SOURCE) if "Source 1" in e.text]
+    )[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", summary)
+    summary.click()
+    mark = _wait(browser, 20).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stExpander'] mark"))
+    )
+    time.sleep(0.5)
+    inside = browser.execute_script(
+        """const m = arguments[0].getBoundingClientRect();
+        const box = arguments[0].closest('.ts-source').getBoundingClientRect();
+        return m.top >= box.top && m.top < box.bottom
+            && m.top >= 0 && m.top < window.innerHeight;""",
+        mark,
+    )
+    _shot(browser, "ask_source_phone.png")
+    assert inside, "the highlighted quote is visible without scrolling the source box"
+
+
+def test_finding_a_trial_filters_and_fits_a_phone(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/finder")
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".ts-card-facts"))
+    _settle(browser)
+    cards = browser.find_elements(By.CSS_SELECTOR, ".ts-card-facts")
+    assert len(cards) == 5 and "Recruiting" in cards[0].text
+    assert "PHASE" not in browser.find_element(By.TAG_NAME, "body").text
+    _shot(browser, "finder_desktop.png")
+    box = browser.find_element(By.CSS_SELECTOR, "input[aria-label='Place']")
+    box.send_keys("Shenzhen\n")
+    _settle(browser)
+    _wait(browser, 30).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, ".ts-card-facts")) < 5 or False
+    )
+    assert "4SCAR" in browser.find_element(By.TAG_NAME, "body").text
+    _at_phone_width(browser, "finder_phone.png")
+
+
+def test_settings_report_an_unreachable_server_within_seconds(server, browser):
+    from selenium.webdriver.common.by import By
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        browser.get(f"{server}/settings")
+        box = _wait(browser).until(
+            lambda b: b.find_elements(By.CSS_SELECTOR, "input[aria-label^='Chroma server URL']")
+        )[0]
+        box.send_keys(url)
+        started = time.monotonic()
+        browser.find_element(By.CSS_SELECTOR, "[data-testid='stFormSubmitButton'] button").click()
+        _wait(browser, 30).until(
+            lambda b: (
+                "Could not reach the Chroma server" in b.find_element(By.TAG_NAME, "body").text
+            )
+        )
+        assert time.monotonic() - started < 20
+    _shot(browser, "settings_desktop.png")
+    _at_phone_width(browser, "settings_phone.png")
+
+
+@pytest.mark.parametrize("name", ["library", "editor"])
+def test_the_other_pages_at_both_widths(server, browser, name):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/{name}")
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, "h1"))
+    _settle(browser)
+    assert "Traceback" not in browser.page_source
+    _shot(browser, f"{name}_desktop.png")
+    _at_phone_width(browser, f"{name}_phone.png")

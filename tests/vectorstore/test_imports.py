@@ -53,4 +53,19 @@ def loaded_after(*modules: str) -> list[str]:
 
 def test_importing_the_store_and_the_retriever_loads_no_heavy_library() -> None:
     assert loaded_after("vectorstore.chroma_store", "vectorstore.factory") == []
-    assert "chromadb" in loaded_after("vectorstore.embed_base")  # the check can see one
+    assert "chromadb" in loaded_after("chromadb.api.types")  # the check can see one
+
+
+def test_an_embedder_loads_chromadb_only_when_chroma_uses_it() -> None:
+    """Embedding (ingest, a trial's first question) needs no chromadb; handing an embedder to a
+    Chroma collection registers it there, which does."""
+    embedders = ("vectorstore.embed_base", "vectorstore.onnx_embedder", "vectorstore.embeddings")
+    assert "chromadb" not in loaded_after(*embedders)
+    code = (
+        "import sys\nfrom vectorstore.onnx_embedder import OnnxMiniLMEmbedder\n"
+        "OnnxMiniLMEmbedder.name()\n"  # what Chroma asks when a collection is created with it
+        "from chromadb.utils.embedding_functions import known_embedding_functions as k\n"
+        "print(k[OnnxMiniLMEmbedder.name].__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["OnnxMiniLMEmbedder"]

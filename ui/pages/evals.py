@@ -113,9 +113,12 @@ def main() -> None:
         path = state.eval_report_path()
         report = load(path)
         if report is None:
+            looked = "\n".join(
+                f"- {components.md_escape(str(p))}" for p in state.eval_report_candidates()
+            )
             st.info(
-                "No eval report yet. Run `trialsum eval --out reports/eval` in a terminal, "
-                "then come back here.",
+                "No eval report yet. Run `trialsum eval` in a terminal, then come back here. "
+                f"Looked for a report in:\n{looked}",
                 icon=":material/monitoring:",
             )
             return

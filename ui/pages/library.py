@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from summarizer.finder import plain_phase, plain_status
 from ui import components, state
 
 FLASH = "library_flash"
@@ -21,9 +22,14 @@ st.caption(
 )
 
 
-def _uploads_dir() -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    folder = state.settings().home / "uploads" / stamp
+def _uploads_dir(content: bytes | None = None) -> Path:
+    """A folder for one upload: named by the content's hash, so the same file uploaded again
+    lands on the same path and is reported unchanged rather than as a new document."""
+    if content is not None:
+        name = hashlib.sha256(content).hexdigest()[:16]
+    else:
+        name = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = state.settings().home / "uploads" / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -73,19 +79,19 @@ def _add_section() -> None:
     with upload, st.form("upload_form", clear_on_submit=True):
         files = st.file_uploader("Trial documents", type=UPLOAD_TYPES, accept_multiple_files=True)
         if st.form_submit_button("Add to library", icon=":material/upload:") and files:
-            target = _uploads_dir()
             paths = []
             for file in files:
-                path = target / _safe_name(file.name)
-                path.write_bytes(file.getvalue())
+                data = file.getvalue()
+                path = _uploads_dir(data) / _safe_name(file.name)
+                path.write_bytes(data)
                 paths.append(path)
             _ingest(paths)
     with paste, st.form("paste_form", clear_on_submit=True):
         text = st.text_area("Paste a trial page", height=200)
         if st.form_submit_button("Add pasted text", icon=":material/content_paste:"):
             if text.strip():
-                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-                path = _uploads_dir() / f"pasted-{digest}.txt"
+                data = text.encode("utf-8")
+                path = _uploads_dir(data) / "pasted.txt"
                 path.write_text(text, encoding="utf-8")
                 _ingest([path])
             else:
@@ -106,14 +112,15 @@ def _status(trial_id: str) -> dict[str, object]:
     trial = components.get_trial(trial_id)
     if trial is None:
         return {"Trial": trial_id, "Status": "Missing", "Chunks": 0, "Source": "", "Title": ""}
-    status = trial.status.value.replace("_", " ").capitalize() if trial.status else "Unknown"
+    status = plain_status(trial.status.value if trial.status else None) or "Not given"
     return {
+        "Title": trial.title,
         "Trial": trial_id,
         "Status": status,
+        "Phase": plain_phase(p.value for p in trial.phases) or "Not given",
         "Chunks": len(components.get_chunks(trial_id)),
         "Source": f"{Path(trial.source.path).name} ({trial.source.format})",
         "Warnings": len(trial.warnings),
-        "Title": trial.title,
     }
 
 
@@ -124,14 +131,22 @@ def _list_section() -> None:
         st.caption("Nothing yet.")
         return
     rows = [_status(trial_id) for trial_id in titles]
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={"Title": st.column_config.TextColumn("Title", width="large")},
+    )
     with st.form("remove_form"):
         doomed = st.selectbox(
             "Remove a trial",
             list(titles),
-            format_func=lambda tid: components.trial_label(tid, titles),
+            format_func=lambda tid: f"{titles.get(tid, tid)} ({tid})",
         )
-        if st.form_submit_button("Remove", icon=":material/delete:") and doomed:
+        sure = st.checkbox("Yes, remove this trial and its passages from the library")
+        pressed = st.form_submit_button("Remove", icon=":material/delete:")
+        if pressed and not sure:
+            st.warning("Tick “Yes, remove…” first: removing cannot be undone.")
+        if pressed and sure and doomed:
             with components.guard("removing the trial"):
                 removed = state.assistant().remove(doomed)
                 state.forget()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import urllib.error
+import urllib.request
 
 import streamlit as st
 
@@ -12,6 +14,34 @@ from ui import components, state
 
 st.title("Settings", anchor=False)
 st.caption("Changes apply to this browser session. Defaults come from TRIALSUM_* variables.")
+
+PROBE_SECONDS = 3.0  # how long Save waits for a Chroma server before saying it is unreachable
+
+
+def chroma_problem(url: str, seconds: float = PROBE_SECONDS) -> str | None:
+    """Why the Chroma server at ``url`` cannot be used, or None when its heartbeat answers."""
+    probe = url.rstrip("/") + "/api/v2/heartbeat"
+    try:
+        with urllib.request.urlopen(probe, timeout=seconds) as resp:
+            if resp.status == 200:
+                return None
+            return f"it answered with HTTP {resp.status}; is it a Chroma server?"
+    except urllib.error.HTTPError as exc:
+        return f"it answered with HTTP {exc.code}; is it a Chroma server?"
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return f"no answer within {seconds:g} seconds ({reason})"
+
+
+def llm_problem(endpoint: str) -> str | None:
+    """Why the LLM engine cannot answer with this endpoint and the server's environment."""
+    if endpoint or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"):
+        return None
+    return (
+        "The LLM engine needs an endpoint: type its address in “LLM endpoint” above (for "
+        "example a local Ollama or llama.cpp server), or choose the offline engine. "
+        "The settings were not saved."
+    )
 
 
 def main() -> None:
@@ -44,6 +74,20 @@ def main() -> None:
             for name, value in (("Chroma server URL", url), ("LLM endpoint", llm_url)):
                 if value and not value.startswith(("http://", "https://")):
                     st.error(f"The {name} should start with http:// or https://.")
+                    return
+            if engine == "llm" and (problem := llm_problem(llm_url)):
+                st.warning(problem, icon=":material/warning:")
+                return
+            if url:
+                with st.spinner("Checking the Chroma server…"):
+                    problem = chroma_problem(url)
+                if problem:
+                    st.error(
+                        components.md_escape(
+                            f"Could not reach the Chroma server at {url}: {problem}. "
+                            "The settings were not saved."
+                        )
+                    )
                     return
             overrides = {
                 "home": home.strip(),

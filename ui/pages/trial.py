@@ -7,32 +7,28 @@ import html
 import streamlit as st
 
 from summarizer.models import LaySummary, SummarySection, Trial
-from ui import components, state
+from ui import components, printable, state
 
 FACT_LISTS = {"quick_facts"}
 
 st.title("Trial summary", anchor=False)
 st.caption(
-    "A plain-language summary written from the trial documents. Sentences underlined in green "
-    "were matched to the source: hover over one to see its words, or open the sources under "
-    "each section. Sentences that could not be matched are shaded and flagged."
+    "A plain-language summary written from the trial documents. Each sentence is marked with "
+    "its check against the source (the marks are explained below the title); tap or hover over "
+    "a sentence to see its source words, or open the sources under each section."
 )
 
 
 def _byline(trial: Trial) -> str:
-    parts = [
-        "; ".join(p.value for p in trial.phases),
-        trial.sponsor.value if trial.sponsor else "",
-        trial.nct_id.value if trial.nct_id else "",
-        trial.status.value.replace("_", " ").capitalize() if trial.status else "",
-    ]
-    return " · ".join(html.escape(p) for p in parts if p)
+    return html.escape(printable.facts_line(trial))
 
 
 def _section(section: SummarySection, index: int) -> None:
     heading = html.escape(section.heading)
     # Reading-grade formulas measure prose; a list of "Label: value" facts is not prose.
-    grade = "" if section.key in FACT_LISTS else components.grade_badge(section.grade)
+    grade = ""
+    if components.editor_view() and section.key not in FACT_LISTS:
+        grade = components.grade_badge(section.grade)
     components.raw_html(f"<h3>{heading} {grade}</h3>")
     if not section.statements:
         st.caption("The documents don't say.")
@@ -45,7 +41,7 @@ def _section(section: SummarySection, index: int) -> None:
         components.raw_html("<p>" + " ".join(items) + "</p>")
     cited = [s for s in section.statements if s.citations]
     if cited:
-        with st.popover(f"Sources for “{section.heading}”"):
+        with st.expander(f"Sources for “{section.heading}”"):
             for number, statement in enumerate(cited, 1):
                 verdict = statement.check.verdict if statement.check else None
                 components.raw_html(
@@ -55,12 +51,28 @@ def _section(section: SummarySection, index: int) -> None:
                 components.citations_block(statement.citations)
 
 
-def _exports(summary: LaySummary) -> None:
-    st.subheader("Export", anchor=False)
+def _exports(summary: LaySummary, trial: Trial) -> None:
+    st.subheader("Print or export", anchor=False)
+    st.download_button(
+        "Printable one-page summary",
+        printable.printable_page(summary, trial),
+        file_name=f"{summary.trial_id}-print.html",
+        mime="text/html",
+        key="dl_print",
+        icon=":material/print:",
+        help="Open the file and print it: one page with questions to ask the study team.",
+    )
     cols = st.columns(3)
     name = summary.trial_id
     for col, (label, data, ext, mime) in zip(cols, components.summary_files(summary), strict=True):
         col.download_button(label, data, file_name=f"{name}.{ext}", mime=mime, key=f"dl_{ext}")
+
+
+def _questions(summary: LaySummary) -> None:
+    asked = printable.questions(summary)
+    if asked:
+        st.subheader("Questions to ask the study team", anchor=False)
+        st.markdown("\n".join(f"- {components.md_escape(q)}" for q in asked))
 
 
 def main() -> None:
@@ -88,12 +100,14 @@ def main() -> None:
         byline = _byline(trial)
         if byline:
             components.raw_html(f'<div class="ts-meta">{byline}</div>')
+        components.check_legend([s for sec in summary.sections for s in sec.statements])
         for index, section in enumerate(summary.sections):
             _section(section, index)
-        st.caption(
-            f"Written by the {components.md_escape(components.engine_label(summary.engine))} engine"
-        )
-        _exports(summary)
+        _questions(summary)
+        if components.editor_view():
+            engine = components.md_escape(components.engine_label(summary.engine))
+            st.caption(f"Written by the {engine} engine")
+        _exports(summary, trial)
 
 
 main()

@@ -1,8 +1,11 @@
 """Questions about oneself: compare what the person said with the trial's criteria, quoting them.
 
-The answer never decides: it says which criteria touch what the person said, compares numbers
-where the criterion has them (age limits, 'within five years'), and names the criteria to confirm
-with the study team.
+The answer never decides: per criterion that touches what the person said (``self_match``) it
+says which way it points ("does not take", "allows ... only if", "takes"), quoting the whole
+criterion; it compares numbers where the criterion has them (age limits from the fields and the
+criteria, time windows), says "the record does not say" when nothing matches, and names the
+criteria to confirm with the study team. A comparison with the person's own numbers rests on the
+cited statement it compares with (``depends_on``), so it goes when that statement goes.
 """
 
 from __future__ import annotations
@@ -10,145 +13,153 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.criteria import criteria_for
+from summarizer.criteria.detect import time_unit
 from summarizer.engines.common import citation, citations, guidance
 from summarizer.engines.extractive import select
 from summarizer.engines.extractive.field_answers import age_range_words
-from summarizer.engines.extractive.plain_words import clause_spans, clean, shorten
+from summarizer.engines.extractive.plain_words import clean
 from summarizer.engines.extractive.resources import threshold
-from summarizer.engines.extractive.self_facts import PersonFacts, TermRule, term_rules
-from summarizer.models import COMPARISON, Citation, Criterion, Span, Statement, Trial
+from summarizer.engines.extractive.self_facts import PersonFacts
+from summarizer.engines.extractive.self_match import Finding, find
+from summarizer.models import COMPARISON, GUIDANCE, Citation, Criterion, Span, Statement, Trial
 
 # Who decides, said so that no reading of it promises a place ("you can join" never appears).
 _DECIDES = "only they decide who takes part."
-_WORD_NUM = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-}
-_WITHIN_RE = re.compile(
-    r"\b(?:within|in the (?:last|past)|during the (?:last|past))\s+(?:the\s+)?(?:past\s+)?"
-    r"(\d+(?:\.\d+)?|" + "|".join(_WORD_NUM) + r")\s*(years?|months?|weeks?|days?)\b",
-    re.I,
-)
-_CRIT_AGE_RE = re.compile(
-    r"\bage[sd]?\b[^.;]{0,20}?(?:(≥|>=|>|older than|over|at least)|(≤|<=|<|younger than|under))"
-    r"\s*(\d+(?:\.\d+)?)\s*(years?|months?)?",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class Match:
-    criterion: Criterion
-    rule: TermRule
-    span: Span  # the clause of the criterion that mentions the term
-
-
-def _to_years(n: float, unit: str) -> float:
-    u = unit.lower()
-    if u.startswith("mo"):
-        return n / 12
-    if u.startswith("w"):
-        return n / 52.1775
-    if u.startswith("d"):
-        return n / 365.25
-    return n
+_MAX_SHOWN = 4  # criteria quoted in one answer
+_UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
 
 
 def _label(c: Criterion) -> str:
     return f"{c.kind} criterion {c.number}"
 
 
-def _clause(trial: Trial, crit: Criterion, patterns) -> Span | None:
-    """The clause of the criterion that names the term; a long one cut at commas around it."""
+def _quote(trial: Trial, span: Span) -> str:
+    """The whole criterion (or nested item) as a reader sees it: never cut mid-clause."""
+    return clean(trial.source.text[span.start : span.end]).rstrip(".")
+
+
+@dataclass(frozen=True)
+class AgeBound:
+    """One age limit: from the age fields or from a criterion, with where it was read."""
+
+    years: float
+    upper: bool  # True: an upper limit (the person must not be older)
+    strict: bool  # True: the limit itself is outside ('less than 70')
+    criterion: Criterion | None  # None: the trial's age fields
+    span: Span | None = None
+
+    def breaks(self, age: float) -> bool:
+        if self.upper:
+            return age >= self.years if self.strict else age > self.years
+        return age <= self.years if self.strict else age < self.years
+
+
+def age_bounds(trial: Trial) -> list[AgeBound]:
+    """The age fields' limits, then every age limit the criteria state (an exclusion's 'more
+    than 90 years of age' is an upper limit of 90); gestational ages are not the person's."""
+    out: list[AgeBound] = []
+    if trial.min_age is not None and trial.min_age.years is not None:
+        out.append(AgeBound(trial.min_age.years, upper=False, strict=False, criterion=None))
+    if trial.max_age is not None and trial.max_age.years is not None:
+        out.append(AgeBound(trial.max_age.years, upper=True, strict=False, criterion=None))
+    by_key = {(c.kind, c.number): c for c in trial.criteria}
     text = trial.source.text
-    for span in crit.spans:
-        for s, e in clause_spans(text[span.start : span.end], span.start):
-            m = next((m for p in patterns if (m := p.search(text[s:e]))), None)
-            if m is not None:
-                return _near(text, s, e, s + m.start(), s + m.end())
-    return None
-
-
-def _near(text: str, s: int, e: int, ms: int, me: int, words: int = 30) -> Span:
-    """The comma-bounded part of ``text[s:e]`` around a match, when the clause is long."""
-    if len(text[s:e].split()) <= words:
-        return Span(start=s, end=e)
-    right = next((m.start() + me for m in re.finditer(r",\s+", text[me:e])), e)
-    if len(text[s:right].split()) <= words:
-        return Span(start=s, end=right)
-    left = max((m.end() + s for m in re.finditer(r"[,:]\s+", text[s:ms])), default=s)
-    return Span(start=left, end=right)
-
-
-def find_matches(trial: Trial, facts: PersonFacts) -> list[Match]:
-    rules = {r.label: r for r in term_rules()}
-    out: list[Match] = []
-    for label in facts.terms:
-        rule = rules[label]
-        for crit in trial.criteria:
-            if rule.only and crit.kind != rule.only:
-                continue
-            span = _clause(trial, crit, rule.criteria)
-            if span is not None:
-                out.append(Match(crit, rule, span))
+    for top in criteria_for(trial).criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is None:
+            continue
+        for node in top.walk():
+            for c in node.constraints:
+                q = c.quantity
+                around = text[max(0, c.span.start - 40) : c.span.end + 20].lower()
+                if c.kind != "age" or q is None or "gestation" in around or "pregnan" in around:
+                    continue
+                unit = time_unit(q.unit) or "year"
+                per = _UNIT_YEARS.get(unit)
+                if per is None:
+                    continue
+                flip = (top.kind == "exclusion") != c.negated  # it says who is ruled out
+                for years, upper, strict in _limits(q.comparator, q.value, q.upper, per):
+                    if flip:  # 'over 65' ruled out: 65 is the upper limit, itself allowed
+                        upper, strict = not upper, not strict
+                    out.append(AgeBound(years, upper, strict, crit, node.span))
     return out
 
 
-def _quote(trial: Trial, span: Span) -> str:
-    return shorten(clean(trial.source.text[span.start : span.end]), 30).rstrip(".")
-
-
-def _time_note(trial: Trial, span: Span, facts: PersonFacts) -> str | None:
-    if facts.years_since is None:
-        return None
-    m = _WITHIN_RE.search(trial.source.text[span.start : span.end])
-    if not m:
-        return None
-    n = float(_WORD_NUM.get(m.group(1).lower(), m.group(1)))
-    limit = _to_years(n, m.group(2))
-    said = facts.since_text or f"{facts.years_since:g} years ago"
-    if facts.years_since <= limit:
-        return f"You said {said}, which is within that time."
-    return f"You said {said}, which is longer ago than that."
+def _limits(comp: str | None, value: float, upper: float | None, per: float):
+    if comp == "range" and upper is not None:
+        return [(value * per, False, False), (upper * per, True, False)]
+    return {
+        "ge": [(value * per, False, False)],
+        "gt": [(value * per, False, True)],
+        "le": [(value * per, True, False)],
+        "lt": [(value * per, True, True)],
+    }.get(comp or "", [])
 
 
 def age_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
-    """Compare the stated age with the trial's age limits (fields first, then criteria)."""
+    """The stated age against every age limit, fields first, then the criteria that state one.
+
+    The verdict uses the asker's own numbers, which no document holds: it is a separate
+    statement resting on the cited limit it compares with, and goes if that one goes."""
     age = facts.age_years
     if age is None:
         return []
     said = _age_said(facts)
-    lo = trial.min_age.years if trial.min_age else None
-    hi = trial.max_age.years if trial.max_age else None
-    items = [a for a in (trial.min_age, trial.max_age) if a is not None and a.years is not None]
-    cites = citations(trial, [s for a in items for s in a.spans], "eligibility")
-    fields = ["min_age", "max_age"]
-    if lo is None and hi is None:
-        lo, hi, cites, fields = _criteria_age_limits(trial)
-    if lo is None and hi is None:
+    bounds = age_bounds(trial)
+    if not bounds:
         return []
-    words = age_range_words(trial) or _limit_words(lo, hi)
-    if lo is not None and age < lo:
-        verdict = f"So {said} is below its lower age limit."
-    elif hi is not None and age > hi:
-        verdict = f"So {said} is above its upper age limit."
+    out: list[Statement] = []
+    fields = [a for a in (trial.min_age, trial.max_age) if a is not None and a.years is not None]
+    if fields:
+        words = age_range_words(trial) or _limit_words(
+            trial.min_age.years if trial.min_age else None,
+            trial.max_age.years if trial.max_age else None,
+        )
+        cites = citations(trial, [s for a in fields for s in a.spans], "eligibility")
+        out.append(
+            Statement(
+                text=f"This trial takes people {words}.",
+                citations=cites,
+                fields=["min_age", "max_age"],
+                key="age:fields",
+            )
+        )
+    broken = [b for b in bounds if b.breaks(age)]
+    named = broken or [b for b in bounds if b.criterion is not None and not fields][:1]
+    for bound in named:
+        if bound.criterion is None or bound.span is None:
+            continue
+        key = f"age:{bound.criterion.kind}{bound.criterion.number}"
+        if any(st.key == key for st in out):
+            continue
+        ref = _label(bound.criterion)
+        out.append(
+            Statement(
+                text=f'{ref.capitalize()} says: "{_quote(trial, bound.span)}".',
+                citations=[citation(trial, bound.span, bound.criterion.kind)],
+                fields=[f"{bound.criterion.kind}_criteria"],
+                key=key,
+            )
+        )
+    if broken:
+        first = broken[0]
+        side = "above its upper" if first.upper else "below its lower"
+        where = "" if first.criterion is None else f" ({_label(first.criterion)})"
+        key = (
+            "age:fields"
+            if first.criterion is None
+            else (f"age:{first.criterion.kind}{first.criterion.number}")
+        )
+        verdict = f"So {said} is {side} age limit{where}."
     else:
+        key = next((st.key for st in out if st.key), "age:fields")
         verdict = f"So {said} is inside that range."
-    # The comparison uses the asker's own numbers, which no document holds: it is kept as a
-    # separate, uncited statement so the cited one stays checkable against the source.
-    return [
-        Statement(text=f"This trial takes people {words}.", citations=cites, fields=fields),
-        Statement(text=verdict, fields=[COMPARISON]),
-    ]
+    if not any(st.key == key for st in out):
+        return out
+    out.append(Statement(text=verdict, fields=[COMPARISON], depends_on=[key]))
+    return out
 
 
 def _age_said(facts: PersonFacts) -> str:
@@ -169,20 +180,56 @@ def _limit_words(lo: float | None, hi: float | None) -> str:
     return f"up to {hi:g} years"
 
 
-def _criteria_age_limits(trial: Trial):
-    lo = hi = None
-    cites = []
-    for crit in trial.inclusion_criteria:
-        for span in crit.spans:
-            text = trial.source.text[span.start : span.end]
-            for m in _CRIT_AGE_RE.finditer(text):
-                years = _to_years(float(m.group(3)), m.group(4) or "years")
-                if m.group(1):
-                    lo = years
-                else:
-                    hi = years
-                cites.append(citation(trial, span, "inclusion"))
-    return lo, hi, cites, ["inclusion_criteria"]
+def _who(finding: Finding) -> str:
+    """The people a criterion is about, in plain words."""
+    fact = finding.fact
+    if fact.kind == "pregnancy":
+        return "pregnant women"
+    if fact.kind == "breastfeeding":
+        return "women who are breastfeeding"
+    if fact.people:
+        return fact.people
+    words = " ".join(finding.matched.split())
+    words = words if words.isupper() else words.lower()
+    if fact.kind == "treatment":
+        return f"people who take or took {words}"
+    return f"people with {words}"
+
+
+def finding_statements(trial: Trial, finding: Finding) -> list[Statement]:
+    """One criterion's statement, quoting it whole, said the way round the criterion says it
+    (an exclusion as "does not take", a requirement as "takes"), with the allowance or the
+    comparison with the person's dates resting on it."""
+    ref = _label(finding.criterion)
+    quote = _quote(trial, finding.span)
+    who = _who(finding)
+    side = [f"{finding.criterion.kind}_criteria"]
+    cite = [citation(trial, finding.span, finding.criterion.kind)]
+    key = f"crit:{finding.criterion.kind}{finding.criterion.number}"
+    when = finding.window_words
+    if finding.direction == "confirm":
+        # The same fact is asked for elsewhere: this criterion is a narrower case to go over,
+        # not a verdict (a trial for pregnant women ruling out 'multiple pregnancy').
+        text = f'Please also go over {ref} with the study team: "{quote}".'
+        return [Statement(text=text, citations=cite, fields=[GUIDANCE, *side], key=key)]
+    if finding.rules_out and finding.exception:
+        text = (
+            f"This trial does not take {who}, but it allows the exceptions this criterion "
+            f'lists ({ref}): "{quote}".'
+        )
+    elif finding.rules_out and when and finding.window_relation == "within":
+        text = (
+            f"This trial does not take {who} within {when}, so it allows it if it was more "
+            f'than {when} ago ({ref}): "{quote}".'
+        )
+    elif finding.rules_out:
+        text = f'This trial does not take {who} ({ref}): "{quote}".'
+    else:
+        text = f'This trial takes {who} ({ref}): "{quote}".'
+    out = [Statement(text=text, citations=cite, fields=side, key=key)]
+    if finding.note:
+        out.append(Statement(text=finding.note, fields=[COMPARISON], depends_on=[key]))
+    return out
 
 
 def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> list[Statement]:
@@ -202,52 +249,46 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
             )
         )
     to_confirm: list[str] = []
-    # Exclusions first: "does not take people with X" is the most direct answer to "can I join?".
-    matches = sorted(find_matches(trial, facts), key=lambda m: m.criterion.kind != "exclusion")
-    matched_labels = set()
-    shown: set[str] = set()
-    for m in matches:
-        quote = _quote(trial, m.span)
-        if quote in shown or len(shown) >= 4:
-            continue  # criteria repeated word for word (one per disease) are quoted once
-        shown.add(quote)
-        matched_labels.add(m.rule.label)
-        ref = _label(m.criterion)
-        if m.criterion.kind == "exclusion":
-            text = f'This trial does not take {m.rule.people} ({ref}): "{quote}".'
-        else:
-            text = f'{ref.capitalize()} mentions {m.rule.label}: "{quote}".'
-        out.append(
-            Statement(
-                text=text,
-                citations=[citation(trial, m.span, m.criterion.kind)],
-                fields=[f"{m.criterion.kind}_criteria"],
-            )
-        )
-        if note := _time_note(trial, m.span, facts):
-            out.append(Statement(text=note, fields=[COMPARISON]))
-        to_confirm.append(ref)
-    if facts.age_years is not None and not any("min_age" in st.fields for st in out):
+    shown: set[tuple[str, int]] = set()
+    findings = find(trial, facts)
+    quoted: set[str] = set()
+    for finding in findings:
+        where = (finding.criterion.kind, finding.criterion.number)
+        quote = _quote(trial, finding.span)
+        if where in shown or quote in quoted or len(shown) >= _MAX_SHOWN:
+            continue  # one statement per criterion (and per wording: repeats are quoted once)
+        shown.add(where)
+        quoted.add(quote)
+        out.extend(finding_statements(trial, finding))
+        to_confirm.append(_label(finding.criterion))
+    if facts.age_years is not None and not age_bounds(trial):
         text = "I found no age limit in this trial's documents."
         out.append(Statement(text=text, fields=["absence"]))
-    quoted = [c for st in out for c in st.citations]
-    for mention, crit in criteria_mentions(trial, re.sub(r"\d+(?:\.\d+)?", " ", question), quoted):
-        out.append(mention)
-        to_confirm.append(_label(crit))
-    for label in facts.terms:
-        if label not in matched_labels:
-            out.append(
-                Statement(
-                    text=f"I found nothing about {label} in this trial's criteria.",
-                    fields=["absence"],
-                )
+    if not findings:
+        cited = [c for st in out for c in st.citations]
+        asked = re.sub(r"\d+(?:\.\d+)?", " ", question)
+        for mention, crit in criteria_mentions(trial, asked, cited):
+            out.append(mention)
+            to_confirm.append(_label(crit))
+    said = list(dict.fromkeys([*facts.terms, *(w for w, _ in facts.concepts)]))
+    if said and not findings and not to_confirm:
+        out.append(
+            Statement(
+                text=f"The record does not say anything about {_and(said)} in this trial's "
+                "criteria.",
+                fields=["absence"],
             )
+        )
     if to_confirm:
         names = ", ".join(dict.fromkeys(to_confirm))
         out.append(guidance(f"Please go over {names} with the study team: {_DECIDES}"))
     elif out:
         out.append(guidance(f"Please ask the study team about the criteria: {_DECIDES}"))
     return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" or {items[-1]}"
 
 
 def in_age_group(trial: Trial, lo: float, hi: float) -> bool:
@@ -283,12 +324,15 @@ def criteria_mentions(
         )
         if crit is None:
             continue
-        quote = _quote(trial, Span(start=c.start, end=c.end))
+        whole = crit.spans[0]
+        text_words = trial.source.text[whole.start : whole.end].split()
+        span = whole if len(text_words) <= 80 else Span(start=c.start, end=c.end)
+        quote = _quote(trial, span)
         ref = _label(crit)
         if crit.kind == "exclusion":
             text = f'{ref.capitalize()} rules out: "{quote}".'
         else:
             text = f'{ref.capitalize()} asks for: "{quote}".'
-        cite = citation(trial, Span(start=c.start, end=c.end), crit.kind)
+        cite = citation(trial, span, crit.kind)
         out.append((Statement(text=text, citations=[cite], fields=[f"{crit.kind}_criteria"]), crit))
     return out

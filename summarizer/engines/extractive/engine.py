@@ -127,10 +127,16 @@ class ExtractiveEngine:
 
     def _answer_one(self, question: str, trial: Trial) -> list[Statement]:
         facts = extract(question)
-        about_self = not facts.empty and (
-            intents.is_about_self(question) or any(w in question.lower() for w in _JOIN_WORDS)
-        )
         ranked = intents.classify(question)
+        # 'Could I get a placebo?' asks about the trial's arms, not about the asker.
+        trial_field = (
+            bool(ranked) and ranked[0].score >= 1 and intents.is_about_trial(ranked[0].name)
+        )
+        about_self = (
+            not facts.empty
+            and not trial_field
+            and (intents.is_about_self(question) or any(w in question.lower() for w in _JOIN_WORDS))
+        )
         topic = None if about_self else intents.topic(question)
         if about_self:
             body = self_statements(trial, facts, question)
@@ -143,6 +149,8 @@ class ExtractiveEngine:
             body = []
             for intent in ranked[:1]:
                 body = FIELD_ANSWERS[intent.name](trial)
+                if not body and intents.is_closed(intent.name):
+                    return []  # the record lacks the field: say so, never guess from words
         if not body:
             body = self._select(question, trial)
         if not body:

@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 from summarizer import normalize
 from summarizer.engines.common import citations
-from summarizer.engines.extractive.plain_words import clean, explain, shorten
+from summarizer.engines.extractive import record_fields
+from summarizer.engines.extractive.plain_words import clean, explain, sentence_spans, shorten
 from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.studies import studies_statements
-from summarizer.models import Age, Location, Sourced, Statement, Trial
+from summarizer.models import Age, Location, Sourced, Span, Statement, Trial
 
 FieldAnswer = Callable[[Trial], list[Statement]]
 
@@ -38,9 +39,9 @@ def _age_text(age: Age | None) -> str | None:
     if age is None:
         return None
     raw = " ".join(age.raw.split())
-    if re.fullmatch(r"\d+(\.\d+)? (years?|months?|weeks?|days?)", raw, re.I):
+    if re.fullmatch(r"\d+(\.\d+)? (years?|months?|weeks?|days?|hours?|minutes?)", raw, re.I):
         return raw
-    if m := re.search(r"\d+(\.\d+)?\s*(years?|months?|weeks?|days?)", raw, re.I):
+    if m := re.search(r"\d+(\.\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)", raw, re.I):
         return m.group(0)
     return f"{age.years:g} years" if age.years is not None else None
 
@@ -189,18 +190,34 @@ def targets(trial: Trial) -> list[Statement]:
 
 
 def interventions(trial: Trial) -> list[Statement]:
+    """Each treatment given; an observational study with none says it gives no set treatment."""
+    if not trial.interventions:
+        kind = trial.study_type.value if trial.study_type else None
+        return study_type(trial) if kind == "OBSERVATIONAL" else []
     out = []
     for i in trial.interventions[:4]:
         kind = f"{i.type.lower()}: " if i.type else ""
         text = f"The trial gives {kind}{clean(i.name)}."
-        out.append(_st(trial, explain(text), [i], "interventions", "interventions"))
+        spans = [_name_span(trial, sp, i.name) for sp in i.spans]
+        out.append(
+            Statement(
+                text=explain(text),
+                citations=citations(trial, spans, "interventions"),
+                fields=["interventions"],
+            )
+        )
     return out
+
+
+def _name_span(trial: Trial, span: Span, name: str) -> Span:
+    """The part of an intervention's span up to the end of its name: the sentence states the
+    type and name only, so its citation quotes those, not the description after them."""
+    at = trial.source.text.find(name, span.start, span.end)
+    return Span(start=span.start, end=at + len(name)) if at >= 0 else span
 
 
 def doses(trial: Trial) -> list[Statement]:
     """Dose sentences from intervention descriptions; none when no dose is written."""
-    from summarizer.engines.extractive.plain_words import sentence_spans
-
     out = []
     for i in trial.interventions:
         for span in i.spans:
@@ -229,9 +246,7 @@ def _dose_window(piece: str, at: int, offset: int, words: int = 40) -> tuple[int
     return offset + start, offset + len(piece)
 
 
-def _span(start: int, end: int):
-    from summarizer.models import Span
-
+def _span(start: int, end: int) -> Span:
     return Span(start=start, end=end)
 
 
@@ -254,8 +269,22 @@ def outcomes(trial: Trial) -> list[Statement]:
             if n == len(items[:shown]) - 1 and len(items) > shown:
                 # A count would be a number no document states.
                 text = text[:-1] + f" (among other {kind} outcomes)."
-            out.append(_st(trial, text, [item], "outcomes", "outcomes"))
+            spans = [_outcome_span(trial, sp, item.time_frame or item.measure) for sp in item.spans]
+            out.append(
+                Statement(
+                    text=text,
+                    citations=citations(trial, spans, "outcomes"),
+                    fields=["outcomes"],
+                )
+            )
     return out
+
+
+def _outcome_span(trial: Trial, span: Span, last: str) -> Span:
+    """An outcome's span up to the end of its time frame (or measure): the sentence states the
+    measure and when, so the citation leaves out the description after them."""
+    at = trial.source.text.find(last, span.start, span.end)
+    return Span(start=span.start, end=at + len(last)) if at >= 0 else span
 
 
 _PREPOSITION_RE = re.compile(
@@ -330,6 +359,108 @@ def dates(trial: Trial) -> list[Statement]:
     return out
 
 
+def _first_sentence(trial: Trial, start: int, end: int, words: int) -> tuple[int, int] | None:
+    """The first whole sentence of a span when it is at most ``words`` words, else None: an
+    answer quotes whole sentences, never a cut one."""
+    text = trial.source.text[start:end]
+    spans = sentence_spans(text, start)
+    if not spans:
+        return None
+    s, e = spans[0]
+    return (s, e) if len(trial.source.text[s:e].split()) <= words else None
+
+
+def arms(trial: Trial) -> list[Statement]:
+    """The trial's groups (arms) by name, then each group's first sentence of description."""
+    found = record_fields.arms(trial)
+    if not found:
+        return []
+    names = _list_words([a.label for a in found], limit=8)
+    noun = "group (arm) is" if len(found) == 1 else "groups (arms) are"
+    label_spans = [a.label_span for a in found[:9]]
+    head = Statement(
+        text=f"The trial's {noun}: {names}.",
+        citations=citations(trial, label_spans, "interventions"),
+        fields=["arms"],
+    )
+    out = [head]
+    for arm in found[: int(threshold("max_arms_described"))]:
+        if arm.description_span is None:
+            continue
+        first = _first_sentence(trial, arm.description_span.start, arm.description_span.end, 30)
+        if first is None:
+            continue
+        said = clean(trial.source.text[first[0] : first[1]]).rstrip(".")
+        out.append(
+            Statement(
+                text=explain(f"{arm.label}: {said}."),
+                citations=citations(
+                    trial, [arm.label_span, Span(start=first[0], end=first[1])], "interventions"
+                ),
+                fields=["arms"],
+            )
+        )
+    return out
+
+
+_PLACEBO_RE = re.compile(r"\b(placebos?|sham|dummy)\b", re.I)
+
+
+def placebo(trial: Trial) -> list[Statement]:
+    """Which groups or treatments are a placebo, with how people are put into groups and who
+    is kept from knowing (the design). Without a placebo in the record: the groups and the
+    design, so the reader sees what the record does say."""
+    with_placebo = [a for a in record_fields.arms(trial) if a.mentions(_PLACEBO_RE)]
+    given = [i for i in trial.interventions if _PLACEBO_RE.search(i.name)]
+    out: list[Statement] = []
+    if with_placebo:
+        names = _list_words([a.label for a in with_placebo])
+        one = len(with_placebo) == 1
+        text = (
+            f"Yes, the {'group' if one else 'groups'} {names} {'uses' if one else 'use'} a placebo."
+        )
+        if not any(_PLACEBO_RE.search(a.label) for a in with_placebo):
+            text = f"The record mentions a placebo for {names}."
+        out.append(
+            Statement(
+                text=text,
+                citations=citations(
+                    trial, [sp for a in with_placebo for sp in a.spans], "interventions"
+                ),
+                fields=["arms"],
+            )
+        )
+    if given:
+        names = _list_words([clean(i.name) for i in given])
+        out.append(
+            _st(
+                trial,
+                f"The treatments given include {names}.",
+                list(given),
+                "interventions",
+                "interventions",
+            )
+        )
+    if not out:
+        out = arms(trial)[:1]
+    return [*out, *design(trial)]
+
+
+def why_stopped(trial: Trial) -> list[Statement]:
+    """The recorded reason the trial stopped; none when the record gives none (the engine then
+    says the record does not say, rather than guessing from other text)."""
+    found = record_fields.why_stopped(trial)
+    if found is None:
+        return []
+    words, span = found
+    text = f"The reason the record gives for stopping is: {clean(words).rstrip('.')}."
+    return [
+        Statement(
+            text=text, citations=citations(trial, [span], "quick_facts"), fields=["why_stopped"]
+        )
+    ]
+
+
 _DOSE_RE = re.compile(
     r"\d[\d.,×x^\s]*(?:10\^?\d+)?\s*(?:mg|g|ml|mL|µg|mcg|cells|CAR-T cells|/kg|units|IU)\b|dose",
     re.I,
@@ -347,6 +478,9 @@ FIELD_ANSWERS: dict[str, FieldAnswer] = {
     "targets": targets,
     "doses": doses,
     "interventions": interventions,
+    "arms": arms,
+    "placebo": placebo,
+    "why_stopped": why_stopped,
     "outcomes": outcomes,
     "design": design,
     "conditions": conditions,

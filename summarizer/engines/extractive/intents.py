@@ -14,6 +14,8 @@ class IntentRule:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     keywords: dict[str, float]
+    closed: bool = False  # answered from its field only, else "the record does not say"
+    about_trial: bool = False  # about the trial even when asked in the first person
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,13 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 def _rules() -> tuple[IntentRule, ...]:
     data = load("intents")
     return tuple(
-        IntentRule(r["name"], _compile(r.get("patterns", [])), dict(r.get("keywords", {})))
+        IntentRule(
+            r["name"],
+            _compile(r.get("patterns", [])),
+            dict(r.get("keywords", {})),
+            bool(r.get("closed", False)),
+            bool(r.get("about_trial", False)),
+        )
         for r in data["intents"]
     )
 
@@ -57,9 +65,82 @@ def is_about_self(question: str) -> bool:
     return any(p.search(q) for p in _cues("self_cues"))
 
 
+@cache
+def vocabulary() -> frozenset[str]:
+    """The words intents are recognized by: literal words of the intent and topic patterns, the
+    keywords, and the file's extra ``typo_tolerance.vocabulary``."""
+    data = load("intents")
+    texts: list[str] = []
+    for rule in data["intents"]:
+        texts += rule.get("patterns", []) + list(rule.get("keywords", {}))
+    for t in data.get("topics", []):
+        texts += t["question"]
+    texts += data.get("typo_tolerance", {}).get("vocabulary", [])
+    # Strip regex escapes (\b, \w) before taking the words.
+    return frozenset(w for t in texts for w in re.findall(r"[a-z]+", re.sub(r"\\[a-zA-Z]", " ", t)))
+
+
+@cache
+def _known_words() -> frozenset[str]:
+    """Common English words (textstat's Dale-Chall list): never taken for a misspelling."""
+    from importlib import resources
+
+    try:
+        text = (resources.files("textstat") / "resources" / "en" / "easy_words.txt").read_text(
+            encoding="utf-8"
+        )
+    except (FileNotFoundError, ModuleNotFoundError):  # an optional guard, not a dependency
+        return frozenset()
+    return frozenset(text.split())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` becomes ``b`` by one dropped, added or changed letter, or two neighbours
+    swapped (the typos people make when typing fast)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@cache
+def corrected_word(word: str) -> str:
+    """``word``, or the one intent word it is a single typo of ('phsae' -> 'phase'). Only for
+    words not in the vocabulary nor common English, and only towards vocabulary words of at
+    least ``min_vocab_letters`` letters, so short words are never bent into intent words."""
+    cfg = load("intents").get("typo_tolerance", {})
+    vocab = vocabulary()
+    low = word.lower()
+    if (
+        len(low) < int(cfg.get("min_word_letters", 4))
+        or low in vocab
+        or low in _known_words()
+        or not low.isalpha()
+        or low.removesuffix("s") in vocab  # a plural is not a typo ('groups', 'sites')
+        or f"{low}s" in vocab
+    ):
+        return word
+    least = int(cfg.get("min_vocab_letters", 5))
+    near = sorted(v for v in vocab if len(v) >= least and _one_edit(low, v))
+    return near[0] if len(near) == 1 else word
+
+
+def corrected(question: str) -> str:
+    """The question with single-letter typos of intent words fixed, for routing only (the
+    question itself, as asked, is what retrieval and the answer see)."""
+    return re.sub(r"[A-Za-z]+", lambda m: corrected_word(m.group(0)), question)
+
+
 def classify(question: str) -> list[Intent]:
-    """Intents scoring at least ``min_score``, best first (ties keep the file's order)."""
-    q = normalize(question)
+    """Intents scoring at least ``min_score``, best first (ties keep the file's order).
+    Misspelt intent words count as spelt right (``corrected``)."""
+    q = normalize(corrected(question))
     words = re.findall(r"[a-z0-9]+", q.lower())
     out: list[Intent] = []
     for rule in _rules():
@@ -68,6 +149,16 @@ def classify(question: str) -> list[Intent]:
         if score >= float(load("intents")["min_score"]):
             out.append(Intent(rule.name, round(score, 3)))
     return sorted(out, key=lambda i: -i.score)
+
+
+def is_closed(name: str) -> bool:
+    """Whether only the intent's own field may answer (no sentence picked by words)."""
+    return any(r.closed for r in _rules() if r.name == name)
+
+
+def is_about_trial(name: str) -> bool:
+    """Whether the intent asks about the trial itself, whoever the question names."""
+    return any(r.about_trial for r in _rules() if r.name == name)
 
 
 @dataclass(frozen=True)
@@ -92,7 +183,7 @@ def _topics() -> tuple[Topic, ...]:
 
 def topic(question: str) -> Topic | None:
     """The seldom-documented topic a question asks about, if any (first in file order)."""
-    q = normalize(question)
+    q = normalize(corrected(question))
     return next((t for t in _topics() if any(p.search(q) for p in t.question)), None)
 
 

@@ -58,6 +58,10 @@ _AT_AGE_RE = re.compile(
     re.I,
 )
 _AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
+_LAST_RE = re.compile(r"\blast\s+(year|month|week)\b", re.I)
+_RECENT_RE = re.compile(r"\b(?:this (?:morning|week|evening)|yesterday|today|right now)\b", re.I)
+# Words that name no condition of the person's own: the relative asked for, the trial itself.
+_NOT_THEIRS = frozenset({"mother", "father", "study", "trial", "child", "children", "baby"})
 _SINCE_RE = re.compile(rf"\b(?:for|over|in the (?:last|past))\s+{_NUM}\s+{_UNIT}\b", re.I)
 _RELATIVES = {
     "daughter": "FEMALE",
@@ -140,10 +144,36 @@ class PersonFacts(BaseModel):
     )
     years_since: float | None = None
     since_text: str | None = None
+    concepts: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="(the person's words, vocabulary concept id) for conditions and treatments",
+    )
 
     @property
     def empty(self) -> bool:
-        return self.age_years is None and self.sex is None and not self.terms
+        return self.age_years is None and self.sex is None and not self.terms and not self.concepts
+
+
+def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
+    """Conditions and treatments the question names, by the criteria vocabulary ('warfarin',
+    'blood thinners', 'bipolar 2', 'heart attack'); the words a term rule already read as
+    pregnancy or breastfeeding are left to those facts."""
+    from summarizer.criteria.vocabulary import load
+
+    try:
+        vocab = load()
+    except (OSError, ValueError):
+        return []
+    out: list[tuple[str, str]] = []
+    for mention in vocab.find(question):
+        words = question[mention.start : mention.end]
+        if words.lower() in _NOT_THEIRS or re.search(
+            r"pregnan|breast[- ]?feed|nursing", words, re.I
+        ):
+            continue
+        if (words, mention.concept.id) not in out:
+            out.append((words, mention.concept.id))
+    return out
 
 
 def extract(question: str) -> PersonFacts:
@@ -171,6 +201,12 @@ def extract(question: str) -> PersonFacts:
         facts.since_text = m.group(0)
         if facts.age_text and m.group(0).startswith(facts.age_text.split()[-1]):
             facts.age_years = facts.age_text = None
+    elif m := _LAST_RE.search(q):
+        facts.years_since = _years(1.0, m.group(1))
+        facts.since_text = m.group(0)
+    elif m := _RECENT_RE.search(q):
+        facts.years_since, facts.since_text = 0.0, m.group(0)
+    facts.concepts = _concepts(q, facts)
     for rule in term_rules():
         if any(p.search(q) for p in rule.say) and rule.label not in facts.terms:
             facts.terms.append(rule.label)

@@ -1,0 +1,1 @@
+"""Eval sets about criteria: the editor-bullet set for the criteria-aware fit check."""

@@ -1,0 +1,125 @@
+"""Which unseen trials the self-eligibility questions are written for, chosen before any answer.
+
+Trials come from the 6,786 legacy XML records and the 100 API v2 records, minus every trial the
+samples, the eval cases and the unseen-slice cases use. Each is put in one kind by its study type,
+age limits and condition/title keywords (first match in ``KINDS`` order); trials with fewer than
+three inclusion or three exclusion criteria are left out (too little to ask about). Within a kind
+the trials with the smallest sha256(SEED + NCT id) are taken; a trial's half (tune/report) is the
+parity of another seeded hash. Run: .venv/bin/python -m evals.criteria.self_questions_sample
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tarfile
+from pathlib import Path
+
+from summarizer.models import Trial
+from summarizer.parsers import parse_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data"))
+SEED = "self-eligibility-2026"
+PER_KIND = 5
+V2_TRIALS = 3
+KINDS: tuple[tuple[str, str], ...] = (
+    ("observational", ""),
+    ("children", ""),
+    ("pregnancy", r"pregnan|preterm|pre-?eclampsia|gestation|postpartum|labou?r induction"),
+    ("vaccines", r"vaccin|immuni[sz]"),
+    ("mental health", r"depress|schizo|bipolar|anxiety|ptsd|psychos|alcohol|opioid use|"
+                      r"substance|panic|obsessive|adhd|autis"),
+    ("diabetes", r"diabet"),
+    ("heart", r"heart|cardiac|coronary|myocardial|atrial|hypertension|cardio|angina|stroke"),
+    ("cancer", r"cancer|carcinoma|tumou?r|lymphoma|leuka?emia|melanoma|neoplasm|myeloma|sarcoma"),
+)  # fmt: skip
+
+
+def rank(trial_id: str, salt: str = "") -> str:
+    return hashlib.sha256(f"{SEED}{salt}:{trial_id}".encode()).hexdigest()
+
+
+def half(trial_id: str) -> str:
+    return "report" if int(rank(trial_id, "half")[:8], 16) % 2 else "tune"
+
+
+def excluded_ids() -> set[str]:
+    ids: set[str] = set()
+    for folder in ("samples", "evals/cases", "evals/unseen"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file():
+                ids.update(
+                    re.findall(r"NCT\d{8}", path.read_text(encoding="utf-8", errors="ignore"))
+                )
+    return ids
+
+
+def kind_of(trial: Trial) -> str | None:
+    if trial.study_type is not None and trial.study_type.value == "OBSERVATIONAL":
+        return "observational"
+    if trial.max_age is not None and trial.max_age.years is not None and trial.max_age.years <= 18:
+        return "children"
+    words = " ".join([trial.title, *(c.value for c in trial.conditions)]).lower()
+    for kind, pattern in KINDS[2:]:
+        if re.search(pattern, words):
+            return kind
+    return None
+
+
+def usable(trial: Trial) -> bool:
+    return len(trial.inclusion_criteria) >= 3 and len(trial.exclusion_criteria) >= 3
+
+
+def xml_trials() -> list[Trial]:
+    out: list[Trial] = []
+    with tarfile.open(DATA / "ctgov_xml_6786.tar.gz", mode="r|gz") as tar:
+        for member in tar:
+            if member.isfile() and member.name.endswith(".xml"):
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    text = handle.read().decode("utf-8", "replace")
+                    out.extend(parse_text(member.name, text))
+    return out
+
+
+def v2_trials() -> list[Trial]:
+    records = json.loads((DATA / "ctgov_v2_nsclc_100.json").read_text(encoding="utf-8"))
+    return [t for i, r in enumerate(records) for t in parse_text(f"v2-{i}.json", json.dumps(r))]
+
+
+def choose() -> list[dict[str, str]]:
+    """The chosen trials: id, source, kind, half, path of the record it came from."""
+    skip = excluded_ids()
+    picks: list[dict[str, str]] = []
+    pools: dict[str, list[Trial]] = {k: [] for k, _ in KINDS}
+    for trial in xml_trials():
+        if trial.trial_id in skip or not usable(trial):
+            continue
+        kind = kind_of(trial)
+        if kind is not None:
+            pools[kind].append(trial)
+    for kind, pool in pools.items():
+        for trial in sorted(pool, key=lambda t: rank(t.trial_id))[:PER_KIND]:
+            picks.append(_row(trial, "xml", kind))
+    v2 = [t for t in v2_trials() if t.trial_id not in skip and usable(t)]
+    for trial in sorted(v2, key=lambda t: rank(t.trial_id))[:V2_TRIALS]:
+        picks.append(_row(trial, "v2", "cancer"))
+    return picks
+
+
+def _row(trial: Trial, source: str, kind: str) -> dict[str, str]:
+    return {
+        "trial": trial.trial_id,
+        "source": source,
+        "kind": kind,
+        "half": half(trial.trial_id),
+        "path": trial.source.path,
+    }
+
+
+if __name__ == "__main__":
+    for row in choose():
+        print(json.dumps(row))

@@ -1,0 +1,610 @@
+"""Fit bullets against the typed criteria they paraphrase (issue 14, use #2).
+
+Word overlap cannot tell "You are 16 or older" from "You are 18 or older", nor "ECOG 0 to 4" from
+"ECOG 0-2". This check reads a good-fit / not-a-fit bullet with the same detectors the criteria
+parser uses (ages, quantities, conditions from the vocabulary, pregnancy, negation), aligns it to
+the criterion it paraphrases (shared concepts first, then words) and compares typed facts:
+
+* ages against the trial's age limits (structured fields and age criteria);
+* every other number against the aligned criterion's: value, range, unit, and the direction of
+  the limit read with both sides (a good-fit bullet may restate an exclusion limit the other way
+  round: 'platelets at least 100,000' for 'excluded: platelets below 100,000');
+* conditions: each must be named in the trial (the same concept, a narrower one for a
+  generalization, or the words themselves), else it is an invented condition;
+* side and negation: a good-fit bullet resting on an exclusion (or a not-a-fit bullet on an
+  inclusion) is contradicted unless a negation turns it round ('You are not pregnant');
+* a dropped exception: a not-a-fit bullet that leaves out the criterion's carve-out ('except
+  treated basal cell carcinoma') is **unsupported**, not contradicted: what it says holds for most
+  people the criterion names, but it would turn away the ones the carve-out lets in, so the
+  editor must restore the carve-out rather than drop the bullet.
+
+Each finding quotes the criterion (a Citation into the source). Offline and deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from summarizer.checker.support import coverage
+from summarizer.checker.text import content_terms, negations
+from summarizer.criteria import CriteriaSet, parse_trial
+from summarizer.criteria.detect import Detector, Found, quantities, time_unit
+from summarizer.criteria.model import Constraint, ParsedCriterion
+from summarizer.criteria.vocabulary import Concept, Vocabulary
+from summarizer.criteria.vocabulary import load as load_vocab
+from summarizer.models import Citation, Trial
+from summarizer.models.answer import FactKind, Finding
+
+Role = str  # "good_fit" | "not_fit"
+_CONCEPT_KINDS = (
+    "condition",
+    "pregnancy",
+    "breastfeeding",
+    "marker",
+    "performance",
+    "treatment",
+    "procedure",
+    "contraception",
+    "consent",
+)
+_LOWER = ("ge", "gt")
+_UPPER = ("le", "lt")
+MIN_WORDS = 0.5  # word coverage that aligns a bullet without a shared concept
+CONFIDENT_WORDS = 0.6  # word coverage at which the aligned criterion can stand for the bullet
+
+
+@dataclass
+class CriteriaCheck:
+    """What the criteria step found: findings, the criterion quoted, and what it confirmed."""
+
+    findings: list[Finding] = field(default_factory=list)
+    evidence: list[Citation] = field(default_factory=list)
+    verified: list[str] = field(default_factory=list)
+    aligned: bool = False
+    span: tuple[int, int] | None = None  # the aligned criterion's words in the source
+    confident: bool = False  # a shared concept, most words, or an age limit matched
+
+    def add(self, kind: FactKind, verdict: str, reason: str) -> None:
+        self.findings.append(Finding(kind=kind, verdict=verdict, reason=reason))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the trial's parsed criteria
+
+
+def criteria(trial: Trial) -> CriteriaSet:
+    """The trial's CriteriaSet: the stored one when ``summarizer.criteria`` offers an accessor,
+    else parsed once per (trial id, source sha256)."""
+    import summarizer.criteria as crit
+
+    accessor = getattr(crit, "criteria_for", None)
+    if accessor is not None:
+        found = accessor(trial)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return _cached_parse(trial)
+
+
+_BY_KEY: dict[tuple[str, str], CriteriaSet] = {}
+
+
+def _cached_parse(trial: Trial) -> CriteriaSet:
+    key = (trial.trial_id, trial.source.sha256 or "")
+    hit = _BY_KEY.get(key)
+    if hit is None:
+        if len(_BY_KEY) > 256:
+            _BY_KEY.clear()
+        hit = _BY_KEY[key] = parse_trial(trial)
+    return hit
+
+
+def _vocab() -> Vocabulary | None:
+    try:
+        return load_vocab()
+    except (OSError, ValueError):
+        return None
+
+
+_TRIAL_CONCEPTS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _trial_concepts(trial: Trial, vocab: Vocabulary) -> frozenset[str]:
+    key = (trial.trial_id, trial.source.sha256 or "")
+    hit = _TRIAL_CONCEPTS.get(key)
+    if hit is None:
+        if len(_TRIAL_CONCEPTS) > 256:
+            _TRIAL_CONCEPTS.clear()
+        hit = _TRIAL_CONCEPTS[key] = frozenset(m.concept.id for m in vocab.find(trial.source.text))
+    return hit
+
+
+# ---------------------------------------------------------------- reading the bullet
+
+
+@dataclass
+class _Node:
+    node: ParsedCriterion
+    top: ParsedCriterion
+    text: str
+
+
+def _nodes(cs: CriteriaSet, trial: Trial) -> list[_Node]:
+    src = trial.source.text
+    return [
+        _Node(n, top, src[n.span.start : n.span.end]) for top in cs.criteria for n in top.walk()
+    ]
+
+
+def _parity(text: str) -> bool:
+    return len(negations(re.sub(r"\bnon-?\w+", " ", text))) % 2 == 1
+
+
+def _related(a: Constraint, b: Constraint, vocab: Vocabulary | None) -> bool:
+    """Same kind and the same thing: equal concepts, one broader than the other, or labels."""
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("pregnancy", "breastfeeding", "contraception", "consent", "age", "sex"):
+        return True
+    if a.concept and b.concept and a.concept == b.concept:
+        return True
+    if vocab is not None and a.concept in vocab.concepts and b.concept in vocab.concepts:
+        down = {c.id for c in vocab.expand(a.concept)}
+        up = {c.id for c in vocab.expand(b.concept)}
+        if b.concept in down or a.concept in up:
+            return True
+    la = (a.label or a.text).lower()
+    lb = (b.label or b.text).lower()
+    return bool(la) and (la in lb or lb in la)
+
+
+def _align(
+    claim: str, mine: list[Constraint], nodes: list[_Node], vocab: Vocabulary | None
+) -> tuple[_Node | None, list[tuple[Constraint, Constraint]], float]:
+    """The criterion node the bullet paraphrases: most shared concepts, then most words, then
+    the narrowest span."""
+    best: tuple[tuple[float, float, int], _Node, list[tuple[Constraint, Constraint]], float] | None
+    best = None
+    has_terms = bool(content_terms(claim))
+    for n in nodes:
+        own = [*n.node.constraints, *n.node.exceptions]
+        pairs = [
+            (b, c) for b in mine if b.kind in _CONCEPT_KINDS for c in own if _related(b, c, vocab)
+        ]
+        words = coverage(claim, n.text) if has_terms else 0.0
+        if not pairs and words < MIN_WORDS:
+            continue
+        key = (len({id(b) for b, _ in pairs}), words, -(n.node.span.end - n.node.span.start))
+        if best is None or key > best[0]:
+            best = (key, n, pairs, words)
+    if best is None:
+        return None, [], 0.0
+    return best[1], best[2], best[3]
+
+
+def _cite(trial: Trial, start: int, end: int, section: str) -> Citation:
+    return Citation(
+        trial_id=trial.trial_id,
+        section=section,
+        quote=trial.source.text[start:end],
+        start=start,
+        end=end,
+    )
+
+
+def _quote(text: str, n: int = 90) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= n else one[: n - 3] + "..."
+
+
+# ---------------------------------------------------------------- ages
+
+
+_FIRST_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(months?|weeks?|days?|years?)\s*(?:-|–|to|and)", re.I)
+
+
+def _first_unit(c: Constraint) -> str | None:
+    """The unit of a range's first number when it has its own ('6 months to 75 years')."""
+    m = _FIRST_UNIT.search(c.text)
+    return m.group(1) if m else None
+
+
+def _years(value: float, unit: str | None) -> float:
+    per = {"year": 1.0, "month": 1 / 12, "week": 1 / 52.18, "day": 1 / 365.25, "hour": 1 / 8766}
+    return value * per.get(time_unit(unit) or "year", 1.0)
+
+
+def _age_limits(trial: Trial, cs: CriteriaSet) -> tuple[set[float], set[float], list[Citation]]:
+    """Every lower and upper age limit the trial states, in years, with where it says so."""
+    lows: set[float] = set()
+    highs: set[float] = set()
+    cites: list[Citation] = []
+    for fact, bucket in ((trial.min_age, lows), (trial.max_age, highs)):
+        if fact is not None and fact.years is not None:
+            bucket.add(round(fact.years, 2))
+            for s in fact.spans[:1]:
+                cites.append(_cite(trial, s.start, s.end, "eligibility"))
+    for top in cs.criteria:
+        for node in top.walk():
+            for c in node.constraints:
+                if c.kind != "age" or c.quantity is None:
+                    continue
+                q = c.quantity
+                lo = round(_years(q.value, _first_unit(c) or q.unit), 2)
+                hi = round(_years(q.upper, q.unit), 2) if q.upper is not None else None
+                excl = top.kind == "exclusion"
+                if q.comparator == "range" and hi is not None:
+                    lows.add(lo)
+                    highs.add(hi)
+                elif q.comparator in _LOWER:
+                    (highs if excl else lows).add(lo)
+                elif q.comparator in _UPPER:
+                    (lows if excl else highs).add(lo)
+                else:
+                    continue
+                cites.append(_cite(trial, c.span.start, c.span.end, top.kind))
+    return lows, highs, cites
+
+
+def _near(value: float, pool: Iterable[float]) -> bool:
+    """Equal, or one apart ('over 17' is '18 or older')."""
+    return any(abs(value - p) <= 1.0 + 1e-6 for p in pool)
+
+
+def _check_ages(
+    mine: list[Constraint],
+    role: Role,
+    negated: bool,
+    trial: Trial,
+    cs: CriteriaSet,
+    out: CriteriaCheck,
+) -> None:
+    ages = [c for c in mine if c.kind == "age" and c.quantity is not None]
+    if not ages:
+        return
+    lows, highs, cites = _age_limits(trial, cs)
+    if not lows and not highs:
+        return
+    out.aligned = True
+    out.evidence.extend(c for c in cites if c not in out.evidence)
+    inside = (role == "good_fit") != negated  # the bullet says who fits (True) or who does not
+    stated = _stated(lows, highs)
+    for c in ages:
+        q = c.quantity
+        assert q is not None
+        lo = round(_years(q.value, _first_unit(c) or q.unit), 2)
+        hi = round(_years(q.upper, q.unit), 2) if q.upper is not None else None
+        bounds: list[tuple[float, str]] = []  # (value, 'low'|'high') of who fits, as claimed
+        if q.comparator == "range" and hi is not None:
+            bounds = [(lo, "low"), (hi, "high")] if inside else []
+        elif q.comparator in _LOWER:
+            bounds = [(lo, "low" if inside else "high")]
+        elif q.comparator in _UPPER:
+            bounds = [(lo, "high" if inside else "low")]
+        unit_changed = time_unit(q.unit) not in (None, "year")
+        for value, side in bounds:
+            pool = lows if side == "low" else highs
+            other = highs if side == "low" else lows
+            if _near(value, pool):
+                out.verified.append(c.text)
+                out.confident = True
+                continue
+            if unit_changed and _near(
+                q.value if side == "low" or hi is None else q.upper or 0, pool
+            ):
+                out.add(
+                    "unit",
+                    "contradicted",
+                    f"age '{c.text}' is in {q.unit}, but the trial's limit is {stated}",
+                )
+            elif _near(value, other):
+                out.add(
+                    "comparator",
+                    "contradicted",
+                    f"age '{c.text}' reads the limit the other way round: the trial takes {stated}",
+                )
+            else:
+                out.add("age", "contradicted", f"age '{c.text}' but the trial takes {stated}")
+
+
+def _stated(lows: set[float], highs: set[float]) -> str:
+    def fmt(v: float) -> str:
+        return f"{v:g}"
+
+    lo = min(lows) if lows else None
+    hi = max(highs) if highs else None
+    if lo is not None and hi is not None:
+        return f"ages {fmt(lo)} to {fmt(hi)}"
+    if lo is not None:
+        return f"ages {fmt(lo)} and over"
+    return f"ages up to {fmt(hi or 0)}"
+
+
+# ---------------------------------------------------------------- other numbers
+
+
+def _canon_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    t = time_unit(unit)
+    if t:
+        return t
+    u = unit.lower().replace("cells/", "/").replace("µ", "u").replace("μ", "u")
+    u = re.sub(r"\s+", "", u).replace("³", "3").replace("^3", "3").replace("percent", "%")
+    return u
+
+
+def _direction(f: Found) -> str | None:
+    comp = f.quantity.comparator
+    if comp in _LOWER:
+        return "lower"
+    if comp in _UPPER:
+        return "upper"
+    return None
+
+
+def _same_value(a: Found, b: Found) -> bool:
+    qa, qb = a.quantity, b.quantity
+    if qa.upper is None and qb.upper is not None:
+        return abs(qa.value - qb.value) <= 1e-9 or abs(qa.value - qb.upper) <= 1e-9
+    if abs(qa.value - qb.value) > 1e-9:
+        return False
+    if qa.upper is None or qb.upper is None:
+        return True
+    return abs(qa.upper - qb.upper) <= 1e-9
+
+
+def _shares_value(a: Found, b: Found) -> bool:
+    vals_a = {a.quantity.value, *([a.quantity.upper] if a.quantity.upper is not None else [])}
+    vals_b = {b.quantity.value, *([b.quantity.upper] if b.quantity.upper is not None else [])}
+    return bool(vals_a & vals_b)
+
+
+def _numbers(text: str, skip: list[tuple[int, int]]) -> list[Found]:
+    return [
+        f
+        for f in quantities(text)
+        if not any(s <= f.start < e for s, e in skip)
+        and not re.search(
+            r"(?:type|stage|class|grade|phase|cd|brca|\bm)\s*-?$", text[: f.start], re.I
+        )
+    ]
+
+
+def _elsewhere(claim: str, f: Found, others: Sequence[_Node], node: _Node) -> bool:
+    """Whether another criterion the bullet shares words with states this number."""
+    for n in others:
+        if n is node or n.top is node.top:
+            continue
+        if any(_same_value(f, t) for t in quantities(n.text)) and coverage(claim, n.text) >= 0.2:
+            return True
+    return False
+
+
+def _check_numbers(
+    claim: str,
+    mine: list[Constraint],
+    side_flip: bool,
+    node: _Node,
+    trial: Trial,
+    out: CriteriaCheck,
+    others: Sequence[_Node] = (),
+) -> bool:
+    """Numbers other than ages against the aligned criterion; True when a limit was compared
+    in direction (then the side is settled by the numbers). A bullet that joins several
+    criteria ('Recent treatments: ... within 3 months ... within 5 half-lives') may take a
+    number from another criterion it shares words with."""
+    skip = [(c.span.start, c.span.end) for c in mine if c.kind == "age"]
+    claimed = _numbers(claim, skip)
+    theirs = quantities(node.text)
+    if not claimed or not theirs:
+        return False
+    directed = False
+    quote = _quote(node.text)
+    for f in claimed:
+        same = [t for t in theirs if _same_value(f, t)]
+        if not same and _elsewhere(claim, f, others, node):
+            out.verified.append(claim[f.start : f.end])
+            continue
+        if not same:
+            partial = [t for t in theirs if _shares_value(f, t)]
+            rival = (partial or theirs)[0]
+            out.add(
+                "number",
+                "contradicted",
+                f"number '{claim[f.start : f.end]}' differs from the criterion's "
+                f"'{node.text[rival.start : rival.end]}' ({quote!r})",
+            )
+            continue
+        t = same[0]
+        mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
+        if mu and tu and mu != tu:
+            out.add(
+                "unit",
+                "contradicted",
+                f"unit of '{claim[f.start : f.end]}' differs from the criterion's "
+                f"'{node.text[t.start : t.end]}' ({quote!r})",
+            )
+            continue
+        out.verified.append(claim[f.start : f.end])
+        db, dc = _direction(f), _direction(t)
+        if db and dc:
+            directed = True
+            if (db != dc) != side_flip:
+                kind: FactKind = "polarity" if side_flip else "comparator"
+                out.add(
+                    kind,
+                    "contradicted",
+                    f"limit '{claim[f.start : f.end]}' reads the other way round from the "
+                    f"criterion's '{node.text[t.start : t.end]}' ({quote!r})",
+                )
+    return directed
+
+
+# ---------------------------------------------------------------- conditions
+
+
+# MeSH headings co-listed on records ('Recurrence', 'Disease Progression') sit under many
+# diseases in the vocabulary; they are attributes, not kinds of the disease.
+_ATTRIBUTE_PARENTS = frozenset({"mesh:Disease Attributes", "mesh:Pathologic Processes"})
+
+
+_GENERIC = 15  # a concept with this many direct subtypes is a family ('Neoplasms'), not one disease
+
+
+def _subtype(concept: Concept) -> bool:
+    return not (_ATTRIBUTE_PARENTS & set(concept.broader)) and len(concept.broader) <= 6
+
+
+def _check_conditions(
+    mine: list[Constraint], trial: Trial, vocab: Vocabulary | None, out: CriteriaCheck
+) -> None:
+    conds = [c for c in mine if c.kind == "condition" and c.concept]
+    if not conds or vocab is None:
+        return
+    have = _trial_concepts(trial, vocab)
+    low = " ".join(trial.source.text.lower().split())
+    named = ", ".join(f.value for f in trial.conditions[:4]) or "others"
+    for c in conds:
+        cid = c.concept or ""
+        if cid not in vocab.concepts:
+            continue
+        if cid in have or " ".join(c.text.lower().split()) in low:
+            out.verified.append(c.text)
+            continue
+        if len(vocab.narrower(cid)) >= _GENERIC:
+            continue  # 'cancer', 'disease': too broad to be a different condition
+        narrower = {k.id for k in vocab.expand(cid) if _subtype(k)}
+        if narrower & have:  # a right generalization: 'lymphoma' for 'B-cell lymphoma'
+            out.verified.append(c.text)
+            continue
+        out.add(
+            "condition",
+            "contradicted",
+            f"condition '{c.text}' ({vocab.concepts[cid].label}) is not named in this "
+            f"trial (it names {named})",
+        )
+        for fact in trial.conditions[:1]:
+            for s in fact.spans[:1]:
+                out.evidence.append(_cite(trial, s.start, s.end, "conditions"))
+
+
+# ---------------------------------------------------------------- side, negation, exception
+
+
+def _local_neg(text: str, start: int, floor: int = 0) -> bool:
+    """Negation governing the words at ``start``: cues in the same clause, up to 60 characters
+    before ('no history of HIV'); 'non-Hodgkin' and the like are names, not negations."""
+    lo = max(floor, start - 60)
+    before = text[lo:start]
+    cut = max((m.end() for m in re.finditer(r"[;:\n(]|\.\s", before)), default=0)
+    return _parity(before[cut:])
+
+
+def _constraint_negated(
+    pairs: list[tuple[Constraint, Constraint]], claim: str, node: _Node, trial: Trial
+) -> tuple[bool, bool]:
+    """(bullet negated, criterion negated) for the aligned pair: the clause before the shared
+    concept on each side, else the sentences' negation parity."""
+    if pairs:
+        b, c = pairs[0]
+        src = trial.source.text
+        return _local_neg(claim, b.span.start), _local_neg(src, c.span.start, node.node.span.start)
+    return _parity(claim), _parity(node.text)
+
+
+_EXC_CUE = re.compile(
+    r"\b(?:except|excluding|other than|apart from|unless|but not|save for|exception|"
+    r"not including|allowed|can join|may join)\b",
+    re.I,
+)
+
+
+def _check_exception(
+    claim: str,
+    node: _Node,
+    pairs: list[tuple[Constraint, Constraint]],
+    trial: Trial,
+    out: CriteriaCheck,
+) -> None:
+    spans = node.node.exception_spans
+    if not spans or _EXC_CUE.search(claim):
+        return
+    if pairs and all(any(c is e for e in node.node.exceptions) for _, c in pairs):
+        return  # the bullet is about the carve-out itself
+    src = trial.source.text
+    carve = [src[s.start : s.end] for s in spans]
+    mine = set(content_terms(claim))
+    if any(
+        set(content_terms(x)) & mine - set(content_terms(node.text[:0]))
+        and len(set(content_terms(x)) & mine) >= 2
+        for x in carve
+    ):
+        return  # the bullet names what the carve-out lets in
+    out.add(
+        "exception",
+        "unsupported",
+        f"leaves out the criterion's exception {_quote(carve[0], 70)!r}: it would turn "
+        f"away people the trial lets in ({_quote(node.text)!r})",
+    )
+
+
+# ---------------------------------------------------------------- the check
+
+# 'at most' is missing from the criteria lexicon's comparators (reported); read as 'up to'.
+_AT_MOST = re.compile(r"\bat most\b", re.I)
+
+
+def check_bullet(
+    text: str, trial: Trial, role: Role, citations: Sequence[Citation] = ()
+) -> CriteriaCheck:
+    """The criteria step for one fit bullet: typed findings and the criterion it rests on.
+    A bullet that cites this trial's words is aligned only to the criteria it cites."""
+    out = CriteriaCheck()
+    if role not in ("good_fit", "not_fit") or not trial.criteria:
+        return out
+    vocab = _vocab()
+    cs = criteria(trial)
+    text = _AT_MOST.sub("up to  ", text)  # same length: spans stay the bullet's
+    mine = Detector(vocab).run(text, 0)
+    claim_neg = _parity(text)
+    _check_ages(mine, role, claim_neg, trial, cs, out)
+    _check_conditions(mine, trial, vocab, out)
+    non_age = [c for c in mine if c.kind != "age"]
+    nodes = _nodes(cs, trial)
+    cited = [c for c in citations if c.trial_id == trial.trial_id]
+    if cited:
+        nodes = [
+            n
+            for n in nodes
+            if any(c.start < n.node.span.end and n.node.span.start < c.end for c in cited)
+        ] or nodes
+    node, pairs, words = _align(text, non_age, nodes, vocab)
+    if node is None:
+        return out
+    out.aligned = True
+    out.span = (node.node.span.start, node.node.span.end)
+    out.confident = out.confident or bool(pairs) or words >= CONFIDENT_WORDS
+    kind = node.top.kind
+    out.evidence.insert(0, _cite(trial, node.node.span.start, node.node.span.end, kind))
+    side_flip = (role == "not_fit") != (kind == "exclusion")
+    b_neg, c_neg = _constraint_negated(pairs, text, node, trial)
+    neg_flip = b_neg != c_neg
+    directed = _check_numbers(text, mine, side_flip, node, trial, out, nodes)
+    quote = _quote(node.text)
+    if not directed and (pairs or words >= MIN_WORDS) and side_flip != neg_flip:
+        if side_flip and not neg_flip:
+            why = (
+                "good-fit bullet rests on an exclusion criterion"
+                if role == "good_fit"
+                else "not-a-fit bullet rests on an inclusion criterion"
+            )
+        else:
+            why = "negation differs from the criterion ('not'/'no' added or dropped)"
+        out.add("polarity", "contradicted", f"{why} ({quote!r})")
+    if role == "not_fit" or kind == "exclusion":
+        _check_exception(text, node, pairs, trial, out)
+    return out
+
+
+__all__ = ["CriteriaCheck", "check_bullet", "criteria"]

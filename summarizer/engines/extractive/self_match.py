@@ -1,0 +1,365 @@
+"""What a person said about themselves, set against each criterion's typed constraints.
+
+Each finding says which criterion touches a fact the person gave and which way it points:
+``does_not_take`` (an exclusion that applies, or an inclusion the person falls outside of),
+``allowed_if`` (an exclusion with a time window the person is outside of or did not date, or an
+exception that carves them out), ``takes`` (an inclusion that asks for what they said) or
+``confirm`` (the same fact both asked for and ruled out: the exclusion is a narrower case to go
+over with the team). Polarity comes from the criterion's side and its negation ('must not have
+undergone splenectomy' in the inclusions rules splenectomy out; 'HIV negative' rules HIV out).
+Facts are matched by vocabulary concept (with everything narrower, so 'warfarin' meets
+'anticoagulants'), by the pregnancy and breastfeeding detectors, and by the term rules in
+``prompts/conditions.json``. Nothing here decides eligibility.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from summarizer.criteria import criteria_for
+from summarizer.criteria.model import Constraint, ParsedCriterion, TimeWindow
+from summarizer.criteria.vocabulary import Vocabulary
+from summarizer.criteria.vocabulary import key as vocab_key
+from summarizer.criteria.vocabulary import load as load_vocabulary
+from summarizer.engines.extractive.self_facts import PersonFacts, term_rules
+from summarizer.models import Criterion, Span, Trial
+
+Direction = Literal["does_not_take", "allowed_if", "takes", "confirm"]
+_MAX_QUOTE_WORDS = 80  # a longer criterion is quoted by its nested item that holds the match
+_NEGATIVE_AFTER = re.compile(r"^[\s-]{0,2}(?:sero)?negative\b|^\W{0,2}seronegative", re.I)
+_NEGATIVE_BEFORE = re.compile(r"\b(?:sero)?negative\s+(?:\w+\s+){0,3}$", re.I)
+_NEG_CUE = re.compile(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]{0,40}$", re.I)
+_WINDOW_RE = re.compile(
+    r"\b(?:within(?: the)?|in the (?:last|past|previous|preceding|prior)|"
+    r"(?:for|in|during) (?:the )?(?:prior|past|last|previous|preceding)|past|prior)\s+"
+    r"(?:(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?"
+    r"(?P<unit>years?|months?|weeks?|days?)\b",
+    re.I,
+)
+_ABOUT_A_TEST = re.compile(
+    r"\b(?:screening|result|test|visit|randomi[sz]|enrol|registration)", re.I
+)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
+_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing the person said, in the form the matcher needs."""
+
+    key: str  # groups matches of one fact ('concept:mesh:Warfarin', 'pregnancy', 'rule:HIV')
+    words: str  # how the person said it ('warfarin')
+    kind: str  # 'condition', 'treatment', 'pregnancy', 'breastfeeding'
+    concepts: frozenset[str] = frozenset()  # the concept and everything broader
+    labels: frozenset[frozenset[str]] = frozenset()  # word sets of all their names
+    patterns: tuple[re.Pattern[str], ...] = ()  # rule patterns in criterion text
+    only: str | None = None
+    people: str | None = None  # rule wording: 'people with HIV infection'
+
+
+@dataclass
+class Finding:
+    """A criterion that touches a fact, the way it points and the words to quote."""
+
+    criterion: Criterion
+    fact: Fact
+    direction: Direction
+    span: Span  # the whole criterion, or its nested item holding the match when it is long
+    matched: str  # the criterion's own words that matched
+    window: TimeWindow | None = None
+    window_words: str | None = None  # 'six months', as the source says it
+    exception: bool = False
+    rules_out: bool = True  # the criterion, read with its negation, says who may not join
+    note: str | None = None  # the comparison with the person's dates, when there is one
+
+    @property
+    def window_relation(self) -> str | None:
+        return self.window.relation if self.window is not None else None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.criterion.kind} criterion {self.criterion.number}"
+
+
+def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fact]:
+    """The person's conditions, treatments, pregnancy and breastfeeding as matchable facts."""
+    voc = vocab if vocab is not None else _vocabulary()
+    out: list[Fact] = []
+    rules = {r.label: r for r in term_rules()}
+    for label in facts.terms:
+        if label in ("pregnancy", "breastfeeding"):
+            out.append(Fact(key=label, words=label, kind=label))
+            continue
+        rule = rules[label]
+        out.append(
+            Fact(
+                key=f"rule:{label}",
+                words=label,
+                kind="condition",
+                patterns=rule.criteria,
+                only=rule.only,
+                people=rule.people,
+            )
+        )
+    if voc is None:
+        return out
+    for words, cid in facts.concepts:
+        concept = voc.concepts.get(cid)
+        if concept is None or vocab_key(concept.label) in ("pregnancy", "breast feeding"):
+            continue
+        up = _broader_closure(voc, cid)
+        said = next((r for r in rules.values() if any(p.search(words) for p in r.say)), None)
+        out.append(
+            Fact(
+                key=f"concept:{cid}",
+                words=words,
+                kind="treatment" if concept.kind == "intervention" else "condition",
+                people=said.people if said is not None else None,  # the rule's plain wording
+                concepts=frozenset(up),
+                labels=frozenset(words_of(t) for c in up for t in voc.concepts[c].terms),
+            )
+        )
+    return out
+
+
+_NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "type": ""}
+
+
+def words_of(term: str) -> frozenset[str]:
+    """A name as a set of words, numerals read alike: 'Diabetes Mellitus, Type 1' and 'Type I
+    diabetes mellitus' (MeSH and HPO names of one thing) are the same set."""
+    return frozenset(w for w in (_NUMERALS.get(t, t) for t in vocab_key(term).split()) if w)
+
+
+def _vocabulary() -> Vocabulary | None:
+    try:
+        return load_vocabulary()
+    except (OSError, ValueError):
+        return None
+
+
+def _broader_closure(voc: Vocabulary, cid: str, depth: int = 3) -> list[str]:
+    """The concept and its broader ones up to ``depth`` steps ('warfarin' -> anticoagulants)."""
+    out = [cid]
+    frontier = [cid]
+    for _ in range(depth):
+        frontier = [p.id for c in frontier for p in voc.broader(c) if p.id not in out]
+        out.extend(frontier)
+    return out
+
+
+def find(trial: Trial, facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Finding]:
+    """Every criterion that touches one of the person's facts, with its direction."""
+    parsed = criteria_for(trial)
+    by_key = {(c.kind, c.number): c for c in trial.criteria}
+    voc = vocab if vocab is not None else _vocabulary()
+    people = person_facts(facts, voc)
+    text = trial.source.text
+    found: list[Finding] = []
+    for top in parsed.criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is None:
+            continue
+        for fact in people:
+            if fact.only and top.kind != fact.only:
+                continue
+            hit = _match(text, top, fact, voc)
+            if hit is None:
+                continue
+            node, start, end, negated, exception = hit
+            found.append(_finding(trial, crit, top, node, fact, start, end, negated, exception,
+                                  facts))  # fmt: skip
+    # The term rules are the fallback: a fact the vocabulary read is matched by its concept
+    # ('non-small cell lung cancer' meets the inclusion that asks for it, where the rule
+    # 'another cancer' would meet every exclusion that says 'cancer').
+    typed = [f for f in found if not f.fact.key.startswith("rule:")]
+    return _settle(typed or found)
+
+
+def _match(
+    text: str, top: ParsedCriterion, fact: Fact, voc: Vocabulary | None
+) -> tuple[ParsedCriterion, int, int, bool, bool] | None:
+    """The node, the matched range, whether it is negated and whether it is a carve-out."""
+    for node in top.walk():
+        birth_control = any(c.kind == "contraception" for c in node.constraints)
+        for constraint, exception in [*((c, False) for c in node.constraints),
+                                      *((c, True) for c in node.exceptions)]:  # fmt: skip
+            if _meets(constraint, fact, voc):
+                s, e = constraint.span.start, constraint.span.end
+                negated = constraint.negated or _negative(text, s, e)
+                if birth_control and fact.kind in ("pregnancy", "breastfeeding") and not negated:
+                    continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
+                return node, s, e, negated, exception
+    if fact.patterns:
+        segment = text[top.span.start : top.span.end]
+        for pattern in fact.patterns:
+            m = pattern.search(segment)
+            if m is not None:
+                s, e = top.span.start + m.start(), top.span.start + m.end()
+                node = _deepest(top, s, e)
+                exception = any(x.start <= s < x.end for x in node.exception_spans)
+                return node, s, e, _negated(text, node, s, e), exception
+    return None
+
+
+def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> bool:
+    if fact.kind in ("pregnancy", "breastfeeding"):
+        return constraint.kind == fact.kind
+    if constraint.kind not in ("condition", "treatment", "procedure"):
+        return False
+    if constraint.concept and constraint.concept in fact.concepts:
+        return True
+    names = {words_of(x) for x in (constraint.label, constraint.text) if x}
+    if voc is not None:
+        concept = voc.concepts.get(constraint.concept or "") or voc.lookup(constraint.text)
+        if concept is not None:
+            if concept.id in fact.concepts:
+                return True
+            names |= {words_of(t) for t in concept.terms}
+    return bool(names & fact.labels)
+
+
+def _deepest(top: ParsedCriterion, s: int, e: int) -> ParsedCriterion:
+    best = top
+    for node in top.walk():
+        inside = node.span.start <= s and e <= node.span.end
+        if inside and node.span.end - node.span.start <= best.span.end - best.span.start:
+            best = node
+    return best
+
+
+def _negative(text: str, s: int, e: int) -> bool:
+    """'HIV negative', 'HIV-seronegative', 'negative serology for HIV'."""
+    return bool(_NEGATIVE_AFTER.search(text[e : e + 20])) or bool(
+        _NEGATIVE_BEFORE.search(text[max(0, s - 40) : s])
+    )
+
+
+def _negated(text: str, node: ParsedCriterion, s: int, e: int) -> bool:
+    before = text[max(node.span.start, s - 50) : s]
+    return bool(_NEG_CUE.search(before)) or _negative(text, s, e)
+
+
+def _window(
+    text: str, node: ParsedCriterion, top: ParsedCriterion
+) -> tuple[TimeWindow, str] | None:
+    """The time window of the node holding the match (else of the whole criterion)."""
+    for where in (node, top):
+        for c in (*where.constraints, *(k for n in where.walk() for k in n.constraints)):
+            after = text[c.span.end : c.span.end + 30]
+            if c.kind == "time_window" and _ABOUT_A_TEST.search(f"{c.text} {after}"):
+                continue  # 'within 3 months of screening': when a test was done, not the event
+            if c.kind == "time_window" and c.window is not None:
+                return c.window, _amount_words(c.text)
+        m = _WINDOW_RE.search(text[where.span.start : where.span.end])
+        if m is not None and not _ABOUT_A_TEST.search(
+            text[where.span.start + m.start() : where.span.start + m.end() + 30]
+        ):
+            unit = m.group("unit").lower().rstrip("s")
+            n = m.group("n")
+            amount = float(_WORDS.get(n.lower(), n)) if n else 1.0
+            window = TimeWindow(relation="within", amount=amount, unit=unit)  # type: ignore[arg-type]
+            return window, (f"{n} {m.group('unit')}" if n else f"a {unit}")
+    return None
+
+
+_AMOUNT = re.compile(
+    r"(?:\d+(?:\.\d+)?|\b(?:" + "|".join(_WORDS) + r")\b)(?:\s*(?:-|to)\s*\d+)?\s*\w+", re.I
+)
+
+
+def _amount_words(text: str) -> str:
+    """'within six months' -> 'six months' (the source's own number and unit)."""
+    m = _AMOUNT.search(text)
+    return m.group(0) if m else text
+
+
+def _finding(
+    trial: Trial,
+    crit: Criterion,
+    top: ParsedCriterion,
+    node: ParsedCriterion,
+    fact: Fact,
+    s: int,
+    e: int,
+    negated: bool,
+    exception: bool,
+    facts: PersonFacts,
+) -> Finding:
+    text = trial.source.text
+    span = _quote_span(text, top, node)
+    # A negated requirement rules the thing out on either side: 'must not have undergone
+    # splenectomy', 'must be HIV negative' (registries file these under exclusions too).
+    rules_out = negated or crit.kind == "exclusion"
+    found = Finding(crit, fact, "does_not_take", span, text[s:e], rules_out=rules_out)
+    if exception:
+        found.direction, found.exception = "allowed_if", True
+        return found
+    timed = _window(text, node, top)
+    days = None if facts.years_since is None else facts.years_since * 365.25
+    if timed is not None:
+        found.window, found.window_words = timed
+    window = found.window
+    if rules_out:
+        if window is None or window.relation not in ("within", "before"):
+            found.window = found.window_words = None  # a window that is no time limit on it
+            return found
+        found.window = window.model_copy(update={"relation": "within"})
+        limit = (window.upper or window.amount) * _DAYS[window.unit]
+        if days is None:
+            found.direction = "allowed_if"
+        elif days <= limit:
+            found.note = f"You said {facts.since_text}, which is within that time."
+        else:
+            found.direction = "allowed_if"
+            found.note = f"You said {facts.since_text}, which is longer ago than that."
+        return found
+    found.direction = "takes"
+    if window is not None and days is not None:
+        limit = window.amount * _DAYS[window.unit]
+        if window.relation in ("since_at_least", "for_at_least", "more_than_ago", "after"):
+            if days < limit:
+                found.direction = "does_not_take"
+                found.note = f"You said {facts.since_text}, which is less than that."
+        elif window.relation == "within" and days > limit:
+            found.direction = "does_not_take"
+            found.note = f"You said {facts.since_text}, which is outside that time."
+    return found
+
+
+def _quote_span(text: str, top: ParsedCriterion, node: ParsedCriterion) -> Span:
+    """The whole criterion; when it is long, the whole nested item holding the match."""
+    if len(text[top.span.start : top.span.end].split()) <= _MAX_QUOTE_WORDS or node is top:
+        return top.span
+    return node.span
+
+
+_RANK = {"does_not_take": 0, "allowed_if": 1, "takes": 2, "confirm": 3}
+
+
+def _settle(found: list[Finding]) -> list[Finding]:
+    """One finding per criterion and fact; a fact an inclusion asks for turns its exclusions
+    into things to confirm (a trial for pregnant women that rules out 'multiple pregnancy' has
+    not ruled out pregnancy); most restrictive first, in criterion order."""
+    asked = {
+        f.fact.key for f in found if f.direction == "takes" and f.criterion.kind == "inclusion"
+    }
+    out: list[Finding] = []
+    seen: set[tuple[str, int, str]] = set()
+    for f in found:
+        key = (f.criterion.kind, f.criterion.number, f.fact.key)
+        if key in seen:
+            continue
+        seen.add(key)
+        if f.fact.key in asked and f.criterion.kind == "exclusion" and f.direction != "takes":
+            f.direction = "confirm"
+        out.append(f)
+    order = {("inclusion", 0): 0}
+    return sorted(
+        out,
+        key=lambda f: (_RANK[f.direction], f.criterion.kind != "exclusion",
+                       order.get((f.criterion.kind, 0), 1), f.criterion.number),
+    )  # fmt: skip

@@ -1,0 +1,50 @@
+"""Regression gate, not an independent score: questions about oneself on the held-out (report)
+half of evals/criteria/self_questions.jsonl must keep the direction and the criterion they had
+when this gate was set (written and labelled by an AI helper reading the criteria, before
+running the engine). The floor is the figure measured then (0.667) minus a small tolerance."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOOR = 0.667 - 0.03
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "self_eligibility_eval", ROOT / "benchmarks" / "self_eligibility_eval.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_report_half_keeps_its_direction_and_criterion_figure() -> None:
+    bench = _bench()
+    if not (bench.DATA / "ctgov_xml_6786.tar.gz").exists():
+        pytest.skip(f"shared data not found under {bench.DATA} (set TRIALSUM_DATA_DIR)")
+    rows = [r for r in bench.load_questions() if r["half"] == "report"]
+    assert len(rows) >= 90 and len({r["trial"] for r in rows}) >= 20
+    results = bench.score(rows, bench.load_trials(rows))
+    figure = bench.summary(results)["report"]["direction_and_criterion"]
+    assert figure >= FLOOR, f"report half {figure:.3f} < floor {FLOOR:.3f}"
+    never = [r["id"] for r in results if "you are eligible" in r["answer"].lower()]
+    assert never == []
+
+
+def test_the_scorer_reads_each_direction_from_the_wording() -> None:
+    bench = _bench()
+    assert bench.direction_of("This trial does not take people with HIV infection") == (
+        "does_not_take"
+    )
+    assert bench.direction_of("This trial does not take people with a heart attack within six "
+                              "months, so it allows it if it was more than six months ago") == (
+        "allowed_if"
+    )  # fmt: skip
+    assert bench.direction_of("This trial takes pregnant women") == "takes"
+    assert bench.direction_of("Please ask the study team: only they decide who takes part.") is None

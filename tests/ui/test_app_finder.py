@@ -1,0 +1,50 @@
+"""Find a trial: filters over the sample library, recruiting first, plain words, clickable."""
+
+from __future__ import annotations
+
+
+def _titles(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**")]
+
+
+def test_every_trial_is_listed_recruiting_first_in_plain_words(library, page):
+    at = page("finder")
+    assert not at.exception
+    assert at.subheader[0].value == "5 of 5 trials"
+    facts = [m.value for m in at.markdown if "ts-card-facts" in m.value]
+    assert len(facts) == 5
+    assert "Recruiting" in facts[0]
+    assert not any("PHASE" in f or "_" in f.split(">", 1)[1] for f in facts)
+
+
+def test_filters_narrow_the_list(library, page):
+    at = page("finder")
+    at.text_input(key="find_age").input("10").run()
+    ten = at.subheader[0].value
+    assert ten.endswith("of 5 trials") and not ten.startswith("5 ")
+    at.text_input(key="find_place").input("Shenzhen").run()
+    assert any("4SCAR" in t for t in _titles(at))
+    at.text_input(key="find_place").input("Reykjavik").run()
+    assert at.subheader[0].value == "0 of 5 trials"
+    assert "No trial matches" in at.info[0].value
+
+
+def test_a_typed_age_that_is_not_a_number_is_explained(library, page):
+    at = page("finder")
+    at.text_input(key="find_age").input("sixteen").run()
+    assert not at.exception
+    assert "as a number of years" in at.error[0].value
+    assert at.subheader[0].value == "5 of 5 trials"
+
+
+def test_a_result_opens_the_trial_on_the_summary_page(library, page):
+    at = page("finder")
+    at.button(key="find_sum_0").click().run()
+    assert not at.exception
+    assert at.session_state["trial_pick"]
+
+
+def test_an_empty_library_says_how_to_add_trials(empty_home, page):
+    at = page("finder")
+    assert not at.exception
+    assert "no trials in the library" in at.info[0].value
