@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "summarizer.llm_reply",
         "summarizer.local_llm",
         "summarizer.render",
+        "summarizer.finder",
     ),
     ("vectorstore",),
     ("summarizer.checker",),

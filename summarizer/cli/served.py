@@ -123,7 +123,11 @@ def _ask(remote: RemoteAssistant, args: list[str], options: dict[str, Any]) -> P
         "POST", "/ask", body=remote.ask_payload(args[0], options.get("trial"))
     )
     if options.get("json"):
-        return lambda: show.json_out(show.ask_contract(body))
+        contract = show.ask_contract(body)  # a reply without these keys: the full command decides
+        return lambda: show.json_out(contract)
+    missing = {"answer", "citations", "flagged"} - set(body)
+    if missing:
+        raise KeyError(f"the server's answer has no {sorted(missing)}")
     return lambda: show.ask_text(body)
 
 

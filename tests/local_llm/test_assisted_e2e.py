@@ -38,6 +38,12 @@ TRIAL = "NCT06503094"  # samples/000: summary sentences above grade 8
 QUESTION = "What is this trial testing?"
 
 
+@pytest.fixture(autouse=True)
+def patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Structure, not speed, is tested: a slow shared CPU must not turn a reply into a timeout."""
+    monkeypatch.setenv("TRIALSUM_LLM_TIMEOUT", "600")
+
+
 def assisted(seeded_home: Path) -> tuple[Assistant, Assistant]:
     settings = Settings(home=seeded_home)
     return build_assistant(settings, engine="assisted"), build_assistant(

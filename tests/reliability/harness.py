@@ -228,7 +228,10 @@ def check_store(runtime: Runtime) -> Snapshot:
     }
     found = store.dense_query([1.0] + [0.0] * (DIM - 1), max(store.dense.count(), 1))
     dense_found = {f"{c.trial_id}:{c.id}" for c, _ in found}
-    assert dense_found == dense_expected, "the vector index disagrees with the store"
+    assert dense_found == dense_expected, (
+        "the vector index disagrees with the store: "
+        f"missing {sorted(dense_expected - dense_found)[:5]}, extra {sorted(dense_found - dense_expected)[:5]}"
+    )
 
     total = sum(len(cs) for _, cs in trials.values())
     records = store.dense.count() + store.lexical.count()
