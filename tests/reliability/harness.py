@@ -230,7 +230,8 @@ def check_store(runtime: Runtime) -> Snapshot:
     dense_found = {f"{c.trial_id}:{c.id}" for c, _ in found}
     assert dense_found == dense_expected, (
         "the vector index disagrees with the store: "
-        f"missing {sorted(dense_expected - dense_found)[:5]}, extra {sorted(dense_found - dense_expected)[:5]}"
+        f"missing {sorted(dense_expected - dense_found)[:5]}, "
+        f"extra {sorted(dense_found - dense_expected)[:5]}"
     )
 
     total = sum(len(cs) for _, cs in trials.values())
