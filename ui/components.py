@@ -43,7 +43,10 @@ QUOTE_LEAD = 240  # characters shown before a quote, so it is in view when its s
 _LINKS = re.compile(
     r"(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:)])"
     r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
-    r"|(?P<phone>\+?\d[\d\s().-]{6,}\d)"
+    # A phone number is grouped the way people write one (two separators at least), and stands
+    # alone: digits inside an id (NCT09000003), a date or a range (2019-2023) are never linked.
+    r"|(?P<phone>(?<![\w/+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])"
+    r"\d{3,4}[\s.-]?\d{3,8}(?![\w/]))"
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
