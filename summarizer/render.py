@@ -55,8 +55,8 @@ _CSS = (
 )
 
 
-class _Notes:
-    """Footnote numbering shared by one document: the same quote gets the same number."""
+class SourceNumbers:
+    """Source numbering shared by one document or printout: the same quote keeps its number."""
 
     def __init__(self) -> None:
         self.items: list[Citation] = []
@@ -84,7 +84,7 @@ def _md_escape(text: str) -> str:
     return out
 
 
-def _md_statement(st: Statement, notes: _Notes) -> str:
+def _md_statement(st: Statement, notes: SourceNumbers) -> str:
     refs = "".join(f"[^{notes.number(c)}]" for c in st.citations)
     text = _md_escape(st.text)
     if GUIDANCE in st.fields:
@@ -98,7 +98,7 @@ def _md_legend(statements: Iterable[Statement]) -> list[str]:
     return ["", f"Checks: {legend_text(verdicts)}"] if verdicts else []
 
 
-def _md_refs(notes: _Notes) -> list[str]:
+def _md_refs(notes: SourceNumbers) -> list[str]:
     lines = []
     for i, c in enumerate(notes.items, 1):
         quote = _md_escape(c.quote)
@@ -108,7 +108,7 @@ def _md_refs(notes: _Notes) -> list[str]:
 
 
 def summary_markdown(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     lines = [f"# {_md_escape(summary.title)}", "", f"Trial: {_md_escape(summary.trial_id)}"]
     for section in summary.sections:
         grade = f" (reading grade {section.grade:.1f})" if section.grade is not None else ""
@@ -120,7 +120,7 @@ def summary_markdown(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str
     return "\n".join(lines) + "\n"
 
 
-def _md_ref_block(notes: _Notes) -> list[str]:
+def _md_ref_block(notes: SourceNumbers) -> list[str]:
     """Footnote definitions, each its own paragraph (so every renderer keeps them apart)."""
     out: list[str] = []
     for line in _md_refs(notes):
@@ -129,7 +129,7 @@ def _md_ref_block(notes: _Notes) -> list[str]:
 
 
 def answer_markdown(answer: Answer) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     if answer.statements:  # the lead and the verifier's notes too, in the order shown
         body = " ".join(_md_statement(st, notes) for st in answer.parts)
     else:
@@ -143,7 +143,7 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def fit_markdown(draft: FitDraft) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     labels = layout().fit_labels
     lines = [
         f"# Who should consider this trial ({_md_escape(draft.trial_id)})",
@@ -172,7 +172,7 @@ def _h(text: str) -> str:
     return html.escape(_one_line(text), quote=True)
 
 
-def _html_statement(st: Statement, notes: _Notes) -> str:
+def _html_statement(st: Statement, notes: SourceNumbers) -> str:
     sups = "".join(
         f'<sup><a href="#ref-{n}" title="{_h(c.quote)}">[{n}]</a></sup>'
         for c in st.citations
@@ -194,7 +194,7 @@ def _html_legend(statements: Iterable[Statement]) -> str:
     return f'<p class="legend">Checks: {_h(legend_text(verdicts))}</p>' if verdicts else ""
 
 
-def _html_refs(notes: _Notes) -> str:
+def _html_refs(notes: SourceNumbers) -> str:
     if not notes.items:
         return ""
     items = "".join(
@@ -214,7 +214,7 @@ def _page(title: str, body: str) -> str:
 
 
 def summary_html(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     parts = [f"<h1>{_h(summary.title)}</h1><p>Trial: {_h(summary.trial_id)}</p>"]
     for section in summary.sections:
         grade = (
@@ -231,7 +231,7 @@ def summary_html(summary: LaySummary, *, flagged: Iterable[str] = ()) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     if answer.statements and not answer.abstained:
         body = " ".join(_html_statement(st, notes) for st in answer.parts)
     else:
@@ -244,7 +244,7 @@ def answer_html(answer: Answer) -> str:
 
 
 def fit_html(draft: FitDraft) -> str:
-    notes = _Notes()
+    notes = SourceNumbers()
     labels = layout().fit_labels
     good = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.good_fit)
     bad = "".join(f"<li>{_html_statement(st, notes)}</li>" for st in draft.not_fit)

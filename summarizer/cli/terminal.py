@@ -12,25 +12,10 @@ from rich.console import Group
 from rich.text import Text
 
 from summarizer.cli.output import plain
-from summarizer.models import Citation, LaySummary, Statement
-from summarizer.render import GUIDANCE, check_mark, legend_text
+from summarizer.models import LaySummary, Statement
+from summarizer.render import GUIDANCE, SourceNumbers, check_mark, legend_text
 
 _QUOTE_CHARS = 160
-
-
-class SourceNumbers:
-    """One number per quoted span across a whole printout; the same quote keeps its number."""
-
-    def __init__(self) -> None:
-        self.items: list[Citation] = []
-        self._index: dict[tuple[str, int, int], int] = {}
-
-    def number(self, cite: Citation) -> int:
-        key = (cite.trial_id, cite.start, cite.end)
-        if key not in self._index:
-            self.items.append(cite)
-            self._index[key] = len(self.items)
-        return self._index[key]
 
 
 def statement_line(st: Statement, numbers: SourceNumbers) -> Text:
