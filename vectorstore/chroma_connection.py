@@ -141,8 +141,22 @@ class LocalFolder:
             system.stop()
         self.path.mkdir(parents=True, exist_ok=True)
         self._client = chromadb.PersistentClient(path=key, settings=_settings())
+        self._settle(self._client)
         self._seen = self.lock.epoch()
         self._incarnation += 1
+
+    @staticmethod
+    def _settle(client: Any) -> None:
+        """Read every collection once, now, while this process holds the folder exclusively.
+
+        Chroma loads a collection's vector index lazily, on its first read after the client
+        opens, and that read rewrites the index files on disk (and replays the write log into
+        them). Left to the first search, it would happen under a *shared* hold, while other
+        processes read or load the same files: a torn index file there loses vectors for good
+        once it is persisted. Touching each collection here keeps every on-disk change inside
+        the exclusive hold."""
+        for collection in client.list_collections():
+            client.get_collection(collection.name).count()
 
 
 class RemoteServer:
