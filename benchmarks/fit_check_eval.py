@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evals.criteria.fit_bullets_eval import figures, load_bullets, run, trials  # noqa: E402
-from evals.criteria.make_fit_bullets import DEFAULT_DATA, MISTAKES, XML_ARCHIVE  # noqa: E402
+from evals.criteria.make_fit_bullets import DEFAULT_DATA, MISTAKES  # noqa: E402
+from evals.unseen.records import XML_ARCHIVE  # noqa: E402
 from summarizer.checker import check_statement, core  # noqa: E402
 
 

@@ -28,12 +28,12 @@ import json
 import os
 import re
 import sys
-import tarfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from evals.unseen.records import iter_xml, v2_records
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -41,8 +41,6 @@ TRIALS_FILE = HERE / "fit_bullets_trials.json"
 RIGHT_FILE = HERE / "fit_bullets_right.jsonl"
 OUT_FILE = HERE / "fit_bullets.jsonl"
 DEFAULT_DATA = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data"))
-XML_ARCHIVE = "ctgov_xml_6786.tar.gz"
-V2_FILE = "ctgov_v2_nsclc_100.json"
 SEED = "fit-bullets-issue14"
 PER_KIND = 5
 V2_COUNT = 5
@@ -106,31 +104,6 @@ def half_of(nct: str) -> Literal["tune", "report"]:
 def _text(node: Any, path: str) -> str:
     found = node.find(path)
     return " ".join((found.text or "").split()) if found is not None else ""
-
-
-def iter_xml(data: Path, wanted: set[str] | None = None) -> Iterator[tuple[str, str]]:
-    with tarfile.open(data / XML_ARCHIVE, "r:gz") as tar:
-        for member in tar:
-            if not member.isfile() or not member.name.endswith(".xml"):
-                continue
-            nct = Path(member.name).stem
-            if wanted is not None and nct not in wanted:
-                continue
-            handle = tar.extractfile(member)
-            if handle is not None:
-                yield nct, handle.read().decode("utf-8")
-
-
-def v2_records(data: Path) -> dict[str, dict[str, Any]]:
-    path = data / V2_FILE
-    if not path.is_file():
-        return {}
-    out = {}
-    for rec in json.loads(path.read_text(encoding="utf-8")):
-        nct = rec.get("protocolSection", {}).get("identificationModule", {}).get("nctId")
-        if nct:
-            out[nct] = rec
-    return out
 
 
 def used_elsewhere() -> set[str]:

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from evals.criteria.fit_bullets_eval import HalfFigures, figures, load_bullets, run, trials
-from evals.criteria.make_fit_bullets import HERE, XML_ARCHIVE
+from evals.criteria.make_fit_bullets import HERE
+from evals.unseen.records import XML_ARCHIVE
 from summarizer.checker import check_statement
 
 GATE = HERE / "fit_bullets_gate.toml"
