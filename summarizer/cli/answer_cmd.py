@@ -16,7 +16,7 @@ import typer
 
 from summarizer.cli.app import app
 from summarizer.cli.context import assistant_errors, fail, get_assistant, store_label
-from summarizer.cli.output import console, label, say
+from summarizer.cli.output import console, label, rule, say
 from summarizer.config import Settings
 
 if TYPE_CHECKING:
@@ -359,8 +359,8 @@ def demo(
     out.print(summary_renderable(assistant.summarize(first)))
     for q in DEMO_QUESTIONS:
         answer = assistant.ask(q, trial_ids=[first])
-        out.rule(f"Q: {q}")
+        rule(out, f"Q: {q}")
         out.print(answer.answer, highlight=False, markup=False)
         _print_citations(answer)
-    out.rule()
+    rule(out)
     out.print(f'Try: trialsum ask "Which trials target CD22?"  (store: {home})', markup=False)

@@ -15,6 +15,7 @@ from rich.text import Text
 from summarizer import controls
 
 _PIPE_WIDTH = 10_000  # a file or pipe has no width: tables take their content's width
+_RULE_WIDTH = 80  # a rule on a file or pipe: a line's worth, not _PIPE_WIDTH dashes
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -23,6 +24,14 @@ def console(*, stderr: bool = False) -> Console:
     probe = Console(stderr=stderr)
     width = None if probe.is_terminal else _PIPE_WIDTH
     return Console(stderr=stderr, soft_wrap=True, highlight=False, width=width)
+
+
+def rule(target: Console, title: str = "") -> None:
+    """A horizontal rule across a terminal, or 80 columns in a file or pipe."""
+    from rich.rule import Rule
+
+    width = None if target.is_terminal else min(target.width, _RULE_WIDTH)
+    target.print(Rule(cell(title) if title else ""), width=width)
 
 
 def plain(value: object) -> str:
