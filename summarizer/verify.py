@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prompts.layout import layout
 from summarizer.models import (
@@ -36,7 +36,11 @@ from summarizer.models import (
     Trial,
     not_a_claim,
 )
+from summarizer.models.match import PersonProfile, TrialMatch
 from summarizer.readability import grade
+
+if TYPE_CHECKING:
+    from summarizer.finder import TrialCard
 
 Role = Literal["good_fit", "not_fit"]
 CheckFn = Callable[..., Check]
@@ -233,6 +237,20 @@ class Verifier:
             trial_id=draft.trial_id, engine=engine, good_fit=good.kept, not_fit=bad.kept
         )
 
+    def cards(self, cards: Sequence[TrialCard], trials: TrialLookup) -> list[TrialCard]:
+        """The trial finder's cards with each lede checked like any statement: a contradicted
+        lede is left out (the card keeps its title and facts), an unsupported one stays flagged."""
+        out: list[TrialCard] = []
+        for card in cards:
+            if card.lede_statement is None:
+                out.append(card)
+                continue
+            done = self.statements([card.lede_statement], trials)
+            kept = done.kept[0] if done.kept else None
+            update = {"lede_statement": kept, "lede": kept.text if kept else ""}
+            out.append(card.model_copy(update=update))
+        return out
+
 
 _URL_RE = re.compile(r"https?://\S+")
 
@@ -291,4 +309,32 @@ def with_subjects(statements: Iterable[Statement]) -> list[Statement]:
         elif "title" in statement.fields:
             named.add(about)
         out.append(statement)
+    return out
+
+
+def verify_match(
+    matches: Sequence[TrialMatch], trials: TrialLookup, profile: PersonProfile
+) -> list[TrialMatch]:
+    """Every pre-screen verdict checked: its ``criterion`` must be the source's own words at its
+    span and every ``used`` word must be in the description as read. A verdict that fails is
+    left open (``unknown``, no words, ``checked`` false, a reason saying so); one that holds is
+    marked ``checked``. Nothing else checks verdicts."""
+    from summarizer.match.wording import wording
+
+    lookup = trials.get if isinstance(trials, Mapping) else trials
+    unchecked = wording().reason("unchecked")
+    out: list[TrialMatch] = []
+    for match in matches:
+        trial = lookup(match.trial_id)
+        text = trial.source.text if trial is not None else None
+        verdicts = []
+        for v in match.verdicts:
+            quoted = text is not None and text[v.span.start : v.span.end] == v.criterion
+            said = all(w and w in profile.text for w in v.used)
+            if quoted and said and v.criterion:
+                verdicts.append(v.model_copy(update={"checked": True}))
+            else:
+                update = {"verdict": "unknown", "used": [], "checked": False, "reason": unchecked}
+                verdicts.append(v.model_copy(update=update))
+        out.append(match.model_copy(update={"verdicts": verdicts}))
     return out

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.finder import TrialFilters, card, find, lede, plain_phase, plain_status
-from summarizer.models import Age, Fact, Location, Source, Trial
+from summarizer.finder import (
+    TrialFilters,
+    card,
+    find,
+    lede,
+    lede_statement,
+    plain_phase,
+    plain_status,
+)
+from summarizer.models import Age, Fact, Location, Source, Span, Trial
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,17 +83,47 @@ def test_cards_speak_plain_words_never_registry_codes(samples):
     for result in find(samples, TrialFilters()):
         assert "PHASE" not in (result.phase_words or "")
         assert "_" not in (result.status_words or "")
-        assert result.lede and len(result.lede) <= 220 and "\n" not in result.lede
-    assert plain_phase(["PHASE1", "PHASE2"]) == "Phase 1/2"
+        assert result.lede and "\n" not in result.lede and "…" not in result.lede
+    assert plain_phase(["PHASE1", "PHASE2"]) == "Phase 1 and 2"
+    assert plain_phase(["PHASE2", "PHASE3"]) == "Phase 2 and 3"
+    assert plain_phase(["PHASE2"]) == "Phase 2" and plain_phase([]) is None
     assert plain_status("NOT_YET_RECRUITING") == "Not yet recruiting"
 
 
-def test_the_lede_is_the_first_sentence_of_the_summary():
-    trial = _trial(
-        "T6", brief_summary=Fact(value="This study tests a new drug.  It runs for two years.")
+def _summarized(tid: str, summary: str) -> Trial:
+    """A trial whose brief summary sits in its source text, with its span, as parsers make it."""
+    text = f"Title {tid}\n\nBrief Summary\n{summary}\n"
+    start = text.index(summary)
+    source = Source(path=f"{tid}.txt", format="text", text=text, sha256="0" * 64)
+    fact = Fact(
+        value=" ".join(summary.split()), spans=[Span(start=start, end=start + len(summary))]
     )
-    assert lede(trial) == "This study tests a new drug."
-    assert lede(_trial("T7")) == "Title T7"
+    return Trial(
+        trial_id=tid, brief_title=Fact(value=f"Title {tid}"), source=source, brief_summary=fact
+    )
+
+
+def test_the_lede_is_the_summarys_first_whole_sentence_cited_to_its_words():
+    trial = _summarized(
+        "T6", "This study tests a new drug, e.g. a\npill taken daily.  It runs for two years."
+    )
+    assert lede(trial) == "This study tests a new drug, e.g. a pill taken daily."
+    statement = lede_statement(trial)
+    assert statement is not None and statement.check is None  # checked by the Verifier
+    [cite] = statement.citations
+    assert trial.source.text[cite.start : cite.end] == cite.quote
+    assert " ".join(cite.quote.split()) == statement.text
+
+
+def test_a_long_first_sentence_is_kept_whole_never_cut():
+    long = "This study " + "tests a new drug and " * 20 + "measures safety. Then more."
+    said = lede(_summarized("T9", long))
+    assert said.endswith("measures safety.") and len(said) > 300 and "…" not in said
+
+
+def test_a_trial_without_a_summary_has_no_lede():
+    assert lede(_trial("T7")) == "" and lede_statement(_trial("T7")) is None
+    assert card(_trial("T7")).lede == ""
 
 
 def test_quick_facts_on_the_card():
@@ -104,3 +142,20 @@ def test_quick_facts_on_the_card():
 def test_a_negative_age_is_refused():
     with pytest.raises(ValueError):
         TrialFilters(age=-1)
+
+
+def test_the_verifier_checks_every_lede_and_drops_a_contradicted_one(samples):
+    from summarizer.models import Check
+    from summarizer.verify import Verifier
+
+    by_id = {t.trial_id: t for t in samples}
+    checked = Verifier().cards(find(samples, TrialFilters()), by_id)
+    assert all(c.lede_statement and c.lede_statement.check for c in checked)
+    assert {c.lede_statement.check.verdict for c in checked if c.lede_statement} == {"supported"}
+
+    def contradicts(statement, trial, *, role=None):
+        return Check(verdict="contradicted", score=0.0, reasons=["planted"])
+
+    dropped = Verifier(contradicts).cards(find(samples, TrialFilters()), by_id)
+    assert all(c.lede == "" and c.lede_statement is None for c in dropped)
+    assert [c.title for c in dropped] == [c.title for c in checked]  # the cards themselves stay

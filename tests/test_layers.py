@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("vectorstore",),
     ("summarizer.checker",),
-    ("summarizer.engines",),
+    ("summarizer.engines", "summarizer.match"),
     (
         "summarizer.verify",
         "summarizer.runtime",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from summarizer.config import Settings
     from summarizer.ingest import IngestProgress, IngestReport
     from summarizer.models import Answer, FitDraft, Hit, LaySummary, Trial, TrialHit
+    from summarizer.models.match import MatchResult
 
 URL_ENV = "TRIALSUM_URL"
 KEY_ENV = "TRIALSUM_API_KEY"
@@ -144,6 +145,13 @@ class RemoteAssistant:
                     _raise_for(400, json.loads(data), self.url)
         finally:
             response.close()
+
+    def match(self, description: str, *, k: int = 10, status: str | None = None) -> MatchResult:
+        from summarizer.models.match import MatchResult
+
+        return MatchResult.model_validate(
+            self._json("POST", "/match", body=match_payload(description, k, status))
+        )
 
     def summarize(self, trial_id: str) -> LaySummary:
         from summarizer.models import LaySummary
@@ -343,6 +351,14 @@ class RemoteAssistant:
             cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             conn = self._local.conn = cls(self._host, self._port, timeout=self._timeout)
         return conn  # type: ignore[no-any-return]
+
+
+def match_payload(description: str, k: int, status: str | None) -> dict[str, Any]:
+    """The ``POST /match`` body."""
+    payload: dict[str, Any] = {"description": description, "k": k}
+    if status:
+        payload["status"] = status
+    return payload
 
 
 def _raise_for(status: int, body: Any, url: str) -> None:

@@ -38,6 +38,25 @@ class AskRequest(BaseModel):
     )
 
 
+MAX_DESCRIPTION_CHARS = 100_000  # longer bodies are refused; the pre-screen reads the first 4,000
+
+
+class MatchRequest(BaseModel):
+    """A person's own description, for a pre-screen of the trials in the store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field(
+        min_length=1,
+        max_length=MAX_DESCRIPTION_CHARS,
+        description="the person in their own words: age, sex, condition, treatments",
+    )
+    k: int = Field(default=10, ge=1, le=100, description="how many trials to return")
+    status: str | None = Field(
+        default=None, description="only trials with this status: recruiting, open, completed..."
+    )
+
+
 class CheckFitRequest(BaseModel):
     """An editor's "Who should consider this trial" bullets, to be checked against the trial."""
 

@@ -22,12 +22,14 @@ from summarizer.api.models import (
     ErrorBody,
     FitCheckResponse,
     Health,
+    MatchRequest,
     SearchResponse,
 )
 from summarizer.api.state import ApiState
 from summarizer.assistant import TrialInfo, UsageError
 from summarizer.ingest import IngestReport
 from summarizer.models import SECTIONS, Answer, FitDraft, LaySummary, Trial
+from summarizer.models.match import MatchResult
 
 ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody, "description": what}
@@ -91,6 +93,13 @@ def ask(body: AskRequest, request: Request, st: State) -> Answer | Response:
     return StreamingResponse(
         sse.answer_events(first, pieces), media_type="text/event-stream", headers=sse.HEADERS
     )
+
+
+@api.post("/match", response_model=MatchResult, tags=["questions"])
+def match(body: MatchRequest, st: State) -> MatchResult:
+    """A pre-screen: trials worth asking about for a person's description, each criterion met,
+    not met or open, quoted and verified. Not a decision: the notice says so."""
+    return st.assistant().match(body.description, k=body.k, status=body.status)
 
 
 @api.get("/trials", response_model=list[TrialInfo], tags=["trials"])

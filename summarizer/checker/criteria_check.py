@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from summarizer.checker.support import coverage
 from summarizer.checker.text import content_terms, negations
 from summarizer.criteria import CriteriaSet, parse_trial
-from summarizer.criteria.detect import Detector, Found, quantities, time_unit
+from summarizer.criteria.detect import Detector, Found, patterns, quantities, time_unit
 from summarizer.criteria.model import Constraint, ParsedCriterion
 from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocab
@@ -127,16 +127,53 @@ class _Node:
     node: ParsedCriterion
     top: ParsedCriterion
     text: str
+    side: str = ""  # the side the criterion works on: its section's, unless a lead-in turns it
+
+    def __post_init__(self) -> None:
+        self.side = self.side or self.top.kind
+
+
+# A lead-in line that ends in ':' and says which way the items under it work, whatever the
+# section's heading: 'Exclusion Criteria: To be eligible, a person must:' lists requirements.
+_LEAD_OUT = re.compile(
+    r"\b(?:exclu\w*|not (?:be )?eligible|ineligible|not (?:be )?(?:enrolled|included)|"
+    r"(?:must|should) not|cannot|may not)\b",
+    re.I,
+)
+_LEAD_IN = re.compile(
+    r"\b(?:eligible|eligibility|inclu\w*|must|required?|need to|should|qualify)\b", re.I
+)
+
+
+def _lead_side(text: str) -> str | None:
+    one = " ".join(text.split())
+    if not one.endswith(":") or len(one) > 160:
+        return None
+    if _LEAD_OUT.search(one):
+        return "exclusion"
+    if _LEAD_IN.search(one):
+        return "inclusion"
+    return None
 
 
 def _nodes(cs: CriteriaSet, trial: Trial) -> list[_Node]:
     src = trial.source.text
-    return [
-        _Node(n, top, src[n.span.start : n.span.end]) for top in cs.criteria for n in top.walk()
-    ]
+    out: list[_Node] = []
+    section, side = "", ""
+    for top in cs.criteria:
+        if top.kind != section:
+            section, side = top.kind, ""
+        lead = _lead_side(src[top.span.start : top.span.end].split("\n")[0])
+        if lead is not None:  # the lead-in's own items, nested or following, work its way
+            side = lead if lead != section else ""
+        out.extend(_Node(n, top, src[n.span.start : n.span.end], side) for n in top.walk())
+    return out
 
 
 def _parity(text: str) -> bool:
+    """Whether the words say 'not' an odd number of times; an aside in brackets ('(such that
+    the physician would have no reservations)') and names like 'non-Hodgkin' do not count."""
+    text = re.sub(r"\([^()]*\)", " ", text)
     return len(negations(re.sub(r"\bnon-?\w+", " ", text))) % 2 == 1
 
 
@@ -158,14 +195,29 @@ def _related(a: Constraint, b: Constraint, vocab: Vocabulary | None) -> bool:
     return bool(la) and (la in lb or lb in la)
 
 
+def _timing(text: str) -> set[str]:
+    """The times a text speaks of ('prior', 'current', 'planned'), from the lexicon's cues."""
+    return {name for name, pat in patterns()["timing"].items() if pat.search(text)}
+
+
 def _align(
-    claim: str, mine: list[Constraint], nodes: list[_Node], vocab: Vocabulary | None
+    claim: str,
+    mine: list[Constraint],
+    nodes: list[_Node],
+    vocab: Vocabulary | None,
+    role: Role,
+    trial: Trial,
 ) -> tuple[_Node | None, list[tuple[Constraint, Constraint]], float]:
-    """The criterion node the bullet paraphrases: most shared concepts, then most words, then
-    the narrowest span."""
-    best: tuple[tuple[float, float, int], _Node, list[tuple[Constraint, Constraint]], float] | None
-    best = None
+    """The criterion node the bullet paraphrases: most shared concepts, then most words; among
+    equals, the one that speaks of the same time ('taking' is the current-use criterion, not
+    the prior-use one), then one the bullet reads the same way as (side and negation agree:
+    'You have atrial fibrillation' as a good fit is the inclusion criterion, not 'ablation for
+    atrial fibrillation' under exclusions), then the fewest typed things the bullet does not
+    speak of, then the narrowest span."""
+    Key = tuple[int, float, int, int, int, int]
+    best: tuple[Key, _Node, list[tuple[Constraint, Constraint]], float] | None = None
     has_terms = bool(content_terms(claim))
+    when = _timing(claim)
     for n in nodes:
         own = [*n.node.constraints, *n.node.exceptions]
         pairs = [
@@ -174,7 +226,23 @@ def _align(
         words = coverage(claim, n.text) if has_terms else 0.0
         if not pairs and words < MIN_WORDS:
             continue
-        key = (len({id(b) for b, _ in pairs}), words, -(n.node.span.end - n.node.span.start))
+        theirs = _timing(n.text)
+        paired = {id(c) for _, c in pairs}
+        unmatched = sum(
+            1
+            for c in n.node.constraints
+            if c.kind in _CONCEPT_KINDS and c.kind != "consent" and id(c) not in paired
+        )
+        b_neg, c_neg = _constraint_negated(pairs, claim, n, trial)
+        agrees = ((role == "not_fit") != (n.side == "exclusion")) == (b_neg != c_neg)
+        key: Key = (
+            len({id(b) for b, _ in pairs}),
+            round(words, 6),
+            len(when & theirs),
+            int(agrees),
+            -unmatched,
+            -(n.node.span.end - n.node.span.start),
+        )
         if best is None or key > best[0]:
             best = (key, n, pairs, words)
     if best is None:
@@ -331,7 +399,7 @@ def _canon_unit(unit: str | None) -> str | None:
         return t
     u = unit.lower().replace("cells/", "/").replace("µ", "u").replace("μ", "u")
     u = re.sub(r"\s+", "", u).replace("³", "3").replace("^3", "3").replace("percent", "%")
-    return u
+    return re.sub(r"(?:/mm3|/cmm)$", "/ul", u)  # a cubic millimetre is a microlitre
 
 
 def _direction(f: Found) -> str | None:
@@ -510,7 +578,16 @@ def _constraint_negated(
         b, c = pairs[0]
         src = trial.source.text
         return _local_neg(claim, b.span.start), _local_neg(src, c.span.start, node.node.span.start)
-    return _parity(claim), _parity(node.text)
+    return _parity(claim), _parity(_head(node))
+
+
+def _head(node: _Node) -> str:
+    """A criterion's own words, before its nested items ('Not currently receiving X for 1 of
+    the following reasons:' without the reasons)."""
+    kids = [c.span.start for c in node.node.children if c.span.start > node.node.span.start]
+    if not kids:
+        return node.text
+    return node.text[: min(kids) - node.node.span.start]
 
 
 _EXC_CUE = re.compile(
@@ -551,10 +628,6 @@ def _check_exception(
 
 # ---------------------------------------------------------------- the check
 
-# 'at most' is missing from the criteria lexicon's comparators (reported); read as 'up to'.
-_AT_MOST = re.compile(r"\bat most\b", re.I)
-
-
 def check_bullet(
     text: str, trial: Trial, role: Role, citations: Sequence[Citation] = ()
 ) -> CriteriaCheck:
@@ -565,7 +638,6 @@ def check_bullet(
         return out
     vocab = _vocab()
     cs = criteria(trial)
-    text = _AT_MOST.sub("up to  ", text)  # same length: spans stay the bullet's
     mine = Detector(vocab).run(text, 0)
     claim_neg = _parity(text)
     _check_ages(mine, role, claim_neg, trial, cs, out)
@@ -579,14 +651,14 @@ def check_bullet(
             for n in nodes
             if any(c.start < n.node.span.end and n.node.span.start < c.end for c in cited)
         ] or nodes
-    node, pairs, words = _align(text, non_age, nodes, vocab)
+    node, pairs, words = _align(text, non_age, nodes, vocab, role, trial)
     if node is None:
         return out
     out.aligned = True
     out.span = (node.node.span.start, node.node.span.end)
     out.confident = out.confident or bool(pairs) or words >= CONFIDENT_WORDS
-    kind = node.top.kind
-    out.evidence.insert(0, _cite(trial, node.node.span.start, node.node.span.end, kind))
+    kind = node.side
+    out.evidence.insert(0, _cite(trial, node.node.span.start, node.node.span.end, node.top.kind))
     side_flip = (role == "not_fit") != (kind == "exclusion")
     b_neg, c_neg = _constraint_negated(pairs, text, node, trial)
     neg_flip = b_neg != c_neg

@@ -32,6 +32,7 @@ COMMANDS = {
     "config": "config_cmd",
     "llm": "llm_cmd",
     "criteria": "criteria_cmd",
+    "match": "match_cmd",
 }
 
 

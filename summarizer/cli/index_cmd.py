@@ -182,12 +182,21 @@ def search(
 
 @app.command(name="trials")
 def list_trials(
-    store: StoreOpt = None, chroma_url: ChromaUrlOpt = None, as_json: JsonOpt = False
+    store: StoreOpt = None,
+    chroma_url: ChromaUrlOpt = None,
+    as_json: JsonOpt = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Also status and phase in plain words (reads every record: slower on big stores).",
+        ),
+    ] = False,
 ) -> None:
-    """List the indexed trials: id, title, source file and chunk count."""
+    """List the indexed trials: id, title, source file, chunk count (--details: status, phase)."""
     with assistant_errors():
-        infos = get_assistant(store, chroma_url).trials(brief=True)
-    rows = show.trial_rows([s.model_dump() for s in infos])
+        infos = get_assistant(store, chroma_url).trials(brief=not details)
+    rows = show.trial_rows([s.model_dump() for s in infos], details=details)
     if as_json:
         show.json_out(rows)
     else:

@@ -1,4 +1,4 @@
-"""``ask``, ``search`` and ``trials`` answered by ``trialsum serve``, on the standard library alone.
+"""``ask``, ``search``, ``trials``, ``match`` answered by ``trialsum serve`` (standard library).
 
 With ``TRIALSUM_URL`` set, these commands only send one request and print the reply, so loading
 typer, the pydantic models (and, for ``--json`` or a pipe, Rich) would cost several times the
@@ -36,10 +36,16 @@ _OPTIONS: dict[str, dict[str, tuple[str, bool, bool]]] = {
         "--trials": ("trials", False, False),
         "--json": ("json", False, False),
     },
-    "trials": {"--json": ("json", False, False)},
+    "trials": {"--json": ("json", False, False), "--details": ("details", False, False)},
+    "match": {
+        "--k": ("k", True, False),
+        "-k": ("k", True, False),
+        "--status": ("status", True, False),
+        "--json": ("json", False, False),
+    },
 }
 Printer = Callable[[], None]
-_POSITIONALS = {"ask": 1, "search": 1, "trials": 0}
+_POSITIONALS = {"ask": 1, "search": 1, "trials": 0, "match": 1}
 
 
 def parse(argv: list[str]) -> tuple[str, list[str], dict[str, Any]] | None:
@@ -152,10 +158,26 @@ def _search(remote: RemoteAssistant, args: list[str], options: dict[str, Any]) -
 def _trials(remote: RemoteAssistant, args: list[str], options: dict[str, Any]) -> Printer:
     from summarizer.cli import show
 
-    rows = show.trial_rows(remote.request_json("GET", "/trials", params={"brief": "true"}))
+    details = bool(options.get("details"))
+    params = None if details else {"brief": "true"}
+    rows = show.trial_rows(remote.request_json("GET", "/trials", params=params), details=details)
     if options.get("json"):
         return lambda: show.json_out(rows)
     return lambda: show.trials_table(rows)
 
 
-_HANDLERS = {"ask": _ask, "search": _search, "trials": _trials}
+def _match(remote: RemoteAssistant, args: list[str], options: dict[str, Any]) -> Printer:
+    from summarizer.api.client import match_payload
+    from summarizer.cli import match_show, show
+
+    payload = match_payload(args[0], options.get("k", 10), options.get("status"))
+    body = remote.request_json("POST", "/match", body=payload)
+    if options.get("json"):
+        return lambda: show.json_out(body)
+    missing = {"notice", "trials"} - set(body)
+    if missing:
+        raise KeyError(f"the server's pre-screen has no {sorted(missing)}")
+    return lambda: match_show.match_text(body)
+
+
+_HANDLERS = {"ask": _ask, "search": _search, "trials": _trials, "match": _match}

@@ -172,27 +172,37 @@ def trial_hits_table(ranked: list[dict[str, Any]]) -> None:
     _out().print(table)
 
 
-def trial_rows(infos: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``trials --json`` rows from the library listing (``TrialInfo``), sorted by id."""
-    return [
-        {
+def trial_rows(infos: list[dict[str, Any]], *, details: bool = False) -> list[dict[str, Any]]:
+    """``trials --json`` rows from the library listing (``TrialInfo``), sorted by id; with
+    ``details``, status and phase in plain words ('Phase 1 and 2') and the registry's phases."""
+    rows = []
+    for t in sorted(infos, key=lambda t: t["trial_id"]):
+        row = {
             "trial_id": t["trial_id"],
             "title": t["title"],
             "source": t["source_path"],
             "chunks": t["chunks"],
         }
-        for t in sorted(infos, key=lambda t: t["trial_id"])
-    ]
+        if details:
+            row |= {"status": t.get("status"), "phase": t.get("phase"), "phases": t.get("phases")}
+        rows.append(row)
+    return rows
 
 
 def trials_table(rows: list[dict[str, Any]]) -> None:
-    """The library as a table, and its size on stderr."""
+    """The library as a table (status and phase in plain words when the rows have them), and
+    its size on stderr."""
     from rich.table import Table
 
     from summarizer.cli.output import cell, console
 
-    table = Table("trial", "title", "source", "chunks")
+    details = bool(rows) and "phase" in rows[0]
+    columns = ["trial", "title", *(["status", "phase"] if details else []), "source", "chunks"]
+    table = Table(*columns)
     for r in rows:
-        table.add_row(cell(r["trial_id"]), cell(r["title"]), cell(r["source"]), str(r["chunks"]))
+        plain = [cell(r["status"] or "-"), cell(r["phase"] or "-")] if details else []
+        table.add_row(
+            cell(r["trial_id"]), cell(r["title"]), *plain, cell(r["source"]), str(r["chunks"])
+        )
     _out().print(table)
     console(stderr=True).print(f"{len(rows)} trials")

@@ -43,18 +43,27 @@ _NUM_BARE = (
 _COMP = (
     r"≥|>=|=>|≤|<=|=<|≧|≦|\\?>|\\?<|=|"
     r"greater than or equal to|less than or equal to|equal to or (?:greater|more|higher) than|"
-    r"equal to or (?:less|lower) than|(?:of )?at least|no less than|not less than|"
+    r"equal to or (?:less|lower) than|(?:of )?at least|at most|no less than|not less than|"
     r"no more than|not more than|no greater than|not greater than|not to exceed|not exceeding|"
     r"more than|greater than|higher than|less than|lower than|fewer than|exceeding|"
     r"older than|younger than|above|below|under|over|up to|minimum of|maximum of|min\.?|max\.?"
 )
+# Units: a ratio of an amount to a volume, a mass, a time or an area ('mg/dl', 'ng/ml', 'cells/mm3',
+# 'ml/min/1.73 m2', 'mmol/mol'), then single units. Longest alternatives first.
+_AREA = r"m(?:2|²|\^2)"
+_AMOUNT = (
+    r"(?:[pnµμu]g|mcg|mg|g|kg|[pnµμum]?mol|m?eq|m?iu|iu|u|cells|copies|ml|l|"
+    r"(?:[x×]\s*)?10\s*\^?\s*\d+)"
+)
+_PER = rf"(?:[dmµμun]?l|mm(?:3|³|\^3)|cmm|kg|{_AREA}|[pnµμum]?mol|min(?:ute)?|h(?:ou)?r|h|day|24\s*h)"
 _UNIT = (
-    r"%|percent|g/dl|g/l|mg/dl|mg/l|mg/mmol|[µμu]mol/l|mmol/l|ml/min(?:/1\.73\s*m(?:2|²|\^2))?|"
-    r"(?:cells/|/)?mm(?:3|³|\^3)|/[µμu]l|cells/[µμu]l|(?:[x×]\s*)?10\s*\^?\s*(?:9|12)\s*/\s*l|/l|"
-    r"iu/ml|iu/l|u/l|ng/ml|pg/ml|copies/ml|mmhg|kg/m(?:2|²|\^2)|kg|bpm|ms(?:ec)?|mm|cm|"
+    rf"{_AMOUNT}\s*/\s*{_PER}(?:\s*/\s*(?:1\.73\s*)?{_AREA})?|"
+    rf"/\s*{_PER}|%|percent|mmhg|bpm|beats per minute|ms(?:ec)?|"
     r"(?:[x×]|times)\s*(?:the\s+)?(?:institutional\s+)?"
     r"(?:uln|upper limits? of (?:the )?normal(?: range)?)|"
-    r"years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|points?"
+    r"kilometers?|kilometres?|km|miles?|mi|meters?|metres?|cm|mm|inch(?:es)?|feet|foot|ft|"
+    r"kg|lbs?|pounds?|grams?|mg|mcg|[pnµμu]g|g|ml|l|iu|units?|"
+    r"years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|points?"
 )
 _POST = (
     r"and (?:over|older|above)|or (?:older|more|greater|higher|above|over)|"
@@ -62,8 +71,11 @@ _POST = (
 )
 _NUM = r"(?<![\w./-])" + _NUM_BARE
 QTY = re.compile(
-    rf"(?:(?P<comp>{_COMP})\s*)?(?P<a>{_NUM})(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
-    rf"(?:\s*(?:-|–|to|or)\s*(?P<b>{_NUM_BARE}))?(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
+    rf"(?:(?P<btw>between|from)\s+|(?P<comp>{_COMP})\s*)?(?P<a>{_NUM})"
+    rf"(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
+    # 'and' joins a range only after 'between' ('between 18 and 45'; not 'ANC 1500 and 2 ...')
+    rf"(?:\s*(?:-|–|to|or|(?(btw)and|(?!)))\s*(?P<b>{_NUM_BARE}))?"
+    rf"(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
     rf"(?:\s+(?P<post>{_POST}))?",
     re.IGNORECASE,
 )
@@ -72,7 +84,7 @@ _GE = ("≥", ">=", "=>", "≧", "at least", "of at least", "no less than", "not
        "equal to or higher than", "minimum of", "min", "min.")  # fmt: skip
 _LE = ("≤", "<=", "=<", "≦", "no more than", "not more than", "no greater than",
        "not greater than", "not to exceed", "less than or equal to", "equal to or less than",
-       "equal to or lower than", "up to", "maximum of", "max", "max.")  # fmt: skip
+       "equal to or lower than", "up to", "at most", "maximum of", "max", "max.")  # fmt: skip
 _GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding", "not exceeding",
        "older than", "above", "over")  # fmt: skip
 _LT = ("<", "\\<", "less than", "lower than", "fewer than", "younger than", "below", "under")
@@ -194,6 +206,7 @@ def quantities(text: str) -> list[Found]:
         if a is None:
             continue
         b = number(m.group("b")) if m.group("b") else None
+        start = m.start("a") if m.group("btw") else m.start()  # 'between' is not the number
         unit = m.group("unit") or m.group("ua")
         comp = _comparator(m.group("comp"), m.group("post"))
         if b is not None and comp is None:
@@ -205,9 +218,9 @@ def quantities(text: str) -> list[Found]:
             unit=" ".join(unit.lower().split()) if unit else None,
         )
         end = m.end()
-        while end > m.start() and text[end - 1].isspace():
+        while end > start and text[end - 1].isspace():
             end -= 1
-        out.append(Found(m.start(), end, q))
+        out.append(Found(start, end, q))
     return out
 
 
@@ -221,6 +234,11 @@ def time_unit(unit: str | None) -> str | None:
     """'months' -> 'month'; None for a unit that is not a time ('mg/dl', 'mm')."""
     m = _TIME_UNIT_RE.fullmatch((unit or "").lower())
     return next((k for k, v in m.groupdict().items() if v), None) if m else None
+
+
+_SELF_AGE = re.compile(
+    r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I
+)
 
 
 class Detector:
@@ -375,6 +393,10 @@ class Detector:
             ctx = re.search(
                 r"\bage[ds]?\b|\bold\b|\bolder\b|\byounger\b|\bbirthday\b", window, re.I
             )
+            if ctx is None and unit in (None, "year") and _SELF_AGE.search(text, 0, f.start):
+                # 'You are between 18 and 45', 'I'm 16': a person's own age, not a pregnancy week
+                if not re.match(r"\s*(?:weeks?|days?|months?|pregnan|kg|lbs?|cm)", text[f.end :]):
+                    ctx = _SELF_AGE.search(text, 0, f.start)
             bare = unit is None and f.quantity.comparator is None
             if ctx is None and not (age_group and not bare):
                 continue

@@ -19,6 +19,7 @@ from summarizer.models.span import Span
 MatchVerdict = Literal["met", "not_met", "unknown"]
 VerdictSource = Literal["rules", "model"]
 TermKind = Literal["condition", "treatment", "procedure", "finding", "other"]
+VerdictAbout = Literal["criterion", "min_age", "max_age", "sex"]
 
 
 class ProfileTerm(BaseModel):
@@ -51,6 +52,10 @@ class PersonProfile(BaseModel):
     terms: list[ProfileTerm] = Field(default_factory=list)
     place: str | None = Field(default=None, description="a place the person named ('Boston')")
     query: str = Field(default="", description="the condensed text retrieval searches with")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what could not be read, in plain words (cut, empty, not English, nothing medical)",
+    )
 
     @property
     def empty(self) -> bool:
@@ -78,6 +83,10 @@ class CriterionVerdict(BaseModel):
     )
     reason: str = Field(default="", description="one plain sentence, e.g. 'You said you are 45.'")
     source: VerdictSource = "rules"
+    about: VerdictAbout = Field(
+        default="criterion",
+        description="a numbered criterion, or the trial's own age or sex field (inclusion-like)",
+    )
     checked: bool = Field(
         default=False, description="set by verification: quote and words found where they claim"
     )

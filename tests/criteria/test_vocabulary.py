@@ -138,3 +138,39 @@ def test_heading_variants_are_mechanical():
     assert "Non-Small-Cell Lung Carcinoma" in b.variants("Carcinoma, Non-Small-Cell Lung")
     assert "HIV Infection" in b.variants("HIV Infections")
     assert b.variants("Diabetes Mellitus") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "record"),
+    [
+        ("diabetes", "Diabetes Mellitus"),
+        ("lupus", "Lupus Erythematosus, Systemic"),
+        ("statins", "Hydroxymethylglutaryl-CoA Reductase Inhibitors"),
+        ("Coumadin", "Warfarin"),  # a brand name, from the drug dictionary wheel
+        ("flu shot", "Influenza Vaccines"),
+        ("blood pressure medicine", "Antihypertensive Agents"),
+    ],
+)
+def test_everyday_words_for_conditions_and_medicines_map_to_record_headings(vocab, said, record):
+    concept = vocab.lookup(said)
+    assert concept is not None and concept.label == record
+
+
+def test_kinds_hang_under_the_word_people_use(vocab):
+    diabetes = vocab.lookup("diabetes")
+    kinds = {c.label for c in vocab.expand(diabetes.id, depth=1)}
+    assert "Diabetes Mellitus, Type 1" in kinds
+    assert "Lupus Erythematosus, Systemic" not in kinds
+    flu = vocab.lookup("flu shot")
+    assert "Vaccines" in {c.label for c in vocab.broader(flu.id)}
+
+
+def test_every_hand_curated_lay_word_names_its_source():
+    import json
+
+    entries = json.loads((ROOT / "summarizer/criteria/data/lay_terms.json").read_text())["entries"]
+    assert entries and all(e.get("source", "").strip() for e in entries)
+    data = json.loads((ROOT / "summarizer/criteria/data/vocabulary.json").read_text())
+    assert {"ctgov-mesh", "hpo", "drug-ner", "curated"} <= set(data["sources"])
+    lupus = next(c for c in data["concepts"] if c["label"] == "Lupus Erythematosus, Systemic")
+    assert any("MedlinePlus" in s for s in lupus.get("curated_from", []))

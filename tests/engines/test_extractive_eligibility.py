@@ -136,3 +136,70 @@ def test_a_status_question_across_trials_lists_trials_with_that_status(engine, s
     answer = engine.ask("Which trials are recruiting?")
     assert set(answer.trials) == {seeds["003"].trial_id, seeds["004"].trial_id}
     assert seeds["002"].trial_id not in answer.answer
+
+
+def test_a_relative_named_as_the_object_is_not_the_person_asked_about():
+    nursing = extract("I'm nursing my baby.")
+    assert nursing.who == "you" and "breastfeeding" in nursing.terms
+    assert extract("Can my son join?").who == "your son"
+
+
+def test_weeks_of_pregnancy_are_not_an_age():
+    facts = extract("I'm 25 weeks pregnant.")
+    assert facts.age_years is None and "pregnancy" in facts.terms
+    assert extract("I'm 25, can I join?").age_years == 25
+
+
+def test_a_first_person_statement_without_a_cue_verb_is_about_oneself():
+    from summarizer.engines.extractive.intents import is_about_self
+
+    assert is_about_self("I quit smoking 2 years ago.")
+    assert is_about_self("My cancer has spread to my brain.")
+    assert not is_about_self("What does the trial measure?")
+
+
+def _one_criterion_trial(kind: str, text: str) -> Trial:
+    from summarizer.parsers import parse_text
+
+    inc = text if kind == "inclusion" else "Adults with any condition"
+    exc = text if kind == "exclusion" else "Unable to give consent"
+    body = (
+        "<clinical_study><id_info><nct_id>NCT09999999</nct_id></id_info>"
+        "<brief_title>A test trial</brief_title><eligibility><criteria><textblock>"
+        f"Inclusion Criteria:\n\n  - {inc}\n\nExclusion Criteria:\n\n  - {exc}\n"
+        "</textblock></criteria></eligibility></clinical_study>"
+    )
+    return parse_text("NCT09999999.xml", body)[0]
+
+
+def test_the_most_specific_criterion_wins_over_a_broad_class():
+    from summarizer.engines.extractive.self_match import find
+
+    trial = _one_criterion_trial(
+        "exclusion", "Small cell lung cancer, or any other malignant tumor"
+    )
+    found = find(trial, extract("I have small cell lung cancer."))
+    assert found and found[0].criterion.kind == "exclusion"
+    assert found[0].direction == "does_not_take" and "small cell" in found[0].matched.lower()
+
+
+def test_a_criterion_that_permits_a_condition_reads_as_allowed():
+    from summarizer.engines.extractive.self_match import find
+
+    trial = _one_criterion_trial(
+        "inclusion", "Participants may have other health problems such as diabetes mellitus"
+    )
+    found = find(trial, extract("I have diabetes, is that a problem?"))
+    assert [f.direction for f in found] == ["allowed_if"] and found[0].allows
+    plain = _one_criterion_trial("exclusion", "Diabetes mellitus")
+    assert [f.direction for f in find(plain, extract("I have diabetes."))] == ["does_not_take"]
+
+
+def test_a_window_the_person_is_outside_of_allows_it():
+    from summarizer.engines.extractive.self_match import find
+
+    trial = _one_criterion_trial("exclusion", "Has donated blood within the past six weeks")
+    later = find(trial, extract("I donated blood 2 months ago."))
+    assert [f.direction for f in later] == ["allowed_if"]
+    recent = find(trial, extract("I donated blood last week."))
+    assert [f.direction for f in recent] == ["does_not_take"]

@@ -22,7 +22,7 @@ def test_pregnancy_reads_as_a_plain_sentence():
     text = (
         "Female patients are in pregnancy and lactation, or have a pregnancy plan within 12 months."
     )
-    assert plain(text, 20).startswith("You are pregnant or breastfeeding")
+    assert plain(text).startswith("You are pregnant or breastfeeding")
 
 
 def test_asides_without_numbers_go_and_short_limits_stay():
@@ -37,10 +37,20 @@ def test_a_cut_never_drops_a_negation():
     text = (
         "Severe infection or persistent infection of any kind that cannot be effectively controlled"
     )
-    out = plain(text, 6, keep_negation=True)
+    out = plain(text, keep_negation=True)
     assert "cannot" in out
 
 
 def test_numbers_stay_verbatim():
-    out = plain("Karnofsky score ≥70 and survival time more than 3 months", 20)
+    out = plain("Karnofsky score ≥70 and survival time more than 3 months")
     assert "≥70" in out and "3 months" in out
+
+
+def test_a_long_criterion_is_kept_whole_never_cut():
+    text = (
+        "Serious intercurrent medical illnesses which would interfere with the ability of the "
+        "patient to carry out the treatment program"
+    )
+    out = plain(text)
+    assert "..." not in out and out.endswith("treatment program.")
+    assert out.startswith("You have serious intercurrent")

@@ -48,3 +48,17 @@ def test_an_empty_library_says_how_to_add_trials(empty_home, page):
     at = page("finder")
     assert not at.exception
     assert "no trials in the library" in at.info[0].value
+
+
+def test_every_lede_is_a_whole_checked_sentence_with_its_mark(library, page):
+    from summarizer.render import CHECK_MARKS
+
+    at = page("finder")
+    ledes = [m.value for m in at.markdown if 'class="ts-lede"' in m.value]
+    assert len(ledes) == 5
+    for lede in ledes:
+        assert "ts-sentence" in lede and "…" not in lede
+        assert "ts-mark" in lede or "ts-flag" in lede, "every sentence shown carries its check"
+    supported = CHECK_MARKS["supported"][0]
+    assert any(f">{supported}</span>" in lede for lede in ledes)
+    assert any("ts-legend" in m.value for m in at.markdown), "the marks are explained"

@@ -98,4 +98,35 @@ def test_the_same_file_uploaded_again_is_unchanged(fresh_home, page, samples_dir
     table = at.dataframe[0].value
     assert len(table) == 1
     assert table["Title"][0] == "4SCAR-T Therapy Post CD19-targeted Immunotherapy"  # in full
-    assert table["Status"][0] == "Recruiting" and table["Phase"][0] == "Phase 1/2"
+    assert table["Status"][0] == "Recruiting" and table["Phase"][0] == "Phase 1 and 2"
+
+
+def test_a_zip_with_pdfs_shows_counted_progress_and_refuses_the_scan(
+    fresh_home, page, samples_dir, seed_texts
+):
+    import io
+    import zipfile
+
+    from tests.pdf_files import image_pdf, text_pdf
+
+    lines = [line for line in seed_texts["002"].splitlines() if line.isascii()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(samples_dir.glob("00[0134]_*.txt")):
+            archive.write(path, f"trials/{path.name}")
+        archive.writestr(
+            "trials/page.pdf", text_pdf([lines[i : i + 50] for i in range(0, 200, 50)])
+        )
+        archive.writestr("trials/scan.pdf", image_pdf())
+    at = page("library")
+    at.file_uploader[0].set_value(("trials.zip", buffer.getvalue(), "application/zip"))
+    at.button[0].click().run()
+    assert not at.exception
+    bar = at.progress[0]
+    assert bar.value == 100
+    assert re.fullmatch(r"Done: read 6 of 6 documents, \d+ passages indexed", bar.proto.text)
+    assert "Added 5 new" in at.success[0].value
+    [scan] = [e.value for e in at.error]
+    assert scan.startswith("scan.pdf") and "no text in this PDF" in scan
+    table = at.dataframe[0].value
+    assert len(table) == 5 and any(source.startswith("page.pdf") for source in table["Source"])

@@ -1,5 +1,8 @@
 """Ask: chat about one trial or all of them. Answers stream in; every sentence is cited.
 
+"Find trials for me" (``ui.match_view``) sets a person's own description against every trial's
+criteria instead.
+
 Each trial (and "All trials") has its own thread: switching the trial starts or resumes that
 trial's thread, the others are kept and listed under "Earlier conversations".
 """
@@ -12,13 +15,16 @@ from typing import Any
 import streamlit as st
 
 from summarizer.models import Answer
-from ui import components, feedback, state
+from ui import components, feedback, match_view, state
 
 THREADS = "ask_threads"  # {thread key: [{"question", "answer"}]}
 PENDING = "ask_pending"  # a suggestion clicked, asked on this run
 PICK = "ask_trial"
 ALL = "*"  # the thread key of "All trials"
 SUGGESTIONS = ("Who can join?", "Where does it take place?", "What is being tested?")
+MODE = "ask_mode"
+MATCH_MODE = "Find trials for me"
+MODES = ("Ask a question", MATCH_MODE)
 
 st.title("Ask about a trial", anchor=False)
 st.caption(
@@ -156,6 +162,10 @@ def main() -> None:
         titles = components.trial_titles()
         if not titles:
             components.no_trials_note()
+            return
+        mode = st.radio("Mode", MODES, key=MODE, horizontal=True, label_visibility="collapsed")
+        if mode == MATCH_MODE:
+            match_view.main()
             return
         if st.session_state.get(PICK) not in (None, *titles):
             st.session_state[PICK] = None  # a removed trial: back to "All trials"

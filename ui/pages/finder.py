@@ -1,4 +1,7 @@
-"""Find a trial: browse and filter the library, recruiting first, each with its lede and facts."""
+"""Find a trial: browse and filter the library, recruiting first, each with its lede and facts.
+
+Each lede (the summary's first whole sentence) comes checked from the application layer and shows
+its check mark, like every sentence on the Trial and Ask pages."""
 
 from __future__ import annotations
 
@@ -74,7 +77,10 @@ def _card(result: TrialCard, index: int) -> None:
         facts = [f'<span class="{status_css}">{status}</span>']
         facts += [html.escape(f) for f in plain if f]
         components.raw_html(f'<div class="ts-card-facts">{" · ".join(f for f in facts if f)}</div>')
-        st.markdown(components.md_escape(result.lede))
+        if result.lede_statement is not None:  # checked by the application layer, with its mark
+            components.raw_html(
+                f'<p class="ts-lede">{components.statement_html(result.lede_statement)}</p>'
+            )
         left, right = st.columns(2)
         left.button(
             "Read the summary",
@@ -111,6 +117,7 @@ def main() -> None:
         st.subheader(f"{len(results)} of {total} trials", anchor=False)
         if not results:
             st.info("No trial matches all of these. Try removing a filter.")
+        components.check_legend([r.lede_statement for r in results if r.lede_statement])
         for index, result in enumerate(results):
             _card(result, index)
 

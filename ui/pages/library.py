@@ -13,12 +13,13 @@ from summarizer.finder import plain_phase, plain_status
 from ui import components, state
 
 FLASH = "library_flash"
-UPLOAD_TYPES = ["txt", "text", "md", "html", "htm", "xml", "json", "zip", "gz", "tgz"]
+UPLOAD_TYPES = ["txt", "text", "md", "html", "htm", "xml", "json", "pdf", "zip", "gz", "tgz"]
 
 st.title("Trial library", anchor=False)
 st.caption(
-    "Add trial documents: ClinicalTrials.gov XML or JSON, registry pages saved as text or HTML, "
-    "or a zip of them. Files that cannot be read are listed with the reason; the rest are added."
+    "Add trial documents: ClinicalTrials.gov XML or JSON, registry pages saved as text, HTML "
+    "or PDF (PDFs with a text layer; scanned ones need OCR first), or a zip of them. Files "
+    "that cannot be read are listed with the reason; the rest are added."
 )
 
 
@@ -42,19 +43,19 @@ def _safe_name(name: str) -> str:
 def _ingest(paths: list[Path]) -> None:
     """Index ``paths`` with the same function the CLI uses, showing progress and the outcome."""
     from summarizer.ingest import IngestProgress
+    from summarizer.loader import count_inputs
+    from ui.ingest_progress import done_line, step_line
 
-    expected = sum(1 for p in paths if p.is_file() and p.suffix not in {".zip", ".gz", ".tgz"})
-    bar = st.progress(0.0, text="Reading the documents…")
+    total = count_inputs(paths)  # a zip counts its documents
+    bar = st.progress(0.0, text=f"Reading {total:,} document(s)…")
 
     def progress(step: IngestProgress) -> None:
-        fraction = min(0.99, step.files / expected) if expected else 0.5
-        where = f" · {Path(step.path).name}" if step.path else ""
-        text = f"Read {step.files} file(s), {step.trials} trial(s), {step.chunks} passages{where}"
+        fraction, text = step_line(step, total)
         bar.progress(fraction, text=components.md_escape(text))
 
     with components.guard("adding the documents"):
         report = state.assistant().ingest(paths, progress=progress)
-        bar.progress(1.0, text="Done")
+        bar.progress(1.0, text=components.md_escape(done_line(report, total)))
         state.forget()
         written = report.trials_written
         if written:

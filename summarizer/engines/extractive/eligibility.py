@@ -73,7 +73,16 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
             for c in node.constraints:
                 q = c.quantity
                 around = text[max(0, c.span.start - 40) : c.span.end + 20].lower()
-                if c.kind != "age" or q is None or "gestation" in around or "pregnan" in around:
+                if q is None or "gestation" in around or "pregnan" in around:
+                    continue
+                after = text[c.span.end : c.span.end + 30]
+                if c.kind == "time_window" and _OF_AGE.match(after):
+                    # '18 years of age or over' read as a span of time: it is an age.
+                    comp = q.comparator or _AFTER_COMP.get(
+                        (_OF_AGE.match(after) or _NO_MATCH).group("comp") or "", None
+                    )
+                    q = q.model_copy(update={"comparator": comp})
+                elif c.kind != "age":
                     continue
                 unit = time_unit(q.unit) or "year"
                 per = _UNIT_YEARS.get(unit)
@@ -85,6 +94,12 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
                         upper, strict = not upper, not strict
                     out.append(AgeBound(years, upper, strict, crit, node.span))
     return out
+
+
+_OF_AGE = re.compile(r"\s*(?:age|old)\b(?:\s*(?:,|and|or)\s*(?P<comp>over|older|above|under|younger|below|less|more)\b)?", re.I)
+_NO_MATCH = re.match("(?P<comp>)", "")
+_AFTER_COMP = {"over": "ge", "older": "ge", "above": "ge", "more": "ge",
+               "under": "le", "younger": "le", "below": "le", "less": "le"}  # fmt: skip
 
 
 def _limits(comp: str | None, value: float, upper: float | None, per: float):
@@ -212,7 +227,9 @@ def finding_statements(trial: Trial, finding: Finding) -> list[Statement]:
         # not a verdict (a trial for pregnant women ruling out 'multiple pregnancy').
         text = f'Please also go over {ref} with the study team: "{quote}".'
         return [Statement(text=text, citations=cite, fields=[GUIDANCE, *side], key=key)]
-    if finding.rules_out and finding.exception:
+    if finding.allows:
+        text = f'This trial allows {who}, and the team looks at each case ({ref}): "{quote}".'
+    elif finding.rules_out and finding.exception:
         text = (
             f"This trial does not take {who}, but it allows the exceptions this criterion "
             f'lists ({ref}): "{quote}".'

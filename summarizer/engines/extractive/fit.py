@@ -121,7 +121,7 @@ def piece(trial: Trial, crit: Criterion, patterns=(), max_words: int = 14) -> Pi
         return None
     words, spans = found
     negated = source_polarity(words, None)
-    text = plain(words, max_words, keep_negation=negated, target=_PIECE_GRADE)
+    text = plain(words, keep_negation=negated)  # whole: a bullet is never cut
     return Piece(crit, text, tuple(spans), negated)
 
 

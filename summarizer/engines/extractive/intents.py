@@ -60,9 +60,16 @@ def is_declined(question: str) -> bool:
     return any(p.search(q) for p in _cues("decline"))
 
 
+# A statement in the first person ('I quit smoking 2 years ago', 'My cancer has spread'): about
+# the asker even without a cue verb; the engine still needs a fact the asker gave.
+_FIRST_PERSON = re.compile(r"^(?:and |but |so |well,? )?(?:i|my)\b(?!\s+(?:question|query)\b)", re.I)
+
+
 def is_about_self(question: str) -> bool:
     q = normalize(question)
-    return any(p.search(q) for p in _cues("self_cues"))
+    if any(p.search(q) for p in _cues("self_cues")):
+        return True
+    return any(_FIRST_PERSON.match(s.strip()) for s in re.split(r"[.!?;]\s+", q))
 
 
 @cache

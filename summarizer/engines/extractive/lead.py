@@ -15,6 +15,9 @@ from summarizer.engines.common import citations
 from summarizer.engines.extractive.plain_words import clean, glossary, simplify
 from summarizer.engines.extractive.resources import load
 from summarizer.models import Intervention, Span, Statement, Trial
+from summarizer.readability import grade
+
+LEDE_GRADE = 8.0
 
 
 @cache
@@ -105,3 +108,55 @@ def treatment_names(trial: Trial, limit: int = 4) -> tuple[str, list[Interventio
     """Quick-facts words for the treatments, the one under test first."""
     items = ranked(trial)[:limit]
     return ", ".join(clean(i.name) for i in items), items
+
+
+def main_condition(trial: Trial):
+    """The first listed condition that names an illness, not a bare term like 'Relapsed and
+    Refractory' or 'CAR-T' (registries put keywords there too)."""
+    rules = [re.compile(p, re.I) for p in load("lay_summary")["not_conditions"]]
+    for c in trial.conditions:
+        if not any(r.fullmatch(clean(c.value)) for r in rules):
+            return c
+    return None
+
+
+def lede(trial: Trial) -> Statement | None:
+    """One line: what the trial tests and for whom ('This trial tests X in people with Y.'), or
+    for a study without a treatment, whom it looks at; each part cited, nothing when neither."""
+    items = ranked(trial)
+    name = simplify(clean(items[0].name)) if items else ""
+    cond = main_condition(trial)
+    who = simplify(clean(cond.value)) if cond is not None else ""
+    observational = trial.study_type is not None and trial.study_type.value != "INTERVENTIONAL"
+    tested = citations(trial, items[0].spans, "interventions") if items else []
+    about = citations(trial, cond.spans, "conditions") if cond is not None else []
+    options: list[Statement] = []
+    if name and not observational:
+        if who:
+            options.append(
+                Statement(
+                    text=f"This trial tests {name} in people with {who}.",
+                    citations=[*tested, *about],
+                    fields=["interventions", "conditions"],
+                )
+            )
+            options.append(
+                Statement(
+                    text=f"This trial tests {name}. It is for people with {who}.",
+                    citations=[*tested, *about],
+                    fields=["interventions", "conditions"],
+                )
+            )
+        options.append(
+            Statement(text=f"This trial tests {name}.", citations=tested, fields=["interventions"])
+        )
+    if who:
+        verb = "This study looks at" if observational else "This trial is for"
+        options.append(
+            Statement(text=f"{verb} people with {who}.", citations=about, fields=["conditions"])
+        )
+    if not options:
+        return None
+    graded = [(grade(o.text) or 0.0, i) for i, o in enumerate(options)]
+    plain_enough = [i for g, i in graded if g <= LEDE_GRADE]
+    return options[plain_enough[0] if plain_enough else min(graded)[1]]

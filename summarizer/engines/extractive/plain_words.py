@@ -11,9 +11,6 @@ from functools import cache
 
 from summarizer.checker.polarity import source_polarity
 from summarizer.engines.extractive.resources import load
-from summarizer.readability import grade
-
-MIN_WORDS = 6
 
 _ESCAPE_RE = re.compile(r"\\([<>\[\]()*_^#|-])")
 _BULLET_RE = re.compile(r"^\s*(?:[*•\-–·]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\s?[.)]|[A-Z]\.)\s+")
@@ -30,13 +27,31 @@ def clean(text: str) -> str:
 
 # Sentence ends: '. ' / '; ' / newlines, but not '2.0' or 'e.g. ' or 'vs. '.
 _SPLIT_RE = re.compile(r"(?<!\b[eE]\.g)(?<!\bvs)(?<!\bi\.e)(?<=[.;!?])\s+(?=[A-Z0-9(\"'])|\n+")
+# A registry text block is often hard-wrapped at about 70-80 columns: a single line break inside a
+# sentence is not its end. A break is kept when a blank line or a list item follows, when the line
+# ends a sentence or a heading, or when the line is short (a list line, not a wrapped one).
+_WRAP_MIN_LINE = 50
+_ITEM_START_RE = re.compile(r"\s*(?:[*•\-–·]|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\s?[.)]|[A-Za-z][.)])\s")
+
+
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """True when the line break ``match`` only wraps a sentence that goes on."""
+    if "\n" not in match.group(0) or match.group(0).count("\n") > 1:
+        return False
+    line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()].rstrip()
+    after = text[match.end() : match.end() + 12]
+    if not line or line[-1] in ".;:!?" or _ITEM_START_RE.match(after):
+        return False
+    return after[:1].islower() or len(line.strip()) >= _WRAP_MIN_LINE
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Spans (with ``offset`` added) of the sentences of ``text``, trimmed of outer whitespace."""
+    """Spans (with ``offset`` added) of the sentences of ``text``, trimmed of outer whitespace;
+    a sentence hard-wrapped over several lines is one sentence."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for match in [*_SPLIT_RE.finditer(text), None]:
+    breaks = [m for m in _SPLIT_RE.finditer(text) if not _wrapped(text, m)]
+    for match in [*breaks, None]:
         end = match.start() if match else len(text)
         piece = text[pos:end]
         lead = len(piece) - len(piece.lstrip())
@@ -131,6 +146,66 @@ def shorten(text: str, max_words: int) -> str:
     return cut + " ..."
 
 
+# Words that cannot end an English clause: a sentence ending on one was broken off.
+_DANGLING_END = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "but",
+        "to",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "during",
+        "into",
+        "than",
+        "as",
+        "such",
+        "including",
+        "like",
+        "per",
+        "via",
+        "whether",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "if",
+        "because",
+        "while",
+        "nor",
+        "after",
+        "before",
+        "within",
+        "over",
+        "under",
+        "between",
+        "among",
+        "without",
+    }
+)
+
+
+def is_whole(text: str) -> bool:
+    """False for text a reader would see as broken off: an ellipsis, an open bracket, or a last
+    word that cannot end a clause ('during.', 'and.')."""
+    s = text.strip()
+    if not s or "..." in s or "\u2026" in s:
+        return False
+    if s.count("(") > s.count(")") or s.count("[") > s.count("]"):
+        return False
+    last = re.findall(r"[A-Za-z]+", s.rstrip(" .!?:;)").split(" ")[-1])
+    return not (last and last[-1].lower() in _DANGLING_END)
+
+
 def sentence(text: str) -> str:
     """Capitalized, ending with one full stop."""
     text = text.strip()
@@ -214,47 +289,18 @@ def about_you(text: str) -> str:
     return text
 
 
-_HARD_RE = re.compile(r"\b\w*(?:\d|[A-Z]{2})\w*")
+def plain(text: str, *, keep_negation: bool | None = None) -> str:
+    """A source clause as a plain whole sentence: asides dropped, opened about the reader, long
+    words swapped. Numbers and names are kept as written, and nothing is cut: a reader never sees
+    a clause broken off. Callers that need short sentences choose whole clauses by their grade.
 
-
-def _hard_tokens(text: str) -> int:
-    return len(_HARD_RE.findall(text))
-
-
-def _cuts_list(short: str, full: str) -> bool:
-    """True when ``short`` keeps a lead-in ('... include:') but not its first item."""
-    if ": " not in full:
-        return False
-    after = short.partition(": ")[2].replace("...", "")
-    return len(after.split()) < 3
-
-
-def plain(
-    text: str, max_words: int, *, keep_negation: bool | None = None, target: float | None = None
-) -> str:
-    """A source clause as a short plain sentence: asides dropped, opened about the reader, long
-    words swapped, cut to ``max_words`` (and shorter, down to ``MIN_WORDS``, while its reading grade
-    is above ``target``). Numbers and names are kept as written.
-
-    With ``keep_negation`` (the source's own negation parity), a cut or dropped aside that would
-    remove a 'not' is undone: a plain sentence must never say the opposite of its source.
+    With ``keep_negation`` (the source's own negation parity), a dropped aside that would remove
+    a 'not' is undone: a plain sentence must never say the opposite of its source.
     """
     base = clean(text)
     out = drop_asides(re.sub(r"(?<=[a-z])([(\[])", r" \1", base)).rstrip(".:; ")
-    out = simplify(about_you(out))
-    fallbacks = [out, simplify(about_you(base.rstrip(".:; ")))]
-    best = ""
-    for limit in range(max_words, MIN_WORDS - 1, -3):
-        short = shorten(out, limit)
-        if keep_negation is not None and source_polarity(short, None) != keep_negation:
-            continue
-        if best and (_hard_tokens(short) < _hard_tokens(out) or _cuts_list(short, out)):
-            break  # a shorter cut would lose a number, a name like HIV, or a lead-in's items
-        best = short
-        g = grade(short) if target is not None else None
-        if g is None or (target is not None and g <= target):
-            break
-    if not best:
-        same = [f for f in fallbacks if source_polarity(f, None) == keep_negation]
-        best = same[0] if same else fallbacks[-1]
-    return sentence(best)
+    versions = [simplify(about_you(out)), simplify(about_you(base.rstrip(".:; ")))]
+    if keep_negation is not None:
+        same = [v for v in versions if source_polarity(v, None) == keep_negation]
+        versions = same or versions[-1:]
+    return sentence(versions[0])

@@ -47,7 +47,7 @@ _AGE_PATTERNS = (
     re.compile(rf"\b{_NUM}[- ]{_UNIT}[- ]old\b", re.I),
     re.compile(
         rf"\b(?:i'?m|i am|is|he's|she's|they're|turned|aged?|age)\s+{_NUM}(?:\s+{_UNIT})?"
-        r"(?!\s*(?:%|kg|cm|times|weeks? pregnant|months? pregnant))\b",
+        r"(?!\s*(?:%|kg|cm|times|weeks? pregnant|months? pregnant|pregnant|along))\b",
         re.I,
     ),
 )
@@ -176,10 +176,22 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
     return out
 
 
+# 'nursing my baby', 'caring for my mother': the relative is the object, not the one asked about.
+_OBJECT_BEFORE = re.compile(r"(?:\w+ing|for|of|to|with|and|than)\s+$", re.I)
+
+
+def _relative(q: str) -> re.Match[str] | None:
+    """The first 'my <relative>' that is the subject of the question."""
+    for m in re.finditer(r"\bmy (\w+)", q, re.I):
+        if m.group(1).lower() in _RELATIVES and not _OBJECT_BEFORE.search(q[: m.start()]):
+            return m
+    return None
+
+
 def extract(question: str) -> PersonFacts:
     q = question.replace("’", "'")
     facts = PersonFacts()
-    if m := re.search(r"\bmy (\w+)", q, re.I):
+    if m := _relative(q):
         rel = m.group(1).lower()
         if rel in _RELATIVES:
             facts.who = f"your {rel}"

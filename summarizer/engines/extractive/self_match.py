@@ -41,6 +41,12 @@ _WINDOW_RE = re.compile(
 _ABOUT_A_TEST = re.compile(
     r"\b(?:screening|result|test|visit|randomi[sz]|enrol|registration)", re.I
 )
+_PERMITS = re.compile(
+    r"\b(?:may (?:have|be included|participate|enrol)|(?<!not )(?:are|is|will be) "
+    r"(?:allowed|permitted|acceptable|eligible)|not (?:be )?(?:a )?(?:cause|reason) for "
+    r"(?:automatic )?exclusion|will not exclude)\b",
+    re.I,
+)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
 _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -58,6 +64,8 @@ class Fact:
     patterns: tuple[re.Pattern[str], ...] = ()  # rule patterns in criterion text
     only: str | None = None
     people: str | None = None  # rule wording: 'people with HIV infection'
+    narrower: frozenset[str] = frozenset()  # kinds of it ('depression' -> major depression)
+    steps: tuple[tuple[str, int], ...] = ()  # broader concept -> steps up from what was said
 
 
 @dataclass
@@ -74,6 +82,8 @@ class Finding:
     exception: bool = False
     rules_out: bool = True  # the criterion, read with its negation, says who may not join
     note: str | None = None  # the comparison with the person's dates, when there is one
+    steps: int = 0  # how much broader the criterion's term is than the person's (0: the same)
+    allows: bool = False  # the criterion permits it ('may have diabetes', 'is allowed')
 
     @property
     def window_relation(self) -> str | None:
@@ -111,6 +121,8 @@ def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fa
         if concept is None or vocab_key(concept.label) in ("pregnancy", "breast feeding"):
             continue
         up = _broader_closure(voc, cid)
+        depth = _broader_steps(voc, cid)
+        down = [c.id for c in voc.narrower(cid)]
         said = next((r for r in rules.values() if any(p.search(words) for p in r.say)), None)
         out.append(
             Fact(
@@ -120,6 +132,8 @@ def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fa
                 people=said.people if said is not None else None,  # the rule's plain wording
                 concepts=frozenset(up),
                 labels=frozenset(words_of(t) for c in up for t in voc.concepts[c].terms),
+                narrower=frozenset(down) if len(down) <= _MAX_NARROWER else frozenset(),
+                steps=tuple(depth.items()),
             )
         )
     return out
@@ -151,6 +165,19 @@ def _broader_closure(voc: Vocabulary, cid: str, depth: int = 3) -> list[str]:
     return out
 
 
+_MAX_NARROWER = 12  # a broad word ('cancer') is not read as each of its many kinds
+
+
+def _broader_steps(voc: Vocabulary, cid: str, depth: int = 3) -> dict[str, int]:
+    """Each broader concept with its distance from ``cid`` (0 for ``cid`` itself)."""
+    out = {cid: 0}
+    frontier = [cid]
+    for step in range(1, depth + 1):
+        frontier = [p.id for c in frontier for p in voc.broader(c) if p.id not in out]
+        out.update((c, step) for c in frontier)
+    return out
+
+
 def find(trial: Trial, facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Finding]:
     """Every criterion that touches one of the person's facts, with its direction."""
     parsed = criteria_for(trial)
@@ -169,9 +196,10 @@ def find(trial: Trial, facts: PersonFacts, vocab: Vocabulary | None = None) -> l
             hit = _match(text, top, fact, voc)
             if hit is None:
                 continue
-            node, start, end, negated, exception = hit
-            found.append(_finding(trial, crit, top, node, fact, start, end, negated, exception,
-                                  facts))  # fmt: skip
+            node, start, end, negated, exception, steps = hit
+            finding = _finding(trial, crit, top, node, fact, start, end, negated, exception, facts)
+            finding.steps = steps
+            found.append(finding)
     # The term rules are the fallback: a fact the vocabulary read is matched by its concept
     # ('non-small cell lung cancer' meets the inclusion that asks for it, where the rule
     # 'another cancer' would meet every exclusion that says 'cancer').
@@ -181,18 +209,36 @@ def find(trial: Trial, facts: PersonFacts, vocab: Vocabulary | None = None) -> l
 
 def _match(
     text: str, top: ParsedCriterion, fact: Fact, voc: Vocabulary | None
-) -> tuple[ParsedCriterion, int, int, bool, bool] | None:
-    """The node, the matched range, whether it is negated and whether it is a carve-out."""
+) -> tuple[ParsedCriterion, int, int, bool, bool, int] | None:
+    """The node, the matched range, whether it is negated, whether it is a carve-out, and how
+    much broader the criterion's term is than the person's. The most specific match wins."""
+    best: tuple[ParsedCriterion, int, int, bool, bool, int] | None = None
     for node in top.walk():
         birth_control = any(c.kind == "contraception" for c in node.constraints)
         for constraint, exception in [*((c, False) for c in node.constraints),
                                       *((c, True) for c in node.exceptions)]:  # fmt: skip
-            if _meets(constraint, fact, voc):
+            steps = _meets(constraint, fact, voc)
+            if steps is not None:
                 s, e = constraint.span.start, constraint.span.end
                 negated = constraint.negated or _negative(text, s, e)
                 if birth_control and fact.kind in ("pregnancy", "breastfeeding") and not negated:
                     continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
-                return node, s, e, negated, exception
+                if best is None or steps < best[5]:
+                    best = (node, s, e, negated, exception, steps)
+    if best is not None:
+        return best
+    if voc is not None and fact.concepts:
+        # Words the parser left untyped ('Benzodiazepines.', 'donated blood') still name
+        # concepts: read the criterion with the vocabulary itself.
+        depth = dict(fact.steps)
+        for mention in voc.find(text[top.span.start : top.span.end]):
+            cid = mention.concept.id
+            if cid not in fact.concepts and cid not in fact.narrower:
+                continue
+            s, e = top.span.start + mention.start, top.span.start + mention.end
+            node = _deepest(top, s, e)
+            exception = any(x.start <= s < x.end for x in node.exception_spans)
+            return node, s, e, _negated(text, node, s, e), exception, depth.get(cid, 0)
     if fact.patterns:
         segment = text[top.span.start : top.span.end]
         for pattern in fact.patterns:
@@ -201,25 +247,34 @@ def _match(
                 s, e = top.span.start + m.start(), top.span.start + m.end()
                 node = _deepest(top, s, e)
                 exception = any(x.start <= s < x.end for x in node.exception_spans)
-                return node, s, e, _negated(text, node, s, e), exception
+                return node, s, e, _negated(text, node, s, e), exception, 0
     return None
 
 
-def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> bool:
+def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | None:
+    """None when the constraint is not about the fact; else how many steps broader its term
+    is than the person's (0: the same thing, or a kind of it: 'major depression' for
+    'depression')."""
     if fact.kind in ("pregnancy", "breastfeeding"):
-        return constraint.kind == fact.kind
+        return 0 if constraint.kind == fact.kind else None
     if constraint.kind not in ("condition", "treatment", "procedure"):
-        return False
-    if constraint.concept and constraint.concept in fact.concepts:
-        return True
+        return None
+    depth = dict(fact.steps)
+    ids = [constraint.concept] if constraint.concept else []
     names = {words_of(x) for x in (constraint.label, constraint.text) if x}
     if voc is not None:
         concept = voc.concepts.get(constraint.concept or "") or voc.lookup(constraint.text)
         if concept is not None:
-            if concept.id in fact.concepts:
-                return True
+            ids.append(concept.id)
             names |= {words_of(t) for t in concept.terms}
-    return bool(names & fact.labels)
+    for cid in ids:
+        if cid in fact.concepts:
+            return depth.get(cid, 0)
+        if cid in fact.narrower:
+            return 0
+    if names & fact.labels:
+        return 0
+    return None
 
 
 def _deepest(top: ParsedCriterion, s: int, e: int) -> ParsedCriterion:
@@ -295,6 +350,10 @@ def _finding(
     # splenectomy', 'must be HIV negative' (registries file these under exclusions too).
     rules_out = negated or crit.kind == "exclusion"
     found = Finding(crit, fact, "does_not_take", span, text[s:e], rules_out=rules_out)
+    if not negated and _PERMITS.search(text[node.span.start : node.span.end]):
+        # 'Participants may have diabetes ... will not be cause for exclusion': allowed.
+        found.direction, found.rules_out, found.allows = "allowed_if", False, True
+        return found
     if exception:
         found.direction, found.exception = "allowed_if", True
         return found
@@ -344,6 +403,12 @@ def _settle(found: list[Finding]) -> list[Finding]:
     """One finding per criterion and fact; a fact an inclusion asks for turns its exclusions
     into things to confirm (a trial for pregnant women that rules out 'multiple pregnancy' has
     not ruled out pregnancy); most restrictive first, in criterion order."""
+    fewest: dict[str, int] = {}
+    for f in found:
+        fewest[f.fact.key] = min(f.steps, fewest.get(f.fact.key, f.steps))
+    # A criterion that names the person's own condition outranks one that only names a broad
+    # class of it ('small cell lung cancer' over 'tumor'); only the most specific are kept.
+    found = [f for f in found if f.steps <= fewest[f.fact.key]]
     asked = {
         f.fact.key for f in found if f.direction == "takes" and f.criterion.kind == "inclusion"
     }

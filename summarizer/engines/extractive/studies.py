@@ -50,19 +50,9 @@ def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
     return out
 
 
-_SUBORDINATE = re.compile(
-    r"^(if|although|though|while|when|whereas|because|since|as|unless)\b", re.I
-)
-
-
 def _plain_versions(raw: str) -> list[str]:
-    """The sentence made plainer, then (as a fallback) only its main clause before a comma."""
-    full = simplify(drop_asides(clean(raw)))
-    out = [sentence(full)]
-    head = full.split(", ")[0]
-    if head != full and len(head.split()) >= 6 and not _SUBORDINATE.match(head):
-        out.append(sentence(head))
-    return out
+    """The whole sentence made plainer; never only a part of it (a reader never sees a cut)."""
+    return [sentence(simplify(drop_asides(clean(raw))))]
 
 
 def greedy(

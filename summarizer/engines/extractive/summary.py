@@ -7,23 +7,27 @@ sentence while its reading grade stays at or under the target; missing facts are
 
 from __future__ import annotations
 
+from prompts.layout import layout
 from summarizer import normalize
 from summarizer.engines.common import citations, guidance, registry_url
 from summarizer.engines.extractive import field_answers as fa
 from summarizer.engines.extractive import why
-from summarizer.engines.extractive.fit import eligibility, good_fit, not_fit
-from summarizer.engines.extractive.lead import treatment_names
-from summarizer.engines.extractive.plain_words import clean, explain, sentence
+from summarizer.engines.extractive.fit import eligibility
+from summarizer.engines.extractive.grade_gate import within_grade
+from summarizer.engines.extractive.join import join_statements
+from summarizer.engines.extractive.lead import lede, treatment_names
+from summarizer.engines.extractive.plain_words import clean, explain, is_whole, sentence
 from summarizer.engines.extractive.resources import load
 from summarizer.engines.extractive.studies import TARGET_GRADE, greedy, studies_statements
-from summarizer.models import DraftSection, DraftSummary, Span, Statement, Trial
+from summarizer.engines.extractive.who import good_fit_statements, not_fit_statements
+from summarizer.models import GUIDANCE, DraftSection, DraftSummary, Span, Statement, Trial
 
 __all__ = ["TARGET_GRADE", "summarize"]
 # Sections written as sentences for a reader, held to TARGET_GRADE. Quick facts and where it runs
 # are labels, names and numbers (sponsors, hospitals): their grade is reported, not gated.
 # Criteria sections are plain sentences too, but keep disease and drug names verbatim; they aim at
 # TARGET_GRADE piece by piece and are held to CRITERIA_GRADE as a whole.
-PROSE_SECTIONS = ("studies", "why", "how")
+PROSE_SECTIONS = ("lede", "studies", "join", "why", "how")
 CRITERIA_SECTIONS = ("good_fit", "not_fit", "eligibility")
 CRITERIA_GRADE = 10.5
 
@@ -131,13 +135,19 @@ _EXPLAIN_MAX_WORDS = 8
 
 
 def eligibility_statements(trial: Trial) -> list[Statement]:
-    """Every criterion grouped by plain category, with short glossary explanations of jargon."""
+    """Criteria grouped by plain category, jargon explained, each group whole; a group that
+    would lift the section over the target grade is left out whole and the section points to
+    the full list on the registry page."""
     seen: set[str] = set()
-    out = []
+    found = []
     for st in eligibility(trial):
         text = explain(st.text, seen, limit=1, max_words=_EXPLAIN_MAX_WORDS)
-        out.append(st.model_copy(update={"text": text}))
-    return out
+        if is_whole(text):
+            found.append(st.model_copy(update={"text": text}))
+    chosen = within_grade([], found)
+    if len(chosen) < len(eligibility(trial)):
+        chosen.append(guidance(layout().wording["more_criteria"]))
+    return chosen
 
 
 def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
@@ -172,32 +182,75 @@ def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
     return out
 
 
-def how_statements(trial: Trial) -> list[Statement]:
-    out = [*fa.contacts(trial)]
-    out = [s for s in out if "nct_id" not in s.fields]
+# Statuses under which nobody new can join: the summary says so and invites no one.
+CLOSED = frozenset(
+    {
+        "COMPLETED",
+        "TERMINATED",
+        "WITHDRAWN",
+        "SUSPENDED",
+        "ACTIVE_NOT_RECRUITING",
+        "NO_LONGER_AVAILABLE",
+        "TEMPORARILY_NOT_AVAILABLE",
+        "WITHHELD",
+        "APPROVED_FOR_MARKETING",
+    }
+)
+
+
+def _registry(trial: Trial) -> list[Statement]:
     if (url := registry_url(trial)) and trial.nct_id:
-        out.append(
+        return [
             Statement(
                 text=f"The registry page is {url}.",
                 citations=citations(trial, trial.nct_id.spans, "quick_facts"),
                 fields=["nct_id"],
             )
-        )
+        ]
+    return []
+
+
+def how_statements(trial: Trial) -> list[Statement]:
+    """Open trials: whom to contact and what to do first. Closed ones: that they are closed and,
+    where the record says, why they stopped; no invitation to join."""
+    if trial.status is not None and trial.status.value in CLOSED:
+        return [
+            *fa.status(trial),
+            *fa.why_stopped(trial),
+            guidance(layout().wording["closed_no_invitation"]),
+            *_registry(trial),
+        ]
+    out = [s for s in fa.contacts(trial) if "nct_id" not in s.fields]
+    out += _registry(trial)
     out.append(guidance("Go over the criteria with your own doctor first."))
     out.append(guidance("Then ask the study team if you can be checked for the trial."))
     return out
 
 
+def lede_statements(trial: Trial) -> list[Statement]:
+    return [s for s in [lede(trial)] if s]
+
+
+def results_statements(trial: Trial) -> list[Statement]:
+    """Trial records here carry no posted results (EU CTR Annex V items 6-8): said, not invented."""
+    return [
+        Statement(text=layout().wording["results_pending"], fields=[GUIDANCE, "results_pending"])
+    ]
+
+
 # Section key -> what writes it; order and headings are in prompts/layout.json.
 BUILDERS = {
+    "lede": lede_statements,
     "quick_facts": quick_facts,
     "studies": studies_statements,
-    "good_fit": good_fit,
-    "not_fit": not_fit,
+    "join": join_statements,
+    "good_fit": good_fit_statements,
+    "not_fit": not_fit_statements,
     "why": why_statements,
     "eligibility": eligibility_statements,
     "where": where_statements,
     "how": how_statements,
+    "results": results_statements,
 }
 
 

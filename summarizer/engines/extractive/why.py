@@ -78,6 +78,51 @@ def _overlaps(intervals: list[tuple[int, int]], starts: list[int], s: int, e: in
     return i >= 0 and intervals[i][1] > s
 
 
+# A blank line: always a sentence break (``sentence_spans`` never joins lines across it).
+_PARAGRAPH_RE = re.compile(r"\n{2,}")
+
+
+def _cued_paragraphs(text: str, inside: list[tuple[int, int]]) -> list[int]:
+    """Start offsets of the paragraphs holding a cue outside every field: only they can hold
+    a page sentence that says why. The cues are searched in the text between the fields only
+    (joined by blank lines, so no match spans two gaps); splitting every paragraph into
+    sentences, or searching the fields' text, cost seconds on a record with 100,000 sites."""
+    gaps: list[tuple[int, int]] = []  # (offset in the joined text, offset in ``text``)
+    pieces: list[str] = []
+    pos = joined = 0
+    for start, end in [*inside, (len(text), len(text))]:
+        if start > pos:
+            gaps.append((joined, pos))
+            pieces.append(text[pos:start])
+            joined += start - pos + 2
+        pos = max(pos, end)
+    between = "\n\n".join(pieces)
+    keys = [j for j, _ in gaps]
+    found: set[int] = set()
+    for cue in _cues():
+        for match in cue.finditer(between):
+            j, at = gaps[bisect.bisect_right(keys, match.start()) - 1]
+            found.add(text.rfind("\n\n", 0, at + match.start() - j) + 1)
+    return sorted(found)
+
+
+def _page_sentences(
+    text: str, inside: list[tuple[int, int]], starts: list[int]
+) -> list[tuple[int, int]]:
+    """The sentences outside every field, in cued paragraphs only (see ``_cued_paragraphs``);
+    each paragraph is split with its closing blank line, as splitting the whole text would."""
+    out: list[tuple[int, int]] = []
+    for begin in _cued_paragraphs(text, inside):
+        blank = _PARAGRAPH_RE.search(text, begin + 1)
+        end = blank.end() if blank else len(text)
+        out.extend(
+            (s, e)
+            for s, e in sentence_spans(text[begin:end], begin)
+            if not _overlaps(inside, starts, s, e)
+        )
+    return out
+
+
 def candidates(trial: Trial) -> list[tuple[str, Span]]:
     """(citation section, span) of every sentence that says why, fields first, in source order."""
     fields = _field_sentences(trial)
@@ -85,8 +130,7 @@ def candidates(trial: Trial) -> list[tuple[str, Span]]:
     starts = [start for start, _ in inside]
     page = [
         ("page", Span(start=s, end=e))
-        for s, e in sentence_spans(trial.source.text)
-        if not _overlaps(inside, starts, s, e)
+        for s, e in _page_sentences(trial.source.text, inside, starts)
     ]
     out = []
     for section, span in [*fields, *page]:

@@ -1,0 +1,44 @@
+"""Keep a section at or under a reading grade by choosing whole sentences, never by cutting them.
+
+A section is built from candidate sentences in order of importance; each is taken only while the
+section as a whole still reads at or under the target (Flesch-Kincaid, as the verifier grades it).
+A sentence that would lift the section over the target is left out whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from summarizer.models import Statement
+from summarizer.readability import grade
+
+TARGET_GRADE = 8.0
+_URL_RE = re.compile(r"https?://\S+")
+
+
+def section_grade(statements: Iterable[Statement]) -> float | None:
+    """Reading grade of a section's words (web addresses left out: they are not prose)."""
+    text = " ".join(_URL_RE.sub("", s.text) for s in statements)
+    return grade(text) if text.strip() else None
+
+
+def within_grade(
+    chosen: list[Statement],
+    candidates: Iterable[Statement],
+    *,
+    target: float = TARGET_GRADE,
+    limit: int | None = None,
+) -> list[Statement]:
+    """``chosen`` plus each candidate, in order, that keeps the section at or under ``target``;
+    at most ``limit`` are added."""
+    out = list(chosen)
+    added = 0
+    for st in candidates:
+        if limit is not None and added >= limit:
+            break
+        g = section_grade([*out, st])
+        if g is None or g <= target:
+            out.append(st)
+            added += 1
+    return out

@@ -1,0 +1,1 @@
+"""Patient pre-screen: a description of a person set against trials, criterion by criterion."""

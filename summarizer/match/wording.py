@@ -1,0 +1,62 @@
+"""The pre-screen's fixed wording and limits, as data (``prompts/match.json``), read once.
+
+The notice, the one-line messages for bad input, the verdict reasons, the open-question
+phrasing and the limits (description length, candidates fetched, questions per trial) live in
+the data file; this module only reads and fills them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pydantic import BaseModel
+
+from summarizer.engines.extractive.resources import load
+
+
+class MatchWording(BaseModel):
+    version: int
+    notice: str
+    messages: dict[str, str]
+    reasons: dict[str, str]
+    fields: dict[str, str]
+    questions: dict[str, str]
+    skip_questions: list[str]
+    limits: dict[str, int]
+    negation_cues: str
+    current_words: str
+    filler_words: list[str]
+
+    def message(self, name: str, **values: object) -> str:
+        return self.messages[name].format(**values)
+
+    def reason(self, name: str, **values: object) -> str:
+        return self.reasons[name].format(**values)
+
+    def limit(self, name: str) -> int:
+        return int(self.limits[name])
+
+    @property
+    def negation(self) -> re.Pattern[str]:
+        return _compiled(self.negation_cues)
+
+    @property
+    def current(self) -> re.Pattern[str]:
+        return _compiled(self.current_words)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+@cache
+def wording() -> MatchWording:
+    """``prompts/match.json`` as a model; a broken file is a clear error."""
+    try:
+        return MatchWording.model_validate(load("match"))
+    except ValueError as exc:
+        raise ValueError(
+            f"prompts/match.json: cannot be read as the match wording ({exc})"
+        ) from None
