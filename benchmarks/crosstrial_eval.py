@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"cross-trial eval, engine {rep.engine}: {rep.cases} questions on {rep.trials} trials")
     print(f"ingest {rep.ingest_seconds:.1f} s, asking {rep.ask_seconds:.1f} s")
-    head = f"{'':22}{'questions':>10}{'precision':>11}{'recall':>9}{'set right':>11}{'statuses':>10}"
+    head = (
+        f"{'':22}{'questions':>10}{'precision':>11}{'recall':>9}{'set right':>11}{'statuses':>10}"
+    )
     print(head)
     rows = [("overall", rep.figures["overall"])]
     rows += [(f"half {h}", f) for h, f in rep.figures["halves"].items()]
@@ -71,9 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "report" in rep.figures["halves"]:
         got = meets(rep.figures["halves"]["report"])
-        print("targets on the report half:", ", ".join(
-            f"{k} {op} {v}: {'met' if got[k] else 'NOT met'}" for k, (op, v) in TARGETS.items()
-        ))
+        print(
+            "targets on the report half:",
+            ", ".join(
+                f"{k} {op} {v}: {'met' if got[k] else 'NOT met'}" for k, (op, v) in TARGETS.items()
+            ),
+        )
     for r in rep.failures[: args.failures]:
         print(json.dumps(r.model_dump(exclude={"answer"}), ensure_ascii=False))
         print("   ", r.answer[:400].replace("\n", " | "))

@@ -1,13 +1,14 @@
 """One record with very many sites: parse, chunk, ingest, ask and summarize stay linear and capped.
 
-A real CT.gov XML record (the first of 6-12 kB in ``ctgov_xml_6786.tar.gz``) is the baseline;
-the same record with ``--locations`` sites added (default 100,000, about 12 MB, under the 20 MB
-file limit) is the big one. Each stage is timed for both, in the same run, into a fresh local
-store, and the big/baseline ratio is printed next to the ratio of their sizes. Per-trial work is
+A real CT.gov XML record (the first of 6-12 kB in ``ctgov_xml_6786.tar.gz``) gets ``--sites``
+site lists added (default 1,000, 10,000 and 100,000; the last about 20 MB, under the file size
+limit). Each stage is timed for each, in the same run, into a fresh local store, and printed with
+its ratio against the first (smallest) record next to the ratio of their sizes. Per-trial work is
 linear when the time ratio stays near the size ratio (parse, chunk, ingest) and capped when it
-stays near 1 (ask "Where is it?" and summarize name and cite the first few sites plus the count).
+stays near 1 (ask "Where is it?" and summarize name and cite the first few sites plus the count;
+what is left of them is reading the stored record once, linear).
 
-    .venv/bin/python benchmarks/one_big_record.py [--locations 100000] [--json]
+    .venv/bin/python benchmarks/one_big_record.py [--sites 1000,10000,100000] [--json]
 """
 
 from __future__ import annotations
@@ -104,56 +105,54 @@ def _stages(name: str, data: bytes, home: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--locations", type=int, default=100_000)
+    parser.add_argument("--sites", default="1000,10000,100000", help="comma-separated counts")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    counts = [int(n) for n in args.sites.split(",")]
     data_dir = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data"))
     base = base_record(data_dir)
-    big = with_sites(base, args.locations)
+    runs: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         stages("warmup.xml", base, Path(tmp) / "warmup")  # model and checker loads, discarded
-        small = stages("baseline.xml", base, Path(tmp) / "baseline")
-        large = stages("big.xml", big, Path(tmp) / "big")
+        for n in counts:
+            runs[n] = stages(f"sites{n}.xml", with_sites(base, n), Path(tmp) / f"sites{n}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size_ratio = large["bytes"] / small["bytes"]
-    rows = {
-        key: {
-            "baseline_s": small[key],
-            "big_s": large[key],
-            "ratio": large[key] / small[key],
-            "baseline_cpu_s": small[f"cpu_{key}"],
-            "big_cpu_s": large[f"cpu_{key}"],
-        }
-        for key in ("parse", "chunk", "ingest", "ask", "summarize")
-    }
+    first = runs[counts[0]]
+    keys = ("parse", "chunk", "ingest", "ask", "summarize")
     result = {
-        "locations": args.locations,
-        "bytes": {"baseline": small["bytes"], "big": large["bytes"], "ratio": size_ratio},
-        "chunks": {"baseline": small["chunks"], "big": large["chunks"]},
-        "answer_citations": {
-            "baseline": small["answer_citations"],
-            "big": large["answer_citations"],
+        "baseline_sites": counts[0],
+        "runs": {
+            str(n): {
+                "bytes": run["bytes"],
+                "size_ratio": run["bytes"] / first["bytes"],
+                "chunks": run["chunks"],
+                "answer_citations": run["answer_citations"],
+                "summary_chars": run["summary_chars"],
+                "stages": {
+                    key: {
+                        "s": run[key],
+                        "cpu_s": run[f"cpu_{key}"],
+                        "ratio": run[key] / first[key],
+                    }
+                    for key in keys
+                },
+            }
+            for n, run in runs.items()
         },
-        "stages": rows,
         "peak_rss_mb": peak_mb,
     }
     if args.json:
         print(json.dumps(result, indent=2))
         return
+    print(f"ratios against the {counts[0]:,}-site record, measured in this run")
+    print(f"{'sites':>8} {'MB':>6} {'size':>6} " + " ".join(f"{k:>17}" for k in keys))
+    for n, run in runs.items():
+        cells = " ".join(f"{run[k]:>7.2f}s {run[k] / first[k]:>6.1f}x" + " " * 2 for k in keys)
+        print(f"{n:>8,} {run['bytes'] / 1e6:>6.1f} {run['bytes'] / first['bytes']:>5.0f}x {cells}")
     print(
-        f"record: {large['bytes'] / 1e6:.1f} MB with {args.locations:,} sites; baseline "
-        f"{small['bytes'] / 1e3:.1f} kB (size ratio {size_ratio:,.0f}x)"
-    )
-    print(f"{'stage':<10} {'baseline':>10} {'big':>10} {'ratio':>9} {'big CPU':>9}")
-    for key, row in rows.items():
-        print(
-            f"{key:<10} {row['baseline_s']:>9.3f}s {row['big_s']:>9.2f}s {row['ratio']:>8.1f}x "
-            f"{row['big_cpu_s']:>8.2f}s"
-        )
-    print(
-        f"chunks {small['chunks']:.0f} -> {large['chunks']:.0f}; answer citations "
-        f"{small['answer_citations']:.0f} -> {large['answer_citations']:.0f}; "
-        f"peak RSS {peak_mb:.0f} MB"
+        "answer citations "
+        + ", ".join(f"{n:,}: {run['answer_citations']:.0f}" for n, run in runs.items())
+        + f"; peak RSS {peak_mb:.0f} MB"
     )
 
 

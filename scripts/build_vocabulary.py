@@ -343,7 +343,7 @@ def drug_dictionary() -> dict[str, Any] | None:
     if not path.is_file():
         return None
     with bz2.open(path) as fh:
-        data: dict[str, Any] = pickle.load(fh)  # noqa: S301 (a pinned registry package's data)
+        data: dict[str, Any] = pickle.load(fh)  # a pinned registry package's own data
     return data
 
 

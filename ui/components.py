@@ -52,8 +52,43 @@ _LINKS = re.compile(
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~$])")
 
 
+# When a source opens, bring its highlighted quote into view: inside the source box, which
+# scrolls on its own, and on the page (on a phone the quote can open below the screen's edge).
+# Added once per browser page; it listens for any expander opening, so reruns add nothing.
+QUOTE_SCROLL_JS = """
+(() => {
+  if (window.__tsQuoteScroll) return;
+  window.__tsQuoteScroll = true;
+  const reveal = (details) => {
+    const mark = details.querySelector('.ts-source mark');
+    if (!mark) return false;
+    const r = mark.getBoundingClientRect();
+    const box = mark.closest('.ts-source').getBoundingClientRect();
+    const inBox = r.top >= box.top && r.bottom <= box.bottom + 1;
+    const inView = r.top >= 0 && r.bottom <= window.innerHeight;
+    if (!inBox || !inView) {
+      const tall = r.height > window.innerHeight * 0.6;
+      mark.scrollIntoView({block: tall ? 'start' : 'center', inline: 'nearest'});
+    }
+    return true;
+  };
+  document.addEventListener('toggle', (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    let tries = 0;
+    const tick = () => { if (!reveal(details) && ++tries < 40) setTimeout(tick, 50); };
+    setTimeout(tick, 60);  // after the expander has laid out its content
+  }, true);
+})();
+"""
+
+
 def inject_css() -> None:
-    st.html(f"<style>{CSS_PATH.read_text(encoding='utf-8')}</style>")
+    """The app's stylesheet, and the script that scrolls an opened source's quote into view."""
+    st.html(
+        f"<style>{CSS_PATH.read_text(encoding='utf-8')}</style><script>{QUOTE_SCROLL_JS}</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def md_escape(text: str) -> str:

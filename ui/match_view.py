@@ -53,7 +53,11 @@ def _label(verdict: CriterionVerdict) -> str:
 
 def verdict_html(verdict: CriterionVerdict) -> str:
     """One criterion: which it is, its quoted words, the description's words and why."""
-    css = f"ts-verdict ts-verdict-{verdict.verdict}" + (" ts-blocks" if verdict.blocks else "")
+    helps = (verdict.kind == "inclusion" and verdict.verdict == "met") or (
+        verdict.kind == "exclusion" and verdict.verdict == "not_met"
+    )
+    effect = " ts-blocks" if verdict.blocks else " ts-helps" if helps else ""
+    css = f"ts-verdict ts-verdict-{verdict.verdict}{effect}"  # coloured by what it means for you
     parts = [
         f"<b>{html.escape(_label(verdict))}</b>",
         f"<q>{html.escape(' '.join(verdict.criterion.split()))}</q>",

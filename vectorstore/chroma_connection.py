@@ -10,6 +10,7 @@ backoff while the server is unreachable (see ``vectorstore.server_retry``).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -18,10 +19,12 @@ from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
 from vectorstore.disk_space import MIN_FREE_BYTES, StoreDiskFullError, free_bytes, is_disk_full
+from vectorstore.index_repair import VectorsFor, is_torn_index, pending, rebuild
 from vectorstore.server_retry import Retrying, RetryPolicy
 from vectorstore.store_lock import StoreLock
 
 LOCK_NAME = "chroma.lock"
+log = logging.getLogger(__name__)
 
 
 def _settings() -> Any:
@@ -67,6 +70,9 @@ class LocalFolder:
         self._depth = 0
         self._wrote = False
         self._full_at: int | None = None  # free bytes when a write failed for lack of space
+        #: How to recompute the vectors of each known collection, should its index be torn.
+        self.vectors_for: dict[str, VectorsFor] = {}
+        self.repairs: list[str] = []  # one line per collection rebuilt by this process
 
     @classmethod
     def get(cls, path: Path, *, timeout: float = 600.0) -> LocalFolder:
@@ -145,8 +151,7 @@ class LocalFolder:
         self._seen = self.lock.epoch()
         self._incarnation += 1
 
-    @staticmethod
-    def _settle(client: Any) -> None:
+    def _settle(self, client: Any) -> None:
         """Read every collection once, now, while this process holds the folder exclusively.
 
         Chroma loads a collection's vector index lazily, on its first read after the client
@@ -154,9 +159,29 @@ class LocalFolder:
         them). Left to the first search, it would happen under a *shared* hold, while other
         processes read or load the same files: a torn index file there loses vectors for good
         once it is persisted. Touching each collection here keeps every on-disk change inside
-        the exclusive hold."""
+        the exclusive hold, and an index found torn (a process killed while Chroma wrote it)
+        is rebuilt here from the collection's own records (``vectorstore.index_repair``)."""
+        for name in pending(self.path):
+            self._repair(client, name)
         for collection in client.list_collections():
-            client.get_collection(collection.name).count()
+            try:
+                client.get_collection(collection.name).count()
+            except Exception as exc:
+                if not is_torn_index(exc):
+                    raise
+                self._repair(client, collection.name)
+
+    def _repair(self, client: Any, name: str) -> None:
+        vectors_for = self.vectors_for.get(name)
+        if vectors_for is None:
+            return  # another store's collection: its own store rebuilds it when it opens
+        count = rebuild(client, self.path, name, vectors_for)
+        line = (
+            f"the vector index of {name!r} in {self.path} was torn (an interrupted write); "
+            f"rebuilt it from the store's own {count} records"
+        )
+        self.repairs.append(line)
+        log.warning(line)
 
 
 class RemoteServer:

@@ -8,6 +8,7 @@ clinical-trials topics (see ``benchmarks/trec_retrieval.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
@@ -61,6 +62,32 @@ class RetrievalConfig(BaseModel):
     trial_fusion: str = "rrf10"
     trial_dense_weight: float = 3.0
     trial_lexical_weight: float = 1.0
+    # Exact-term pass for short queries ('hospital in Wuhan', 'NCT04430530', 'KRAS G12C'): a
+    # rare name or code (capitalized, all capitals or with digits, in fewer than
+    # ``exact_max_chunks`` chunks) puts the trials that carry all such terms first, so a loose
+    # meaning match never outranks the trial naming the place. Long queries (patient
+    # descriptions, TREC topics) are left to fusion: one rare word there is incidental.
+    exact_max_words: int = 12
+    exact_max_chunks: int = 200
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+
+
+def name_like_terms(query: str, max_words: int) -> list[str]:
+    """The words of a short query that look like names or codes: capitalized, all capitals,
+    or letters with digits; none for a query longer than ``max_words`` words."""
+    words = _WORD.findall(query)
+    if len(words) > max_words:
+        return []
+    return list(
+        dict.fromkeys(
+            w
+            for w in words
+            if len(w) >= 3
+            and (w[0].isupper() or (any(c.isdigit() for c in w) and any(c.isalpha() for c in w)))
+        )
+    )
 
 
 def _pool(scores: list[float], pooling: TrialPooling) -> float:
@@ -154,6 +181,33 @@ class HybridRetriever:
             for cid in best
         ]
 
+    def _exact_pass(
+        self,
+        query: str,
+        sections: Sequence[str] | None,
+        fused: dict[str, float],
+        lexical: list[tuple[Chunk, float]],
+    ) -> list[tuple[Chunk, float]]:
+        """Lift the trials that carry every rare name or code of a short query above all others
+        (``fused`` is changed in place); their matching chunks join the lexical evidence."""
+        limit = self.config.exact_max_chunks
+        owners: set[str] | None = None
+        extra: list[tuple[Chunk, float]] = []
+        for term in name_like_terms(query, self.config.exact_max_words):
+            found = self.lexical.search(term, limit, sections=sections)
+            if not found or len(found) >= limit:
+                continue  # a stop word, or too common to be the point of the query
+            extra += found
+            trials = {c.trial_id for c, _ in found}
+            owners = trials if owners is None else owners & trials
+        if not owners:
+            return lexical
+        lift = max(fused.values(), default=0.0) + 1.0
+        for tid in owners:
+            fused[tid] = fused.get(tid, 0.0) + lift
+        seen = {c.id for c, _ in lexical}
+        return lexical + [(c, sc) for c, sc in extra if c.trial_id in owners and c.id not in seen]
+
     def search_trials(
         self, query: str, *, k: int = 10, sections: Sequence[str] | None = None
     ) -> list[TrialHit]:
@@ -161,6 +215,8 @@ class HybridRetriever:
         n = self.config.trial_candidates
         dense, lexical = self._rankings(query, n, None, sections)
         fused = rank_trials(dense, lexical, self.config)
+        if self.config.mode != "dense":
+            lexical = self._exact_pass(query, sections, fused, lexical)
         best = sorted(fused, key=lambda t: (-fused[t], t))[:k]
 
         chunk_scores = fuse(

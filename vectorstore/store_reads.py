@@ -7,17 +7,19 @@ Readers trust only chunks of a trial's *current* version (named by its record in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from summarizer.loader import collector_paused
 from summarizer.models import Chunk, Trial
 from vectorstore.base import Embedder
 from vectorstore.chroma_connection import Connection
+from vectorstore.dense_text import dense_text
 from vectorstore.store_layout import META_ID, generation_of
 from vectorstore.store_records import (
     LEXICAL_ONLY_SECTIONS,
     TEXT_KEY,
+    UNIT,
     StoreStats,
     TrialState,
     chunk_from_record,
@@ -25,6 +27,13 @@ from vectorstore.store_records import (
 )
 
 READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
+
+
+def _unit_vectors(
+    ids: Sequence[str], documents: Sequence[str | None], metadatas: Sequence[Mapping[str, Any]]
+) -> list[list[float]]:
+    """The constant vector of the collections never searched by similarity."""
+    return [list(UNIT) for _ in ids]
 
 
 class StoreReader:
@@ -49,8 +58,27 @@ class StoreReader:
         self.max_batch = 0
         self._states: dict[str, TrialState] | None = None
         self._states_generation: str | None = None
+        known = getattr(connection, "vectors_for", None)
+        if isinstance(known, dict):  # a local folder: how to rebuild a torn vector index
+            known[self.name] = self._stored_vectors
+            for suffix in ("_lex", "_trials", "_records"):
+                known[self.name + suffix] = _unit_vectors
         with self._reading():
             self._current()
+
+    def _stored_vectors(
+        self,
+        ids: Sequence[str],
+        documents: Sequence[str | None],
+        metadatas: Sequence[Mapping[str, Any]],
+    ) -> list[list[float]]:
+        """The dense collection's vectors, computed again as ingest computed them."""
+        state = TrialState(trial_id="", version="", source_sha256="")
+        texts = [
+            dense_text(chunk_from_record(rid, doc or "", meta, state))
+            for rid, doc, meta in zip(ids, documents, metadatas, strict=True)
+        ]
+        return [list(map(float, v)) for v in self.embedder.embed_documents(texts)]
 
     # --- access ---------------------------------------------------------------------------
 

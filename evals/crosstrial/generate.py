@@ -115,7 +115,9 @@ def draw(everything: dict[str, TrialFacts]) -> list[tuple[str, str, list[str]]]:
     pool = sorted((n for n in everything if n not in avoid), key=lambda n: h("pick", n))
     used: set[str] = set()
     df = Counter(m for n in pool for m in set(everything[n].mesh))
-    focus = sorted((m for m, c in df.items() if FOCUS_DF[0] <= c <= FOCUS_DF[1]), key=lambda m: h("focus", m))
+    focus = sorted(
+        (m for m, c in df.items() if FOCUS_DF[0] <= c <= FOCUS_DF[1]), key=lambda m: h("focus", m)
+    )
 
     def take(pred: Callable[[TrialFacts], bool], k: int) -> list[str]:
         out = [n for n in pool if n not in used and pred(everything[n])][:k]
@@ -127,7 +129,7 @@ def draw(everything: dict[str, TrialFacts]) -> list[tuple[str, str, list[str]]]:
         lib_id = f"L{i:02d}"
         term = focus[i]
         size = 8 + h("size", lib_id) % 8
-        trials = take(lambda t: term in t.mesh, 3 + h("k", lib_id) % 3)
+        trials = take(lambda t, term=term: term in t.mesh, 3 + h("k", lib_id) % 3)
         trials += take(lambda t: t.status in OPEN, 1 + h("open", lib_id) % 2)
         trials += take(lambda t: t.status in STOPPED, 1)
         if i % 3 == 0:
@@ -154,14 +156,21 @@ def _status_phrase(status: str, key: str) -> str:
 
 def _place(lib: list[TrialFacts], key: str) -> tuple[str, str] | None:
     options = sorted(
-        {(level, v) for t in lib for level in ("city", "state", "country") for v in place_values(t, level)}
+        {
+            (level, v)
+            for t in lib
+            for level in ("city", "state", "country")
+            for v in place_values(t, level)
+        }
     )
     if not options:
         return None
     return options[h("place", key) % len(options)]
 
 
-def questions(lib_id: str, term: str, lib: list[TrialFacts]) -> list[tuple[str, dict[str, str], Truth]]:
+def questions(
+    lib_id: str, term: str, lib: list[TrialFacts]
+) -> list[tuple[str, dict[str, str], Truth]]:
     """(kind, slots, truth) for one library."""
     out: list[tuple[str, dict[str, str], Truth]] = []
     present = [s for s in vocab()["status_words"] if any(t.status == s for t in lib)]
@@ -200,7 +209,9 @@ def questions(lib_id: str, term: str, lib: list[TrialFacts]) -> list[tuple[str, 
 
 def cases_for(library: Library, lib: list[TrialFacts]) -> list[CrossCase]:
     out = []
-    for n, (kind, slots, (expected, ambiguous)) in enumerate(questions(library.id, library.focus, lib)):
+    for n, (kind, slots, (expected, ambiguous)) in enumerate(
+        questions(library.id, library.focus, lib)
+    ):
         key = f"{library.id}:{n}"
         words = dict(slots)
         if "status" in slots:
@@ -227,7 +238,9 @@ def build(data_dir: Path) -> dict[str, Any]:
     raw = read_all(data_dir)
     facts = {n: f for n, (f, _) in raw.items()}
     drawn = draw(facts)
-    report = sorted((d for d in drawn if half_of(d[0]) == "report"), key=lambda d: (len(d[2]), h("slice", d[0])))
+    report = sorted(
+        (d for d in drawn if half_of(d[0]) == "report"), key=lambda d: (len(d[2]), h("slice", d[0]))
+    )
     in_slice = {d[0] for d in report[:SLICE_LIBRARIES]}
     libraries: list[Library] = []
     cases: list[CrossCase] = []
@@ -243,7 +256,9 @@ def build(data_dir: Path) -> dict[str, Any]:
         )
         libraries.append(library)
         cases += cases_for(library, lib)
-    LIBRARIES.write_text("".join(lib.model_dump_json() + "\n" for lib in libraries), encoding="utf-8")
+    LIBRARIES.write_text(
+        "".join(lib.model_dump_json() + "\n" for lib in libraries), encoding="utf-8"
+    )
     CASES.write_text("".join(c.model_dump_json() + "\n" for c in cases), encoding="utf-8")
     manifest = {
         "seed": SEED,

@@ -42,7 +42,9 @@ def listed(answer: Any) -> list[str]:
     return list(dict.fromkeys(s.about for s in answer.statements if s.about))
 
 
-def score(case: CrossCase, answer: Any, statuses: dict[str, str | None], error: str | None = None) -> Scored:
+def score(
+    case: CrossCase, answer: Any, statuses: dict[str, str | None], error: str | None = None
+) -> Scored:
     row = Scored(
         case=case.id,
         library=case.library,

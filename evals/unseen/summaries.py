@@ -106,7 +106,7 @@ def annex_v(trial: Any, summary: Any) -> dict[str, str]:
         )
         if _record_has(trial, item["record"]):
             out[item["key"]] = "covered" if said else "missing"
-        elif fields & set(item.get("absent_fields", [])):
+        elif keys & set(item.get("absent_sections", [])):
             out[item["key"]] = "said_absent"
         else:
             out[item["key"]] = "not_in_record"

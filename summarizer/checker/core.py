@@ -44,17 +44,26 @@ class _Findings(BaseModel):
         self.typed.append(Finding(kind=kind, verdict="unsupported", reason=reason))
 
 
-def _trial_facts(trial: Trial) -> tuple[set[str], set[str], set[str]]:
-    """Trial-level facts (ids, phases, status) that hold whatever span a sentence cites."""
-    text = trial.source.text
-    ids = set(_text_facts(text, entities.nct_ids))
+def _trial_ids(trial: Trial) -> set[str]:
+    """Trial-level facts (ids, phases, status) hold whatever span a sentence cites. Ids are
+    read once per trial (one regex pass); phases and statuses, whose whole-text scans cost
+    seconds on a record with 100,000 sites, only when a claim names one."""
+    ids = set(_text_facts(trial.source.text, entities.nct_ids))
     if trial.nct_id:
         ids.add(trial.nct_id.value.upper())
     if trial.trial_id.upper().startswith("NCT"):
         ids.add(trial.trial_id.upper())
-    phases = {p.value for p in trial.phases} or set(_text_facts(text, entities.phases))
-    statuses = {trial.status.value} if trial.status else set(_text_facts(text, entities.statuses))
-    return ids, phases, statuses
+    return ids
+
+
+def _trial_phases(trial: Trial) -> set[str]:
+    return {p.value for p in trial.phases} or set(_text_facts(trial.source.text, entities.phases))
+
+
+def _trial_statuses(trial: Trial) -> set[str]:
+    if trial.status:
+        return {trial.status.value}
+    return set(_text_facts(trial.source.text, entities.statuses))
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,7 +74,7 @@ def _text_facts(text: str, extract: Callable[[str], list[str]]) -> tuple[str, ..
 
 
 def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
-    ids, trial_phases, trial_statuses = _trial_facts(trial)
+    ids = _trial_ids(trial)
     for nct in entities.nct_ids(claim):
         if nct in ids:
             f.verified.append(nct)
@@ -111,8 +120,10 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
         else:
             f.miss("drug", f"drug '{d}' is not in the source")
 
+    claim_phases = entities.phases(claim)
+    trial_phases = _trial_phases(trial) if claim_phases else set()
     scope_phases = set(entities.phases(scope)) or trial_phases
-    for p in entities.phases(claim):
+    for p in claim_phases:
         if p in scope_phases or p in trial_phases:
             f.verified.append(p)
         elif scope_phases:
@@ -120,7 +131,9 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
         else:
             f.miss("phase", f"{p} is not in the source")
 
-    for s in entities.statuses(claim):
+    claim_statuses = entities.statuses(claim)
+    trial_statuses = _trial_statuses(trial) if claim_statuses else set()
+    for s in claim_statuses:
         if s in trial_statuses or s in set(entities.statuses(scope)):
             f.verified.append(s)
         elif trial_statuses:
@@ -235,6 +248,8 @@ def _criteria_step(
         f.verified.append("criterion: " + step.evidence[0].quote[:60])
     if not step.confident:
         return step.evidence, None
+    if step.polarity_judged:  # side and negation read there: no sentence-wide reading on top
+        return step.evidence, (0, 0)
     return step.evidence, step.span or (0, 0)
 
 

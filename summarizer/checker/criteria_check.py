@@ -65,6 +65,10 @@ class CriteriaCheck:
     aligned: bool = False
     span: tuple[int, int] | None = None  # the aligned criterion's words in the source
     confident: bool = False  # a shared concept, most words, or an age limit matched
+    # Side and negation were read here, around the concept the bullet shares with the criterion
+    # (lead-ins, nested items and carve-outs known): the sentence-wide polarity reading is not
+    # needed on top ('chemotherapy that did not work' for 'failed chemotherapy').
+    polarity_judged: bool = False
 
     def add(self, kind: FactKind, verdict: str, reason: str) -> None:
         self.findings.append(Finding(kind=kind, verdict=verdict, reason=reason))  # type: ignore[arg-type]
@@ -115,8 +119,16 @@ def _trial_concepts(trial: Trial, vocab: Vocabulary) -> frozenset[str]:
     if hit is None:
         if len(_TRIAL_CONCEPTS) > 256:
             _TRIAL_CONCEPTS.clear()
-        hit = _TRIAL_CONCEPTS[key] = frozenset(m.concept.id for m in vocab.find(trial.source.text))
+        text = trial.source.text
+        found = {m.concept.id for m in vocab.find(text)}
+        # 'Central Nervous System (CNS) metastases' also says 'CNS metastases'.
+        for m in _ABBREVIATED.finditer(text):
+            found.update(x.concept.id for x in vocab.find(f"{m.group(1)} {m.group(2)}"))
+        hit = _TRIAL_CONCEPTS[key] = frozenset(found)
     return hit
+
+
+_ABBREVIATED = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})\)[ \t]+([A-Za-z-]+(?:[ \t]+[A-Za-z-]+)?)")
 
 
 # ---------------------------------------------------------------- reading the bullet
@@ -200,6 +212,27 @@ def _timing(text: str) -> set[str]:
     return {name for name, pat in patterns()["timing"].items() if pat.search(text)}
 
 
+def _pair_strength(b: Constraint, c: Constraint, vocab: Vocabulary | None) -> int:
+    """How much a shared concept says the bullet paraphrases this criterion: the same concept
+    most (2), a broader or narrower one less (1), a family like 'Neoplasms' least (1 when the
+    same, 0 when only related through it: every cancer is under it)."""
+    same = b.concept is not None and b.concept == c.concept
+    if vocab is None or b.kind not in ("condition", "treatment"):
+        return 2 if same else 1
+    generic = [x for x in (b.concept, c.concept) if x and len(vocab.narrower(x)) >= _GENERIC]
+    if same:
+        return 1 if generic else 2
+    return 0 if generic else 1
+
+
+def _shared_numbers(mine: list[Found], text: str) -> int:
+    """How many of the bullet's numbers the criterion states (each one aligns like a concept)."""
+    if not mine:
+        return 0
+    theirs = quantities(text)
+    return sum(1 for f in mine if any(_same_value(f, t) for t in theirs))
+
+
 def _align(
     claim: str,
     mine: list[Constraint],
@@ -218,6 +251,7 @@ def _align(
     best: tuple[Key, _Node, list[tuple[Constraint, Constraint]], float] | None = None
     has_terms = bool(content_terms(claim))
     when = _timing(claim)
+    numbers = quantities(claim)
     for n in nodes:
         own = [*n.node.constraints, *n.node.exceptions]
         pairs = [
@@ -235,8 +269,11 @@ def _align(
         )
         b_neg, c_neg = _constraint_negated(pairs, claim, n, trial)
         agrees = ((role == "not_fit") != (n.side == "exclusion")) == (b_neg != c_neg)
+        strength: dict[int, int] = {}
+        for b, c in pairs:
+            strength[id(b)] = max(strength.get(id(b), 0), _pair_strength(b, c, vocab))
         key: Key = (
-            len({id(b) for b, _ in pairs}),
+            sum(strength.values()) + _shared_numbers(numbers, n.text),
             round(words, 6),
             len(when & theirs),
             int(agrees),
@@ -293,7 +330,7 @@ def _age_limits(trial: Trial, cs: CriteriaSet) -> tuple[set[float], set[float], 
             for s in fact.spans[:1]:
                 cites.append(_cite(trial, s.start, s.end, "eligibility"))
     for top in cs.criteria:
-        for node in top.walk():
+        for node in _limits(top):
             for c in node.constraints:
                 if c.kind != "age" or c.quantity is None:
                     continue
@@ -312,6 +349,16 @@ def _age_limits(trial: Trial, cs: CriteriaSet) -> tuple[set[float], set[float], 
                     continue
                 cites.append(_cite(trial, c.span.start, c.span.end, top.kind))
     return lows, highs, cites
+
+
+def _limits(top: ParsedCriterion) -> list[ParsedCriterion]:
+    """The nodes whose constraints every participant meets: not the options of an any-of
+    group ('at least 1 of the following risk factors: ... age of 75 or older')."""
+    out = [top]
+    if not (top.logic == "any_of" and len(top.children) > 1):
+        for child in top.children:
+            out.extend(_limits(child))
+    return out
 
 
 def _near(value: float, pool: Iterable[float]) -> bool:
@@ -345,6 +392,13 @@ def _check_ages(
         bounds: list[tuple[float, str]] = []  # (value, 'low'|'high') of who fits, as claimed
         if q.comparator == "range" and hi is not None:
             bounds = [(lo, "low"), (hi, "high")] if inside else []
+            if not inside and _near(lo, lows) and _near(hi, highs):
+                out.add(
+                    "polarity",
+                    "contradicted",
+                    f"ages '{c.text}' are the ages the trial takes ({stated}), given as a "
+                    "reason not to join",
+                )
         elif q.comparator in _LOWER:
             bounds = [(lo, "low" if inside else "high")]
         elif q.comparator in _UPPER:
@@ -400,6 +454,15 @@ def _canon_unit(unit: str | None) -> str | None:
     u = unit.lower().replace("cells/", "/").replace("µ", "u").replace("μ", "u")
     u = re.sub(r"\s+", "", u).replace("³", "3").replace("^3", "3").replace("percent", "%")
     return re.sub(r"(?:/mm3|/cmm)$", "/ul", u)  # a cubic millimetre is a microlitre
+
+
+def _per_said(a: str, b: str, claim: str) -> bool:
+    """'80 g of alcohol a day' for '80g/day': the same amount, its 'per' said in words."""
+    short, full = sorted((a, b), key=len)
+    if "/" in short or not full.startswith(short + "/"):
+        return False
+    per = full.split("/")[-1]
+    return bool(re.search(rf"\b(?:a|an|per|each|every)\s+{re.escape(per)}", claim, re.I))
 
 
 def _direction(f: Found) -> str | None:
@@ -486,7 +549,7 @@ def _check_numbers(
             continue
         t = same[0]
         mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
-        if mu and tu and mu != tu:
+        if mu and tu and mu != tu and not _per_said(mu, tu, claim):
             out.add(
                 "unit",
                 "contradicted",
@@ -524,19 +587,86 @@ def _subtype(concept: Concept) -> bool:
     return not (_ATTRIBUTE_PARENTS & set(concept.broader)) and len(concept.broader) <= 6
 
 
+_TRIAL_WORDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+
+
+def _trial_words(trial: Trial) -> tuple[str, frozenset[str]]:
+    """The trial's text in lower case on one line, and its words (once per trial)."""
+    key = (trial.trial_id, trial.source.sha256 or "")
+    hit = _TRIAL_WORDS.get(key)
+    if hit is None:
+        if len(_TRIAL_WORDS) > 256:
+            _TRIAL_WORDS.clear()
+        low = " ".join(trial.source.text.lower().split())
+        hit = _TRIAL_WORDS[key] = (low, frozenset(re.findall(r"[a-z0-9]+", low)))
+    return hit
+
+
+def _stem(word: str) -> str:
+    """A crude stem that joins a term's forms ('metastasis', 'metastases', 'metastatic')."""
+    return word[:7] if len(word) >= 8 else word
+
+
+def _stems_named(terms: Iterable[str], words: frozenset[str]) -> bool:
+    """Whether a one-word term of a concept is in the trial in some form."""
+    stems = {_stem(w) for w in words if len(w) >= 8}
+    return any(
+        len(t) >= 8 and t.isalpha() and _stem(t) in stems for t in (x.lower() for x in terms)
+    )
+
+
+# Words that say how or which, not what: a condition phrase is named by its other words.
+_GENERIC_WORDS = frozenset(
+    {
+        "a", "an", "the", "any", "other", "another", "some", "your", "you", "have", "has", "had",
+        "with", "of", "or", "and", "serious", "significant", "major", "minor", "current", "past",
+        "prior", "previous", "history", "new", "same", "certain", "such", "this", "that", "no",
+        "not", "underlying", "related", "medical", "health", "mental", "physical", "own", "baby",
+        "child", "family", "member", "condition", "conditions", "illness", "illnesses",
+    }
+)  # fmt: skip
+
+
+def _phrase_words(text: str, c: Constraint) -> list[str]:
+    """The words that name which condition a head word ('disorder', 'disease') is: up to two
+    words before it in its clause, without generic and state words."""
+    before = text[max(0, c.span.start - 40) : c.span.start]
+    before = re.split(r"[,;:.()]|\b(?:and|or|with|of|a|an|the|your|have|has|had)\b", before)[-1]
+    words = re.findall(r"[a-z0-9]+", before.lower())[-3:]
+    states = patterns()["states"]
+    return [w for w in words if w not in _GENERIC_WORDS and not states.fullmatch(w)]
+
+
 def _check_conditions(
-    mine: list[Constraint], trial: Trial, vocab: Vocabulary | None, out: CriteriaCheck
+    text: str, mine: list[Constraint], trial: Trial, vocab: Vocabulary | None, out: CriteriaCheck
 ) -> None:
-    conds = [c for c in mine if c.kind == "condition" and c.concept]
-    if not conds or vocab is None:
+    """Each condition and named treatment the bullet speaks of must be in the trial: the same
+    concept, a narrower one ('lymphoma' for 'B-cell lymphoma'), the words themselves or a form
+    of them ('cancer that has spread' for 'metastatic'). A condition the vocabulary does not
+    know is read by the words that name it ('schizo-affective disorder')."""
+    if vocab is None:
+        return
+    named_ = [c for c in mine if c.kind in ("condition", "treatment")]
+    if not named_:
         return
     have = _trial_concepts(trial, vocab)
-    low = " ".join(trial.source.text.lower().split())
+    low, words = _trial_words(trial)
     named = ", ".join(f.value for f in trial.conditions[:4]) or "others"
-    for c in conds:
+    for c in named_:
         cid = c.concept or ""
+        if c.kind == "condition" and not c.concept:
+            which = _phrase_words(text, c)
+            if which and not any(w in words or _stems_named([w], words) for w in which):
+                out.add(
+                    "condition",
+                    "unsupported",
+                    f"condition '{' '.join(which)} {c.text}' is not named in this trial "
+                    f"(it names {named})",
+                )
+            continue
         if cid not in vocab.concepts:
             continue
+        concept = vocab.concepts[cid]
         if cid in have or " ".join(c.text.lower().split()) in low:
             out.verified.append(c.text)
             continue
@@ -546,15 +676,24 @@ def _check_conditions(
         if narrower & have:  # a right generalization: 'lymphoma' for 'B-cell lymphoma'
             out.verified.append(c.text)
             continue
+        if _stems_named(concept.terms, words):
+            out.verified.append(c.text)
+            continue
+        if c.kind == "treatment":
+            out.add(
+                "condition",
+                "unsupported",
+                f"'{c.text}' ({concept.label}) is not named in this trial",
+            )
+            continue
         out.add(
             "condition",
             "contradicted",
-            f"condition '{c.text}' ({vocab.concepts[cid].label}) is not named in this "
-            f"trial (it names {named})",
+            f"condition '{c.text}' ({concept.label}) is not named in this trial (it names {named})",
         )
         for fact in trial.conditions[:1]:
-            for s in fact.spans[:1]:
-                out.evidence.append(_cite(trial, s.start, s.end, "conditions"))
+            for sp in fact.spans[:1]:
+                out.evidence.append(_cite(trial, sp.start, sp.end, "conditions"))
 
 
 # ---------------------------------------------------------------- side, negation, exception
@@ -581,6 +720,25 @@ def _constraint_negated(
     return _parity(claim), _parity(_head(node))
 
 
+def _mixed_negation(
+    pairs: list[tuple[Constraint, Constraint]], claim: str, node: _Node, trial: Trial
+) -> bool:
+    """Whether the bullet turns one shared thing round and not another ('negative pregnancy
+    test and be lactating' for '... and not be lactating'): each thing read in its own clause."""
+    src = trial.source.text
+    carved = {id(e) for n in node.node.walk() for e in n.exceptions}
+    cue = _EXC_CUE.search(claim)
+    flips: dict[int, bool] = {}
+    for b, c in pairs:
+        if id(c) in carved or (cue is not None and b.span.start >= cue.start()):
+            continue  # a carve-out is read by the exception check
+        if id(b) not in flips:
+            flips[id(b)] = _local_neg(claim, b.span.start) != _local_neg(
+                src, c.span.start, node.node.span.start
+            )
+    return len(set(flips.values())) > 1
+
+
 def _head(node: _Node) -> str:
     """A criterion's own words, before its nested items ('Not currently receiving X for 1 of
     the following reasons:' without the reasons)."""
@@ -604,10 +762,17 @@ def _check_exception(
     trial: Trial,
     out: CriteriaCheck,
 ) -> None:
-    spans = node.node.exception_spans
+    spans = list(node.node.exception_spans)
+    excepted = list(node.node.exceptions)
+    for child in node.node.walk()[1:]:  # 'taking ..., glucocorticoids (except inhaled ones)'
+        if child.exception_spans and any(
+            child.span.start <= c.span.start < child.span.end for _, c in pairs
+        ):
+            spans.extend(child.exception_spans)
+            excepted.extend(child.exceptions)
     if not spans or _EXC_CUE.search(claim):
         return
-    if pairs and all(any(c is e for e in node.node.exceptions) for _, c in pairs):
+    if pairs and all(any(c is e for e in excepted) for _, c in pairs):
         return  # the bullet is about the carve-out itself
     src = trial.source.text
     carve = [src[s.start : s.end] for s in spans]
@@ -628,6 +793,7 @@ def _check_exception(
 
 # ---------------------------------------------------------------- the check
 
+
 def check_bullet(
     text: str, trial: Trial, role: Role, citations: Sequence[Citation] = ()
 ) -> CriteriaCheck:
@@ -641,7 +807,7 @@ def check_bullet(
     mine = Detector(vocab).run(text, 0)
     claim_neg = _parity(text)
     _check_ages(mine, role, claim_neg, trial, cs, out)
-    _check_conditions(mine, trial, vocab, out)
+    _check_conditions(text, mine, trial, vocab, out)
     non_age = [c for c in mine if c.kind != "age"]
     nodes = _nodes(cs, trial)
     cited = [c for c in citations if c.trial_id == trial.trial_id]
@@ -662,9 +828,16 @@ def check_bullet(
     side_flip = (role == "not_fit") != (kind == "exclusion")
     b_neg, c_neg = _constraint_negated(pairs, text, node, trial)
     neg_flip = b_neg != c_neg
+    out.polarity_judged = bool(pairs)
     directed = _check_numbers(text, mine, side_flip, node, trial, out, nodes)
     quote = _quote(node.text)
-    if not directed and (pairs or words >= MIN_WORDS) and side_flip != neg_flip:
+    if _mixed_negation(pairs, text, node, trial):
+        out.add(
+            "polarity",
+            "contradicted",
+            f"negation differs from the criterion for one of the things it names ({quote!r})",
+        )
+    elif not directed and (pairs or words >= MIN_WORDS) and side_flip != neg_flip:
         if side_flip and not neg_flip:
             why = (
                 "good-fit bullet rests on an exclusion criterion"

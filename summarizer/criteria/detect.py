@@ -55,7 +55,9 @@ _AMOUNT = (
     r"(?:[pnµμu]g|mcg|mg|g|kg|[pnµμum]?mol|m?eq|m?iu|iu|u|cells|copies|ml|l|"
     r"(?:[x×]\s*)?10\s*\^?\s*\d+)"
 )
-_PER = rf"(?:[dmµμun]?l|mm(?:3|³|\^3)|cmm|kg|{_AREA}|[pnµμum]?mol|min(?:ute)?|h(?:ou)?r|h|day|24\s*h)"
+_PER = (
+    rf"(?:[dmµμun]?l|mm(?:3|³|\^3)|cmm|kg|{_AREA}|[pnµμum]?mol|min(?:ute)?|h(?:ou)?r|h|day|24\s*h)"
+)
 _UNIT = (
     rf"{_AMOUNT}\s*/\s*{_PER}(?:\s*/\s*(?:1\.73\s*)?{_AREA})?|"
     rf"/\s*{_PER}|%|percent|mmhg|bpm|beats per minute|ms(?:ec)?|"
@@ -236,9 +238,7 @@ def time_unit(unit: str | None) -> str | None:
     return next((k for k, v in m.groupdict().items() if v), None) if m else None
 
 
-_SELF_AGE = re.compile(
-    r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I
-)
+_SELF_AGE = re.compile(r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I)
 
 
 class Detector:
@@ -393,10 +393,13 @@ class Detector:
             ctx = re.search(
                 r"\bage[ds]?\b|\bold\b|\bolder\b|\byounger\b|\bbirthday\b", window, re.I
             )
-            if ctx is None and unit in (None, "year") and _SELF_AGE.search(text, 0, f.start):
-                # 'You are between 18 and 45', 'I'm 16': a person's own age, not a pregnancy week
-                if not re.match(r"\s*(?:weeks?|days?|months?|pregnan|kg|lbs?|cm)", text[f.end :]):
-                    ctx = _SELF_AGE.search(text, 0, f.start)
+            # 'You are between 18 and 45', 'I'm 16': a person's own age, not a pregnancy week
+            if (
+                ctx is None
+                and unit in (None, "year")
+                and not re.match(r"\s*(?:weeks?|days?|months?|pregnan|kg|lbs?|cm)", text[f.end :])
+            ):
+                ctx = _SELF_AGE.search(text, 0, f.start)
             bare = unit is None and f.quantity.comparator is None
             if ctx is None and not (age_group and not bare):
                 continue

@@ -231,7 +231,11 @@ def _exception_spans(segment: str, base: int) -> list[Span]:
     for m in patterns()["exception"].finditer(segment):
         if re.match(r"\s+(?:that|those|as)\b", segment[m.end() :]) and "other" in m.group(0):
             continue
-        stop = re.search(r"[;\n]|\)|\.(?:\s|$)", segment[m.end() :])
+        # A line break ends the carve-out only where a new line or item starts: records wrap
+        # lines mid-sentence ('(except\n     topical or inhaled glucocorticoids)').
+        stop = re.search(
+            r";|\n\s*(?:\n|[-•*]|\d+[.)]|[a-z][.)]\s)|\)|\.(?:\s|$)", segment[m.end() :]
+        )
         end = m.end() + stop.start() if stop else len(segment)
         if end > m.end():
             out.append(Span(start=base + m.start(), end=base + end))

@@ -58,9 +58,8 @@ def profile_facts(profile: PersonProfile) -> ProfileFacts:
         if not term.concept:
             continue
         side = absent if term.negated else present
-        pair = (term.words, term.concept)
-        if pair not in side.concepts:
-            side.concepts.append(pair)
+        if all(cid != term.concept for _, cid in side.concepts):  # one fact per concept
+            side.concepts.append((term.words, term.concept))
         key = f"concept:{term.concept}"
         out.said.setdefault(key, _as_said(profile.text, term.start, term.end, term.negated))
         history[key] = history.get(key, True) and term.history

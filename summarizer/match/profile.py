@@ -65,6 +65,7 @@ class Words:
     history_after: re.Pattern[str]
     clause_break: re.Pattern[str]
     not_about: re.Pattern[str]
+    not_about_after: re.Pattern[str]
     scope_words: int
     ignore_terms: frozenset[str]
     extra_terms: dict[str, str]
@@ -106,6 +107,7 @@ def words(path: Path = DATA) -> Words:
         history_after=_alternation(d["history_after"]),
         clause_break=_alternation(d["clause_breaks"]),
         not_about=_alternation(d["not_about_the_person"]),
+        not_about_after=_alternation(d["not_about_after"]),
         scope_words=int(d["scope_words"]),
         ignore_terms=frozenset(w.lower() for w in d["ignore_terms"]),
         extra_terms=dict(d["extra_terms"]),
@@ -244,6 +246,21 @@ def _cued(text: str, start: int, end: int, before: re.Pattern[str], w: Words) ->
     return any(_in_scope(text, offset + c.end(), start, w) for c in before.finditer(window))
 
 
+def _someone_else(text: str, start: int, end: int, w: Words, relative: str | None) -> bool:
+    """'family history of X', 'her father has X', 'X in his mother': not the person's own.
+    The cue reaches over verbs and lists to the end of its sentence; the relative the
+    description is about ('my daughter has ...') does not count."""
+    lo = max(0, start - 200)
+    for c in w.not_about.finditer(text[lo:start]):
+        gap = text[lo + c.end() : start]
+        if relative and re.search(rf"\b{relative}\b", c.group(0), re.I):
+            continue
+        if not re.search(r"[.;!?\n]", gap) and len(_WORD.findall(gap)) <= w.scope_words:
+            return True
+    after = w.not_about_after.search(text[end : end + 60])
+    return after is not None and _after_in_scope(text, end, end + after.start())
+
+
 def _cued_after(text: str, end: int, after: re.Pattern[str]) -> bool:
     window = text[end : end + 60]
     return any(_after_in_scope(text, end, end + c.start()) for c in after.finditer(window))
@@ -287,10 +304,8 @@ def _terms(
         low = said.lower()
         if low in w.ignore_terms or w.pregnancy.fullmatch(said):
             continue
-        if _cued(text, start, end, w.not_about, w) and not (
-            relative and re.search(rf"\b{relative[0]}\b", text[max(0, start - 80) : start], re.I)
-        ):
-            continue  # 'family history of', 'my mother had': not the person's own
+        if _someone_else(text, start, end, w, relative[0] if relative else None):
+            continue
         negated = _cued(text, start, end, w.negation_before, w) or _cued_after(
             text, end, w.negation_after
         )

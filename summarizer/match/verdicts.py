@@ -24,6 +24,7 @@ from summarizer.criteria.model import Constraint, ParsedCriterion
 from summarizer.criteria.vocabulary import Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocabulary
 from summarizer.engines.extractive.eligibility import AgeBound, age_bounds
+from summarizer.engines.extractive.self_facts import PersonFacts
 from summarizer.engines.extractive.self_match import Finding, find
 from summarizer.match.facts import ProfileFacts, profile_facts
 from summarizer.match.wording import wording
@@ -297,6 +298,7 @@ def criterion_verdicts(
     profile: PersonProfile,
     facts: ProfileFacts | None = None,
     vocab: Vocabulary | None = None,
+    bounds: list[AgeBound] | None = None,
 ) -> list[CriterionVerdict]:
     """One verdict per inclusion and exclusion criterion, in the trial's order."""
     facts = facts if facts is not None else profile_facts(profile)
@@ -308,17 +310,22 @@ def criterion_verdicts(
     parsed = criteria_for(trial)
     tops: dict[tuple[str, int], ParsedCriterion] = {(c.kind, c.number): c for c in parsed.criteria}
     sheets: dict[tuple[str, int], Sheet] = {}
-    if not facts.present.empty or facts.present.terms:
-        _add_findings(
-            trial, tops, sheets, find(trial, facts.present, vocab), facts,
-            present=True, vocab=vocab,
-        )  # fmt: skip
-    if facts.absent.concepts or facts.absent.terms:
-        _add_findings(
-            trial, tops, sheets, find(trial, facts.absent, vocab), facts,
-            present=False, vocab=vocab,
-        )  # fmt: skip
-    _add_ages(trial, tops, sheets, age_bounds(trial), profile)
+    both = _merged(facts)
+    if both.concepts or both.terms:
+        absent = {f"concept:{c}" for _, c in facts.absent.concepts} | {
+            _rule_key(t) for t in facts.absent.terms
+        }
+        present = {f"concept:{c}" for _, c in facts.present.concepts} | {
+            _rule_key(t) for t in facts.present.terms
+        }
+        found = find(trial, both, vocab)
+        for side in (True, False):
+            _add_findings(
+                trial, tops, sheets,
+                [f for f in found if (f.fact.key in present or f.fact.key not in absent) == side],
+                facts, present=side, vocab=vocab,
+            )  # fmt: skip
+    _add_ages(trial, tops, sheets, bounds if bounds is not None else age_bounds(trial), profile)
     text = trial.source.text
     out: list[CriterionVerdict] = []
     for crit in trial.criteria:
@@ -344,13 +351,16 @@ def criterion_verdicts(
     return out
 
 
-def field_verdicts(trial: Trial, profile: PersonProfile) -> list[CriterionVerdict]:
+def field_verdicts(
+    trial: Trial, profile: PersonProfile, bounds: list[AgeBound] | None = None
+) -> list[CriterionVerdict]:
     """The trial's minimum age, maximum age and sex fields, as inclusion-like verdicts."""
     out: list[CriterionVerdict] = []
     text = trial.source.text
-    bounds = {b.upper: b for b in age_bounds(trial) if b.criterion is None}
+    limits = bounds if bounds is not None else age_bounds(trial)
+    by_side = {b.upper: b for b in limits if b.criterion is None}
     for about, fact, upper in (("min_age", trial.min_age, False), ("max_age", trial.max_age, True)):
-        bound = bounds.get(upper)
+        bound = by_side.get(upper)
         if fact is None or not fact.spans or bound is None:
             continue
         truth: Truth = None
@@ -389,4 +399,23 @@ def trial_verdicts(
     trial: Trial, profile: PersonProfile, facts: ProfileFacts | None = None
 ) -> list[CriterionVerdict]:
     """The field verdicts, then every criterion's."""
-    return [*field_verdicts(trial, profile), *criterion_verdicts(trial, profile, facts)]
+    bounds = age_bounds(trial)
+    return [
+        *field_verdicts(trial, profile, bounds),
+        *criterion_verdicts(trial, profile, facts, bounds=bounds),
+    ]
+
+
+def _rule_key(label: str) -> str:
+    return label if label in ("pregnancy", "breastfeeding") else f"rule:{label}"
+
+
+def _merged(facts: ProfileFacts) -> PersonFacts:
+    """Both sides as one set of facts, so the matcher reads each trial once; each finding goes
+    back to its side by its fact key (a fact said both ways counts as said)."""
+    return facts.present.model_copy(
+        update={
+            "concepts": list(dict.fromkeys([*facts.present.concepts, *facts.absent.concepts])),
+            "terms": list(dict.fromkeys([*facts.present.terms, *facts.absent.terms])),
+        }
+    )

@@ -57,10 +57,10 @@ def pdf_text(data: bytes) -> str:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                try:
-                    opened = reader.decrypt("")  # an owner password alone still opens it
+                try:  # an owner password alone (printing, copying rights) still opens it
+                    opened = bool(reader.decrypt(""))
                 except (DependencyError, NotImplementedError):
-                    opened = 0
+                    opened = False
                 if not opened:
                     raise PdfRefusedError(
                         "encrypted PDF: it needs a password; save a copy without one and add that"

@@ -79,3 +79,148 @@ def test_an_inclusion_moved_under_not_a_fit_is_contradicted(lymphoma: Trial) -> 
 def test_statements_without_a_fit_role_skip_the_step(lymphoma: Trial) -> None:
     assert check_bullet("You have lung cancer.", lymphoma, "other").findings == []
     assert check_bullet("You have lung cancer.", lymphoma, "good_fit").findings != []
+
+
+# ---------------------------------------------------------------- built trials, one kind each
+
+
+def _built(inclusion: list[str], exclusion: list[str] = ()) -> Trial:  # type: ignore[assignment]
+    from tests.criteria.build import trial_with
+
+    return trial_with(inclusion, exclusion)
+
+
+def test_an_age_range_said_with_between_matches_the_trials_limits() -> None:
+    trial = _built(["Women aged 18 to 45 years", "Requesting termination of pregnancy"])
+    assert _kinds(trial, "You are between 18 and 45.", "good_fit") == set()
+    assert _check(trial, "You are between 18 and 45.", "good_fit").verdict == "supported"
+    assert "age" in _kinds(trial, "You are between 16 and 45.", "good_fit")
+
+
+def test_the_ages_the_trial_takes_given_as_not_a_fit_are_contradicted() -> None:
+    trial = _built(["Children ages 6-16 diagnosed with ADHD"])
+    assert "polarity" in _kinds(trial, "You are a child aged 6 to 16.", "not_fit")
+    assert _kinds(trial, "You are a child aged 6 to 16.", "good_fit") == set()
+
+
+def test_an_age_among_any_of_options_is_not_the_trials_age_limit() -> None:
+    trial = _built(
+        [
+            "Age of 50 years or older",
+            "At least 1 of the following risk factors:\n- Prior stroke\n- Age of 75 years or older",
+        ]
+    )
+    assert "age" in _kinds(trial, "You are 75 or older.", "good_fit")
+    assert _kinds(trial, "You are 50 or older.", "good_fit") == set()
+
+
+def test_at_most_is_an_upper_limit() -> None:
+    trial = _built(["ECOG performance status of at most 2"])
+    assert _kinds(trial, "Your ECOG score is at most 2.", "good_fit") == set()
+    assert "comparator" in _kinds(trial, "Your ECOG score is at least 2.", "good_fit")
+
+
+_UNITS = [
+    ("Lives more than 100 miles from the clinic", "You live more than 100 {} from the clinic."),
+    ("PSA above 20 ng/ml", "Your PSA is above 20 {}."),
+    ("Platelets at least 100,000/mm3", "Your platelets are at least 100,000{}."),
+    ("GFR between 15-60 mL/min/1.73 m^2", "Your GFR is between 15 and 60 {}/min/1.73 m^2."),
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bullet", "wrong", "right"),
+    [
+        (*_UNITS[0], "km", "miles"),
+        (*_UNITS[1], "mg/ml", "ng/ml"),
+        (*_UNITS[2], "/ml", "/uL"),
+        (*_UNITS[3], "l", "mL"),
+    ],
+)
+def test_a_changed_unit_is_contradicted_and_the_same_unit_is_not(
+    criterion: str, bullet: str, wrong: str, right: str
+) -> None:
+    trial = _built([criterion])
+    assert "unit" in _kinds(trial, bullet.format(wrong), "good_fit")
+    assert _kinds(trial, bullet.format(right), "good_fit") == set()
+
+
+def test_a_rate_said_in_words_is_the_same_unit() -> None:
+    trial = _built(["Adults"], ["Alcohol consumption > 80g/day"])
+    assert "unit" not in _kinds(trial, "You drink more than 80 g of alcohol a day.", "not_fit")
+    assert "number" in _kinds(trial, "You drink more than 60 g of alcohol a day.", "not_fit")
+
+
+def test_a_lead_in_under_the_exclusion_heading_lists_requirements() -> None:
+    trial = _built(
+        ["Individuals 3-45 years old with a relative with type 1 diabetes"],
+        ["To be eligible, a person must:", "Not have diabetes already."],
+    )
+    assert "polarity" not in _kinds(trial, "You do not have diabetes.", "good_fit")
+    assert "polarity" in _kinds(trial, "You do not have diabetes.", "not_fit")
+    assert "polarity" in _kinds(trial, "You do have diabetes.", "good_fit")
+
+
+def test_the_criterion_speaking_of_the_same_time_is_the_one_aligned() -> None:
+    trial = _built(
+        [
+            "Not currently receiving vitamin K antagonist therapy",
+            "Vitamin K antagonist therapy previously demonstrated as unsuitable",
+        ]
+    )
+    assert "polarity" not in _kinds(trial, "You are not taking a vitamin K antagonist.", "good_fit")
+    assert "polarity" in _kinds(trial, "You are taking a vitamin K antagonist.", "good_fit")
+
+
+def test_a_good_fit_bullet_aligns_to_the_criterion_it_reads_the_same_way_as() -> None:
+    trial = _built(
+        ["Persistent atrial fibrillation documented by ECG"],
+        ["Planned ablation procedure for atrial fibrillation"],
+    )
+    assert _kinds(trial, "You have atrial fibrillation.", "good_fit") == set()
+    assert _kinds(trial, "You are planning ablation for atrial fibrillation.", "not_fit") == set()
+
+
+def test_an_aside_in_brackets_does_not_negate_the_criterion() -> None:
+    trial = _built(["Clinically healthy (the physician would have no reservations)"])
+    assert "polarity" not in _kinds(trial, "You are healthy.", "good_fit")
+    assert "polarity" in _kinds(trial, "You are not healthy.", "good_fit")
+
+
+def test_a_carve_out_across_a_line_break_is_still_the_criterions_exception() -> None:
+    trial = _built(
+        ["Adults"], ["Taking calcitonin or glucocorticoids (except\n  inhaled glucocorticoids)"]
+    )
+    step = check_bullet("You take glucocorticoids.", trial, "not_fit")
+    assert [f.kind for f in step.findings] == ["exception"]
+    assert (
+        check_bullet("You take glucocorticoids, except inhaled ones.", trial, "not_fit").findings
+        == []
+    )
+
+
+def test_a_condition_the_words_name_and_the_trial_does_not_is_flagged() -> None:
+    trial = _built(["Has a relative with type 1 diabetes"])
+    step = check_bullet("A relative has schizo-affective disorder.", trial, "good_fit")
+    assert [f.kind for f in step.findings] == ["condition"]
+    assert check_bullet("A relative has type 1 diabetes.", trial, "good_fit").findings == []
+
+
+def test_another_form_of_the_same_word_names_the_condition() -> None:
+    trial = _built(["Metastatic hormone refractory prostate cancer"])
+    assert "condition" not in _kinds(trial, "Your prostate cancer has spread.", "good_fit")
+    assert "condition" in _kinds(trial, "You have lung cancer.", "good_fit")
+
+
+def test_a_named_treatment_the_trial_never_mentions_is_flagged() -> None:
+    trial = _built(["Age of 50 years or older", "Atrial fibrillation"])
+    assert "condition" in _kinds(trial, "You have nicotine dependence.", "good_fit")
+    assert "condition" not in _kinds(trial, "You have atrial fibrillation.", "good_fit")
+
+
+def test_life_expectancy_in_lay_words_aligns_to_its_criterion() -> None:
+    trial = _built(
+        ["Adults with atrial fibrillation"], ["Severe illness with life expectancy <1 year"]
+    )
+    assert _kinds(trial, "You are expected to live less than 1 year.", "not_fit") == set()
+    assert _kinds(trial, "You are expected to live less than 2 years.", "not_fit") == {"number"}

@@ -50,13 +50,17 @@ def test_text_lists_met_not_met_and_open_criteria_with_the_notice(store: Path) -
     assert out.startswith("This is a pre-screen, not a decision")
     for words in ("NCT00001451", "Not met:", "Met:", "Open (", "Questions for the study team:"):
         assert words in out
-    assert '“Age 18-60.”' in out and 'You said "I\'m 65", which this does not take.' in out
+    assert "“Age 18-60.”" in out and 'You said "I\'m 65", which this does not take.' in out
     assert "https://clinicaltrials.gov/study/NCT00006190" in out
     assert "eligible" not in out.lower()
 
 
 def test_bad_input_is_one_line_and_exit_2(store: Path) -> None:
-    for args in (["match", "  "], ["match", PERSON, "--status", "maybe"], ["match", PERSON, "-k", "0"]):
+    for args in (
+        ["match", "  "],
+        ["match", PERSON, "--status", "maybe"],
+        ["match", PERSON, "-k", "0"],
+    ):
         done = run(*args, "--store", str(store))
         assert done.exit_code == 2, (args, done.output)
         lines = [line for line in done.stderr.splitlines() if line.strip()]

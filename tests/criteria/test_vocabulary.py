@@ -62,7 +62,7 @@ def test_find_takes_the_longest_term_and_respects_capital_abbreviations(vocab):
 
 def test_every_concept_names_its_sources(vocab):
     sources = Counter(s for c in vocab.concepts.values() for s in c.sources)
-    assert set(sources) <= {"ctgov-mesh", "hpo", "curated"}
+    assert set(sources) <= {"ctgov-mesh", "hpo", "drug-ner", "curated"}
     assert sources["ctgov-mesh"] > 2000 and sources["hpo"] > 1000 and sources["curated"] >= 10
     assert all(c.sources for c in vocab.concepts.values())
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from summarizer.checker import check_statement
-from summarizer.engines.extractive.fit import good_fit, not_fit
+from summarizer.engines.extractive.fit import eligibility, good_fit, not_fit
 from summarizer.engines.extractive.summary import (
     CRITERIA_GRADE,
     CRITERIA_SECTIONS,
@@ -130,8 +130,8 @@ def test_no_lead_in_is_left_dangling(seeds, seed):
 
 def test_a_lead_in_is_merged_with_its_items(seeds):
     text = " ".join(st.text for st in summarize(seeds["000"], "extractive").sections[3].statements)
-    eligibility = summarize(seeds["000"], "extractive").section("eligibility")
-    joined = " ".join(st.text for st in eligibility.statements)
+    # The merge is fit.eligibility's; the summary may leave a long group out whole (grade 8).
+    joined = " ".join(st.text for st in eligibility(seeds["000"]))
     assert "include: B-cell acute lymphoblastic leukemia" in joined
     assert "3 categories:" not in joined and "3 categories:" not in text
 
@@ -242,7 +242,7 @@ def test_a_closed_trial_invites_no_one(seeds, seed):
 
 def test_results_are_said_to_be_not_yet_available(seeds):
     results = summarize(seeds["000"], "extractive").section("results")
-    assert [s.text for s in results.statements] == [
+    assert [s.text for s in results.statements] == [  # Annex V items 6-8, said not invented
         "Results are not yet available in the trial record."
     ]
     assert results.statements[0].check.verdict == "guidance"

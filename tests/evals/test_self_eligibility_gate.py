@@ -1,7 +1,7 @@
 """Regression gate, not an independent score: questions about oneself on the held-out (report)
 half of evals/criteria/self_questions.jsonl must keep the direction and the criterion they had
 when this gate was set (written and labelled by an AI helper reading the criteria, before
-running the engine). The floor is the figure measured then (0.667) minus a small tolerance."""
+running the engine). The floor is the figure measured then (0.699) minus a small tolerance."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FLOOR = 0.667 - 0.03
+FLOOR = 0.699 - 0.03
 
 
 def _bench():

@@ -79,6 +79,24 @@ class TestWho:
         assert term(p, "asthma")
         assert not any("breast" in t.words.lower() for t in p.terms)
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "She has asthma. Her 70-year-old father has hypertension.",
+            "She has asthma. Her family history is positive for hypertension in her mother.",
+            "She has asthma. Family history of hypertension.",
+        ],
+    )
+    def test_a_relatives_condition_is_not_the_persons(self, text: str) -> None:
+        p = read_profile(text)
+        assert term(p, "asthma")
+        assert not any(t.label == "Hypertension" for t in p.terms)
+
+    def test_the_relative_the_description_is_about_keeps_their_conditions(self) -> None:
+        p = read_profile("my mother is 70 and has breast cancer")
+        assert p.sex == "FEMALE" and p.age_years == 70
+        assert term(p, "breast cancer")
+
     def test_pregnancy_said_as_absent(self) -> None:
         assert (
             read_profile("I'm a 30 year old woman, not pregnant, with migraine").pregnant is False
@@ -98,6 +116,11 @@ class TestWhat:
         assert term(p, "HIV").negated  # 'was ruled out' looks back
         assert not term(p, "hypertension").negated
         assert not term(p, "temozolomide").negated
+
+    def test_negation_reaches_over_a_list(self) -> None:
+        p = read_profile("No shortness of breath, cough, chest pain or skin rash were observed.")
+        assert term(p, "skin rash").negated and term(p, "cough").negated
+        assert not read_profile("She has a skin rash").terms[0].negated
 
     def test_negation_stops_at_a_clause_break(self) -> None:
         p = read_profile("No fever, but has a persistent cough and asthma")

@@ -334,6 +334,7 @@ def test_the_check_marks_on_the_page_are_the_exports_marks(server, browser):
     assert sentences and len(marks) == len(sentences), "every sentence carries its check"
     assert "Not checked" not in browser.find_element(By.TAG_NAME, "body").text
     assert not browser.find_elements(By.CSS_SELECTOR, ".ts-grade-ok, .ts-grade-high")  # patients
+    _shot(browser, "trial_patient_desktop.png")  # the page as patients see it (the README's)
 
 
 def test_switching_trials_in_the_chat_starts_a_fresh_thread(server, browser):
@@ -366,21 +367,33 @@ def test_the_quote_is_in_view_when_a_source_opens_on_a_phone(server, browser):
     summary = _wait(browser).until(
         lambda b: [e for e in b.find_elements(By.CSS_SELECTOR, SOURCE) if "Source 1" in e.text]
     )[0]
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", summary)
-    summary.click()
-    mark = _wait(browser, 20).until(
-        ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-testid='stExpander'] mark"))
+    # a person taps a source low on the screen, just above the chat box: it opens below the fold
+    low = browser.execute_script(
+        """const s = arguments[0];
+        s.scrollIntoView({block: 'end'});
+        const bottom = document.querySelector("[data-testid='stBottomBlockContainer']");
+        let pane = s.parentElement;
+        while (pane && pane.scrollHeight <= pane.clientHeight) pane = pane.parentElement;
+        (pane || document.scrollingElement).scrollBy(0, bottom ? bottom.offsetHeight + 8 : 0);
+        return s.getBoundingClientRect().top;""",
+        summary,
     )
-    time.sleep(0.5)
-    inside = browser.execute_script(
-        """const m = arguments[0].getBoundingClientRect();
+    assert low > browser.execute_script("return window.innerHeight") / 2
+    browser.execute_script("arguments[0].click();", summary)  # the tap (no sticky box in its way)
+    mark = _wait(browser, 20).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stExpander'] mark"))
+    )
+    in_view = """const m = arguments[0].getBoundingClientRect();
         const box = arguments[0].closest('.ts-source').getBoundingClientRect();
         return m.top >= box.top && m.top < box.bottom
-            && m.top >= 0 && m.top < window.innerHeight;""",
-        mark,
-    )
+            && m.top >= 0 && m.bottom <= window.innerHeight;"""
+    inside = False
+    deadline = time.monotonic() + 5
+    while not inside and time.monotonic() < deadline:  # the page scrolls it into view
+        time.sleep(0.25)
+        inside = browser.execute_script(in_view, mark)
     _shot(browser, "ask_source_phone.png")
-    assert inside, "the highlighted quote is visible without scrolling the source box"
+    assert inside, "the highlighted quote is scrolled into view, in its source box"
 
 
 def test_finding_a_trial_filters_and_fits_a_phone(server, browser):
@@ -437,3 +450,38 @@ def test_the_other_pages_at_both_widths(server, browser, name):
     assert "Traceback" not in browser.page_source
     _shot(browser, f"{name}_desktop.png")
     _at_phone_width(browser, f"{name}_phone.png")
+
+
+def test_find_trials_for_me_shows_the_notice_and_criteria_at_both_widths(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    browser.get(server)
+    _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, CHAT_BOX)))
+    radio = _wait(browser, 30).until(
+        lambda b: [
+            r
+            for r in b.find_elements(By.CSS_SELECTOR, "[data-testid='stRadio'] label")
+            if "Find trials for me" in r.text
+        ]
+    )[0]
+    radio.click()
+    box = _wait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "textarea[aria-label^='Describe yourself']")
+    )[0]
+    box.send_keys("I'm a 40 year old woman with relapsed B-cell leukemia after CAR-T. No HIV.")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid='stFormSubmitButton'] button").click()
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".ts-verdict"))
+    _settle(browser)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "pre-screen, not a decision" in body
+    assert "Your words:" in body and " met · " in body
+    assert "PHASE" not in body and "Traceback" not in browser.page_source
+    browser.execute_script("window.scrollTo(0, 0);")
+    _shot(browser, "match_desktop.png")
+    assert _overflow(browser) <= 1
+    card = browser.find_element(By.CSS_SELECTOR, ".ts-card-facts")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", card)
+    time.sleep(0.3)
+    _shot(browser, "match_cards_desktop.png")
+    _at_phone_width(browser, "match_phone.png")

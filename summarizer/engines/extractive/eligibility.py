@@ -75,12 +75,10 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
                 around = text[max(0, c.span.start - 40) : c.span.end + 20].lower()
                 if q is None or "gestation" in around or "pregnan" in around:
                     continue
-                after = text[c.span.end : c.span.end + 30]
-                if c.kind == "time_window" and _OF_AGE.match(after):
+                of_age = _OF_AGE.match(text, c.span.end) if c.kind == "time_window" else None
+                if of_age is not None:
                     # '18 years of age or over' read as a span of time: it is an age.
-                    comp = q.comparator or _AFTER_COMP.get(
-                        (_OF_AGE.match(after) or _NO_MATCH).group("comp") or "", None
-                    )
+                    comp = q.comparator or _AFTER_COMP.get(of_age.group("comp") or "")
                     q = q.model_copy(update={"comparator": comp})
                 elif c.kind != "age":
                     continue
@@ -96,8 +94,11 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
     return out
 
 
-_OF_AGE = re.compile(r"\s*(?:age|old)\b(?:\s*(?:,|and|or)\s*(?P<comp>over|older|above|under|younger|below|less|more)\b)?", re.I)
-_NO_MATCH = re.match("(?P<comp>)", "")
+_OF_AGE = re.compile(
+    r"\s*(?:of\s+)?(?:age|old)\b"
+    r"(?:\s*(?:,|and|or)\s*(?P<comp>over|older|above|under|younger|below|less|more)\b)?",
+    re.I,
+)
 _AFTER_COMP = {"over": "ge", "older": "ge", "above": "ge", "more": "ge",
                "under": "le", "younger": "le", "below": "le", "less": "le"}  # fmt: skip
 

@@ -16,7 +16,7 @@ from summarizer import normalize
 from summarizer.checker import entities as checker_entities
 from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
-from summarizer.engines.extractive import intents, select
+from summarizer.engines.extractive import across, intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
 from summarizer.engines.extractive.field_answers import FIELD_ANSWERS
 from summarizer.engines.extractive.fit import good_fit, not_fit
@@ -110,6 +110,11 @@ class ExtractiveEngine:
         if not trials:
             return self._across(question)
         trials = list(trials)
+        if len(trials) > 1 and across.is_selection(question):
+            # 'Which of these are recruiting?': pick among the chosen trials by their fields.
+            picked = self._pick(question, trials, len(trials))
+            if picked is not None:
+                return picked
         statements: list[Statement] = []
         for trial in trials:
             body = about(trial, self._answer_one(question, trial))
@@ -194,6 +199,9 @@ class ExtractiveEngine:
         trials: dict[str, Trial] = {}
         wanted = normalize.targets(question)
         ids = [t.trial_id for t in ranked]
+        picked = self._pick_in_store(question, ids) if not wanted else None
+        if picked is not None:
+            return picked
         if not wanted and (group := intents.age_group(question)):
             lo, hi = group.min_years, group.max_years
             return self._across_field(question, ids, lambda t: in_age_group(t, lo, hi), "age")
@@ -243,6 +251,56 @@ class ExtractiveEngine:
             statements.extend(_subject(trial, name, named))
             trials[trial.trial_id] = trial
         return self._list_trials(question, statements, trials)
+
+    def _pick_in_store(self, question: str, ranked: list[str]) -> DraftAnswer | None:
+        """A selection across the store: the ranked trials, and every stored trial when the
+        question filters by fields alone (status, people), since words do not rank those."""
+        if not across.is_selection(question):
+            return None
+        top = [t for tid in ranked if (t := self.trials.get_trial(tid)) is not None]
+        sel = across.parse(question, top)
+        if sel.empty or not (sel.statuses or sel.populations or sel.ages or sel.places):
+            return None  # a condition alone: the word ranking below answers it
+        if sel.places or sel.concepts or sel.condition_words:
+            return self._pick(question, top, None, sel)
+        rest = (self.trials.get_trial(tid) for tid in self.trials.trial_ids() if tid not in ranked)
+        return self._pick(question, [*top, *(t for t in rest if t is not None)], None, sel)
+
+    def _pick(
+        self,
+        question: str,
+        trials: Sequence[Trial],
+        scope: int | None,
+        sel: across.Selection | None = None,
+    ) -> DraftAnswer | None:
+        """Trials kept by what the question filters on, each named with its status and a cited
+        sentence per filter; ``scope`` is how many trials were chosen (None: the store)."""
+        sel = sel or across.parse(question, trials)
+        if sel.empty:
+            return None
+        cap = scope or int(threshold("max_trials"))
+        statements: list[Statement] = []
+        picked: dict[str, Trial] = {}
+        for trial in trials:
+            if len(picked) >= cap:
+                break
+            said = across.evidence(trial, sel)
+            if said is None:
+                continue
+            name = f"{trial.title} ({trial.trial_id})"
+            title = citations(trial, _title_spans(trial), "quick_facts")
+            group = [Statement(text=name, citations=title, fields=["title"])]
+            if status := across.status_statement(trial):
+                group.append(status)
+            statements.extend(_subject(trial, name, [*group, *said]))
+            picked[trial.trial_id] = trial
+        if not picked:
+            return DraftAnswer(
+                question=question,
+                lead=[not_a_claim(across.none_said(scope), FRAMING)],
+                trials=[t.trial_id for t in trials] if scope else [],
+            )
+        return self._list_trials(question, statements, picked)
 
     def _across_field(
         self, question: str, ranked: list[str], keep: Callable[[Trial], bool], field: str

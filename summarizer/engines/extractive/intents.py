@@ -62,7 +62,9 @@ def is_declined(question: str) -> bool:
 
 # A statement in the first person ('I quit smoking 2 years ago', 'My cancer has spread'): about
 # the asker even without a cue verb; the engine still needs a fact the asker gave.
-_FIRST_PERSON = re.compile(r"^(?:and |but |so |well,? )?(?:i|my)\b(?!\s+(?:question|query)\b)", re.I)
+_FIRST_PERSON = re.compile(
+    r"^(?:and |but |so |well,? )?(?:i|my)\b(?!\s+(?:question|query)\b)", re.I
+)
 
 
 def is_about_self(question: str) -> bool:

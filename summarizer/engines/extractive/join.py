@@ -24,7 +24,7 @@ from summarizer.engines.extractive.plain_words import (
 )
 from summarizer.engines.extractive.resources import load, threshold
 from summarizer.engines.extractive.select import looks_like_instruction
-from summarizer.models import Span, Statement, Trial
+from summarizer.models import Fact, Span, Statement, Trial
 
 _PLACEBO_RE = re.compile(r"\b(placebos?|sham|dummy)\b", re.I)
 _MAX_SENTENCE_WORDS = 30
@@ -86,8 +86,27 @@ def _design(trial: Trial) -> list[Statement]:
         words = clean(fact.value)
         if ":" in words:  # 'purpose: treatment', 'time perspective: ...' say nothing to a reader
             continue
-        out.append(_st(trial, explain(f"It is {words}.", limit=1), fact.spans, "design", "design"))
+        out.append(
+            _st(
+                trial,
+                explain(f"It is {_as_cited(trial, fact)}.", limit=1),
+                fact.spans,
+                "design",
+                "design",
+            )
+        )
     return out
+
+
+def _as_cited(trial: Trial, fact: Fact) -> str:
+    """The design note spelled as its cited words spell it ('open-label', not 'open label'),
+    so the sentence matches its quote; the note itself when the quote words it otherwise."""
+    words = clean(fact.value)
+    pattern = re.compile(r"[\s-]+".join(re.escape(w) for w in words.split()), re.I)
+    for span in fact.spans:
+        if m := pattern.search(trial.source.text[span.start : span.end]):
+            return m.group(0).lower()
+    return words
 
 
 def _when(trial: Trial) -> list[Statement]:
@@ -135,20 +154,14 @@ def join_statements(trial: Trial) -> list[Statement]:
     schedule, what is measured and when, and when the trial runs."""
     first: list[Statement] = []
     if trial.study_type is not None and trial.study_type.value == "OBSERVATIONAL":
-        first = [
-            _st(
-                trial,
-                "It is an observational study.",
-                trial.study_type.spans,
-                "design",
-                "study_type",
-            )
-        ]
+        study = "It is an observational study."
+        first = [_st(trial, study, trial.study_type.spans, "design", "study_type")]
     candidates = [
+        *first,
         *_groups(trial),
         *_design(trial),
         *_schedule(trial)[:2],
         *fa.outcomes(trial),
         *_when(trial),
     ]
-    return within_grade(first, candidates, limit=8)
+    return within_grade([], candidates, limit=8)

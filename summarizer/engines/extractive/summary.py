@@ -20,14 +20,16 @@ from summarizer.engines.extractive.plain_words import clean, explain, is_whole, 
 from summarizer.engines.extractive.resources import load
 from summarizer.engines.extractive.studies import TARGET_GRADE, greedy, studies_statements
 from summarizer.engines.extractive.who import good_fit_statements, not_fit_statements
-from summarizer.models import GUIDANCE, DraftSection, DraftSummary, Span, Statement, Trial
+from summarizer.models import DraftSection, DraftSummary, Span, Statement, Trial
 
 __all__ = ["TARGET_GRADE", "summarize"]
 # Sections written as sentences for a reader, held to TARGET_GRADE. Quick facts and where it runs
 # are labels, names and numbers (sponsors, hospitals): their grade is reported, not gated.
 # Criteria sections are plain sentences too, but keep disease and drug names verbatim; they aim at
 # TARGET_GRADE piece by piece and are held to CRITERIA_GRADE as a whole.
-PROSE_SECTIONS = ("lede", "studies", "join", "why", "how")
+PROSE_SECTIONS = ("studies", "join", "why", "how")
+# The lede is one line naming the treatment and the illness; names cannot be made plainer, so it
+# takes its plainest wording (lead.lede) and its grade is reported, not gated.
 CRITERIA_SECTIONS = ("good_fit", "not_fit", "eligibility")
 CRITERIA_GRADE = 10.5
 
@@ -233,9 +235,7 @@ def lede_statements(trial: Trial) -> list[Statement]:
 
 def results_statements(trial: Trial) -> list[Statement]:
     """Trial records here carry no posted results (EU CTR Annex V items 6-8): said, not invented."""
-    return [
-        Statement(text=layout().wording["results_pending"], fields=[GUIDANCE, "results_pending"])
-    ]
+    return [guidance(layout().wording["results_pending"])]
 
 
 # Section key -> what writes it; order and headings are in prompts/layout.json.

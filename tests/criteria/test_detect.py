@@ -1,0 +1,58 @@
+"""Quantities and ages as the criteria detectors read them: comparators, ranges and units."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.criteria.detect import Detector, quantities
+
+
+def _one(text: str) -> tuple[str | None, float, float | None, str | None]:
+    (f,) = quantities(text)
+    q = f.quantity
+    return q.comparator, q.value, q.upper, q.unit
+
+
+def test_at_most_is_an_upper_limit_and_at_least_a_lower_one() -> None:
+    assert _one("ECOG at most 2") == ("le", 2.0, None, None)
+    assert _one("ECOG at least 2") == ("ge", 2.0, None, None)
+
+
+def test_between_and_makes_a_range_but_a_plain_and_does_not() -> None:
+    assert _one("between 18 and 45 years") == ("range", 18.0, 45.0, "years")
+    found = quantities("ANC 1500 and platelets 100,000")
+    assert [(f.quantity.comparator, f.quantity.upper) for f in found] == [(None, None)] * 2
+
+
+def test_between_is_not_part_of_the_number_quoted() -> None:
+    text = "aged between 18 and 45"
+    (f,) = quantities(text)
+    assert text[f.start : f.end] == "18 and 45"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("more than 100 km", "km"),
+        ("more than 100 miles", "miles"),
+        ("PSA > 20 mg/ml", "mg/ml"),
+        ("PSA > 20 ng/mL", "ng/ml"),
+        ("at least 100,000/ml", "/ml"),
+        ("at least 100,000/mm³", "/mm³"),
+        ("GFR 15-60 mL/min/1.73 m^2", "ml/min/1.73 m^2"),
+        ("GFR 15-60 l/min/1.73 m^2", "l/min/1.73 m^2"),
+        ("alcohol > 80g/day", "g/day"),
+        ("creatinine < 1.5 x ULN", "x uln"),
+        ("hemoglobin > 9 g/dL", "g/dl"),
+    ],
+)
+def test_units_are_read_whole(text: str, unit: str) -> None:
+    assert _one(text)[3] == unit
+
+
+def test_a_persons_own_age_is_an_age_and_a_pregnancy_week_is_not() -> None:
+    det = Detector(None)
+    ages = [c for c in det.run("You are between 18 and 45.", 0) if c.kind == "age"]
+    assert [(c.quantity.value, c.quantity.upper) for c in ages if c.quantity] == [(18.0, 45.0)]
+    assert not [c for c in det.run("You are 14 to 32 weeks pregnant.", 0) if c.kind == "age"]
+    assert not [c for c in det.run("The dose is 5 or more.", 0) if c.kind == "age"]
