@@ -163,6 +163,9 @@ def main() -> None:
         runs["match"][qid] = matched + [t for t in by_profile if t not in set(matched)]
         for name, s in zip(RUNS, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             seconds[name].append(s)
+        done = len(seconds["match"])
+        if done % 10 == 0:
+            print(f"  {done}/{len(qids)} topics", file=sys.stderr, flush=True)
 
     odd = [q for q in qids if topic_number(q) % 2 == 1]
     even = [q for q in qids if topic_number(q) % 2 == 0]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from evals.crosstrial.cases import CrossCase, Library, load_cases, load_libraries
 from evals.crosstrial.scoring import Scored, breakdown, score
 from evals.unseen import records
-from evals.unseen.run import write_docs
+from evals.unseen.records import write_docs
 from summarizer.config import Settings
 
 TARGETS = {"precision": (">=", 0.85), "recall": (">=", 0.85), "statuses_right": (">=", 1.0)}

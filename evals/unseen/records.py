@@ -264,3 +264,17 @@ def data_present(data_dir: Path) -> str | None:
     if missing:
         return f"shared data absent: {', '.join(missing)} not in {data_dir}"
     return None
+
+
+def write_docs(trials: set[str], data_dir: Path, folder: Path) -> set[str]:
+    """The trials' records as files for ingest; returns the ids found."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found: set[str] = set()
+    for nct, rec in v2_records(data_dir).items():
+        if nct in trials:
+            (folder / f"v2_{nct}.json").write_text(json.dumps(rec), encoding="utf-8")
+            found.add(nct)
+    for nct, text in iter_xml(data_dir, trials - found):
+        (folder / f"{nct}.xml").write_text(text, encoding="utf-8")
+        found.add(nct)
+    return found

@@ -48,20 +48,6 @@ def select(
     return [c for c in cases if (not halves or c.half in halves) and (not only_slice or c.slice)]
 
 
-def write_docs(trials: set[str], data_dir: Path, folder: Path) -> set[str]:
-    """The trials' records as files for ingest; returns the ids found."""
-    folder.mkdir(parents=True, exist_ok=True)
-    found: set[str] = set()
-    for nct, rec in records.v2_records(data_dir).items():
-        if nct in trials:
-            (folder / f"v2_{nct}.json").write_text(json.dumps(rec), encoding="utf-8")
-            found.add(nct)
-    for nct, text in records.iter_xml(data_dir, trials - found):
-        (folder / f"{nct}.xml").write_text(text, encoding="utf-8")
-        found.add(nct)
-    return found
-
-
 def run(
     cases: Sequence[UnseenCase] | None = None,
     *,
@@ -89,7 +75,7 @@ def run(
             update={"home": Path(tmp) / "home", "chroma_url": None, "engine": engine}
         )
         docs = Path(tmp) / "docs"
-        found = write_docs(wanted, base.data_dir, docs)
+        found = records.write_docs(wanted, base.data_dir, docs)
         skipped += [f"{t}: not in {base.data_dir}" for t in sorted(wanted - found)]
         assistant = build_assistant(run_settings, engine=engine)
         t0 = time.perf_counter()

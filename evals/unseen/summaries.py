@@ -190,7 +190,7 @@ def _half_ids(half: str, n: int | None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Ingest the first ``--n`` trials of a half into a temporary store and check their
     summaries through the Assistant (what ``trialsum summarize`` gives a user)."""
-    from evals.unseen.run import write_docs
+    from evals.unseen.records import write_docs
     from summarizer.assistant import build_assistant
     from summarizer.config import Settings
 
