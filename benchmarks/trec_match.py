@@ -10,8 +10,10 @@ For each of the 72 patient-note topics, three rankings of the 6,786 trials:
 Scored as trec_retrieval.py scores (condensed lists: unjudged trials removed) with eligible
 (label 2) as relevant: NDCG@10, P@10, and the share of excluded trials (label 1) among the top
 10 judged; 'excluded@10 shown' counts label-1 trials among the first 10 trials a person would
-see (unjudged ones included). ``match`` returns at most ``--k`` trials (its cap, 100); the
-retrieval ranking (b) continues the list after them so every ranking is scored to the same depth.
+see (unjudged ones included; it falls when a ranking lifts trials never judged for the topic,
+which is no sign of better matching, so read it beside NDCG). ``match`` returns at most ``--k``
+trials (its cap, 100); the retrieval ranking (b) continues the list after them so every ranking
+is scored to the same depth.
 
 Tuning half = odd-numbered topics (trec-20211, trec-20213, ...): anything tuned (the profile's
 query condensation, negation) was tuned on them only. Reported half = even-numbered topics.
@@ -43,6 +45,9 @@ from summarizer.runtime import Runtime
 
 FULL_STORE = Path("/work/store6786")
 RUNS = ("retrieval", "profile", "match")
+# A diagnostic, not the product's ranking: the same Assistant.match verdicts, blocked trials
+# last, otherwise the retrieval order (no bonus for met inclusions).
+DIAGNOSTIC = "match, blocked last only"
 
 
 def topic_number(qid: str) -> int:
@@ -81,11 +86,11 @@ def show(title: str, table: dict[str, dict[str, float]]) -> None:
     base = table.get("retrieval")
     cols = ["ndcg10 eligible", "p10 eligible", "excluded@10", "excluded@10 shown"]
     print(f"\n{title}")
-    print(f"{'ranking':12}" + "".join(f"{c:>20}" for c in cols) + f"{'ndcg x baseline':>18}")
+    print(f"{'ranking':26}" + "".join(f"{c:>20}" for c in cols) + f"{'ndcg x baseline':>18}")
     b = base["ndcg10 eligible"] if base else 0.0
     for name, row in table.items():
         ratio = row["ndcg10 eligible"] / b if b else 0.0
-        print(f"{name:12}" + "".join(f"{row[c]:20.4f}" for c in cols) + f"{ratio:18.3f}")
+        print(f"{name:26}" + "".join(f"{row[c]:20.4f}" for c in cols) + f"{ratio:18.3f}")
     if base and "match" in table:
         m = table["match"]
         for col in ("excluded@10", "excluded@10 shown"):
@@ -145,7 +150,7 @@ def main() -> None:
     depth = min(1000, len(stored))
     print(f"{len(stored)} trials in {home}, {len(qids)} topics with judged trials in it")
 
-    runs: dict[str, dict[str, list[str]]] = {name: {} for name in RUNS}
+    runs: dict[str, dict[str, list[str]]] = {name: {} for name in (*RUNS, DIAGNOSTIC)}
     seconds: dict[str, list[float]] = {name: [] for name in RUNS}
     queries: dict[str, str] = {}
     for qid in qids:
@@ -158,9 +163,12 @@ def main() -> None:
         by_profile = [h.trial_id for h in assistant.search_trials(profile.query or text, k=depth)]
         runs["profile"][qid] = by_profile
         t2 = time.perf_counter()
-        matched = [m.trial_id for m in assistant.match(text, k=args.k).trials]
+        result = assistant.match(text, k=args.k).trials
         t3 = time.perf_counter()
+        matched = [m.trial_id for m in result]
         runs["match"][qid] = matched + [t for t in by_profile if t not in set(matched)]
+        kept = [m.trial_id for m in sorted(result, key=lambda m: (m.blocked, m.retrieval_rank))]
+        runs[DIAGNOSTIC][qid] = kept + [t for t in by_profile if t not in set(kept)]
         for name, s in zip(RUNS, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             seconds[name].append(s)
         done = len(seconds["match"])

@@ -297,8 +297,11 @@ class Assistant:
 
         Retrieval condenses the description (``profile.query``) and fetches several times ``k``
         candidates so the criteria can re-rank them; ``status`` keeps only trials with that
-        status in plain words ('recruiting', or 'open' for any a person can still join)."""
+        status in plain words ('recruiting', or 'open' for any a person can still join). With
+        an engine that asks a language model, the model proposes verdicts for criteria the rules
+        left open (``summarizer.match.llm_verdicts``), verified like the rules' own."""
         from summarizer.match.facts import profile_facts
+        from summarizer.match.llm_verdicts import suggest
         from summarizer.match.profile import read_profile
         from summarizer.match.rank import rank
         from summarizer.match.screen import draft, with_questions
@@ -341,6 +344,10 @@ class Assistant:
         drafts = [draft(t, profile, order[t.trial_id], facts) for t in trials]
         by_id = {t.trial_id: t for t in trials}
         checked = rank(verify_match(drafts, by_id, profile))[:k]
+        model = suggest(checked, profile, engine=self.engine_name, settings=self.settings)
+        if model.asked:  # the model's verdicts are checked like the rules' and the trials re-ranked
+            checked = rank(verify_match(model.matches, by_id, profile))
+        messages.extend(model.messages)
         return MatchResult(
             profile=profile,
             trials=[with_questions(m, by_id[m.trial_id]) for m in checked],

@@ -316,9 +316,11 @@ def verify_match(
     matches: Sequence[TrialMatch], trials: TrialLookup, profile: PersonProfile
 ) -> list[TrialMatch]:
     """Every pre-screen verdict checked: its ``criterion`` must be the source's own words at its
-    span and every ``used`` word must be in the description as read. A verdict that fails is
-    left open (``unknown``, no words, ``checked`` false, a reason saying so); one that holds is
-    marked ``checked``. Nothing else checks verdicts."""
+    span and every ``used`` word must be in the description as read; a language model's verdict
+    must also rest on some words of the description and quote words of its criterion
+    (``criterion_quote``). A verdict that fails is left open (``unknown``, no words, ``checked``
+    false, a reason saying so); one that holds is marked ``checked``. Nothing else checks
+    verdicts."""
     from summarizer.match.wording import wording
 
     lookup = trials.get if isinstance(trials, Mapping) else trials
@@ -331,6 +333,9 @@ def verify_match(
         for v in match.verdicts:
             quoted = text is not None and text[v.span.start : v.span.end] == v.criterion
             said = all(w and w in profile.text for w in v.used)
+            if v.source == "model":  # a model's verdict also names the criterion's words
+                said = said and bool(v.used) and bool(v.criterion_quote)
+                said = said and v.criterion_quote in v.criterion
             if quoted and said and v.criterion:
                 verdicts.append(v.model_copy(update={"checked": True}))
             else:

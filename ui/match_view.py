@@ -67,6 +67,10 @@ def verdict_html(verdict: CriterionVerdict) -> str:
         parts.append(f'<br><span class="ts-used">Your words: {used}</span>')
     if verdict.reason:
         parts.append(f'<br><span class="ts-meta">{html.escape(verdict.reason)}</span>')
+    if verdict.source == "model" and verdict.checked and verdict.verdict != "unknown":
+        from summarizer.match.llm_verdicts import rules
+
+        parts.append(f'<span class="ts-meta ts-model"> · {html.escape(rules().label)}</span>')
     if not verdict.checked:
         parts.append('<span class="ts-flag"> ⚑ not checked against the source</span>')
     return f'<div class="{css}">{" ".join(parts)}</div>'

@@ -26,7 +26,7 @@ from evals.unseen.generate import used_elsewhere
 
 SEED = "trialsum-crosstrial-v1"
 LIBRARIES_N = 44
-SLICE_LIBRARIES = 4
+SLICE_LIBRARIES = 3
 OPEN = ("RECRUITING", "ACTIVE_NOT_RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 STOPPED = ("TERMINATED", "WITHDRAWN", "SUSPENDED")
 # MeSH terms too broad to be a question's condition ('Neoplasms' matches a third of the archive).

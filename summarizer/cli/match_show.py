@@ -33,6 +33,15 @@ def _ref(v: dict[str, Any]) -> str:
     return f"{v['kind'].capitalize()} {v['number']}"
 
 
+def _tag(v: dict[str, Any]) -> str:
+    """A verdict the language model proposed (and verification upheld) says so."""
+    if v.get("source") != "model" or v["verdict"] == "unknown" or not v.get("checked"):
+        return ""
+    from summarizer.match.llm_verdicts import rules
+
+    return f" ({rules().label})"
+
+
 def match_lines(result: dict[str, Any]) -> list[str]:
     """The pre-screen as lines of plain text."""
     from summarizer.cli.output import plain
@@ -64,7 +73,7 @@ def match_lines(result: dict[str, Any]) -> list[str]:
             shown = group if verdict != "unknown" else group[:_SHOWN_OPEN]
             for v in shown:
                 quote = plain(_short(v["criterion"]))
-                lines.append(f"   - {_ref(v)}: “{quote}”")
+                lines.append(f"   - {_ref(v)}: “{quote}”{_tag(v)}")
                 if verdict != "unknown" or (v.get("reason") and "does not say" not in v["reason"]):
                     lines.append(f"     {plain(v.get('reason', ''))}")
             if len(group) > len(shown):

@@ -34,7 +34,7 @@ _COMMON = frozenset(
 
 def key(term: str) -> str:
     """The lookup key of a term: its letters and digits, lower case, one space apart."""
-    return " ".join(t.lower() for t in _TOKEN.findall(term))
+    return " ".join(_TOKEN.findall(term)).lower()  # the tokens are ASCII: lower them at once
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Mention:
     concept: Concept
 
 
-@dataclass
+@dataclass(eq=False)  # one vocabulary is one object: hashed by identity, so caches can key on it
 class Vocabulary:
     concepts: dict[str, Concept]
     version: int = 0
@@ -121,6 +121,9 @@ class Vocabulary:
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
+            if low[i] not in self._prefixes:  # no term begins with this word (most words)
+                i += 1
+                continue
             hit = self._longest(text, tokens, low, i)
             if hit is not None and i and low[i - 1] == "non":
                 hit = None  # 'non-small cell' is not 'small cell'

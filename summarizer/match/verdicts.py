@@ -25,7 +25,7 @@ from summarizer.criteria.vocabulary import Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocabulary
 from summarizer.engines.extractive.eligibility import AgeBound, age_bounds
 from summarizer.engines.extractive.self_facts import PersonFacts
-from summarizer.engines.extractive.self_match import Finding, find
+from summarizer.engines.extractive.self_match import Finding, find, person_facts
 from summarizer.match.facts import ProfileFacts, profile_facts
 from summarizer.match.wording import wording
 from summarizer.models import Span, Trial
@@ -318,7 +318,8 @@ def criterion_verdicts(
         present = {f"concept:{c}" for _, c in facts.present.concepts} | {
             _rule_key(t) for t in facts.present.terms
         }
-        found = find(trial, both, vocab)
+        # Built once per person (person_facts keeps it), not once per trial.
+        found = find(trial, both, vocab, people=person_facts(both, vocab))
         for side in (True, False):
             _add_findings(
                 trial, tops, sheets,

@@ -54,7 +54,8 @@ class PersonProfile(BaseModel):
     query: str = Field(default="", description="the condensed text retrieval searches with")
     notes: list[str] = Field(
         default_factory=list,
-        description="what could not be read, in plain words (cut, empty, not English, nothing medical)",
+        description="what could not be read, in plain words "
+        "(cut, empty, not English, nothing medical)",
     )
 
     @property
@@ -83,6 +84,11 @@ class CriterionVerdict(BaseModel):
     )
     reason: str = Field(default="", description="one plain sentence, e.g. 'You said you are 45.'")
     source: VerdictSource = "rules"
+    criterion_quote: str = Field(
+        default="",
+        description="a model's verdict: the criterion's words it rests on (verification finds "
+        "them in ``criterion``); empty for the rules' verdicts",
+    )
     about: VerdictAbout = Field(
         default="criterion",
         description="a numbered criterion, or the trial's own age or sex field (inclusion-like)",

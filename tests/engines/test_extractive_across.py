@@ -54,9 +54,7 @@ def test_recruiting_among_chosen_trials_lists_only_those_recruiting(engine, seed
     assert seeds["002"].trial_id not in answer.answer  # withdrawn
 
 
-def test_a_question_about_each_of_several_trials_is_still_answered_per_trial(
-    engine, seeds
-) -> None:
+def test_a_question_about_each_of_several_trials_is_still_answered_per_trial(engine, seeds) -> None:
     chosen = ids(seeds, "000", "003")
     answer = engine.ask("How old do I need to be to join?", trial_ids=chosen)
     assert set(listed(answer)) == set(chosen)
@@ -83,9 +81,7 @@ def test_a_place_is_matched_on_the_sites_fields(engine, seeds) -> None:
     assert set(listed(both)) == set(ids(seeds, "003", "004"))
 
 
-def test_trials_that_rule_pregnancy_out_are_never_listed_for_pregnant_women(
-    engine, seeds
-) -> None:
+def test_trials_that_rule_pregnancy_out_are_never_listed_for_pregnant_women(engine, seeds) -> None:
     chosen = ids(seeds, "000", "002", "003", "004")
     for tid in chosen:
         assert across.pregnancy(seeds_by_id(seeds)[tid])[1]  # each excludes pregnancy

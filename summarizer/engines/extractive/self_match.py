@@ -15,12 +15,14 @@ Facts are matched by vocabulary concept (with everything narrower, so 'warfarin'
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from summarizer.criteria import criteria_for
 from summarizer.criteria.model import Constraint, ParsedCriterion, TimeWindow
-from summarizer.criteria.vocabulary import Vocabulary
+from summarizer.criteria.vocabulary import Mention, Vocabulary
 from summarizer.criteria.vocabulary import key as vocab_key
 from summarizer.criteria.vocabulary import load as load_vocabulary
 from summarizer.engines.extractive.self_facts import PersonFacts, term_rules
@@ -95,11 +97,21 @@ class Finding:
 
 
 def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fact]:
-    """The person's conditions, treatments, pregnancy and breastfeeding as matchable facts."""
+    """The person's conditions, treatments, pregnancy and breastfeeding as matchable facts.
+
+    Built once per set of facts (a bounded cache keyed by the terms, the concepts and the
+    vocabulary), since a pre-screen sets the same person against every trial it reads."""
     voc = vocab if vocab is not None else _vocabulary()
+    return list(_person_facts(tuple(facts.terms), tuple(facts.concepts), voc))
+
+
+@lru_cache(maxsize=256)
+def _person_facts(
+    terms: tuple[str, ...], concepts: tuple[tuple[str, str], ...], voc: Vocabulary | None
+) -> tuple[Fact, ...]:
     out: list[Fact] = []
     rules = {r.label: r for r in term_rules()}
-    for label in facts.terms:
+    for label in terms:
         if label in ("pregnancy", "breastfeeding"):
             out.append(Fact(key=label, words=label, kind=label))
             continue
@@ -115,8 +127,8 @@ def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fa
             )
         )
     if voc is None:
-        return out
-    for words, cid in facts.concepts:
+        return tuple(out)
+    for words, cid in concepts:
         concept = voc.concepts.get(cid)
         if concept is None or vocab_key(concept.label) in ("pregnancy", "breast feeding"):
             continue
@@ -136,12 +148,13 @@ def person_facts(facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Fa
                 steps=tuple(depth.items()),
             )
         )
-    return out
+    return tuple(out)
 
 
 _NUMERALS = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "type": ""}
 
 
+@lru_cache(maxsize=65536)
 def words_of(term: str) -> frozenset[str]:
     """A name as a set of words, numerals read alike: 'Diabetes Mellitus, Type 1' and 'Type I
     diabetes mellitus' (MeSH and HPO names of one thing) are the same set."""
@@ -178,12 +191,22 @@ def _broader_steps(voc: Vocabulary, cid: str, depth: int = 3) -> dict[str, int]:
     return out
 
 
-def find(trial: Trial, facts: PersonFacts, vocab: Vocabulary | None = None) -> list[Finding]:
-    """Every criterion that touches one of the person's facts, with its direction."""
+def find(
+    trial: Trial,
+    facts: PersonFacts,
+    vocab: Vocabulary | None = None,
+    *,
+    people: Sequence[Fact] | None = None,
+) -> list[Finding]:
+    """Every criterion that touches one of the person's facts, with its direction.
+
+    ``people`` is ``person_facts(facts, vocab)`` when the caller already has it (a pre-screen
+    reads one person against many trials)."""
     parsed = criteria_for(trial)
     by_key = {(c.kind, c.number): c for c in trial.criteria}
     voc = vocab if vocab is not None else _vocabulary()
-    people = person_facts(facts, voc)
+    if people is None:
+        people = person_facts(facts, voc)
     text = trial.source.text
     found: list[Finding] = []
     for top in parsed.criteria:
@@ -231,7 +254,7 @@ def _match(
         # Words the parser left untyped ('Benzodiazepines.', 'donated blood') still name
         # concepts: read the criterion with the vocabulary itself.
         depth = dict(fact.steps)
-        for mention in voc.find(text[top.span.start : top.span.end]):
+        for mention in _mentions(text[top.span.start : top.span.end], voc):
             cid = mention.concept.id
             if cid not in fact.concepts and cid not in fact.narrower:
                 continue
@@ -259,22 +282,43 @@ def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | 
         return 0 if constraint.kind == fact.kind else None
     if constraint.kind not in ("condition", "treatment", "procedure"):
         return None
-    depth = dict(fact.steps)
-    ids = [constraint.concept] if constraint.concept else []
-    names = {words_of(x) for x in (constraint.label, constraint.text) if x}
+    ids, names = _named(constraint.concept, constraint.label, constraint.text, voc)
+    for cid in ids:
+        if cid in fact.concepts:
+            return dict(fact.steps).get(cid, 0)
+        if cid in fact.narrower:
+            return 0
+    if not names.isdisjoint(fact.labels):
+        return 0
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _named(
+    concept_id: str | None, label: str | None, text: str, voc: Vocabulary | None
+) -> tuple[tuple[str, ...], frozenset[frozenset[str]]]:
+    """The concept ids a constraint names and the word sets of all its names. It depends on
+    the constraint's own words only, so it is read once per wording, not once per fact."""
+    ids = [concept_id] if concept_id else []
+    names = {words_of(x) for x in (label, text) if x}
     if voc is not None:
-        concept = voc.concepts.get(constraint.concept or "") or voc.lookup(constraint.text)
+        concept = voc.concepts.get(concept_id or "") or voc.lookup(text)
         if concept is not None:
             ids.append(concept.id)
             names |= {words_of(t) for t in concept.terms}
-    for cid in ids:
-        if cid in fact.concepts:
-            return depth.get(cid, 0)
-        if cid in fact.narrower:
-            return 0
-    if names & fact.labels:
-        return 0
-    return None
+    return tuple(ids), frozenset(names)
+
+
+@lru_cache(maxsize=8192)
+def _mentions(segment: str, voc: Vocabulary) -> tuple[Mention, ...]:
+    """The vocabulary's mentions in a criterion's text, read once per text, not per fact."""
+    return tuple(voc.find(segment))
+
+
+def clear_caches() -> None:
+    """Empty the matcher's caches (a benchmark's cold runs; a test of cold against warm)."""
+    for cached in (_person_facts, words_of, _named, _mentions):
+        cached.cache_clear()
 
 
 def _deepest(top: ParsedCriterion, s: int, e: int) -> ParsedCriterion:

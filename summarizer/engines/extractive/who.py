@@ -1,6 +1,11 @@
 """Who should consider this trial, for the lay summary: plain bullets from the age, sex and
-healthy-volunteer fields, then whole inclusion (good fit) or exclusion (not a fit) criteria, each
-one plain sentence citing its source words.
+healthy-volunteer fields and from inclusion (good fit) or exclusion (not a fit) criteria, each
+one plain sentence citing its source words, the defining criteria first (the disease, then a
+marker or gene, then the age).
+
+A criterion the parser typed whole is written from its constraints (``constraint_words``: exact
+numbers, comparators and units in plain words, exceptions kept); one only partly typed keeps its
+whole sentence.
 
 A criterion is never cut: one that would lift the section over reading grade 8 is left out whole,
 and the section then points to the full list on the registry page. Editors' fit drafts keep all
@@ -12,10 +17,13 @@ from __future__ import annotations
 import re
 
 from prompts.layout import layout
+from summarizer.criteria import criteria_for
+from summarizer.criteria.model import ParsedCriterion
 from summarizer.engines.common import citations, guidance
+from summarizer.engines.extractive.constraint_words import DEFAULT_RANK, bullet, rank_of
 from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.fit import grouped
-from summarizer.engines.extractive.grade_gate import within_grade
+from summarizer.engines.extractive.grade_gate import TARGET_GRADE, section_grade, within_grade
 from summarizer.engines.extractive.plain_words import explain, is_whole
 from summarizer.models import Statement, Trial
 
@@ -25,6 +33,11 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _MAX_BULLETS = 6
+# The defining criteria (the disease, a marker or gene, the age) are named in words that cannot be
+# made plainer: they are held to the criteria sections' ceiling (summary.CRITERIA_GRADE), and the
+# other bullets are added only while they do not lift the section's grade above 8 or above what
+# the defining ones already read at.
+_DEFINING_GRADE = 10.5
 _EXPLAIN_MAX_WORDS = 8
 
 
@@ -66,43 +79,88 @@ def field_bullets(trial: Trial) -> list[Statement]:
     return out
 
 
-def _criteria(trial: Trial, side: str) -> list[Statement]:
-    """Each criterion of one side as its own whole plain sentence, jargon explained once."""
+def _parsed(trial: Trial, kind: str) -> dict[int, ParsedCriterion]:
+    return {n.number: n for n in criteria_for(trial).criteria if n.kind == kind}
+
+
+def _rank(node: ParsedCriterion | None) -> int:
+    if node is None:
+        return DEFAULT_RANK
+    return rank_of(tuple(c.kind for c in node.constraints))
+
+
+def _criteria(trial: Trial, side: str, fields: bool = False) -> list[tuple[int, Statement]]:
+    """Each criterion of one side as its own whole plain sentence with its rank (defining
+    first): written from its constraints where they were typed whole, else its own words
+    made plain; jargon explained once."""
     kind = "inclusion" if side == "good_fit" else "exclusion"
+    parsed = _parsed(trial, kind)
     seen: set[str] = set()
-    out = []
+    out: list[tuple[int, Statement]] = []
     for cat, pieces in grouped(trial, side):
         for p in pieces:
             source = " ".join(trial.source.text[s.start : s.end] for s in p.spans)
-            if (cat.key == "other" and _BOILERPLATE.search(source)) or not is_whole(p.text):
+            node = parsed.get(p.crit.number)
+            if len(p.crit.spans) != 1:
+                node = None  # a criterion read from several places: its own words
+            typed = bullet(trial.source.text, node) if node is not None else None
+            whole = " ".join(trial.source.text[s.start : s.end] for s in p.crit.spans)
+            if _BOILERPLATE.search(whole if typed else source) and (
+                cat.key == "other" or side == "good_fit"
+            ):
+                continue  # consent is not who fits
+            if (
+                side == "good_fit"
+                and fields
+                and (cat.key in ("age", "sex") or (typed and set(typed.kinds) <= {"age", "sex"}))
+            ):
+                continue  # the fields say it plainer
+            text, spans = (typed.text, typed.spans) if typed else (p.text, p.spans)
+            if not is_whole(text):
                 continue
-            if side == "good_fit" and (cat.key in ("age", "sex") or _BOILERPLATE.search(source)):
-                continue  # the fields say it plainer; consent is not who fits
             out.append(
-                Statement(
-                    text=explain(p.text, seen, limit=1, max_words=_EXPLAIN_MAX_WORDS),
-                    citations=citations(trial, p.spans, kind),
-                    fields=[f"{kind}_criteria"],
+                (
+                    typed.rank if typed else _rank(node),
+                    Statement(
+                        text=explain(text, seen, limit=1, max_words=_EXPLAIN_MAX_WORDS),
+                        citations=citations(trial, spans, kind),
+                        fields=[f"{kind}_criteria"],
+                    ),
                 )
             )
     return out
 
 
-def _with_pointer(chosen: list[Statement], offered: int, lead: int) -> list[Statement]:
+def _choose(ranked: list[tuple[int, Statement]]) -> list[Statement]:
+    """Defining criteria first (stable within a rank), each kept while the section stays under
+    the ceiling; then the rest, each kept while it does not lift the section's grade."""
+    ordered = sorted(ranked, key=lambda r: r[0])
+    defining = [st for rank, st in ordered if rank < DEFAULT_RANK]
+    rest = [st for rank, st in ordered if rank >= DEFAULT_RANK]
+    chosen = within_grade([], defining, target=_DEFINING_GRADE, limit=_MAX_BULLETS)
+    target = max(TARGET_GRADE, section_grade(chosen) or 0.0)
+    return within_grade(chosen, rest, target=target, limit=_MAX_BULLETS - len(chosen))
+
+
+def _with_pointer(chosen: list[Statement], offered: int, lead: list[Statement]) -> list[Statement]:
     """The chosen bullets, then the pointer to the full list when some criteria were left out."""
-    if len(chosen) - lead < offered:
+    if sum(1 for st in chosen if not any(st is f for f in lead)) < offered:
         return [*chosen, guidance(layout().wording["more_criteria"])]
     return chosen
 
 
+_FIELD_RANK = {"min_age": rank_of(("age",)), "sex": rank_of(("age",))}
+
+
 def good_fit_statements(trial: Trial) -> list[Statement]:
     lead = field_bullets(trial)
-    found = _criteria(trial, "good_fit")
-    chosen = within_grade(lead, found, limit=_MAX_BULLETS - len(lead))
-    return _with_pointer(chosen, len(found), len(lead))
+    found = _criteria(trial, "good_fit", fields=any("min_age" in st.fields for st in lead))
+    ranked = [(_FIELD_RANK.get(st.fields[0], DEFAULT_RANK), st) for st in lead] + found
+    chosen = _choose(ranked)
+    return _with_pointer(chosen, len(found), lead)
 
 
 def not_fit_statements(trial: Trial) -> list[Statement]:
     found = _criteria(trial, "not_fit")
-    chosen = within_grade([], found, limit=_MAX_BULLETS)
-    return _with_pointer(chosen, len(found), 0)
+    chosen = _choose(found)
+    return _with_pointer(chosen, len(found), [])
