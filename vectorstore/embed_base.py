@@ -1,6 +1,13 @@
 """One base for every embedder, so each is both a LangChain ``Embeddings`` and a Chroma
 ``EmbeddingFunction`` and can be handed to either library as it is.
 
+Neither library is imported here: both are over a second to import on a busy machine, paid by
+every command that only reads the store. LangChain's ``Embeddings`` is an abstract class checked
+by ``isinstance``; :func:`register_with_langchain` makes every embedder one (a virtual subclass),
+and runs on import when ``langchain_core.embeddings`` is already loaded, and from the LangChain
+adapter (``vectorstore.langchain_retriever``). The methods LangChain's base gave (``aembed_*``)
+are implemented here the same way: the synchronous call, run in the default executor.
+
 The two protocols disagree in two places, reconciled here:
 
 * ``name``: our ``Embedder`` protocol reads ``embedder.name`` as a string (the model identity, also
@@ -27,13 +34,13 @@ checks its vectors with Chroma's own ``normalize_embeddings``/``validate_embeddi
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import importlib
 import sys
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
 if TYPE_CHECKING:
     from chromadb.api.types import Documents, Embeddings, Space
@@ -89,7 +96,7 @@ def register_pending() -> None:
     _PENDING.clear()
 
 
-class BaseEmbedder(LangChainEmbeddings):
+class BaseEmbedder(ABC):
     """Subclasses implement ``embed_documents`` and ``get_config`` and set ``name`` and ``dim``."""
 
     # A ModelName (callable str); annotated as str to match the Embedder protocol.
@@ -100,7 +107,7 @@ class BaseEmbedder(LangChainEmbeddings):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in input order."""
 
-    def embed_query(  # type: ignore[override]
+    def embed_query(
         self, text: str | None = None, *, input: Documents | None = None
     ) -> Any:
         """LangChain: ``embed_query(text) -> vector``.
@@ -112,6 +119,14 @@ class BaseEmbedder(LangChainEmbeddings):
         if text is None:
             raise TypeError("embed_query needs a text")
         return self.embed_documents([text])[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain's asynchronous ``embed_documents``: the same call, in the default executor."""
+        return await _in_executor(self.embed_documents, texts)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """LangChain's asynchronous ``embed_query``: the same call, in the default executor."""
+        return await _in_executor(self.embed_query, text)  # type: ignore[no-any-return]
 
     def __call__(self, input: Documents) -> Embeddings:
         """Chroma's entry point: float32 arrays, one per document, checked as Chroma checks an
@@ -146,3 +161,23 @@ class BaseEmbedder(LangChainEmbeddings):
 
     def supported_spaces(self) -> list[Space]:
         return ["cosine", "l2", "ip"]
+
+
+async def _in_executor(func: Any, *args: Any) -> Any:
+    """``func(*args)`` in the loop's default executor, with this task's context variables (as
+    LangChain's ``run_in_executor`` does for its ``Embeddings`` base)."""
+    import asyncio
+
+    call = functools.partial(contextvars.copy_context().run, func, *args)
+    return await asyncio.get_running_loop().run_in_executor(None, call)
+
+
+def register_with_langchain() -> None:
+    """Make every embedder a LangChain ``Embeddings`` (imports langchain_core)."""
+    from langchain_core.embeddings import Embeddings as LangChainEmbeddings
+
+    LangChainEmbeddings.register(BaseEmbedder)
+
+
+if "langchain_core.embeddings" in sys.modules:  # LangChain already in use: no cost to register
+    register_with_langchain()

@@ -1,5 +1,6 @@
 """LangChain adapter for the hybrid retriever, kept apart so plain searches skip LangChain's
-retriever classes (about a second to import)."""
+retriever classes (about a second to import). Importing it also makes every trialsum embedder a
+LangChain ``Embeddings`` (``vectorstore.embed_base.register_with_langchain``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
+
+from vectorstore.embed_base import register_with_langchain
+
+register_with_langchain()
 
 
 class LangChainRetriever(BaseRetriever):

@@ -72,3 +72,19 @@ def test_ingest_stores_the_parse_with_each_trial_and_reingest_writes_nothing(
         assert criteria_for(trial) is trial.criteria_parsed
     again = ingest_paths([samples_dir], runtime)
     assert again.trials_unchanged == 5 and again.trials_written == 0
+
+
+def test_a_change_to_the_parser_code_makes_stored_parses_stale(tmp_path, monkeypatch) -> None:
+    from summarizer.criteria import fingerprint
+
+    code = tmp_path / "detect.py"
+    code.write_text("RULES = 1\n")
+    monkeypatch.setattr(fingerprint, "PARSER_CODE", (code,))
+    fingerprint.parser_fingerprint.cache_clear()
+    before = fingerprint.parser_fingerprint()
+    fingerprint.parser_fingerprint.cache_clear()
+    assert fingerprint.parser_fingerprint() == before  # same code, same fingerprint
+    code.write_text("RULES = 2\n")
+    fingerprint.parser_fingerprint.cache_clear()
+    assert fingerprint.parser_fingerprint() != before
+    fingerprint.parser_fingerprint.cache_clear()

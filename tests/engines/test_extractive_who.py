@@ -124,9 +124,11 @@ def test_a_criterion_not_typed_whole_gets_no_constraint_bullet(words):
 
 
 def test_an_untyped_criterion_stays_whole_in_the_summary():
-    trial = trial_with(["Relapsed or refractory B-cell lymphoma"], ["Active hepatitis B infection"])
-    words = [st.text for st in not_fit_statements(trial)]
-    assert any("hepatitis B infection" in w for w in words), words
+    words = "Unable to walk or get out of bed on your own"
+    trial = trial_with(["Relapsed or refractory B-cell lymphoma"], [words])
+    assert bullet(trial.source.text, _node(trial, "exclusion", 1)) is None
+    texts = [st.text for st in not_fit_statements(trial)]
+    assert f"{words}." in texts, texts
 
 
 def test_defining_criteria_come_first():

@@ -67,8 +67,9 @@ def model_saying(*says: Says) -> Callable[[RecordedRequest], Reply]:
 
 
 def about(match: TrialMatch, phrase: str) -> CriterionVerdict:
+    wanted = phrase.lower()
     return next(
-        v for v in match.verdicts if v.about == "criterion" and phrase.lower() in v.criterion.lower()
+        v for v in match.verdicts if v.about == "criterion" and wanted in v.criterion.lower()
     )
 
 
@@ -300,6 +301,10 @@ def test_with_the_llm_engine_model_verdicts_are_shown_as_such(
 
     asked = sum(1 for m in rules_only.trials if llm_verdicts.open_criteria(m))
     assert len(fake.chat_requests) == min(asked, rules().max_trials) > 0
+    body = fake.chat_requests[0].body or {}
+    assert body["response_format"]["type"] == "json_schema"  # the reply's shape is constrained
+    budget = body.get("max_completion_tokens", body.get("max_tokens"))
+    assert budget == rules().max_tokens and body["temperature"] == 0
     trial = next(m for m in result.trials if m.trial_id == TRIAL)
     obesity = about(trial, "Obesity")
     assert obesity.source == "model" and obesity.checked and trial.blocked

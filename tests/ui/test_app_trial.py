@@ -117,3 +117,24 @@ def test_a_printable_page_with_questions_for_the_study_team(library, page):
     assert printable.label == "Printable one-page summary"
     subheads = [s.value for s in at.subheader]
     assert "Questions to ask the study team" in subheads
+
+
+def test_editor_view_shows_how_the_criteria_were_read(library, page):
+    at = page("trial")
+    at.session_state["editor_view"] = True
+    at.selectbox(key="trial_pick").set_value("NCT06503094").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert "How the criteria were read" in labels
+    html = "\n".join(m.value for m in at.markdown)
+    assert "inclusion 1" in html and "exclusion 1" in html
+    assert "age" in html and "“" in html  # a typed constraint with its quoted words
+
+
+def test_patient_view_does_not_show_the_criteria_reading(library, page):
+    at = page("trial")
+    at.selectbox(key="trial_pick").set_value("NCT06503094").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert "How the criteria were read" not in labels
+    assert any(label.startswith("Sources for") for label in labels)

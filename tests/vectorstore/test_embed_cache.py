@@ -153,3 +153,13 @@ def test_several_processes_can_write_at_once(tmp_path: Path) -> None:
     assert cache.count("m") == 450
     assert cache.get_many("m", ["h449"])["h449"].tolist() == [449.0]
     cache.close()
+
+
+def test_the_asynchronous_calls_langchain_offers_give_the_same_vectors() -> None:
+    import asyncio
+
+    inner = CountingEmbedder()
+    docs = asyncio.run(inner.aembed_documents(["a", "b"]))
+    query = asyncio.run(inner.aembed_query("c"))
+    assert docs == [vector_for("a"), vector_for("b")] and query == vector_for("c")
+    assert inner.seen == ["a", "b", "c"]

@@ -69,3 +69,28 @@ def test_an_embedder_loads_chromadb_only_when_chroma_uses_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["OnnxMiniLMEmbedder"]
+
+
+def test_an_embedder_loads_langchain_only_when_langchain_uses_it() -> None:
+    """Reading the store builds an embedder, which costs no LangChain import; the LangChain
+    adapter makes every embedder a LangChain ``Embeddings`` all the same."""
+    code = (
+        "import sys\nfrom vectorstore.embeddings import CachedEmbedder\n"
+        "from vectorstore.onnx_embedder import OnnxMiniLMEmbedder\n"
+        "print(any(m.startswith('langchain') for m in sys.modules))\n"
+        "import vectorstore.langchain_retriever\n"
+        "from langchain_core.embeddings import Embeddings\n"
+        "print(isinstance(OnnxMiniLMEmbedder(), Embeddings), issubclass(CachedEmbedder, Embeddings))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_an_embedder_is_a_langchain_embeddings_when_langchain_came_first() -> None:
+    code = (
+        "from langchain_core.embeddings import Embeddings\n"
+        "from vectorstore.onnx_embedder import OnnxMiniLMEmbedder\n"
+        "print(isinstance(OnnxMiniLMEmbedder(), Embeddings))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True"]

@@ -6,6 +6,8 @@ import html
 
 import streamlit as st
 
+from summarizer.criteria import criteria_for
+from summarizer.criteria.model import Constraint
 from summarizer.models import LaySummary, SummarySection, Trial
 from ui import components, printable, state
 
@@ -68,6 +70,51 @@ def _exports(summary: LaySummary, trial: Trial) -> None:
         col.download_button(label, data, file_name=f"{name}.{ext}", mime=mime, key=f"dl_{ext}")
 
 
+def _constraint_line(c: Constraint, prefix: str = "") -> str:
+    bits = [c.kind.replace("_", " ")]
+    if c.label or c.concept:
+        bits.append(str(c.label or c.concept))
+    if c.quantity is not None:
+        q = c.quantity
+        value = f"{q.value:g}" + (f"–{q.upper:g}" if q.upper is not None else "")
+        bits.append(" ".join(x for x in (q.comparator, value, q.unit) if x))
+    if c.window is not None:
+        bits.append(f"{c.window.relation.replace('_', ' ')} {c.window.amount:g} {c.window.unit}")
+    bits += [*c.states, *(["not"] if c.negated else [])]
+    return (
+        f"<li>{html.escape(prefix)}{html.escape(' · '.join(bits))}: "
+        f"“{html.escape(' '.join(c.text.split()))}” "
+        f"<small>({c.span.start}–{c.span.end})</small></li>"
+    )
+
+
+def _criteria_read(trial: Trial) -> None:
+    """Editors: each criterion's typed constraints with their quoted words (issue 14)."""
+    parsed = criteria_for(trial)
+    if not parsed.criteria:
+        return
+    typed = sum(1 for c in parsed.criteria if c.typed)
+    with st.expander("How the criteria were read"):
+        st.caption(
+            f"{len(parsed.criteria)} criteria, {typed} with a typed constraint; words no "
+            "constraint covers are kept as text."
+        )
+        rows = []
+        for top in parsed.criteria:
+            for node in top.walk():
+                ref = f"{node.kind} {node.number}" + "".join(f".{p}" for p in node.path)
+                words = " ".join(trial.source.text[node.span.start : node.span.end].split())
+                items = [_constraint_line(c) for c in node.constraints]
+                items += [_constraint_line(c, "except ") for c in node.exceptions]
+                if not items and not node.children:
+                    items = ["<li>kept as text</li>"]
+                rows.append(
+                    f"<p><b>{html.escape(ref)}</b> “{html.escape(words[:300])}”</p>"
+                    f"<ul>{''.join(items)}</ul>"
+                )
+        components.raw_html("".join(rows))
+
+
 def _questions(summary: LaySummary) -> None:
     asked = printable.questions(summary)
     if asked:
@@ -107,6 +154,7 @@ def main() -> None:
         if components.editor_view():
             engine = components.md_escape(components.engine_label(summary.engine))
             st.caption(f"Written by the {engine} engine")
+            _criteria_read(trial)
         _exports(summary, trial)
 
 

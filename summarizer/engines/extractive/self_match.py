@@ -213,10 +213,11 @@ def find(
         crit = by_key.get((top.kind, top.number))
         if crit is None:
             continue
+        pieces = _pieces(top)  # read once per criterion, then set against each fact
         for fact in people:
             if fact.only and top.kind != fact.only:
                 continue
-            hit = _match(text, top, fact, voc)
+            hit = _match(text, top, fact, voc, pieces)
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
@@ -230,24 +231,41 @@ def find(
     return _settle(typed or found)
 
 
+Piece = tuple[ParsedCriterion, Constraint, bool, bool]  # node, constraint, carve-out, birth control
+
+
+def _pieces(top: ParsedCriterion) -> list[Piece]:
+    """Every constraint of the criterion and its nested items, in reading order, with whether
+    it is a carve-out and whether its item is about birth control."""
+    out: list[Piece] = []
+    for node in top.walk():
+        birth_control = any(c.kind == "contraception" for c in node.constraints)
+        out.extend((node, c, False, birth_control) for c in node.constraints)
+        out.extend((node, c, True, birth_control) for c in node.exceptions)
+    return out
+
+
 def _match(
-    text: str, top: ParsedCriterion, fact: Fact, voc: Vocabulary | None
+    text: str,
+    top: ParsedCriterion,
+    fact: Fact,
+    voc: Vocabulary | None,
+    pieces: list[Piece] | None = None,
 ) -> tuple[ParsedCriterion, int, int, bool, bool, int] | None:
     """The node, the matched range, whether it is negated, whether it is a carve-out, and how
     much broader the criterion's term is than the person's. The most specific match wins."""
     best: tuple[ParsedCriterion, int, int, bool, bool, int] | None = None
-    for node in top.walk():
-        birth_control = any(c.kind == "contraception" for c in node.constraints)
-        for constraint, exception in [*((c, False) for c in node.constraints),
-                                      *((c, True) for c in node.exceptions)]:  # fmt: skip
-            steps = _meets(constraint, fact, voc)
-            if steps is not None:
-                s, e = constraint.span.start, constraint.span.end
-                negated = constraint.negated or _negative(text, s, e)
-                if birth_control and fact.kind in ("pregnancy", "breastfeeding") and not negated:
-                    continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
-                if best is None or steps < best[5]:
-                    best = (node, s, e, negated, exception, steps)
+    for node, constraint, exception, birth_control in (
+        pieces if pieces is not None else _pieces(top)
+    ):
+        steps = _meets(constraint, fact, voc)
+        if steps is not None:
+            s, e = constraint.span.start, constraint.span.end
+            negated = constraint.negated or _negative(text, s, e)
+            if birth_control and fact.kind in ("pregnancy", "breastfeeding") and not negated:
+                continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
+            if best is None or steps < best[5]:
+                best = (node, s, e, negated, exception, steps)
     if best is not None:
         return best
     if voc is not None and fact.concepts:
