@@ -1,12 +1,18 @@
 """CLI cold start: wall time and peak memory of one ``trialsum`` process per command.
 
-For ``--help``, ``trials``, ``search``, ``ask`` (across trials) and ``ask --trial ID`` (the
-store's first trial) on one store, each run in a fresh process:
+For ``--help``, ``trials``, ``search``, ``search`` with words never asked before (a new query
+each run, so the query embedding is computed, not read from the store's embedding cache), ``ask``
+(across trials) and ``ask --trial ID`` (the store's first trial) on one store, each run in a fresh
+process:
 in-process (the CLI opens the store itself) and through a running ``trialsum serve``
 (``TRIALSUM_URL`` set; the server is started by this script and not counted). Baseline, measured
 in the same run: ``python -c pass`` (the interpreter's own start). Prints median and min wall
-seconds, peak RSS, and the ratios to the baseline and of API to in-process. Other processes share
-the CPU; the load averages are printed.
+seconds, median CPU seconds (user + system, from ``wait4``: what the process itself used, which a
+loaded machine inflates far less than wall time), peak RSS, and the ratios to the baseline and of
+API to in-process. Other processes share the CPU; the load averages are printed.
+
+The commands may write to the store (a BM25 snapshot, the embedding cache, the lock file): point
+``--store`` at a copy of a store you must not change.
 
     .venv/bin/python benchmarks/cli_cold_start.py --store /tmp/store-home [--runs 5] [--json]
 """
@@ -29,6 +35,7 @@ COMMANDS = {
     "--help": ["--help"],
     "trials": ["trials", "--json"],
     "search": ["search", "age limits for joining", "--json"],
+    "search new": ["search", "age limits for joining, asked {run}", "--json"],
     "ask": ["ask", "Which trials are for leukemia?", "--json"],
     "ask -t": ["ask", "Who can join?", "--json", "--trial"],  # + the store's first trial
 }
@@ -45,8 +52,8 @@ def first_trial(cli: list[str], env: dict[str, str]) -> str:
     return str(rows[0]["trial_id"])
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MB, exit code) of one process."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MB, exit code) of one process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -54,18 +61,30 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+#: Distinct per process, so a "{run}" query is new to every process of every benchmark run.
+_RUN = f"{os.getpid()}-{time.time_ns()}"
 
 
 def measure(argv: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
-    walls, rss = [], []
-    for _ in range(runs):
-        wall, mb, code = timed(argv, env)
+    walls, cpus, rss = [], [], []
+    for n in range(runs):
+        args = [a.replace("{run}", f"{_RUN}-{n}-{len(env)}") for a in argv]
+        wall, cpu, mb, code = timed(args, env)
         if code != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {code}")
+            raise SystemExit(f"{' '.join(args)} exited {code}")
         walls.append(wall)
+        cpus.append(cpu)
         rss.append(mb)
-    return {"median_s": statistics.median(walls), "min_s": min(walls), "rss_mb": max(rss)}
+    return {
+        "median_s": statistics.median(walls),
+        "min_s": min(walls),
+        "cpu_s": statistics.median(cpus),
+        "min_cpu_s": min(cpus),
+        "rss_mb": max(rss),
+    }
 
 
 def main() -> None:
@@ -102,18 +121,44 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    b = baseline["median_s"]
+    b, bc = baseline["median_s"], baseline["cpu_s"]
     load = f"load {result['load']} -> {result['load_after']}"
     print(f"store {args.store}; {args.runs} runs each; {load}")
-    print(f"baseline python -c pass: median {b:.3f} s, rss {baseline['rss_mb']:.0f} MB")
+    print(
+        f"baseline python -c pass: median {b:.3f} s wall, {bc:.3f} s CPU, "
+        f"rss {baseline['rss_mb']:.0f} MB"
+    )
     print(f"server ready (not counted below): {ready_s:.1f} s")
-    head = ("command", "mode", "median s", "min s", "RSS MB", "x pass", "api/in")
-    print("{:<8} {:<11} {:>9} {:>7} {:>7} {:>7} {:>7}".format(*head))
+    head = (
+        "command",
+        "mode",
+        "median s",
+        "min s",
+        "CPU s",
+        "min CPU",
+        "RSS MB",
+        "x pass",
+        "CPU x pass",
+        "api/in",
+    )
+    line = "{:<10} {:<11} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7} {:>10} {:>7}"
+    print(line.format(*head))
     for name, modes in rows.items():
         for mode, m in modes.items():
             ratio = m["median_s"] / modes["in_process"]["median_s"]
-            cells = (name, mode, m["median_s"], m["min_s"], m["rss_mb"], m["median_s"] / b, ratio)
-            print("{:<8} {:<11} {:>9.3f} {:>7.3f} {:>7.0f} {:>7.1f} {:>7.2f}".format(*cells))
+            cells = (
+                name,
+                mode,
+                f"{m['median_s']:.3f}",
+                f"{m['min_s']:.3f}",
+                f"{m['cpu_s']:.3f}",
+                f"{m['min_cpu_s']:.3f}",
+                f"{m['rss_mb']:.0f}",
+                f"{m['median_s'] / b:.1f}",
+                f"{m['cpu_s'] / bc:.1f}",
+                f"{ratio:.2f}",
+            )
+            print(line.format(*cells))
 
 
 if __name__ == "__main__":

@@ -107,9 +107,7 @@ class BaseEmbedder(ABC):
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in input order."""
 
-    def embed_query(
-        self, text: str | None = None, *, input: Documents | None = None
-    ) -> Any:
+    def embed_query(self, text: str | None = None, *, input: Documents | None = None) -> Any:
         """LangChain: ``embed_query(text) -> vector``.
 
         Chroma: ``embed_query(input=[...]) -> vectors``.

@@ -8,15 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from summarizer.cli import show
 from summarizer.cli.app import app
@@ -85,6 +76,16 @@ def ingest(
 
     Exits 1 if any document failed (the others are still indexed).
     """
+    from rich.progress import (  # here: search, trials and remove show no progress bar
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from summarizer.ingest import IngestProgress
 
     assistant = get_assistant(store, chroma_url)

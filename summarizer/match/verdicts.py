@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from summarizer.criteria import criteria_for
 from summarizer.criteria.model import Constraint, ParsedCriterion
@@ -197,9 +198,14 @@ def _sex_part(c: Constraint, profile: PersonProfile) -> Part | None:
     return None
 
 
+@cache
+def _filler() -> frozenset[str]:
+    return frozenset(wording().filler_words)
+
+
 def _loose_words(node: ParsedCriterion, text: str, covered: list[Part]) -> int:
     """Words of the item no constraint typed and no fact matched, fillers left out."""
-    filler = set(wording().filler_words)
+    filler = _filler()
     n = 0
     for r in node.remainder:
         for m in _WORD.finditer(text, r.start, r.end):

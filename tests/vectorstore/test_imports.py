@@ -80,7 +80,8 @@ def test_an_embedder_loads_langchain_only_when_langchain_uses_it() -> None:
         "print(any(m.startswith('langchain') for m in sys.modules))\n"
         "import vectorstore.langchain_retriever\n"
         "from langchain_core.embeddings import Embeddings\n"
-        "print(isinstance(OnnxMiniLMEmbedder(), Embeddings), issubclass(CachedEmbedder, Embeddings))"
+        "e = OnnxMiniLMEmbedder()\n"
+        "print(isinstance(e, Embeddings), issubclass(CachedEmbedder, Embeddings))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "True"]

@@ -213,11 +213,11 @@ def find(
         crit = by_key.get((top.kind, top.number))
         if crit is None:
             continue
-        pieces = _pieces(top)  # read once per criterion, then set against each fact
+        reading = _read(top, voc)  # once per criterion, then set against each fact
         for fact in people:
             if fact.only and top.kind != fact.only:
                 continue
-            hit = _match(text, top, fact, voc, pieces)
+            hit = _match(text, top, fact, voc, reading)
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
@@ -232,17 +232,46 @@ def find(
 
 
 Piece = tuple[ParsedCriterion, Constraint, bool, bool]  # node, constraint, carve-out, birth control
+_NAMED_KINDS = ("condition", "treatment", "procedure")  # the constraints a concept can meet
 
 
-def _pieces(top: ParsedCriterion) -> list[Piece]:
-    """Every constraint of the criterion and its nested items, in reading order, with whether
-    it is a carve-out and whether its item is about birth control."""
-    out: list[Piece] = []
+@dataclass(frozen=True)
+class _Reading:
+    """One criterion read once for all the person's facts: its constraints in reading order
+    (with whether each is a carve-out and whether its item is about birth control), and every
+    kind, concept id and name they carry, so a fact none of them names is passed at once."""
+
+    pieces: tuple[Piece, ...]
+    kinds: frozenset[str]
+    ids: frozenset[str]
+    names: frozenset[frozenset[str]]
+
+    def may_meet(self, fact: Fact) -> bool:
+        """False only when no constraint can meet the fact (``_meets`` is None for each)."""
+        if fact.kind in ("pregnancy", "breastfeeding"):
+            return fact.kind in self.kinds
+        return not (
+            self.ids.isdisjoint(fact.concepts)
+            and self.ids.isdisjoint(fact.narrower)
+            and self.names.isdisjoint(fact.labels)
+        )
+
+
+def _read(top: ParsedCriterion, voc: Vocabulary | None) -> _Reading:
+    pieces: list[Piece] = []
+    ids: set[str] = set()
+    names: set[frozenset[str]] = set()
     for node in top.walk():
         birth_control = any(c.kind == "contraception" for c in node.constraints)
-        out.extend((node, c, False, birth_control) for c in node.constraints)
-        out.extend((node, c, True, birth_control) for c in node.exceptions)
-    return out
+        pieces.extend((node, c, False, birth_control) for c in node.constraints)
+        pieces.extend((node, c, True, birth_control) for c in node.exceptions)
+    for _, c, _, _ in pieces:
+        if c.kind in _NAMED_KINDS:
+            got_ids, got_names = _named(c.concept, c.label, c.text, voc)
+            ids.update(got_ids)
+            names.update(got_names)
+    kinds = frozenset(c.kind for _, c, _, _ in pieces)
+    return _Reading(tuple(pieces), kinds, frozenset(ids), frozenset(names))
 
 
 def _match(
@@ -250,14 +279,14 @@ def _match(
     top: ParsedCriterion,
     fact: Fact,
     voc: Vocabulary | None,
-    pieces: list[Piece] | None = None,
+    reading: _Reading | None = None,
 ) -> tuple[ParsedCriterion, int, int, bool, bool, int] | None:
     """The node, the matched range, whether it is negated, whether it is a carve-out, and how
     much broader the criterion's term is than the person's. The most specific match wins."""
     best: tuple[ParsedCriterion, int, int, bool, bool, int] | None = None
-    for node, constraint, exception, birth_control in (
-        pieces if pieces is not None else _pieces(top)
-    ):
+    reading = reading if reading is not None else _read(top, voc)
+    pieces = reading.pieces if reading.may_meet(fact) else ()
+    for node, constraint, exception, birth_control in pieces:
         steps = _meets(constraint, fact, voc)
         if steps is not None:
             s, e = constraint.span.start, constraint.span.end
@@ -298,7 +327,7 @@ def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | 
     'depression')."""
     if fact.kind in ("pregnancy", "breastfeeding"):
         return 0 if constraint.kind == fact.kind else None
-    if constraint.kind not in ("condition", "treatment", "procedure"):
+    if constraint.kind not in _NAMED_KINDS:
         return None
     ids, names = _named(constraint.concept, constraint.label, constraint.text, voc)
     for cid in ids:

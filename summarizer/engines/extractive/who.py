@@ -33,10 +33,11 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _MAX_BULLETS = 6
-# The defining criteria (the disease, a marker or gene, the age) are named in words that cannot be
-# made plainer: they are held to the criteria sections' ceiling (summary.CRITERIA_GRADE), and the
-# other bullets are added only while they do not lift the section's grade above 8 or above what
-# the defining ones already read at.
+# Who the trial is for is named in words that cannot be made plainer (the disease, a marker or
+# gene): the good-fit section holds its defining bullets to the criteria sections' ceiling
+# (summary.CRITERIA_GRADE), and adds the others only while they do not lift the section's grade
+# above 8 or above what the defining ones already read at. Not-a-fit bullets come in the same
+# order but are all held to 8.
 _DEFINING_GRADE = 10.5
 _EXPLAIN_MAX_WORDS = 8
 
@@ -131,13 +132,13 @@ def _criteria(trial: Trial, side: str, fields: bool = False) -> list[tuple[int, 
     return out
 
 
-def _choose(ranked: list[tuple[int, Statement]]) -> list[Statement]:
+def _choose(ranked: list[tuple[int, Statement]], ceiling: float = TARGET_GRADE) -> list[Statement]:
     """Defining criteria first (stable within a rank), each kept while the section stays under
     the ceiling; then the rest, each kept while it does not lift the section's grade."""
     ordered = sorted(ranked, key=lambda r: r[0])
     defining = [st for rank, st in ordered if rank < DEFAULT_RANK]
     rest = [st for rank, st in ordered if rank >= DEFAULT_RANK]
-    chosen = within_grade([], defining, target=_DEFINING_GRADE, limit=_MAX_BULLETS)
+    chosen = within_grade([], defining, target=ceiling, limit=_MAX_BULLETS)
     target = max(TARGET_GRADE, section_grade(chosen) or 0.0)
     return within_grade(chosen, rest, target=target, limit=_MAX_BULLETS - len(chosen))
 
@@ -156,7 +157,7 @@ def good_fit_statements(trial: Trial) -> list[Statement]:
     lead = field_bullets(trial)
     found = _criteria(trial, "good_fit", fields=any("min_age" in st.fields for st in lead))
     ranked = [(_FIELD_RANK.get(st.fields[0], DEFAULT_RANK), st) for st in lead] + found
-    chosen = _choose(ranked)
+    chosen = _choose(ranked, ceiling=_DEFINING_GRADE)
     return _with_pointer(chosen, len(found), lead)
 
 
