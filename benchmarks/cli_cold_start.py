@@ -11,6 +11,11 @@ seconds, median CPU seconds (user + system, from ``wait4``: what the process its
 loaded machine inflates far less than wall time), peak RSS, and the ratios to the baseline and of
 API to in-process. Other processes share the CPU; the load averages are printed.
 
+Each command runs once, untimed, before its timed runs (a first run builds the BM25 snapshot if
+the store has none, and fills the OS page cache). Bytecode is cached as for an installed package
+(in a private ``PYTHONPYCACHEPREFIX``, even when ``PYTHONDONTWRITEBYTECODE`` is set), so the
+figures do not include compiling trialsum's own modules on every start.
+
 The commands may write to the store (a BM25 snapshot, the embedding cache, the lock file): point
 ``--store`` at a copy of a store you must not change.
 
@@ -25,6 +30,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,6 +75,7 @@ _RUN = f"{os.getpid()}-{time.time_ns()}"
 
 
 def measure(argv: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    timed([a.replace("{run}", f"{_RUN}-warm-{len(env)}") for a in argv], env)  # untimed
     walls, cpus, rss = [], [], []
     for n in range(runs):
         args = [a.replace("{run}", f"{_RUN}-{n}-{len(env)}") for a in argv]
@@ -97,6 +104,8 @@ def main() -> None:
     args = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "TRIALSUM_URL"}
     env.update(TRIALSUM_HOME=str(args.store), ANONYMIZED_TELEMETRY="False")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode cached
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "trialsum-bench-pycache")
     cli = [sys.executable, "-m", "summarizer"]
     commands = dict(COMMANDS)
     commands["ask -t"] = [*COMMANDS["ask -t"], first_trial(cli, env)]

@@ -36,7 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.trec_retrieval import load_topics, metrics, subset
+from benchmarks.trec_retrieval import subset
+from evals.trec import load_topics, metrics
 from summarizer.assistant import Assistant
 from summarizer.config import Settings, default_data_dir
 from summarizer.ingest import ingest_paths

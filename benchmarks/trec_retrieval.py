@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from evals.trec import load_topics, metrics
 from summarizer.config import Settings, default_data_dir
 from summarizer.ingest import ingest_paths
 from summarizer.runtime import Runtime
@@ -91,28 +91,6 @@ def subset(archive: Path, limit: int, keep: set[str], folder: Path) -> Path:
                 if n >= limit:
                     break
     return folder
-
-
-def load_topics(data: Path) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
-    topics = {}
-    for line in (data / "trec_2021" / "queries.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        topics[row["_id"]] = row["text"]
-    qrels: dict[str, dict[str, int]] = {}
-    for line in (data / "trec_2021" / "qrels.tsv").read_text().splitlines()[1:]:
-        qid, doc, score = line.split("\t")
-        qrels.setdefault(qid, {})[doc] = int(score)
-    return topics, qrels
-
-
-def metrics(ranking: list[str], judged: dict[str, int], min_label: int) -> tuple[float, float]:
-    """NDCG@10 and P@10 on the condensed list (unjudged trials removed), binary relevance."""
-    condensed = [t for t in ranking if t in judged][:10]
-    rel = [1.0 if judged[t] >= min_label else 0.0 for t in condensed]
-    dcg = sum(r / math.log2(i + 2) for i, r in enumerate(rel))
-    ideal_n = min(10, sum(1 for v in judged.values() if v >= min_label))
-    idcg = sum(1 / math.log2(i + 2) for i in range(ideal_n))
-    return (dcg / idcg if idcg else 0.0), sum(rel) / 10
 
 
 def evaluate(

@@ -295,7 +295,7 @@ class Assistant:
         """A pre-screen: the trials worth asking about for a person's own description, each
         criterion met, not met or unknown, quoted and verified, blocked trials ranked last.
 
-        Retrieval condenses the description (``profile.query``) and fetches several times ``k``
+        Retrieval searches with the (capped) description (``retrieval_query``) and fetches several times ``k``
         candidates so the criteria can re-rank them; ``status`` keeps only trials with that
         status in plain words ('recruiting', or 'open' for any a person can still join). With
         an engine that asks a language model, the model proposes verdicts for criteria the rules
@@ -304,7 +304,7 @@ class Assistant:
         from summarizer.match.llm_verdicts import suggest
         from summarizer.match.profile import read_profile
         from summarizer.match.rank import rank
-        from summarizer.match.screen import draft, with_questions
+        from summarizer.match.screen import draft, retrieval_query, with_questions
         from summarizer.match.status import statuses_for
         from summarizer.match.wording import wording
         from summarizer.verify import verify_match
@@ -326,7 +326,7 @@ class Assistant:
             raise UsageError(words.message("describe"))
         messages = [words.message("truncated", most=most)] if profile.truncated else []
         fetch = max(words.limit("candidates_per_k") * k, words.limit("min_candidates"))
-        hits = self.search_trials(profile.query or description[:most], k=fetch)
+        hits = self.search_trials(retrieval_query(description[:most], profile), k=fetch)
         trials: list[Trial] = []
         for hit in hits:
             trial = self._runtime.store.get_trial(hit.trial_id)

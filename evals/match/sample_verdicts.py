@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.trec_retrieval import load_topics
+from evals.trec import load_topics
 from summarizer.assistant import Assistant
 from summarizer.config import Settings, default_data_dir
 from summarizer.runtime import Runtime

@@ -1,7 +1,12 @@
 """Ranking the screened trials and the open questions each one leaves.
 
-Trials with any blocking verdict (an inclusion not met, an exclusion met) go below those with
-none; among each group more met inclusions rank higher, then the retrieval order. Open questions
+Retrieval order leads: it already weighs how well the trial fits the whole description, and
+counting met criteria instead lifts trials that merely list many checkable ages and sexes. A
+trial with a blocking verdict (an inclusion not met, an exclusion met, the trial's own age or
+sex field failed) drops ``BLOCK_PENALTY`` places, so it goes below the unblocked trials near it;
+each met inclusion about what the person has (not who they are) lifts it a fraction of a place,
+a tie-break among neighbours. Both figures were chosen on the odd-numbered TREC 2021 topics
+(``benchmarks/trec_match.py``). Open questions
 come from the unknown criteria, in plain words from ``prompts/match.json``: inclusions first,
 those the description touched first, a few per trial.
 """
@@ -22,9 +27,33 @@ _ASK_ORDER = (
 )  # fmt: skip
 
 
+BLOCK_PENALTY = 10.0  # places a blocked trial drops
+MET_LIFT = 0.4  # places one met inclusion about the person's conditions or history lifts
+MAX_LIFTS = 2  # met inclusions that count
+_WHO = ("min_age", "max_age", "sex")
+
+
+def _lifting(match: TrialMatch) -> int:
+    """Met inclusions that are about what the person has: numbered criteria, not the age and
+    sex fields, and not criteria the person's age or sex alone decides."""
+    n = 0
+    for v in match.verdicts:
+        if v.kind != "inclusion" or v.verdict != "met" or v.about in _WHO:
+            continue
+        if v.used and all(w in _who_words(match) for w in v.used):
+            continue
+        n += 1
+    return min(n, MAX_LIFTS)
+
+
+def _who_words(match: TrialMatch) -> set[str]:
+    return {w for v in match.verdicts if v.about in _WHO for w in v.used}
+
+
 def score(match: TrialMatch) -> float:
-    """Higher first: unblocked before blocked, then met inclusions, then retrieval order."""
-    return (0.0 if match.blocked else 1e6) + match.met_inclusions * 1e3 - match.retrieval_rank
+    """Higher first: the retrieval order, a blocked trial dropped, met conditions a tie-break."""
+    penalty = BLOCK_PENALTY if match.blocked else 0.0
+    return -float(match.retrieval_rank) - penalty + MET_LIFT * _lifting(match)
 
 
 def rank(matches: Iterable[TrialMatch]) -> list[TrialMatch]:

@@ -24,7 +24,7 @@ from summarizer.criteria import criteria_for
 from summarizer.criteria.model import Constraint, ParsedCriterion
 from summarizer.criteria.vocabulary import Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocabulary
-from summarizer.engines.extractive.eligibility import AgeBound, age_bounds
+from summarizer.engines.extractive.eligibility import _OF_AGE, AgeBound, age_bounds
 from summarizer.engines.extractive.self_facts import PersonFacts
 from summarizer.engines.extractive.self_match import Finding, find, person_facts
 from summarizer.match.facts import ProfileFacts, profile_facts
@@ -173,9 +173,14 @@ def _add_ages(
         truth = broken if kind == "exclusion" else not broken
         sheet = sheets.setdefault((kind, number), Sheet())
         for c in node.constraints:
-            if c.kind == "age":
+            if c.kind == "age" or _is_age(c, trial.source.text):
                 part = Part(truth, (words,), None, c.span.start, c.span.end)
                 sheet.by_span.setdefault((c.span.start, c.span.end), []).append(part)
+
+
+def _is_age(c: Constraint, text: str) -> bool:
+    """'Less than 3 years of age' parses as a span of time; ``age_bounds`` reads it as an age."""
+    return c.kind == "time_window" and _OF_AGE.match(text, c.span.end) is not None
 
 
 def _combine(parts: list[Part] | None) -> Truth:
@@ -188,14 +193,55 @@ def _combine(parts: list[Part] | None) -> Truth:
     return None
 
 
-def _sex_part(c: Constraint, profile: PersonProfile) -> Part | None:
-    """A sex named in a criterion holds when it is the person's (or 'male or female'); it is
-    never read as failed: 'Male or non-pregnant female' names both."""
+_DEMOGRAPHIC = frozenset({"sex", "age", "pregnancy", "breastfeeding", "time_window"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the whole criterion says, for reading one of its parts: the sexes it names
+    anywhere ('Male or non-pregnant female' names both) and whether it asks only who the
+    person is (sex, age, pregnancy), not what they have."""
+
+    sexes: frozenset[str]
+    demographic: bool
+
+    @classmethod
+    def of(cls, top: ParsedCriterion) -> Scope:
+        kinds = [c for n in top.walk() for c in n.constraints]
+        sexes = frozenset(c.value for c in kinds if c.kind == "sex" and c.value and not c.negated)
+        return cls(sexes, bool(kinds) and all(c.kind in _DEMOGRAPHIC for c in kinds))
+
+    def rules_out(self, kind: str, sex: str) -> bool:
+        """The criterion is about another sex only: for an exclusion that is enough; an
+        inclusion must be about who the person is and nothing else ('Female', 'Pregnancy.'),
+        since 'Women of childbearing potential must use contraception' does not apply to a man
+        rather than ruling him out."""
+        if sex in self.sexes or "ALL" in self.sexes:
+            return False
+        return kind == "exclusion" or self.demographic
+
+
+def _sex_part(c: Constraint, profile: PersonProfile, kind: str, scope: Scope) -> Part | None:
+    """A sex named in a criterion holds when it is the person's (or 'male or female'); it
+    fails only when the criterion names the other sex alone (``Scope.rules_out``)."""
     if profile.sex is None or not profile.sex_words or c.negated:
         return None
     if c.value in ("ALL", profile.sex):
         return Part(True, (profile.sex_words,), None, c.span.start, c.span.end)
+    if c.value in ("FEMALE", "MALE") and scope.rules_out(kind, profile.sex):
+        return Part(False, (profile.sex_words,), None, c.span.start, c.span.end)
     return None
+
+
+def _male_pregnancy_part(
+    c: Constraint, profile: PersonProfile, kind: str, scope: Scope
+) -> Part | None:
+    """A man is not pregnant or breastfeeding: said by his sex, not assumed from silence."""
+    if c.kind not in ("pregnancy", "breastfeeding") or profile.sex != "MALE":
+        return None
+    if not profile.sex_words or not (kind == "exclusion" or scope.demographic):
+        return None
+    return Part(c.negated, (profile.sex_words,), None, c.span.start, c.span.end)
 
 
 @cache
@@ -225,19 +271,28 @@ def _evaluate(
     profile: PersonProfile,
     text: str,
     used: list[Part],
+    scope: Scope | None = None,
 ) -> Truth:
+    scope = scope if scope is not None else Scope.of(node)
     quals: list[Truth] = []
     items: list[Truth] = []
     node_parts = sheet.by_node.get(id(node), [])
     for c in node.constraints:
-        if c.kind == "time_window":
+        if c.kind == "time_window":  # a span of time, unless read as an age ('18 years of age')
+            ages = sheet.by_span.get((c.span.start, c.span.end))
+            if ages:
+                used.extend(ages)
+                quals.append(_combine(ages))
             continue
         if c.kind == "sex":
-            part = _sex_part(c, profile)
+            part = _sex_part(c, profile, kind, scope)
             quals.append(part.truth if part else None)
             used.extend([part] if part else [])
             continue
         parts = sheet.by_span.get((c.span.start, c.span.end))
+        if not parts:
+            male = _male_pregnancy_part(c, profile, kind, scope)
+            parts = [male] if male else parts
         used.extend(parts or [])
         (quals if c.kind == "age" else items).append(_combine(parts))
     for part in node_parts:
@@ -246,7 +301,7 @@ def _evaluate(
     loose = _loose_words(node, text, [*used, *node_parts]) > wording().limit("max_remainder_words")
     if loose:
         items.append(None)  # words no constraint read: the item may ask for more than was matched
-    children = [_evaluate(ch, kind, sheet, profile, text, used) for ch in node.children]
+    children = [_evaluate(ch, kind, sheet, profile, text, used, scope) for ch in node.children]
     if kind == "inclusion":
         values = [*quals, *items, *children]
         if not values:

@@ -57,7 +57,7 @@ TRIAL = trial_with(
         "Relapsed or refractory B-cell lymphoma",
     ],
     [
-        "Myocardial infarction within 6 months prior to study entry",
+        "Heart attack within 6 months prior to study entry",
         "Pregnant or breastfeeding",
         "Any condition that in the opinion of the investigator would interfere with the study",
     ],
@@ -78,8 +78,8 @@ TRIAL = trial_with(
         (
             "exclusion",
             1,
-            "Myocardial infarction in the last 6 months.",
-            "Myocardial infarction within 6 months",
+            "Heart attack in the last 6 months.",
+            "Heart attack within 6 months",
         ),
         ("inclusion", 5, "Relapsed or refractory B-cell lymphoma.", "B-cell lymphoma"),
     ],
@@ -154,6 +154,6 @@ def test_sides_stay_apart_and_the_checker_backs_every_bullet():
         for st in cited:
             assert {c.section for c in st.citations} == {side}
             assert check_statement(st, TRIAL, role=role).verdict == "supported", st.text
-    heart = next(st for st in not_fit_statements(TRIAL) if st.text.startswith("Myocardial"))
+    heart = next(st for st in not_fit_statements(TRIAL) if st.text.startswith("Heart attack"))
     assert _covers(heart, TRIAL, "within 6 months")
     assert re.search(r"\b6 months\b", heart.text)

@@ -103,3 +103,19 @@ def test_a_sex_field_is_unknown_until_the_sex_is_said(match_trials: dict[str, Tr
 
     assert not [v for v in silent if v.about == "sex"]  # open to all: nothing to ask
     assert field(woman, "sex").verdict == "met" and field(woman, "sex").used == ["woman"]
+
+
+def test_a_man_does_not_meet_a_pregnancy_exclusion_and_a_silent_woman_stays_unknown(
+    match_trials: dict[str, Trial],
+) -> None:
+    trial = match_trials["NCT00001451"]  # exclusion 10: "Pregnant patients will be excluded."
+    man = profile("A 40 year old man.", age=40, age_words="40 year old", sex="MALE", sex_words="man")
+    woman = profile(
+        "A 40 year old woman.", age=40, age_words="40 year old", sex="FEMALE", sex_words="woman"
+    )
+
+    his = verdict(trial_verdicts(trial, man), "exclusion", 10)
+    hers = verdict(trial_verdicts(trial, woman), "exclusion", 10)
+
+    assert his.verdict == "not_met" and his.used == ["man"] and not his.blocks
+    assert hers.verdict == "unknown" and hers.used == []

@@ -340,7 +340,7 @@ def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | 
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _named(
     concept_id: str | None, label: str | None, text: str, voc: Vocabulary | None
 ) -> tuple[tuple[str, ...], frozenset[frozenset[str]]]:
