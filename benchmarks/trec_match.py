@@ -4,7 +4,7 @@ For each of the 72 patient-note topics, three rankings of the 6,786 trials:
 
   (a) retrieval   hybrid retrieval with the raw topic text as the query (today's baseline)
   (b) profile     hybrid retrieval with ``read_profile(topic).query``, the condensed description
-  (c) match       ``Assistant.match(topic)``: retrieval with the condensed query, then every
+  (c) match       ``Assistant.match(topic)``: retrieval with the raw (capped) topic, then every
                   candidate's criteria judged and blocked trials ranked below the rest
 
 Scored as trec_retrieval.py scores (condensed lists: unjudged trials removed) with eligible
@@ -12,7 +12,7 @@ Scored as trec_retrieval.py scores (condensed lists: unjudged trials removed) wi
 10 judged; 'excluded@10 shown' counts label-1 trials among the first 10 trials a person would
 see (unjudged ones included; it falls when a ranking lifts trials never judged for the topic,
 which is no sign of better matching, so read it beside NDCG). ``match`` returns at most ``--k``
-trials (its cap, 100); the retrieval ranking (b) continues the list after them so every ranking
+trials (its cap, 100); the retrieval ranking (a) continues the list after them so every ranking
 is scored to the same depth.
 
 Tuning half = odd-numbered topics (trec-20211, trec-20213, ...): anything tuned (the profile's
@@ -167,9 +167,10 @@ def main() -> None:
         result = assistant.match(text, k=args.k).trials
         t3 = time.perf_counter()
         matched = [m.trial_id for m in result]
-        runs["match"][qid] = matched + [t for t in by_profile if t not in set(matched)]
+        rest = runs["retrieval"][qid]  # what match retrieves with, continued past its cap
+        runs["match"][qid] = matched + [t for t in rest if t not in set(matched)]
         kept = [m.trial_id for m in sorted(result, key=lambda m: (m.blocked, m.retrieval_rank))]
-        runs[DIAGNOSTIC][qid] = kept + [t for t in by_profile if t not in set(kept)]
+        runs[DIAGNOSTIC][qid] = kept + [t for t in rest if t not in set(kept)]
         for name, s in zip(RUNS, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             seconds[name].append(s)
         done = len(seconds["match"])

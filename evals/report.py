@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.runner import Report
+from evals.runner import Report, SuiteResult
 
 HEADLINE = (
     "cases",
@@ -52,6 +52,12 @@ def headline(report: Report) -> list[tuple[str, str]]:
 
 
 def to_markdown(report: Report) -> str:
+    if not report.metrics:  # only other suites ran
+        head = [f"# trialsum eval: {report.engine} engine", ""]
+        status = (
+            f"**{'PASS' if report.ok else 'FAIL'}** · {report.seconds:.1f} s · {report.created}"
+        )
+        return "\n".join([*head, status, "", *_suites_markdown(report.suites)])
     m = report.metrics
     lines = [
         f"# trialsum eval: {report.engine} engine",
@@ -102,7 +108,44 @@ def to_markdown(report: Report) -> str:
         notes = "; ".join(row["notes"][:3]) or (row["skipped"] or row["error"] or "")
         notes = notes.replace("|", "\\|")
         lines.append(f"| {row['id']} | {row['kind']} | {row['status']} | {scores} | {notes} |")
+    at = lines.index("## Cases (failures first)")  # the other suites' gates before the long list
+    lines[at:at] = _suites_markdown(report.suites)
     return "\n".join(lines) + "\n"
+
+
+def suite_line(suite: SuiteResult) -> str:
+    """One line per suite: status, time, and why it was skipped or could not run."""
+    why = f": {suite.reason}" if suite.reason else ""
+    return f"{suite.name}: {suite.status.upper()}{why} ({suite.seconds:.1f} s)"
+
+
+def _flat(figures: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for k, v in figures.items():
+        if isinstance(v, dict):
+            out += _flat(v, f"{prefix}{k}.")
+        elif not isinstance(v, list):
+            out.append((f"{prefix}{k}", v))
+    return out
+
+
+def _suites_markdown(suites: list[SuiteResult]) -> list[str]:
+    lines: list[str] = []
+    for suite in suites:
+        lines += [f"## Suite: {suite.name}", "", f"**{suite_line(suite)}**", ""]
+        lines += [f"- {n}" for n in suite.notes] + ([""] if suite.notes else [])
+        if suite.gates:
+            lines += ["| metric | rule | limit | value | ok |", "|---|---|---|---|---|"]
+            lines += [
+                f"| {g.metric} | {g.rule} | {fmt(g.limit)} | {fmt(g.value)} | {_tick(g.ok)} |"
+                for g in sorted(suite.gates, key=lambda g: g.ok)
+            ]
+            lines.append("")
+        if suite.figures:
+            lines += ["| figure | value |", "|---|---|"]
+            lines += [f"| {k} | {fmt(v)} |" for k, v in _flat(suite.figures)]
+            lines.append("")
+    return lines
 
 
 _CSS = (
@@ -113,8 +156,44 @@ _CSS = (
 )
 
 
+def _suites_html(suites: list[SuiteResult]) -> str:
+    e = html.escape
+    parts = []
+    for suite in suites:
+        css = {"pass": "pass", "fail": "fail"}.get(suite.status, "skipped")
+        gates = "".join(
+            f"<tr class='{'pass' if g.ok else 'fail'}'><td>{e(g.metric)}</td><td>{e(g.rule)}</td>"
+            f"<td>{e(fmt(g.limit))}</td><td>{e(fmt(g.value))}</td></tr>"
+            for g in sorted(suite.gates, key=lambda g: g.ok)
+        )
+        figures = "".join(
+            f"<tr><th>{e(k)}</th><td>{e(fmt(v))}</td></tr>" for k, v in _flat(suite.figures)
+        )
+        notes = "".join(f"<li>{e(n)}</li>" for n in suite.notes)
+        parts.append(
+            f"<h2>Suite: {e(suite.name)}</h2><p class='{css}'>{e(suite_line(suite))}</p>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + (
+                "<table><tr><th>metric</th><th>rule</th><th>limit</th><th>value</th></tr>"
+                f"{gates}</table>"
+                if gates
+                else ""
+            )
+            + (f"<table>{figures}</table>" if figures else "")
+        )
+    return "".join(parts)
+
+
 def to_html(report: Report) -> str:
     e = html.escape
+    if not report.metrics:  # only other suites ran
+        return (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>trialsum eval</title>"
+            f"<style>{_CSS}</style></head><body>"
+            f"<h1>trialsum eval: {e(report.engine)} engine — {'PASS' if report.ok else 'FAIL'}</h1>"
+            f"<p>{report.seconds:.1f} s · {e(report.created)}</p>"
+            f"{_suites_html(report.suites)}</body></html>\n"
+        )
     m = report.metrics
     metric_rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in headline(report))
     gate_rows = "".join(
@@ -143,7 +222,7 @@ def to_html(report: Report) -> str:
         f"<p>Faithfulness judge: <b>{e(report.judge)}</b>{e(_judge_detail(report))}</p>"
         f"<h2>Metrics</h2><table>{metric_rows}</table>"
         f"<h2>Gates</h2><table><tr><th>metric</th><th>rule</th><th>limit</th><th>value</th></tr>"
-        f"{gate_rows}</table>"
+        f"{gate_rows}</table>{_suites_html(report.suites)}"
         f"<h2>Cases (failures first)</h2><table><tr><th>case</th><th>kind</th><th>status</th>"
         f"<th>question / trial</th><th>why</th><th>details</th></tr>{''.join(case_rows)}</table>"
         "</body></html>\n"

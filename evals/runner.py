@@ -18,7 +18,7 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -43,6 +43,19 @@ class Gate(BaseModel):
     ok: bool
 
 
+class SuiteResult(BaseModel):
+    """One suite beyond the answer cases (``evals/suites.py``): its figures and gates, or why it
+    was skipped. A skipped suite is never a pass."""
+
+    name: str
+    status: Literal["pass", "fail", "skipped"]
+    reason: str | None = Field(default=None, description="why it was skipped or could not run")
+    seconds: float = 0.0
+    figures: dict[str, Any] = Field(default_factory=dict)
+    gates: list[Gate] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     engine: str
     judge: str = Field(default="offline", description="what judged faithfulness: offline or llm")
@@ -54,6 +67,9 @@ class Report(BaseModel):
     ok: bool = True
     cases: list[dict[str, Any]] = Field(default_factory=list)
     setup: dict[str, Any] = Field(default_factory=dict)
+    suites: list[SuiteResult] = Field(
+        default_factory=list, description="suites run beside (or instead of) the answer cases"
+    )
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> dict[str, Any]:

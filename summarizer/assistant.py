@@ -293,13 +293,14 @@ class Assistant:
     # ------------------------------------------------------------ pre-screen, always verified
     def match(self, description: str, *, k: int = 10, status: str | None = None) -> MatchResult:
         """A pre-screen: the trials worth asking about for a person's own description, each
-        criterion met, not met or unknown, quoted and verified, blocked trials ranked last.
+        criterion met, not met or unknown, quoted and verified, blocked trials ranked lower.
 
-        Retrieval searches with the (capped) description (``retrieval_query``) and fetches several times ``k``
-        candidates so the criteria can re-rank them; ``status`` keeps only trials with that
-        status in plain words ('recruiting', or 'open' for any a person can still join). With
-        an engine that asks a language model, the model proposes verdicts for criteria the rules
-        left open (``summarizer.match.llm_verdicts``), verified like the rules' own."""
+        Retrieval searches with the (capped) description (``retrieval_query``) and fetches
+        several times ``k`` candidates so the criteria can re-rank them; ``status`` keeps only
+        trials with that status in plain words ('recruiting', or 'open' for any a person can
+        still join). With an engine that asks a language model, the model proposes verdicts for
+        criteria the rules left open (``summarizer.match.llm_verdicts``), verified like the
+        rules' own."""
         from summarizer.match.facts import profile_facts
         from summarizer.match.llm_verdicts import suggest
         from summarizer.match.profile import read_profile

@@ -109,7 +109,9 @@ def test_a_man_does_not_meet_a_pregnancy_exclusion_and_a_silent_woman_stays_unkn
     match_trials: dict[str, Trial],
 ) -> None:
     trial = match_trials["NCT00001451"]  # exclusion 10: "Pregnant patients will be excluded."
-    man = profile("A 40 year old man.", age=40, age_words="40 year old", sex="MALE", sex_words="man")
+    man = profile(
+        "A 40 year old man.", age=40, age_words="40 year old", sex="MALE", sex_words="man"
+    )
     woman = profile(
         "A 40 year old woman.", age=40, age_words="40 year old", sex="FEMALE", sex_words="woman"
     )
