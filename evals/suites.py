@@ -10,17 +10,18 @@
 Both read the shared data (``Settings.data_dir``); without it a suite is skipped, and a skipped
 suite is reported as such, never as a pass. As with the answer cases, a run that scores nothing,
 or fails to score an item it selected, fails. ``limit`` scores only the first items of each set
-(a quick look, and the CLI test): gates with nothing to measure in that subset are left out and
-named in the notes.
+(fit bullets: the first of each kind of mistake and of right ones), for a quick look and the CLI
+test: gates with nothing to measure in that subset are left out and named in the notes.
 """
 
 from __future__ import annotations
 
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from evals.runner import Gate, Report, SuiteResult
 from evals.unseen.records import data_present
@@ -43,6 +44,7 @@ SUITES: dict[str, str] = {
     "(needs ../shared/data; a few minutes, mostly ingest)",
 }
 ALL = "all"
+T = TypeVar("T")
 
 
 class SuiteError(ValueError):
@@ -136,7 +138,9 @@ def _fit_bullets(
     from summarizer.checker import check_statement
 
     limits = tomllib.loads(gate_file.read_text(encoding="utf-8"))["report"]
-    bullets = [b for b in load_bullets() if b.half == "report"][:limit]
+    bullets = [b for b in load_bullets() if b.half == "report"]
+    if limit is not None:  # the first of each kind, so every gate has something to measure
+        bullets = _first_of_each(bullets, lambda b: b.mistake, limit)
     wanted = {b.nct for b in bullets}
     by_id = load_trials(data, [p for p in load_picks() if p.nct in wanted])
     found = [b for b in bullets if b.nct in by_id]
@@ -161,19 +165,30 @@ def _fit_bullets(
     return out, gates
 
 
+def _first_of_each(items: Iterable[T], key: Callable[[T], str], n: int) -> list[T]:
+    taken: Counter[str] = Counter()
+    out = []
+    for item in items:
+        if taken[key(item)] < n:
+            taken[key(item)] += 1
+            out.append(item)
+    return out
+
+
 def run_criteria(
     settings: Settings,
     *,
     limit: int | None = None,
-    fit_gate: Path = FIT_GATE,
+    fit_gate: Path | None = None,
     self_floor: float | None = None,
 ) -> SuiteResult:
-    """Score the criteria sets' report half (first ``limit`` questions and bullets) and gate."""
+    """Score the criteria sets' report half (first ``limit`` questions and bullets) and gate;
+    the limits are read when it runs (``FIT_GATE``, ``SELF_ELIGIBILITY_FLOOR``)."""
     notes: list[str] = []
     data = settings.data_dir
     floor = SELF_ELIGIBILITY_FLOOR if self_floor is None else self_floor
     self_fig, self_rows = _self_eligibility(data, limit, floor, notes)
-    fit_fig, fit_rows = _fit_bullets(data, limit, fit_gate, notes)
+    fit_fig, fit_rows = _fit_bullets(data, limit, fit_gate or FIT_GATE, notes)
     gates = _gates([*self_rows, *fit_rows], partial=limit is not None, notes=notes)
     return SuiteResult(
         name="criteria",
@@ -192,14 +207,15 @@ def run_crosstrial(
     *,
     engine: str = "extractive",
     limit: int | None = None,
-    thresholds: Path = CROSSTRIAL_THRESHOLDS,
+    thresholds: Path | None = None,
     workdir: Path | None = None,
 ) -> SuiteResult:
     """Ask the slice's questions (first ``limit``) on a fresh store of their libraries; gate."""
     from evals.crosstrial.cases import load_cases
     from evals.crosstrial.run import run, select
 
-    floors = tomllib.loads(thresholds.read_text(encoding="utf-8"))["slice"]["floors"]
+    path = thresholds or CROSSTRIAL_THRESHOLDS
+    floors = tomllib.loads(path.read_text(encoding="utf-8"))["slice"]["floors"]
     cases = select(load_cases(), halves=["report"], only_slice=True)[:limit]
     notes: list[str] = []
     report = run(cases, settings=settings, engine=engine, workdir=workdir) if cases else None
@@ -220,7 +236,7 @@ def run_crosstrial(
         "trials": report.trials if report else 0,
         "ingest_seconds": report.ingest_seconds if report else 0.0,
         **overall,
-        "failures": [f.id for f in report.failures] if report else [],
+        "failures": [f.case for f in report.failures] if report else [],
     }
     return SuiteResult(
         name="crosstrial",

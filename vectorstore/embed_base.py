@@ -174,7 +174,7 @@ def register_with_langchain() -> None:
     """Make every embedder a LangChain ``Embeddings`` (imports langchain_core)."""
     from langchain_core.embeddings import Embeddings as LangChainEmbeddings
 
-    LangChainEmbeddings.register(BaseEmbedder)
+    LangChainEmbeddings.register(BaseEmbedder)  # type: ignore[type-abstract]
 
 
 if "langchain_core.embeddings" in sys.modules:  # LangChain already in use: no cost to register

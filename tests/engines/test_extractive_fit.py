@@ -52,3 +52,22 @@ def test_conditioning_chemotherapy_never_leads(seeds):
     assert "chimeric antigen receptor" not in names  # the same thing, shown once
     assert is_supporting("Fludarabine") and is_supporting("Placebo")
     assert not is_supporting("Docetaxel")
+
+
+def test_fit_drafts_are_the_summarys_constraint_bullets_defining_first_and_cited():
+    from tests.engines.test_extractive_who import TRIAL
+
+    good = good_fit(TRIAL)
+    texts = [st.text for st in good]
+    assert texts[0].startswith("Relapsed or refractory") and "B-cell lymphoma" in texts[0]
+    assert "Hemoglobin at least 60 g/L." in texts and "Aged 18 to 65 years." in texts
+    assert texts.index("Aged 18 to 65 years.") < next(
+        i for i, t in enumerate(texts) if t.startswith("ECOG")
+    )
+    assert not any("consent" in t.lower() for t in texts)
+    bad = not_fit(TRIAL)
+    assert "Heart attack in the last 6 months." in [st.text for st in bad]
+    for role, statements, side in (("good_fit", good, "inclusion"), ("not_fit", bad, "exclusion")):
+        for st in statements:
+            assert {c.section for c in st.citations} == {side}, st.text
+            assert check_statement(st, TRIAL, role=role).verdict == "supported", st.text

@@ -151,13 +151,14 @@ def test_fit_sides_are_never_swapped(seeds, seed):
             assert any(a <= c.start and c.end <= b for a, b in exclusion_spans)
 
 
-def test_not_fit_groups_criteria_into_plain_categories(seeds):
+def test_eligibility_groups_exclusions_into_plain_categories(seeds):
+    # Category headings are the eligibility section's; fit drafts are one bullet per criterion.
     trial = seeds["000"]
-    bullets = not_fit(trial)
+    bullets = [st for st in eligibility(trial) if st.fields == ["exclusion_criteria"]]
     text = " ".join(st.text for st in bullets)
     assert "You are pregnant or breastfeeding" in text
-    assert "Heart:" in text
-    infections = [st for st in bullets if st.text.startswith("Infections:")]
+    assert "Heart, not for you if:" in text
+    infections = [st for st in bullets if st.text.startswith("Infections, not for you if:")]
     cited = {c.start for st in infections for c in st.citations}
     numbers = {
         crit.number

@@ -24,7 +24,14 @@ from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.plain_words import explain, is_whole
 from summarizer.models import Statement, Trial
 
-__all__ = ["FIELD_RANK", "Ranked", "criterion_bullets", "field_bullets", "in_order"]
+__all__ = [
+    "FIELD_RANK",
+    "Ranked",
+    "criterion_bullets",
+    "field_bullets",
+    "field_ranked",
+    "in_order",
+]
 
 _BOILERPLATE = re.compile(
     r"informed consent|consent form|willing (and able )?to|comply|compliance|investigator|"
@@ -83,6 +90,7 @@ def field_bullets(trial: Trial) -> list[Statement]:
 
 
 def field_ranked(lead: list[Statement]) -> list[Ranked]:
+    """The field bullets with their ranks."""
     return [Ranked(FIELD_RANK.get(st.fields[0], DEFAULT_RANK), st) for st in lead]
 
 

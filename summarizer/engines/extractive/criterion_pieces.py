@@ -125,7 +125,6 @@ def criterion_text(trial: Trial, crit: Criterion) -> str:
     return " ".join(trial.source.text[s.start : s.end] for s in crit.spans)
 
 
-
 def grouped(trial: Trial, side: str) -> list[tuple[Category, list[Piece]]]:
     """Criteria of one side in plain category order, split so a group never mixes a criterion
     that has its own negation with others (see the module docstring)."""
