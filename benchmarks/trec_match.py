@@ -150,6 +150,10 @@ def main() -> None:
         qids = qids[: args.topics]
     depth = min(1000, len(stored))
     print(f"{len(stored)} trials in {home}, {len(qids)} topics with judged trials in it")
+    if not qids:
+        print(f"nothing to measure: no judged TREC trial is in the store at {home} (pass --store "
+              "the folder that holds store/, or --limit N to build a subset)")  # fmt: skip
+        raise SystemExit(1)
 
     runs: dict[str, dict[str, list[str]]] = {name: {} for name in (*RUNS, DIAGNOSTIC)}
     seconds: dict[str, list[float]] = {name: [] for name in RUNS}
