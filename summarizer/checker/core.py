@@ -73,7 +73,15 @@ def _text_facts(text: str, extract: Callable[[str], list[str]]) -> tuple[str, ..
     return tuple(extract(text))
 
 
-def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
+def _hard_facts(
+    claim: str, scope: str, trial: Trial, f: _Findings, near: Sequence[str] | None = None
+) -> None:
+    """Ids, numbers, targets, drugs, phases and statuses of ``claim`` against ``scope``.
+
+    ``near``: for a claim without citations, the source sentences that share its content words,
+    best first (None: numbers are read against the whole scope). A number is read against them
+    before the whole record, and only there can its limit read the other way round or another
+    value contradict it: a '30' in an unrelated sentence says nothing about 'Hct less than 30'."""
     ids = _trial_ids(trial)
     for nct in entities.nct_ids(claim):
         if nct in ids:
@@ -85,18 +93,22 @@ def _hard_facts(claim: str, scope: str, trial: Trial, f: _Findings) -> None:
             )
 
     pool = numbers.quantities(scope)
+    near_pool = [q for text in near or () for q in numbers.quantities(text)]
     n_sites = len(trial.locations)
     for q in numbers.quantities(claim):
         if q.unit == "sites" and n_sites and q.value == n_sites:
             f.verified.append(q.text)  # a count of the trial's listed locations
             continue
-        hit = numbers.find(q, pool)
+        hit = numbers.find(q, pool if near is None else near_pool)
         if hit is not None:
             f.verified.append(q.text)
             if numbers.opposite(q, hit):
                 f.flipped_limits += 1
             continue
-        other = numbers.rival(q, pool)
+        if near is not None and numbers.find(q, pool) is not None:
+            f.verified.append(q.text)  # stated elsewhere, about something else: no limit to flip
+            continue
+        other = numbers.rival(q, pool if near is None else near_pool)
         if other is not None:
             f.contradict("number", f"number '{q.text}' differs from the source's '{other.text}'")
         else:
@@ -152,11 +164,12 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     cited = any(c.trial_id == trial.trial_id for c in statement.citations)
     scope = " ".join(u.text for u in pool) if cited else trial.source.text
     f = _Findings()
-    _hard_facts(claim, scope, trial, f)
+    ranked = best_units(claim, pool, k=max(2, _NEAR_K))
+    _hard_facts(claim, scope, trial, f, None if cited else _near_sentences(claim, ranked))
     fit, on_criterion = _criteria_step(claim, trial, role, f, statement.citations)
     n_numbers = sum(1 for v in f.verified if any(c.isdigit() for c in v))
 
-    best = best_units(claim, pool, k=2)
+    best = ranked[:2]
     top: Unit | None = best[0][1] if best else None
     top_cov = best[0][0] if best else 0.0
     reasons: list[str] = []
@@ -251,6 +264,17 @@ def _criteria_step(
     if step.polarity_judged:  # side and negation read there: no sentence-wide reading on top
         return step.evidence, (0, 0)
     return step.evidence, step.span or (0, 0)
+
+
+_NEAR_K = 3
+
+
+def _near_sentences(claim: str, ranked: Sequence[tuple[float, Unit]]) -> list[str] | None:
+    """The source sentences an uncited claim most likely restates: of the units ranked by
+    ``best_units``, the first few sharing its content words (None when it has none to match)."""
+    if not content_terms(claim):
+        return None
+    return [u.text for cov, u in ranked[:_NEAR_K] if cov > 0]
 
 
 def _without_own_id(claim: str, trial: Trial) -> str:

@@ -135,11 +135,62 @@ def synonym_heads(stems: list[str]) -> list[str]:
     return out
 
 
+# What a line that starts a new piece looks like: a list item or table row, a field
+# ('Time Frame: ...'), a heading in capitals; and a line that is a heading itself (a few
+# capitalised words without end punctuation: 'Brief Summary', '- 1').
+_ITEM_RE = re.compile(r"\s*(?:[*•\-–|]|\d+[.)]|[ivx]+\s?\.|[a-z][.)])(?:\s|$)")
+_LABEL_WORD = r"(?:[A-Z0-9(][\w/()&'.,-]*|of|and|or|for|the|in|to|per|&|-)"
+_FIELD_RE = re.compile(rf"\s*[A-Z][\w/()&'.-]*(?:\s+{_LABEL_WORD}){{0,5}}:(?:\s|$)")
+_HEADING_RE = re.compile(rf"\s*(?:[*•\-–]\s*)?{_LABEL_WORD}(?:\s+{_LABEL_WORD}){{0,5}}\s*")
+_CAPS_RE = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
+
+
+# Words a sentence cannot stop on: a line ending in one goes on in the next line, whatever its
+# case. A closed grammatical class, not a vocabulary (hence code, not lexicon data).
+_GOES_ON_RE = re.compile(
+    r"(?:,|\b(?:a|an|the|of|and|or|nor|but|to|for|with|without|in|on|at|by|from|into|than|as|"
+    r"no|not|who|which|that|whose|is|are|was|were|be|been|has|have|had|will|may|must|can|"
+    r"should|if|or/and|and/or))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _hard_wrap(line: str, next_line: str) -> bool:
+    """True when one newline between ``line`` and ``next_line`` only wraps a sentence: the next
+    line goes on in lower case, or the line stops on a word or comma no sentence ends with
+    ('... only. No' / 'imaging ...'). Never when the next line starts a list item, table row,
+    field or capitalised heading, or the line is a heading itself. A line that simply lacks
+    end punctuation is not enough: web-page records put one field per line ('Study type
+    Interventional' / 'Enrollment 80')."""
+    if not next_line.strip() or _ITEM_RE.match(next_line) or line.rstrip().endswith("|"):
+        return False
+    if _FIELD_RE.match(next_line) or _CAPS_RE.fullmatch(next_line.strip()):
+        return False
+    if _HEADING_RE.fullmatch(line) or _CAPS_RE.fullmatch(line.strip()):
+        return False
+    return next_line.lstrip()[:1].islower() or bool(_GOES_ON_RE.search(line))
+
+
+def _wrapped(text: str, m: re.Match[str]) -> bool:
+    """A break at ``m`` that is only a hard wrap inside a sentence (one newline, no blank line)."""
+    if m.group(0).count("\n") != 1:
+        return False
+    nl = m.start() + m.group(0).index("\n")
+    line = text[text.rfind("\n", 0, nl) + 1 : nl]
+    end = text.find("\n", nl + 1)
+    return _hard_wrap(line, text[nl + 1 : end if end >= 0 else len(text)])
+
+
 def sentences(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
-    """Sentence-ish pieces of ``text`` (criteria bullets, table cells) with source offsets."""
+    """Sentence-ish pieces of ``text`` (criteria bullets, table cells) with source offsets.
+
+    A blank line, a list item, a field or a heading ends a piece; a single newline inside a
+    sentence (a hard wrap) does not, so a line ending in '... only. No' keeps its 'No'."""
     out: list[tuple[str, int, int]] = []
     pos = 0
     for m in _SENT_RE.finditer(text):
+        if _wrapped(text, m):
+            continue
         piece = text[pos : m.start()]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
