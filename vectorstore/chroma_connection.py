@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from vectorstore.disk_space import MIN_FREE_BYTES, StoreDiskFullError, free_bytes, is_disk_full
 from vectorstore.index_repair import VectorsFor, is_torn_index, pending, rebuild
 from vectorstore.server_retry import Retrying, RetryPolicy
+from vectorstore.settle_marker import is_settled, mark_settled, unmark
 from vectorstore.store_lock import StoreLock
 
 LOCK_NAME = "chroma.lock"
@@ -110,6 +111,8 @@ class LocalFolder:
                     with self.lock.hold(exclusive=True):  # opening may rewrite index files
                         if self._client is None or self.lock.epoch() != self._seen:
                             self._reopen()
+                if write:
+                    unmark(self.path)  # before anything changes: see vectorstore.settle_marker
                 yield
             except Exception as exc:
                 if isinstance(exc, StoreDiskFullError) or not is_disk_full(exc, self.path):
@@ -147,11 +150,15 @@ class LocalFolder:
             system.stop()
         self.path.mkdir(parents=True, exist_ok=True)
         self._client = chromadb.PersistentClient(path=key, settings=_settings())
-        self._settle(self._client)
-        self._seen = self.lock.epoch()
+        epoch = self.lock.epoch()
+        if pending(self.path) or not is_settled(self.path, epoch):
+            unmark(self.path)
+            if self._settle(self._client):
+                mark_settled(self.path, epoch)
+        self._seen = epoch
         self._incarnation += 1
 
-    def _settle(self, client: Any) -> None:
+    def _settle(self, client: Any) -> bool:
         """Read every collection once, now, while this process holds the folder exclusively.
 
         Chroma loads a collection's vector index lazily, on its first read after the client
@@ -160,21 +167,27 @@ class LocalFolder:
         processes read or load the same files: a torn index file there loses vectors for good
         once it is persisted. Touching each collection here keeps every on-disk change inside
         the exclusive hold, and an index found torn (a process killed while Chroma wrote it)
-        is rebuilt here from the collection's own records (``vectorstore.index_repair``)."""
+        is rebuilt here from the collection's own records (``vectorstore.index_repair``).
+
+        Skipped when the folder was settled at the current write epoch and its index files are
+        unchanged since (``vectorstore.settle_marker``). Returns False when a torn index was
+        left for another store to rebuild (so the folder is not settled yet)."""
+        settled = True
         for name in pending(self.path):
-            self._repair(client, name)
+            settled = self._repair(client, name) and settled
         for collection in client.list_collections():
             try:
                 client.get_collection(collection.name).count()
             except Exception as exc:
                 if not is_torn_index(exc):
                     raise
-                self._repair(client, collection.name)
+                settled = self._repair(client, collection.name) and settled
+        return settled
 
-    def _repair(self, client: Any, name: str) -> None:
+    def _repair(self, client: Any, name: str) -> bool:
         vectors_for = self.vectors_for.get(name)
         if vectors_for is None:
-            return  # another store's collection: its own store rebuilds it when it opens
+            return False  # another store's collection: its own store rebuilds it when it opens
         count = rebuild(client, self.path, name, vectors_for)
         line = (
             f"the vector index of {name!r} in {self.path} was torn (an interrupted write); "
@@ -182,6 +195,7 @@ class LocalFolder:
         )
         self.repairs.append(line)
         log.warning(line)
+        return True
 
 
 class RemoteServer:

@@ -101,8 +101,8 @@ class DenseSearch(StoreReader):
         trial_ids: Sequence[str] | None,
         sections: Sequence[str] | None,
     ) -> list[tuple[Chunk, float]]:
-        states = self.trial_states()
-        if trial_ids is not None:
+        states = self.states_of(trial_ids) if trial_ids is not None else None
+        if trial_ids is not None and states is not None:
             ids = [t for t in trial_ids if t in states]
             if not ids:
                 return []
@@ -120,6 +120,8 @@ class DenseSearch(StoreReader):
             where=where,
             include=["metadatas", "documents", "distances"],
         )
+        if states is None:  # across the store: read the states of the trials hit, not all
+            states = self.states_of([str(meta["trial_id"]) for meta in got["metadatas"][0]])
         out: list[tuple[Chunk, float]] = []
         for rid, doc, meta, dist in zip(
             got["ids"][0],

@@ -36,6 +36,19 @@ def _unit_vectors(
     return [list(UNIT) for _ in ids]
 
 
+def _state_of(meta: Mapping[str, Any]) -> TrialState:
+    """A trial's state from its record in ``<name>_trials``."""
+    return TrialState(
+        trial_id=str(meta["trial_id"]),
+        version=str(meta["version"]),
+        source_sha256=str(meta.get("source_sha256", "")),
+        title=str(meta.get("title", "")),
+        source_path=str(meta.get("source_path", "")),
+        chunks=int(meta.get("chunks", 0)),
+        dense_chunks=int(meta.get("dense_chunks", 0)),
+    )
+
+
 class StoreReader:
     """The reading half of ``ChromaTrialStore``: collections, generation, states and chunks."""
 
@@ -149,19 +162,30 @@ class StoreReader:
                 return self._states
             states: dict[str, TrialState] = {}
             for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False):
-                state = TrialState(
-                    trial_id=str(meta["trial_id"]),
-                    version=str(meta["version"]),
-                    source_sha256=str(meta.get("source_sha256", "")),
-                    title=str(meta.get("title", "")),
-                    source_path=str(meta.get("source_path", "")),
-                    chunks=int(meta.get("chunks", 0)),
-                    dense_chunks=int(meta.get("dense_chunks", 0)),
-                )
+                state = _state_of(meta)
                 states[state.trial_id] = state
             if generation == self.generation():  # not torn by a concurrent flip
                 self._states, self._states_generation = states, generation
             return states
+
+    def states_of(self, trial_ids: Sequence[str]) -> dict[str, TrialState]:
+        """The states of these trials (those stored): the cached states when current, else one
+        read of their records by id -- not a scan of every trial, which a single search across
+        a large store need not pay (~0.6 s at 6,786 trials)."""
+        wanted = list(dict.fromkeys(trial_ids))
+        with self._reading():
+            generation = self.generation()  # refuses a store in a newer layout
+            if self._states is not None and self._states_generation == generation:
+                return {t: self._states[t] for t in wanted if t in self._states}
+            if not wanted:
+                return {}
+            got = self.trials.get(ids=wanted, include=["metadatas"])
+        return {
+            state.trial_id: state
+            for meta in got["metadatas"]
+            if meta and meta.get("kind") == "trial"
+            for state in (_state_of(meta),)
+        }
 
     def _current_versions(self, trial_ids: Sequence[str]) -> dict[str, str]:
         """The stored version of each of these trials (a read of their records, not the store)."""
@@ -195,7 +219,7 @@ class StoreReader:
     def get_trial(self, trial_id: str) -> Trial | None:
         with self._reading():
             for _ in range(READ_TRIES):
-                state = self.trial_states().get(trial_id)
+                state = self.states_of([trial_id]).get(trial_id)
                 if state is None:
                     return None
                 got = self.records.get(
@@ -219,7 +243,7 @@ class StoreReader:
         out: list[Chunk] = []
         with self._reading():
             for _ in range(READ_TRIES):
-                state = self.trial_states().get(trial_id)
+                state = self.states_of([trial_id]).get(trial_id)
                 if state is None:
                     return []
                 where = where_all({"trial_id": trial_id}, {"version": state.version})

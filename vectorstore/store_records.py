@@ -32,6 +32,9 @@ LEXICAL_ONLY_SECTIONS: frozenset[str] = NO_VECTOR_SECTIONS | {
 }
 UNIT = [1.0]  # the constant vector of records that are never searched by similarity
 TEXT_KEY = "text"  # where the lexical and records collections keep their text (not documents)
+#: The trial row's note of the criteria parser that read its stored record (empty: none stored).
+#: A hint for ingest, which refreshes stale parses; readers check the parse itself.
+CRITERIA_KEY = "criteria_parser"
 #: Characters per upsert call: a Chroma server refuses requests of some tens of MB, and a batch of
 #: large trials' ``Trial`` JSON can reach that.
 MAX_UPSERT_CHARS = 8_000_000

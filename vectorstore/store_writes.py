@@ -10,6 +10,11 @@ was built at.
 A writer killed at any step leaves at most unreferenced chunks; the next writer finds its pending
 record (its process is gone) and deletes exactly the versions it names that are not current.
 Deleting only named versions means two writers on one server never delete each other's work.
+
+A trial's parsed criteria are derived from its text and are not part of its version: when the
+criteria parser changes, ``refresh_criteria`` rewrites each unchanged trial's record row in place
+(same id, same version) under a pending record naming that version, so chunks, vectors and the
+generation stay as they are and a kill leaves the old record or the new one, both readable.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from summarizer.chunking import CHUNKER_VERSION
-from summarizer.criteria.fingerprint import parser_fingerprint
 from summarizer.models import Chunk, Trial, sha256_text
 from vectorstore.dense_text import DENSE_VIEW_VERSION, dense_text
 from vectorstore.store_layout import STORE_LAYOUT, meta_row
 from vectorstore.store_reads import StoreReader
 from vectorstore.store_records import (
+    CRITERIA_KEY,
     MAX_UPSERT_CHARS,
     TEXT_KEY,
     UNIT,
@@ -57,6 +62,16 @@ class PendingWrite(BaseModel):
     items: list[tuple[str, str, str]]  # (trial_id, old version or "", new version or "")
 
 
+class _Superseded(Exception):
+    """Another writer replaced a trial while its parsed criteria were being refreshed."""
+
+
+def _parser_of(trial: Trial) -> str:
+    """The fingerprint of the parser that read the trial's attached criteria, or ""."""
+    parsed = trial.criteria_parsed
+    return (parsed.parser or "") if parsed is not None else ""
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -73,11 +88,12 @@ class StoreWriter(StoreReader):
     # --- versions -------------------------------------------------------------------------
 
     def version_of(self, trial: Trial) -> str:
-        """Changes whenever the stored record, its chunks or their vectors would change.
+        """Changes whenever the trial's text, its chunks or their vectors would change.
 
-        The parsed criteria (``Trial.criteria_parsed``) are derived from the trial's text by the
-        criteria parser, so its fingerprint stands for them: a trial's version is the same
-        before ingest attaches them as after, and a new parser rewrites each trial once."""
+        The parsed criteria (``Trial.criteria_parsed``) are derived from the trial's text and
+        touch no chunk or vector, so they are left out: a trial's version is the same before
+        ingest attaches them as after, and a new criteria parser changes no version (ingest
+        refreshes the stale parses with ``refresh_criteria``, without re-embedding)."""
         key = "|".join(
             (
                 CHUNKER_VERSION,
@@ -85,7 +101,6 @@ class StoreWriter(StoreReader):
                 STORE_LAYOUT,
                 getattr(self.embedder, "name", "embedder"),
                 ",".join(sorted(self.lexical_only_sections)),
-                parser_fingerprint(),
                 trial.model_dump_json(exclude={"criteria_parsed"}),
             )
         )
@@ -176,12 +191,73 @@ class StoreWriter(StoreReader):
                         "source_path": trial.source.path,
                         "chunks": len(chunks),
                         "dense_chunks": sum(self.wants_dense(c) for c in chunks),
+                        CRITERIA_KEY: _parser_of(trial),
                     }
                     trial_rows.append((tid, trial.title, meta, UNIT))
                 # The flip: readers now trust the new versions, and the generation moves with it.
                 self._upsert(self.trials, [*trial_rows, self._meta_row()])
                 self._states = None
                 self._delete_versions([o for t, o, n in items_ if o and o != n])
+
+    # --- parsed criteria ---------------------------------------------------------------------
+
+    def criteria_parsers(self) -> dict[str, str]:
+        """Trial id -> fingerprint of the criteria parser that read its stored record ("" when
+        none is stored, or the trial was written before this was noted)."""
+        with self._reading():
+            return {
+                str(meta["trial_id"]): str(meta.get(CRITERIA_KEY, ""))
+                for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False)
+            }
+
+    def refresh_criteria(self, trials: Sequence[Trial]) -> list[str]:
+        """Store these trials' parsed criteria in place of the ones stored with them.
+
+        Only a trial whose stored version is its version (the same text: ``version_of``) is
+        rewritten, and only its record row, under a pending record naming that version: chunks,
+        vectors and the generation stay as they are (nothing a reader caches depends on the
+        parse). A trial replaced or removed by another writer meanwhile is left to that writer:
+        the row written for the old version is cleaned up like any abandoned write's. Returns
+        the ids refreshed.
+        """
+        latest = {trial.trial_id: trial for trial in trials}
+        if not latest:
+            return []
+        versions = {tid: self.version_of(trial) for tid, trial in latest.items()}
+        with self._writing():
+            self.generation()  # refuses a store in a newer layout before touching it
+            self.recover()
+            current = self._current_versions(sorted(latest))
+            ids = [tid for tid in sorted(latest) if current.get(tid) == versions[tid]]
+            if not ids:
+                return []
+            try:
+                with self._pending([(tid, versions[tid], versions[tid]) for tid in ids]):
+                    rows: list[Row] = [
+                        (
+                            f"{tid}@{versions[tid]}",
+                            None,
+                            {
+                                "trial_id": tid,
+                                "version": versions[tid],
+                                TEXT_KEY: latest[tid].model_dump_json(),
+                            },
+                            UNIT,
+                        )
+                        for tid in ids
+                    ]
+                    self._upsert(self.records, rows)
+                    self.trials.update(
+                        ids=ids, metadatas=[{CRITERIA_KEY: _parser_of(latest[t])} for t in ids]
+                    )
+                    now = self._current_versions(ids)
+                    if any(now.get(tid) != versions[tid] for tid in ids):
+                        raise _Superseded  # keep the pending record: recover() cleans up
+            except _Superseded:
+                self.recover()
+                now = self._current_versions(ids)
+                return [tid for tid in ids if now.get(tid) == versions[tid]]
+            return ids
 
     def _upsert(self, collection: Any, rows: Sequence[Row]) -> None:
         """Upsert in as few calls as Chroma allows (a flip of one batch is a single call).

@@ -9,7 +9,6 @@ the API key or fails. Standard library HTTP only (``http.client``): nothing heav
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import threading
@@ -19,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 TYPE_CHECKING = False  # typing itself is not imported: it costs a served command time
 if TYPE_CHECKING:
+    import http.client
     from typing import Any
 
     from summarizer.assistant import FitCheck, TrialInfo
@@ -259,8 +259,25 @@ class RemoteAssistant:
         body: Any = None,
     ) -> Any:
         """One request, its JSON reply as plain data (no models): what the CLI's served path
-        prints from. Errors are raised as by the typed methods."""
-        return self._json(method, path, params=params, body=body)
+        prints from. Errors are raised as by the typed methods. Over plain HTTP it is sent on a
+        bare socket (``summarizer.api.oneshot``): ``http.client`` costs a served command more
+        to import than the request takes."""
+        if self._https:
+            return self._json(method, path, params=params, body=body)
+        from summarizer.api.oneshot import request
+
+        target, headers, data = self._prepare(path, params=params, body=body)
+        try:
+            status, text = request(
+                self._host, self._port or 80, method, target, headers, data, self._timeout
+            )
+        except OSError as exc:
+            raise self._unreachable(exc) from None
+        if status >= 400:
+            self._fail(status, text)
+        if status == 204 or not text:
+            return None
+        return json.loads(text)
 
     def ask_payload(self, question: str, trial_ids: Sequence[str] | None) -> dict[str, Any]:
         """The ``POST /ask`` body for this question, these trials and this client's engine."""
@@ -306,18 +323,11 @@ class RemoteAssistant:
         content_type: str | None = None,
         accept: str = "application/json",
     ) -> http.client.HTTPResponse:
-        target = self._prefix + path
-        if params:
-            target += "?" + urlencode({k: v for k, v in params.items() if v != []}, doseq=True)
-        headers = {"Accept": accept, "User-Agent": "trialsum-cli"}
-        if self._api_key:
-            headers["X-API-Key"] = self._api_key
-        data = raw
-        if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            headers["Content-Type"] = "application/json"
-        elif content_type:
-            headers["Content-Type"] = content_type
+        import http.client
+
+        target, headers, data = self._prepare(
+            path, params=params, body=body, raw=raw, content_type=content_type, accept=accept
+        )
         for attempt in (1, 2):  # a kept-alive connection the server closed: reconnect once
             conn = self._connection()
             try:
@@ -332,20 +342,53 @@ class RemoteAssistant:
                     ) from None
             except OSError as exc:
                 self.close()
-                raise RemoteError(
-                    f"no trialsum server answers at {self.url} ({exc.strerror or exc}); "
-                    f"start one with `trialsum serve` or unset {URL_ENV}"
-                ) from None
+                raise self._unreachable(exc) from None
         if response.status >= 400:
-            text = response.read()
-            try:
-                detail = json.loads(text)
-            except ValueError:
-                detail = {"detail": text.decode("utf-8", "replace")[:300]}
-            _raise_for(response.status, detail, self.url)
+            self._fail(response.status, response.read())
         return response
 
+    def _prepare(
+        self,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        raw: bytes | None = None,
+        content_type: str | None = None,
+        accept: str = "application/json",
+    ) -> tuple[str, dict[str, str], bytes | None]:
+        """(target, headers, body bytes) of a request."""
+        target = self._prefix + path
+        if params:
+            target += "?" + urlencode({k: v for k, v in params.items() if v != []}, doseq=True)
+        headers = {"Accept": accept, "User-Agent": "trialsum-cli"}
+        if self._api_key:
+            headers["X-API-Key"] = self._api_key
+        data = raw
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
+        elif content_type:
+            headers["Content-Type"] = content_type
+        return target, headers, data
+
+    def _unreachable(self, exc: OSError) -> RemoteError:
+        return RemoteError(
+            f"no trialsum server answers at {self.url} ({exc.strerror or exc}); "
+            f"start one with `trialsum serve` or unset {URL_ENV}"
+        )
+
+    def _fail(self, status: int, text: bytes) -> None:
+        """Raise the error a reply of ``status`` (400 or more) with this body stands for."""
+        try:
+            detail = json.loads(text)
+        except ValueError:
+            detail = {"detail": text.decode("utf-8", "replace")[:300]}
+        _raise_for(status, detail, self.url)
+
     def _connection(self) -> http.client.HTTPConnection:
+        import http.client
+
         conn = getattr(self._local, "conn", None)
         if conn is None:
             cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
