@@ -8,6 +8,10 @@ its new version (see ``vectorstore.chroma_store``), and re-running picks up wher
 stopped. Several ingests may run at once on one store: a local folder lets one write at a time
 (the others say "store busy" and wait), a server takes them as they come; embedding happens
 outside the lock, so only the short store writes are serialised.
+
+An unchanged trial whose stored criteria parse came from another criteria parser (a parser fix
+since it was written) gets its criteria re-read and rewritten in place (``refresh_criteria``):
+no chunking, no embedding, so readers stop re-parsing it on every read.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.chunking import chunk_trial, count_tokens
 from summarizer.criteria import with_criteria
+from summarizer.criteria.fingerprint import parser_fingerprint
 from summarizer.models import Chunk, Trial
 from vectorstore.disk_space import StoreDiskFullError
 
@@ -61,6 +66,9 @@ class IngestReport(BaseModel):
     embedded_texts: int = Field(default=0, description="distinct texts sent to the embedder")
     embedded_tokens: int = Field(default=0, description="approximate word pieces embedded")
     dedupe_saved: int = Field(default=0, description="dense chunks that reused a batch-mate's text")
+    criteria_refreshed: int = Field(
+        default=0, description="unchanged trials whose stale criteria parse was re-read and stored"
+    )
     timings: StageTimings = Field(default_factory=StageTimings)
 
     @property
@@ -119,7 +127,24 @@ def ingest_paths(
     batch_trials: int = 64,
     parse: Callable[[Sequence[Path]], Iterable[Any]] | None = None,
 ) -> IngestReport:
-    """Index every trial under ``paths`` (files, folders, archives) into ``runtime.store``."""
+    """Index every trial under ``paths`` (files, folders, archives) into ``runtime.store``.
+
+    The process's heap as it is now (store client, modules, and the embedder if loaded) is kept
+    out of the cycle collector's walks meanwhile (``heap_frozen``): the collections the trials
+    in flight set off then cost what those trials cost, not the size of the process."""
+    from summarizer.loader import heap_frozen
+
+    with heap_frozen():
+        return _ingest(paths, runtime, progress, batch_trials, parse)
+
+
+def _ingest(
+    paths: Sequence[str | Path],
+    runtime: Runtime,
+    progress: ProgressFn | None,
+    batch_trials: int,
+    parse: Callable[[Sequence[Path]], Iterable[Any]] | None,
+) -> IngestReport:
     started = time.perf_counter()
     store = runtime.store
     report = IngestReport()
@@ -128,14 +153,25 @@ def ingest_paths(
     states = store.trial_states()
     known = {tid: s.version for tid, s in states.items()}
     sources = {tid: (s.source_path, s.source_sha256) for tid, s in states.items()}
+    parsed_by = store.criteria_parsers()
+    parser = parser_fingerprint()
     batch = _Batch()
+    stale: list[Trial] = []  # unchanged trials whose criteria were re-read, to store
     seen_trials = 0
+
+    def flush_stale() -> None:
+        if stale:
+            _refresh(stale, store, report)
+            for trial in stale:
+                parsed_by[trial.trial_id] = parser
+            stale.clear()
 
     def flush() -> None:
         if batch.items:
             _write(batch, store, report)
             for trial, _, _ in batch.items:
                 known[trial.trial_id] = store.version_of(trial)
+                parsed_by[trial.trial_id] = parser
             batch.items.clear()
             if progress:
                 progress(
@@ -160,6 +196,14 @@ def ingest_paths(
                 version = store.version_of(trial)
                 if known.get(trial.trial_id) == version:
                     report.trials_unchanged += 1
+                    if parsed_by.get(trial.trial_id) != parser:
+                        t0 = time.perf_counter()
+                        _attach_criteria(trial)
+                        timings.criteria += time.perf_counter() - t0
+                        if trial.criteria_parsed is not None:
+                            stale.append(trial)
+                            if len(stale) >= batch_trials:
+                                flush_stale()
                     continue
                 t0 = time.perf_counter()
                 _attach_criteria(trial)
@@ -183,6 +227,7 @@ def ingest_paths(
                 )
             )
     flush()
+    flush_stale()
     timings.total = time.perf_counter() - started
     return report
 
@@ -194,6 +239,23 @@ def _attach_criteria(trial: Trial) -> None:
         with_criteria(trial)
     except Exception:
         trial.criteria_parsed = None
+
+
+def _refresh(trials: list[Trial], store: Any, report: IngestReport) -> None:
+    """Store re-read criteria of unchanged trials; a failure leaves the stale parse, which
+    readers re-parse, and is reported (the trial itself is intact)."""
+    t0 = time.perf_counter()
+    try:
+        report.criteria_refreshed += len(store.refresh_criteria(trials))
+    except (KeyboardInterrupt, SystemExit, StoreDiskFullError):
+        raise
+    except Exception as exc:
+        reason = f"criteria not re-read: {' '.join(str(exc).split())[:300]}"
+        for trial in trials:
+            report.trials_failed.append(
+                Failure(path=trial.source.path, trial_id=trial.trial_id, reason=reason)
+            )
+    report.timings.store += time.perf_counter() - t0
 
 
 def conflict(trial: Trial, stored: tuple[str, str] | None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import gc
 import tarfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -148,6 +149,34 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+_frozen_depth = 0
+_frozen_lock = threading.Lock()
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Keep the objects that exist now out of the cycle collector's walks until the block ends.
+
+    A long batch (an ingest) runs in a process that already holds the store client, the
+    embedder and every imported module; the objects the batch keeps in flight (trials, chunks,
+    parsed criteria) set off collections, and each full one walked all of that again. Frozen
+    (``gc.freeze``), the walks cover only what the batch made. Unfrozen when the last such block
+    in the process ends, so cyclic garbage among the frozen objects waits, never leaks.
+    """
+    global _frozen_depth
+    with _frozen_lock:
+        if _frozen_depth == 0:
+            gc.freeze()
+        _frozen_depth += 1
+    try:
+        yield
+    finally:
+        with _frozen_lock:
+            _frozen_depth -= 1
+            if _frozen_depth == 0:
+                gc.unfreeze()
 
 
 def parse_document(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseOutcome:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tarfile
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,175 @@ def test_a_trial_the_store_refuses_is_reported_and_the_rest_of_its_batch_lands(
     assert report.trials_new == 4
     assert victim not in store.trial_ids() and len(store.trial_ids()) == 4
     assert snapshot(runtime)["records"] == sum(len(store.chunks(t)) for t in store.trial_ids()) + 4
+
+
+# --- a new criteria parser: stale parses are re-read in place, nothing re-embedded ----------
+
+
+@pytest.fixture
+def parser_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The criteria parser's fingerprint made from one file the test edits (a parser change)."""
+    from summarizer.criteria import fingerprint
+
+    code = tmp_path / "parser.py"
+    code.write_text("RULES = 1\n")
+    monkeypatch.setattr(fingerprint, "PARSER_CODE", (code,))
+    fingerprint.parser_fingerprint.cache_clear()
+    yield code
+    fingerprint.parser_fingerprint.cache_clear()
+
+
+def change_parser(code: Path) -> None:
+    from summarizer.criteria import fingerprint
+
+    code.write_text(code.read_text() + "RULES += 1\n")
+    fingerprint.parser_fingerprint.cache_clear()
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every criteria parse made through ``criteria_for`` (ingest's and readers'), by trial."""
+    from summarizer.criteria import stored
+
+    made: list[str] = []
+    real = stored.parse_trial
+
+    def counted(trial):  # type: ignore[no-untyped-def]
+        made.append(trial.trial_id)
+        return real(trial)
+
+    monkeypatch.setattr(stored, "parse_trial", counted)
+    monkeypatch.setattr(stored, "_cache", OrderedDict())
+    return made
+
+
+def read_every_criteria(runtime: Runtime) -> None:
+    from summarizer.criteria import criteria_for
+
+    for tid in runtime.store.trial_ids():
+        trial = runtime.store.get_trial(tid)
+        assert trial is not None
+        criteria_for(trial)
+
+
+def test_after_a_parser_change_reingest_rereads_only_the_criteria_and_reads_parse_nothing(
+    samples_dir: Path, tmp_path: Path, parser_code: Path, parses: list[str]
+) -> None:
+    embedder = WordHashEmbedder()
+    runtime = make_runtime(tmp_path, embedder)
+    ingest_paths([samples_dir], runtime)
+    before = snapshot(runtime)
+    chunks_before = {tid: chunks for tid, (_, chunks) in before["trials"].items()}  # type: ignore[attr-defined]
+    calls, generation = embedder.calls, runtime.store.generation()
+
+    change_parser(parser_code)
+    parses.clear()
+    read_every_criteria(runtime)
+    assert len(parses) == 5  # the stored parses are stale: every read re-parses
+
+    forget_parses(parses)  # as a new process would start
+    again = ingest_paths([samples_dir], runtime)
+    assert again.trials_unchanged == 5 and again.trials_written == 0 and again.ok
+    assert again.criteria_refreshed == 5 and sorted(parses) == runtime.store.trial_ids()
+    assert again.chunks == 0 and embedder.calls == calls  # nothing chunked or embedded
+    after = snapshot(runtime)
+    assert after["records"] == before["records"]  # rewritten in place, no row added
+    assert {tid: chunks for tid, (_, chunks) in after["trials"].items()} == chunks_before  # type: ignore[attr-defined]
+    assert runtime.store.generation() == generation
+
+    forget_parses(parses)
+    read_every_criteria(runtime)
+    assert parses == []  # every read takes the stored, current parse
+
+
+def forget_parses(parses: list[str]) -> None:
+    """Forget the parses made so far and what this process cached of them."""
+    from summarizer.criteria import stored
+
+    parses.clear()
+    stored._cache.clear()
+
+
+def test_a_current_store_rereads_no_criteria(
+    samples_dir: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    runtime = make_runtime(tmp_path)
+    first = ingest_paths([samples_dir], runtime)
+    assert len(parses) == 5 and first.criteria_refreshed == 0  # parsed once, at the first ingest
+    forget_parses(parses)
+    again = ingest_paths([samples_dir], runtime)
+    assert again.trials_unchanged == 5 and again.criteria_refreshed == 0
+    assert parses == []
+
+
+def test_a_refresh_killed_midway_leaves_every_trial_readable_and_the_rerun_completes_it(
+    samples_dir: Path,
+    tmp_path: Path,
+    parser_code: Path,
+    parses: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = make_runtime(tmp_path)
+    ingest_paths([samples_dir], runtime, batch_trials=2)
+    before = snapshot(runtime)
+    change_parser(parser_code)
+    store = runtime.store
+    real_upsert = store._upsert
+    refreshes = {"n": 0}
+
+    def killed_after_the_second_records_write(collection, rows):  # type: ignore[no-untyped-def]
+        real_upsert(collection, rows)
+        if collection is store.records:
+            refreshes["n"] += 1
+            if refreshes["n"] == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_upsert", killed_after_the_second_records_write)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([samples_dir], runtime, batch_trials=2)
+    monkeypatch.setattr(store, "_upsert", real_upsert)
+
+    from summarizer.criteria import is_current
+
+    half = snapshot(runtime)
+    assert half["records"] == before["records"]
+    current = []
+    for tid, (trial, chunks) in half["trials"].items():  # type: ignore[attr-defined]
+        old_trial, old_chunks = before["trials"][tid]  # type: ignore[index]
+        assert chunks == old_chunks
+        assert trial.model_copy(update={"criteria_parsed": None}) == old_trial.model_copy(
+            update={"criteria_parsed": None}
+        )
+        current.append(is_current(trial.criteria_parsed, trial))
+    assert 0 < sum(current) < 5  # some records were rewritten before the kill, not all
+
+    rerun = ingest_paths([samples_dir], runtime, batch_trials=2)
+    assert rerun.ok and rerun.trials_written == 0 and rerun.criteria_refreshed >= 5 - sum(current)
+    assert snapshot(runtime)["records"] == before["records"]
+    forget_parses(parses)
+    read_every_criteria(runtime)
+    assert parses == []
+
+
+def test_the_heap_is_frozen_for_the_collector_during_an_ingest_and_released_after(
+    samples_dir: Path, tmp_path: Path
+) -> None:
+    import gc
+
+    from summarizer.loader import heap_frozen
+
+    frozen_while_parsing: list[int] = []
+
+    def parse(paths):  # type: ignore[no-untyped-def]
+        frozen_while_parsing.append(gc.get_freeze_count())
+        return parse_paths(paths)
+
+    assert gc.get_freeze_count() == 0
+    report = ingest_paths([samples_dir], make_runtime(tmp_path), parse=parse)
+    assert report.trials_new == 5 and frozen_while_parsing[0] > 0
+    assert gc.get_freeze_count() == 0  # nothing stays out of the collector's reach
+    with heap_frozen():  # nested blocks (two ingests in one server) release at the last end
+        with heap_frozen():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

@@ -124,10 +124,13 @@ def ingest(
     else:
         t = report.timings
         rate = report.chunks / t.total if t.total else 0.0
+        n = report.criteria_refreshed
+        whose = "trial's" if n == 1 else "trials'"
+        reread = f"{n} {whose} criteria re-read; " if n else ""
         out.print(
             f"{report.files} files: {report.trials_new} new, {report.trials_updated} updated, "
             f"{report.trials_unchanged} unchanged, {len(report.trials_failed)} failed; "
-            f"{report.chunks} chunks ({report.dense_chunks} embedded, "
+            f"{reread}{report.chunks} chunks ({report.dense_chunks} embedded, "
             f"{report.dedupe_saved} duplicates reused) in {t.total:.1f}s ({rate:.0f} chunks/s; "
             f"parse {t.parse:.1f}s, chunk {t.chunk:.1f}s, embed {t.embed:.1f}s, "
             f"store {t.store:.1f}s)",
