@@ -23,6 +23,7 @@ Each finding quotes the criterion (a Citation into the source). Offline and dete
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,15 @@ from dataclasses import dataclass, field
 from summarizer.checker.support import coverage
 from summarizer.checker.text import content_terms, negations
 from summarizer.criteria import CriteriaSet, parse_trial
-from summarizer.criteria.detect import Detector, Found, patterns, quantities, time_unit
+from summarizer.criteria.detect import (
+    Detector,
+    Found,
+    clause,
+    lexicon,
+    patterns,
+    quantities,
+    time_unit,
+)
 from summarizer.criteria.model import Constraint, ParsedCriterion
 from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocab
@@ -749,7 +758,8 @@ def _head(node: _Node) -> str:
 
 
 _EXC_CUE = re.compile(
-    r"\b(?:except|excluding|other than|apart from|unless|but not|save for|exception|"
+    r"\b(?:except|excluding|other than|apart from|unless|save for|exception|"
+    r"but not(?!,?\s+(?:be\s+)?limited\b)|"
     r"not including|allowed|can join|may join)\b",
     re.I,
 )
@@ -791,6 +801,63 @@ def _check_exception(
     )
 
 
+@functools.cache
+def _outcome_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = lexicon()["outcome"]
+    return tuple(  # type: ignore[return-value]
+        re.compile(r"\b(?:" + "|".join(words[k]) + r")\b", re.I) for k in ("failed", "worked")
+    )
+
+
+_NOT_BEFORE = re.compile(r"\b(?:not|no|never|n't)\s+(?:\w+\s+)?$", re.I)
+
+
+def _outcome(text: str, s: int, e: int, lo: int = 0, hi: int | None = None) -> str | None:
+    """What the clause around a treatment says it did: 'failed' ('failed at least one prior
+    chemotherapy', 'a chemotherapy that did not work'), 'worked' ('responded to'), or None
+    (neither, or both)."""
+    a, b = clause(text, s, e, reach=80)
+    window = text[max(a, lo) : min(b, len(text) if hi is None else hi)]
+    failed_re, worked_re = _outcome_words()
+    failed = bool(failed_re.search(window))
+    rest = failed_re.sub(" ", window)
+    worked = False
+    for m in worked_re.finditer(rest):
+        if _NOT_BEFORE.search(rest[: m.start()]):
+            failed = True  # 'not effective'
+        else:
+            worked = True
+    if failed == worked:
+        return None
+    return "failed" if failed else "worked"
+
+
+def _check_outcome(
+    claim: str,
+    pairs: list[tuple[Constraint, Constraint]],
+    node: _Node,
+    trial: Trial,
+    out: CriteriaCheck,
+    quote: str,
+) -> None:
+    """A treatment the bullet says worked where the criterion says it failed (or the reverse):
+    'a chemotherapy that did work' for 'Failed at least one prior chemotherapy'."""
+    src = trial.source.text
+    lo, hi = node.node.span.start, node.node.span.end
+    for b, c in pairs:
+        if b.kind != "treatment" or c.kind != "treatment":
+            continue
+        said = _outcome(claim, b.span.start, b.span.end)
+        source = _outcome(src, c.span.start, c.span.end, lo, hi)
+        if said and source and said != source:
+            out.add(
+                "polarity",
+                "contradicted",
+                f"says the treatment {said} where the criterion says it {source} ({quote!r})",
+            )
+            return
+
+
 # ---------------------------------------------------------------- the check
 
 
@@ -816,7 +883,7 @@ def check_bullet(
             n
             for n in nodes
             if any(c.start < n.node.span.end and n.node.span.start < c.end for c in cited)
-        ] or nodes
+        ]  # cited words outside every criterion: the source check reads them, not a guess
     node, pairs, words = _align(text, non_age, nodes, vocab, role, trial)
     if node is None:
         return out
@@ -847,6 +914,8 @@ def check_bullet(
         else:
             why = "negation differs from the criterion ('not'/'no' added or dropped)"
         out.add("polarity", "contradicted", f"{why} ({quote!r})")
+    else:
+        _check_outcome(text, pairs, node, trial, out, quote)
     if role == "not_fit" or kind == "exclusion":
         _check_exception(text, node, pairs, trial, out)
     return out

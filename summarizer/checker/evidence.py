@@ -43,6 +43,9 @@ def kind_at(trial: Trial, start: int, end: int, section: str | None = None) -> K
         for span in crit.spans:
             if span.start < end and start < span.end:
                 return crit.kind
+    fields = (trial.min_age, trial.max_age, trial.sex, trial.healthy_volunteers)
+    if any(s.start < end and start < s.end for f in fields if f is not None for s in f.spans):
+        return None  # an age or sex field is no criterion, whatever heading came before it
     if section in (None, "eligibility", "other"):
         return _heading_kind(trial, start)
     return None

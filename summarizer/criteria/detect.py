@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from summarizer.criteria import abbreviations
 from summarizer.criteria.model import (
     Comparator,
     Constraint,
@@ -25,7 +26,7 @@ from summarizer.criteria.model import (
     TimeWindow,
 )
 from summarizer.criteria.prefilter import Alternation
-from summarizer.criteria.vocabulary import Vocabulary
+from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.models import Span
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.json"
@@ -78,7 +79,7 @@ QTY = re.compile(
     # 'and' joins a range only after 'between' ('between 18 and 45'; not 'ANC 1500 and 2 ...')
     rf"(?:\s*(?:-|–|to|or|(?(btw)and|(?!)))\s*(?P<b>{_NUM_BARE}))?"
     rf"(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
-    rf"(?:\s+(?P<post>{_POST}))?",
+    rf"(?:\s+(?P<post>{_POST})(?!\s*\d))?",  # 'or over 23 weeks' starts another number
     re.IGNORECASE,
 )
 _GE = ("≥", ">=", "=>", "≧", "at least", "of at least", "no less than", "not less than",
@@ -238,15 +239,31 @@ def time_unit(unit: str | None) -> str | None:
     return next((k for k, v in m.groupdict().items() if v), None) if m else None
 
 
+GESTATION = "gestational age"  # the concept of a pregnancy constraint that has weeks
+_GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
+_GESTATION_BEFORE = re.compile(
+    r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:of|at|is|:)?\s*$", re.I
+)
+_BIRTH = re.compile(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
+# What follows a number of years that makes it an age: '18 years of age', '65 years old'.
+_AGE_AFTER = re.compile(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", re.I)
+_AGE_POST = re.compile(rf"\s*,?\s*({_POST})(?![\w+])", re.I)
 _SELF_AGE = re.compile(r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I)
 
 
 class Detector:
     """Runs every detector over one leaf text; spans become absolute with ``base``."""
 
-    def __init__(self, vocab: Vocabulary | None, group: str | None = None) -> None:
+    def __init__(
+        self,
+        vocab: Vocabulary | None,
+        group: str | None = None,
+        aliases: dict[str, Concept] | None = None,
+    ) -> None:
+        """``aliases``: short forms the record defines ('T1DM'), from ``abbreviations``."""
         self.vocab = vocab
         self.group = group or ""
+        self.aliases = aliases or {}
         self.p = patterns()
 
     def run(self, text: str, base: int) -> list[Constraint]:
@@ -261,6 +278,7 @@ class Detector:
 
         self._performance(text, qty, add, used)
         self._markers(text, qty, add, used)
+        self._gestation(text, qty, add, used)
         self._time_windows(text, qty, add, used)
         self._ages(text, qty, add, used)
         self._sex(text, add)
@@ -330,6 +348,30 @@ class Detector:
                 taken.append((m.start(), m.end()))
                 add("marker", m.start(), m.end(), concept=name)
 
+    def _gestation(self, text, qty, add, used) -> None:
+        """'pregnancy 18-23 weeks of gestation', 'Pregnancy less than 18 weeks or over 23
+        weeks': how far along a pregnancy is, typed as pregnancy with its weeks. A baby's
+        gestational age at birth ('infants born before 32 weeks') is not a pregnancy."""
+        last_end = -1
+        for f in qty:
+            if time_unit(f.quantity.unit) not in ("week", "month") or (f.start, f.end) in used:
+                continue
+            chained = last_end >= 0 and re.fullmatch(
+                r"\s*(?:,|or|and|to|-)?\s*", text[last_end : f.start], re.I
+            )
+            if not (
+                chained
+                or _GESTATION_AFTER.match(text, f.end)
+                or _GESTATION_BEFORE.search(text[max(0, f.start - 40) : f.start])
+            ):
+                continue
+            lo, hi = clause(text, f.start, f.end)
+            if _BIRTH.search(text[lo:hi]):
+                continue
+            used.append((f.start, f.end))
+            last_end = f.end
+            add("pregnancy", f.start, f.end, quantity=f.quantity, concept=GESTATION)
+
     def _time_windows(self, text, qty, add, used) -> None:
         for f in qty:
             unit = time_unit(f.quantity.unit)
@@ -337,6 +379,8 @@ class Detector:
                 continue
             before = text[max(0, f.start - 40) : f.start].lower()
             after = text[f.end : f.end + 30].lower()
+            if _AGE_AFTER.match(after):
+                continue  # '18 years of age or over': an age, read by _ages
             rel: Relation | None = None
             start, end = f.start, f.end
             if m := re.search(
@@ -366,6 +410,11 @@ class Detector:
                 end = f.end + m.end()
             elif m := re.match(r"\s*(?:after|following|post)\b", after):
                 rel, end = "after", f.end + m.end()
+            elif re.search(r"\b(?:time|years?|months?)\s+since\b", before) and (
+                f.quantity.comparator in ("gt", "ge", "lt", "le")
+            ):
+                # 'Time since diagnosis of T1DM >= 5 years': the time since the event
+                rel = "since_at_least" if f.quantity.comparator in ("gt", "ge") else "within"
             elif re.search(r"\bfor\s+(?:at least\s+)?$", before) or re.search(
                 r"\b(?:duration|lasting|persist\w*)\b", before
             ):
@@ -410,11 +459,16 @@ class Detector:
             if ages:
                 start = max(0, f.start - 30) + ages[-1].start()
             end = f.end
-            tail = re.match(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", text[end:], re.I)
+            q = f.quantity
+            tail = _AGE_AFTER.match(text, end)
             if tail:
-                end += tail.end()
+                end = tail.end()
+                post = _AGE_POST.match(text, end)
+                if post and q.comparator is None:  # '18 years of age or over'
+                    q = q.model_copy(update={"comparator": _comparator(None, post.group(1))})
+                    end = post.end()
             used.append((f.start, f.end))
-            add("age", start, end, quantity=f.quantity, concept="age")
+            add("age", start, end, quantity=q, concept="age")
 
     def _sex(self, text, add) -> None:
         both = re.compile(
@@ -462,6 +516,10 @@ class Detector:
                 if any(c.span.start - base == s and c.span.end - base == e for c in found):
                     continue
                 add(kind, s, e, concept=mention.concept.id, label=mention.concept.label)
+        for s, e, concept in abbreviations.find(text, self.aliases):
+            if not inside(s, e) and not any(c.span.start - base == s for c in found):
+                kind = "treatment" if concept.kind == "intervention" else "condition"
+                add(kind, s, e, concept=concept.id, label=concept.label)
         known = [(c.span.start - base, c.span.end - base) for c in found]
         for m in self.p["condition_heads"].finditer(text):
             if any(a < m.end() and m.start() < b for a, b in known):
@@ -482,9 +540,13 @@ class Detector:
         before = text[max(lo, s - 60) : s]
         cues = list(self.p["negation"].finditer(before))
         if c.kind != "age" and cues:
-            # 'no more than' inside a comparator is not a negation of the thing itself.
+            # 'no more than' inside a comparator is not a negation of the thing itself, nor is
+            # 'not limited to' in 'including but not limited to'.
             c.negated = not all(
-                re.match(r"\s*(?:more|less|greater|later|earlier)\b", before[m.end() :])
+                re.match(
+                    r"\s*(?:more|less|greater|later|earlier|(?:be\s+)?limited)\b",
+                    before[m.end() :],
+                )
                 for m in cues
             )
         if c.kind in ("condition", "marker", "treatment", "organ_function"):

@@ -15,6 +15,7 @@ from summarizer.criteria.vocabulary import DATA as VOCABULARY
 _HERE = Path(__file__).resolve().parent
 # The code that turns criteria text into constraints: a change here changes parses.
 PARSER_CODE = (
+    _HERE / "abbreviations.py",
     _HERE / "detect.py",
     _HERE / "parse.py",
     _HERE / "prefilter.py",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from summarizer.criteria import abbreviations
 from summarizer.criteria import vocabulary as vocab_mod
 from summarizer.criteria.detect import Detector, patterns
 from summarizer.criteria.fingerprint import parser_fingerprint
 from summarizer.criteria.model import Constraint, CriteriaSet, ParsedCriterion
-from summarizer.criteria.vocabulary import Vocabulary
+from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.models import Span, Trial
 from summarizer.parsers.bullets import ItemSpan, items
 
@@ -37,6 +38,7 @@ def parse_trial(trial: Trial, vocab: Vocabulary | None = None) -> CriteriaSet:
         else None,  # a caller's vocabulary: never stored
     )
     text = trial.source.text
+    aliases = _defined(trial, voc)
     for index, crit in enumerate(trial.criteria):
         spans = [s for s in crit.spans if 0 <= s.start < s.end <= len(text)]
         if not spans:
@@ -44,10 +46,12 @@ def parse_trial(trial: Trial, vocab: Vocabulary | None = None) -> CriteriaSet:
             continue
         typed = index < MAX_CRITERIA
         try:
-            node = parse_span(text, spans[0], crit.kind, crit.number, crit.group, voc, typed)
+            node = parse_span(
+                text, spans[0], crit.kind, crit.number, crit.group, voc, typed, aliases
+            )
             for extra in spans[1:]:
                 node.children.append(
-                    parse_span(text, extra, crit.kind, crit.number, crit.group, voc, typed)
+                    parse_span(text, extra, crit.kind, crit.number, crit.group, voc, typed, aliases)
                 )
         except Exception as exc:
             out.warnings.append(f"{crit.kind} criterion {crit.number}: kept as text ({exc!r})")
@@ -58,6 +62,15 @@ def parse_trial(trial: Trial, vocab: Vocabulary | None = None) -> CriteriaSet:
             f"{len(trial.criteria)} criteria: those after {MAX_CRITERIA} kept as text only"
         )
     return out
+
+
+def _defined(trial: Trial, vocab: Vocabulary | None) -> dict[str, Concept]:
+    """The short forms the record defines, read from its criteria ('Type 1 diabetes mellitus
+    (T1DM)'); a bounded read, so a huge record costs no more than its criteria."""
+    spans = [s for c in trial.criteria[:MAX_CRITERIA] for s in c.spans]
+    text = trial.source.text
+    parts = [text[s.start : s.end] for s in spans if s.end - s.start <= MAX_TYPED_CHARS]
+    return abbreviations.defined("\n".join(parts), vocab)
 
 
 def _default_vocab() -> Vocabulary | None:
@@ -75,11 +88,13 @@ def parse_span(
     group: str | None,
     vocab: Vocabulary | None,
     typed: bool = True,
+    aliases: dict[str, Concept] | None = None,
 ) -> ParsedCriterion:
-    """One criterion: ``text[span.start:span.end]`` read into a tree of parsed criteria."""
+    """One criterion: ``text[span.start:span.end]`` read into a tree of parsed criteria;
+    ``aliases`` are the short forms the record defines."""
     if not typed or span.end - span.start > MAX_TYPED_CHARS:
         return _as_text(text, span, kind, number, group)
-    return _node(text, span.start, span.end, kind, number, group, vocab, [], 0)
+    return _node(text, span.start, span.end, kind, number, group, vocab, [], 0, None, aliases)
 
 
 def _as_text(text: str, span: Span, kind: str, number: int, group: str | None) -> ParsedCriterion:
@@ -103,6 +118,7 @@ def _node(
     path: list[int],
     depth: int,
     listed: list[ItemSpan] | None = None,
+    aliases: dict[str, Concept] | None = None,
 ) -> ParsedCriterion:
     """``listed``: the items under this span's first line, when the parent already read them."""
     if listed is None:
@@ -116,7 +132,7 @@ def _node(
     )
     if listed:
         head_end = max(start, min(listed[0].start, end))
-        _leaf(node, text, start, _rstrip(text, start, head_end), vocab, group)
+        _leaf(node, text, start, _rstrip(text, start, head_end), vocab, group, aliases)
         _logic(node, text[start:head_end])
         for i, item in enumerate(listed, 1):
             child = _node(
@@ -130,20 +146,21 @@ def _node(
                 [*path, i],
                 depth + 1,
                 item.children,
+                aliases,
             )
             node.children.append(child)
         return node
     parts = _inline_list(text, start, end) if depth < MAX_DEPTH else None
     if parts is not None:
         head_end, pieces = parts
-        _leaf(node, text, start, head_end, vocab, group)
+        _leaf(node, text, start, head_end, vocab, group, aliases)
         _logic(node, text[start:head_end])
         for i, (s, e) in enumerate(pieces, 1):
             node.children.append(
-                _node(text, s, e, kind, number, group, vocab, [*path, i], depth + 1)
+                _node(text, s, e, kind, number, group, vocab, [*path, i], depth + 1, None, aliases)
             )
         return node
-    _leaf(node, text, start, end, vocab, group)
+    _leaf(node, text, start, end, vocab, group, aliases)
     if any(c.kind == k.kind for c in node.constraints for k in node.constraints if c is not k):
         between = [
             text[a.span.end : b.span.start]
@@ -209,13 +226,14 @@ def _leaf(
     end: int,
     vocab: Vocabulary | None,
     group: str | None,
+    aliases: dict[str, Concept] | None = None,
 ) -> None:
     """Constraints of ``text[start:end]`` (children excluded), exceptions apart, remainder kept."""
     if end <= start:
         return
     segment = text[start:end]
     exceptions = _exception_spans(segment, start)
-    found = Detector(vocab, group).run(segment, start)
+    found = Detector(vocab, group, aliases).run(segment, start)
     found = _dedupe(found)
     for c in found:
         if any(x.start <= c.span.start and c.span.end <= x.end for x in exceptions):

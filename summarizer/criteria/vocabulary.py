@@ -20,6 +20,7 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / "data" / "vocabulary.json"
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _MAX_WORDS = 8
+_NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz0-9]{4,6}")
 _GAP = re.compile(r"[ \t]{1,2}|[ \t]?[-/'’,][ \t]?")
 # One-word terms that read as everyday words in criteria text more often than as the concept.
 _COMMON = frozenset(
@@ -76,8 +77,13 @@ class Vocabulary:
                 k = key(term)
                 if not k or (" " not in k and (len(k) < 3 and not term.isupper())):
                     continue
-                # Short all-capital abbreviations ('MI', 'HIV') match only in capitals.
-                exact = tuple(_TOKEN.findall(term)) if term.isupper() and len(term) <= 6 else None
+                # Short all-capital abbreviations ('MI', 'HIV') match only in capitals, but one
+                # of four letters or more without a vowel is no English word ('nsclc', 'hsct').
+                exact = (
+                    tuple(_TOKEN.findall(term))
+                    if term.isupper() and len(term) <= 6 and not _NO_VOWEL.fullmatch(k)
+                    else None
+                )
                 bucket = self._index.setdefault(k, [])
                 if all(c != concept.id for c, _ in bucket):
                     bucket.append((concept.id, exact))

@@ -224,3 +224,25 @@ def test_life_expectancy_in_lay_words_aligns_to_its_criterion() -> None:
     )
     assert _kinds(trial, "You are expected to live less than 1 year.", "not_fit") == set()
     assert _kinds(trial, "You are expected to live less than 2 years.", "not_fit") == {"number"}
+
+
+def test_a_treatment_said_to_work_where_the_criterion_says_it_failed_is_contradicted() -> None:
+    from tests.criteria.build import trial_with
+
+    trial = trial_with(["Failed at least one prior chemotherapy regimen"], ["Pregnancy"])
+    worked = check_bullet("You had at least one chemotherapy that did work.", trial, "good_fit")
+    assert [f.kind for f in worked.findings] == ["polarity"]
+    assert "failed" in worked.findings[0].reason
+    for right in (
+        "You had at least one chemotherapy that did not work.",
+        "Your cancer did not respond to at least one chemotherapy.",
+        "You had at least one chemotherapy.",  # says nothing of how it went
+    ):
+        assert check_bullet(right, trial, "good_fit").findings == [], right
+
+
+def test_including_but_not_limited_to_in_a_bullet_is_no_exception_cue() -> None:
+    from summarizer.checker.criteria_check import _EXC_CUE
+
+    assert _EXC_CUE.search("Any cancer but not skin cancer")
+    assert not _EXC_CUE.search("Heart problems, including but not limited to heart failure")

@@ -203,3 +203,46 @@ def test_a_window_the_person_is_outside_of_allows_it():
     assert [f.direction for f in later] == ["allowed_if"]
     recent = find(trial, extract("I donated blood last week."))
     assert [f.direction for f in recent] == ["does_not_take"]
+
+
+def test_pregnancy_beside_birth_control_is_ruled_out_and_its_purpose_is_not():
+    from summarizer.engines.extractive.self_match import find
+
+    beside = _one_criterion_trial(
+        "exclusion",
+        "Females who are pregnant, nursing or not using a reliable method of birth control",
+    )
+    for question in ("I'm nursing my baby.", "I am pregnant."):
+        found = find(beside, extract(question))
+        assert [(f.criterion.kind, f.direction) for f in found] == [("exclusion", "does_not_take")]
+    purpose = _one_criterion_trial(
+        "inclusion", "Women who could become pregnant must use contraception during the study"
+    )
+    assert find(purpose, extract("I am pregnant.")) == []
+
+
+def test_what_a_criterion_allows_is_read_in_the_sentence_that_allows_it():
+    from summarizer.engines.extractive.self_match import find
+
+    trial = _one_criterion_trial(
+        "exclusion",
+        "Active or suspected autoimmune diseases. Vitiligo without systemic treatment is allowed.",
+    )
+    ruled = find(trial, extract("I have rheumatoid arthritis."))
+    assert [f.direction for f in ruled] == ["does_not_take"]
+    allowed = find(trial, extract("I have vitiligo."))
+    assert [f.direction for f in allowed] == ["allowed_if"]
+
+
+def test_the_time_since_a_diagnosis_is_set_against_the_years_the_person_gives():
+    from summarizer.engines.extractive.self_match import find
+
+    trial = _one_criterion_trial(
+        "inclusion",
+        "Type 1 diabetes mellitus (T1DM) for at least 5 years; "
+        "time since diagnosis of T1DM ≥ 5 years",
+    )
+    recent = find(trial, extract("I was diagnosed with type 1 diabetes two years ago."))
+    assert "does_not_take" in [f.direction for f in recent]
+    long_ago = find(trial, extract("I was diagnosed with type 1 diabetes ten years ago."))
+    assert [f.direction for f in long_ago] == ["takes"]

@@ -291,7 +291,12 @@ def _match(
         if steps is not None:
             s, e = constraint.span.start, constraint.span.end
             negated = constraint.negated or _negative(text, s, e)
-            if birth_control and fact.kind in ("pregnancy", "breastfeeding") and not negated:
+            if (
+                birth_control
+                and fact.kind in ("pregnancy", "breastfeeding")
+                and not negated
+                and _pregnancy_as_purpose(text, node, constraint)
+            ):
                 continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
             if best is None or steps < best[5]:
                 best = (node, s, e, negated, exception, steps)
@@ -319,6 +324,23 @@ def _match(
                 exception = any(x.start <= s < x.end for x in node.exception_spans)
                 return node, s, e, _negated(text, node, s, e), exception, 0
     return None
+
+
+_POTENTIAL = re.compile(
+    r"\b(?:becom\w*|get(?:ting)?|avoid\w*|prevent\w*|risk of|chance of|possibility of|"
+    r"capable of|able to|father\w*|potential(?: for| of)?)\s+(?:a\s+)?$",
+    re.I,
+)
+
+
+def _pregnancy_as_purpose(text: str, node: ParsedCriterion, c: Constraint) -> bool:
+    """In a birth-control item, whether the pregnancy word is what the birth control is for
+    ('must use contraception to avoid pregnancy', 'could become pregnant'), not a state the
+    item names beside it ('pregnant, nursing or not using birth control' rules pregnancy out)."""
+    control = [k.span.start for k in node.constraints if k.kind == "contraception"]
+    if control and min(control) < c.span.start:
+        return True
+    return bool(_POTENTIAL.search(text[max(node.span.start, c.span.start - 30) : c.span.start]))
 
 
 def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | None:
@@ -441,7 +463,7 @@ def _finding(
     # splenectomy', 'must be HIV negative' (registries file these under exclusions too).
     rules_out = negated or crit.kind == "exclusion"
     found = Finding(crit, fact, "does_not_take", span, text[s:e], rules_out=rules_out)
-    if not negated and _PERMITS.search(text[node.span.start : node.span.end]):
+    if not negated and _PERMITS.search(_sentence(text, node.span.start, node.span.end, s, e)):
         # 'Participants may have diabetes ... will not be cause for exclusion': allowed.
         found.direction, found.rules_out, found.allows = "allowed_if", False, True
         return found
@@ -478,6 +500,17 @@ def _finding(
             found.direction = "does_not_take"
             found.note = f"You said {facts.since_text}, which is outside that time."
     return found
+
+
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+
+
+def _sentence(text: str, lo: int, hi: int, s: int, e: int) -> str:
+    """The sentence of ``text[lo:hi]`` that holds ``text[s:e]``: what it allows is said there
+    ('Autoimmune diseases. Vitiligo is allowed.' allows vitiligo, not the rest)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, lo, s)), default=lo)
+    m = _SENTENCE_END.search(text, e, hi)
+    return text[start : m.start() if m else hi]
 
 
 def _quote_span(text: str, top: ParsedCriterion, node: ParsedCriterion) -> Span:
