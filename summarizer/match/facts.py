@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.engines.extractive.self_facts import PersonFacts, term_rules
+from summarizer.match.thresholds import Reading, readings
 from summarizer.match.wording import wording
 from summarizer.models.match import PersonProfile
 
@@ -28,6 +29,8 @@ class ProfileFacts:
     absent: PersonFacts
     said: dict[str, str] = field(default_factory=dict)  # fact key -> the person's words
     past: set[str] = field(default_factory=set)  # fact keys said only as history
+    ago: dict[str, tuple[float, str]] = field(default_factory=dict)  # key -> (days, words)
+    measured: dict[str, Reading] = field(default_factory=dict)  # lab values, scores said
 
 
 def _negated_here(text: str, start: int, profile: PersonProfile) -> bool:
@@ -83,4 +86,42 @@ def profile_facts(profile: PersonProfile) -> ProfileFacts:
             (present if profile.pregnant else absent).terms.append("pregnancy")
             out.said["pregnancy"] = m.group(0)
     out.past = {k for k, past in history.items() if past}
+    out.ago = _dated(profile)
+    out.measured = readings(profile.text)  # once per person, not once per trial
     return out
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_AGO = re.compile(
+    r"\b(\d{1,3}(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+(years?|yrs?|months?|mos?|weeks?|wks?|days?)\s+(?:ago|earlier|before|previously)\b",
+    re.I,
+)
+_DAYS = {"y": 365.25, "m": 30.4375, "w": 7.0, "d": 1.0}
+_CLAUSE = re.compile(r"[.;!?\n]")
+
+
+def _dated(profile: PersonProfile) -> dict[str, tuple[float, str]]:
+    """How long ago each condition or treatment happened, when its own clause says so ('a heart
+    attack 3 years ago', '2 months ago she had a stroke'): the nearest 'N units ago' in the same
+    clause. A fact dated two different ways is left undated."""
+    text = profile.text
+    seen: dict[str, set[tuple[float, str]]] = {}
+    for term in profile.terms:
+        if not term.concept or term.negated:
+            continue
+        lo = max(0, term.start - 60)
+        before = text[lo : term.start]
+        cut = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
+        after = text[term.end : term.end + 60]
+        stop = _CLAUSE.search(after)
+        after = after[: stop.start()] if stop else after
+        later, earlier = list(_AGO.finditer(after)), list(_AGO.finditer(before[cut:]))
+        if not later and not earlier:
+            continue
+        m = later[0] if later else earlier[-1]  # the nearest, after the term first
+        n = m.group(1).lower()
+        days = (float(_NUMBERS[n]) if n in _NUMBERS else float(n)) * _DAYS[m.group(2)[0].lower()]
+        seen.setdefault(f"concept:{term.concept}", set()).add((days, m.group(0)))
+    return {k: next(iter(v)) for k, v in seen.items() if len({d for d, _ in v}) == 1}

@@ -10,7 +10,10 @@ left untyped. An exclusion lists alternatives: one that holds for the person mee
 not met only when every alternative is ruled out by what the person said. Anything else is
 unknown, which is the default: a fact the person did not state is never taken as true or false.
 The trial's own minimum age, maximum age and sex fields get inclusion-like verdicts, quoted from
-their source words.
+their source words. A lab value or score the person gave decides a limit on the same measure in
+the same unit (``thresholds``); a condition the person dated ('3 years ago') decides a 'within'
+window on it; and a fact that would block is left open when the criterion is about a treatment
+for it, another condition than theirs, exceptions, or people in a case they may not be in.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from summarizer.engines.extractive.eligibility import _OF_AGE, AgeBound, age_bou
 from summarizer.engines.extractive.self_facts import PersonFacts
 from summarizer.engines.extractive.self_match import Finding, find, person_facts
 from summarizer.match.facts import ProfileFacts, profile_facts
+from summarizer.match.thresholds import Reading
+from summarizer.match.thresholds import truth as threshold_truth
 from summarizer.match.wording import wording
 from summarizer.models import Span, Trial
 from summarizer.models.match import CriterionVerdict, MatchVerdict, PersonProfile
@@ -42,7 +47,7 @@ class Part:
 
     truth: Truth  # the piece holds for the person (True), does not (False), or cannot tell
     words: tuple[str, ...]  # the person's words it rests on
-    why: str | None = None  # for an open piece: 'when', 'exception', 'confirm', 'history'
+    why: str | None = None  # an open piece: 'when', 'exception', 'confirm', 'history', ...
     start: int = 0
     end: int = 0
 
@@ -139,13 +144,99 @@ def _add_findings(
         if not present and not _narrower_or_same(f.fact.key, constraint, vocab):
             continue
         truth, why = _finding_truth(f, present, constraint, facts, text)
-        part = Part(truth, (words,), why, pos, end)
+        said_words: tuple[str, ...] = (words,)
+        dated = _dated_truth(f, present, constraint, facts, text) if why == "when" else None
+        if dated is not None:
+            truth, why, said_words = dated[0], None, (words, dated[1])
+        if _blocking(f.criterion.kind, truth):
+            guard = _guard(text, top, pos)
+            truth, why = (None, guard) if guard else (truth, why)
+        part = Part(truth, said_words, why, pos, end)
         sheet = sheets.setdefault(where, Sheet())
         node = _deepest(top, pos, end)
         if constraint is not None and constraint in node.constraints:
             sheet.by_span.setdefault((pos, end), []).append(part)
         else:
             sheet.by_node.setdefault(id(node), []).append(part)
+
+
+def _dated_truth(
+    f: Finding, present: bool, constraint: Constraint | None, facts: ProfileFacts, text: str
+) -> tuple[bool, str] | None:
+    """'Myocardial infarction within the past 6 months' against 'a heart attack 3 years ago':
+    the person dated this very fact, so the window decides (with the person's date words).
+    Only for the same concept, not an event of it ('asthma exacerbation within 12 months' is
+    not dated by 'asthma diagnosed a year ago'), and only when the date is clearly inside or
+    outside the window ('a year ago' against '12 months' stays open)."""
+    window = f.window
+    dated = facts.ago.get(f.fact.key)
+    if not present or dated is None or window is None or window.relation != "within":
+        return None
+    if f.exception or f.allows or f.steps:
+        return None
+    at = text.find(f.matched, f.span.start, f.span.end)
+    around = text[max(f.span.start, at - 40) : at + len(f.matched) + 40] if at >= 0 else ""
+    if at < 0 or wording().event.search(around):
+        return None
+    limit = (window.upper or window.amount) * _WINDOW_DAYS[window.unit]
+    margin = wording().limit("date_margin_percent") / 100
+    if abs(dated[0] - limit) <= margin * limit:
+        return None
+    inside = dated[0] < limit
+    negated = (
+        f.rules_out if f.criterion.kind == "inclusion" else bool(constraint and constraint.negated)
+    )
+    return inside != negated, dated[1]
+
+
+_WINDOW_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+
+
+def _blocking(kind: str, truth: Truth) -> bool:
+    return truth is (kind != "inclusion")
+
+
+def _guard(text: str, top: ParsedCriterion, pos: int) -> str | None:
+    """Why a fact the person stated must not block on this criterion after all, or None.
+
+    'No prior chemotherapy for breast cancer', 'renal failure due to diabetes': the condition
+    the person has is what a treatment (or another condition) is for, not what is asked about.
+    'No other prior malignancy', 'any malignancy except carcinoma in situ': the person's own
+    condition may be the one meant apart, or one of the exceptions. 'Fertile patients must use
+    contraception': it asks only people in a case the person may not be in. Either way the
+    criterion neither fails an inclusion nor meets an exclusion on that fact alone (precision
+    first: a wrong block hides a trial the person could join)."""
+    words = wording()
+    before = text[max(top.span.start, pos - 60) : pos]
+    if words.treatment_for.search(before):
+        return "treatment_for"
+    if words.conditional.search(text, top.span.start, top.span.end):
+        return "applies_if"  # 'Fertile patients must use contraception': maybe not their case
+    if words.other_than.search(before) or words.exception.search(
+        text, top.span.start, top.span.end
+    ):
+        return "exception"
+    return None
+
+
+def _add_readings(
+    tops: dict[tuple[str, int], ParsedCriterion],
+    sheets: dict[tuple[str, int], Sheet],
+    found: dict[str, Reading],
+) -> None:
+    """A value the person gave ('creatinine 3.1 mg/dL') against each limit on the same measure
+    in the same unit ('creatinine > 2 mg/dL'): the limit holds for them or does not."""
+    if not found:
+        return
+    for where, top in tops.items():
+        for node in top.walk():
+            for c in node.constraints:
+                said = threshold_truth(c, found)
+                if said is None:
+                    continue
+                part = Part(said[0], (said[1].words,), None, c.span.start, c.span.end)
+                sheet = sheets.setdefault(where, Sheet())
+                sheet.by_span.setdefault((c.span.start, c.span.end), []).append(part)
 
 
 def _add_ages(
@@ -204,12 +295,14 @@ class Scope:
 
     sexes: frozenset[str]
     demographic: bool
+    pregnancy: bool = False  # it names pregnancy or breastfeeding: the sex is whose, not who
 
     @classmethod
     def of(cls, top: ParsedCriterion) -> Scope:
         kinds = [c for n in top.walk() for c in n.constraints]
         sexes = frozenset(c.value for c in kinds if c.kind == "sex" and c.value and not c.negated)
-        return cls(sexes, bool(kinds) and all(c.kind in _DEMOGRAPHIC for c in kinds))
+        pregnancy = any(c.kind in ("pregnancy", "breastfeeding") for c in kinds)
+        return cls(sexes, bool(kinds) and all(c.kind in _DEMOGRAPHIC for c in kinds), pregnancy)
 
     def rules_out(self, kind: str, sex: str) -> bool:
         """The criterion is about another sex only: for an exclusion that is enough; an
@@ -218,6 +311,8 @@ class Scope:
         rather than ruling him out."""
         if sex in self.sexes or "ALL" in self.sexes:
             return False
+        if kind == "inclusion" and self.pregnancy:  # 'Women must not be pregnant': whose
+            return False  # pregnancy, which the pregnancy part itself decides
         return kind == "exclusion" or self.demographic
 
 
@@ -234,12 +329,17 @@ def _sex_part(c: Constraint, profile: PersonProfile, kind: str, scope: Scope) ->
 
 
 def _male_pregnancy_part(
-    c: Constraint, profile: PersonProfile, kind: str, scope: Scope
+    c: Constraint, profile: PersonProfile, kind: str, scope: Scope, words: str = ""
 ) -> Part | None:
-    """A man is not pregnant or breastfeeding: said by his sex, not assumed from silence."""
+    """A man is not pregnant or breastfeeding: said by his sex, not assumed from silence. An
+    inclusion fails him only when it asks for pregnancy itself ('Pregnant women'), not when it
+    names it to rule it out in words the parser may not read as negation ('Negative pregnancy
+    test', 'Women must not be pregnant')."""
     if c.kind not in ("pregnancy", "breastfeeding") or profile.sex != "MALE":
         return None
     if not profile.sex_words or not (kind == "exclusion" or scope.demographic):
+        return None
+    if kind == "inclusion" and not c.negated and wording().not_asking_pregnancy.search(words):
         return None
     return Part(c.negated, (profile.sex_words,), None, c.span.start, c.span.end)
 
@@ -291,7 +391,8 @@ def _evaluate(
             continue
         parts = sheet.by_span.get((c.span.start, c.span.end))
         if not parts:
-            male = _male_pregnancy_part(c, profile, kind, scope)
+            words = text[node.span.start : node.span.end]
+            male = _male_pregnancy_part(c, profile, kind, scope, words)
             parts = [male] if male else parts
         used.extend(parts or [])
         (quals if c.kind == "age" else items).append(_combine(parts))
@@ -388,6 +489,7 @@ def criterion_verdicts(
                 facts, present=side, vocab=vocab,
             )  # fmt: skip
     _add_ages(trial, tops, sheets, bounds if bounds is not None else age_bounds(trial), profile)
+    _add_readings(tops, sheets, facts.measured)
     text = trial.source.text
     out: list[CriterionVerdict] = []
     for crit in trial.criteria:

@@ -27,6 +27,14 @@ class MatchWording(BaseModel):
     negation_cues: str
     current_words: str
     filler_words: list[str]
+    unitless_measures: list[str] = []
+    threshold_skip_units: list[str] = []
+    pregnancy_not_asked: str = r"(?!)"
+    about_a_treatment: str = r"(?!)"
+    another_one: str = r"(?!)"
+    exception_words: str = r"(?!)"
+    event_words: str = r"(?!)"
+    conditional_words: str = r"(?!)"
 
     def message(self, name: str, **values: object) -> str:
         return self.messages[name].format(**values)
@@ -44,6 +52,36 @@ class MatchWording(BaseModel):
     @property
     def current(self) -> re.Pattern[str]:
         return _compiled(self.current_words)
+
+    @property
+    def not_asking_pregnancy(self) -> re.Pattern[str]:
+        """An inclusion that names pregnancy without asking for it ('negative pregnancy test')."""
+        return _compiled(self.pregnancy_not_asked)
+
+    @property
+    def other_than(self) -> re.Pattern[str]:
+        """Words right before a condition that set the person's own apart ('no other prior')."""
+        return _compiled(self.another_one)
+
+    @property
+    def exception(self) -> re.Pattern[str]:
+        """A criterion that lists exceptions ('except carcinoma in situ', 'other than')."""
+        return _compiled(self.exception_words)
+
+    @property
+    def conditional(self) -> re.Pattern[str]:
+        """A criterion that asks only people in some case ('fertile patients', 'if ...')."""
+        return _compiled(self.conditional_words)
+
+    @property
+    def event(self) -> re.Pattern[str]:
+        """An event of a condition ('exacerbation', 'flare'), dated apart from the condition."""
+        return _compiled(self.event_words)
+
+    @property
+    def treatment_for(self) -> re.Pattern[str]:
+        """Words right before a condition that make it the object of a treatment ('therapy for')."""
+        return _compiled(self.about_a_treatment)
 
 
 @cache
