@@ -156,7 +156,9 @@ def matches(trial: Trial, filters: TrialFilters) -> bool:
         sex = trial.sex.value if trial.sex else "ALL"
         if sex not in ("ALL", filters.sex.upper()):
             return False
-    conditions = [f.value for f in (*trial.conditions, *trial.keywords)]
+    conditions = [
+        f.value for f in (*trial.conditions, *trial.keywords, *trial.condition_mesh_terms)
+    ]
     if not _has(filters.condition, conditions):
         return False
     places = [

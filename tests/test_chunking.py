@@ -182,3 +182,38 @@ def test_a_site_list_is_chunked_with_work_linear_in_its_sites(monkeypatch) -> No
         work[sites] = sum(calls)  # characters scanned by the token counter
     assert work[5_000] <= 11 * work[500]
     assert work[5_000] >= 9 * work[500]  # and it does grow with the list: all of it is read
+
+
+def test_mesh_headings_sit_in_the_chunk_of_the_section_they_index(xml_trials: list[Trial]) -> None:
+    with_headings = [t for t in xml_trials if t.condition_mesh_terms and t.intervention_mesh_terms]
+    assert with_headings  # the first records of the archive do carry MeSH headings
+    fitting = 0
+    for trial in with_headings:
+        chunks = chunk_trial(trial)
+        for field, section in (
+            ("condition_mesh_terms", "conditions"),
+            ("intervention_mesh_terms", "interventions"),
+        ):
+            for fact in getattr(trial, field):
+                (span,) = fact.spans
+                holding = [c.section for c in chunks if c.start <= span.start < span.end <= c.end]
+                assert section in holding, (trial.trial_id, field, fact.value)
+        # and with the sponsor's own words: a conditions section within the budget is one chunk
+        first = trial.conditions[0].spans[0] if trial.conditions else None
+        mesh = trial.condition_mesh_terms[-1].spans[0]
+        if first is not None and count_tokens(trial.source.text[first.start : mesh.end]) < 150:
+            fitting += 1
+            assert any(
+                c.section == "conditions" and c.start <= first.start and mesh.end <= c.end
+                for c in chunks
+            ), trial.trial_id
+    assert fitting
+
+
+def test_a_trial_without_mesh_headings_chunks_as_before(seed_trials: list[Trial]) -> None:
+    for trial in seed_trials:
+        assert trial.condition_mesh_terms == [] and trial.intervention_mesh_terms == []
+        stored = Trial.model_validate(
+            trial.model_dump(exclude={"condition_mesh_terms", "intervention_mesh_terms"})
+        )
+        assert [c.id for c in chunk_trial(stored)] == [c.id for c in chunk_trial(trial)]

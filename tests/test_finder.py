@@ -79,6 +79,18 @@ def test_condition_place_and_text_are_case_insensitive(samples):
     assert [r.trial_id for r in find([lupus, other], TrialFilters(condition="LUPUS"))] == ["T4"]
 
 
+def test_the_condition_filter_also_reads_the_mesh_headings_the_registry_filed_a_trial_under():
+    stemi = _trial(
+        "T6",
+        conditions=[Fact(value="STEMI")],
+        condition_mesh_terms=[Fact(value="Myocardial Infarction")],
+    )
+    other = _trial("T7", conditions=[Fact(value="Angina")])
+    found = find([stemi, other], TrialFilters(condition="myocardial infarction"))
+    assert [r.trial_id for r in found] == ["T6"]
+    assert [r.trial_id for r in find([stemi, other], TrialFilters(condition="angina"))] == ["T7"]
+
+
 def test_cards_speak_plain_words_never_registry_codes(samples):
     for result in find(samples, TrialFilters()):
         assert "PHASE" not in (result.phase_words or "")

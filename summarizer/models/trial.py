@@ -144,7 +144,16 @@ class Trial(BaseModel):
     healthy_volunteers: Fact | None = Field(default=None, description="value 'yes' or 'no'")
     conditions: list[Fact] = Field(default_factory=list)
     keywords: list[Fact] = Field(default_factory=list)
+    condition_mesh_terms: list[Fact] = Field(
+        default_factory=list,
+        description="NLM MeSH headings the registry indexed the conditions under (assigned by "
+        "NLM's algorithm, not the sponsor); empty for trials stored before they were read",
+    )
     interventions: list[Intervention] = Field(default_factory=list)
+    intervention_mesh_terms: list[Fact] = Field(
+        default_factory=list,
+        description="NLM MeSH headings the registry indexed the interventions under",
+    )
     targets: list[Fact] = Field(
         default_factory=list, description="antigens such as CD19, CD22, BCMA, where stated"
     )

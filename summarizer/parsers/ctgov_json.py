@@ -120,6 +120,13 @@ def _official(obj: Any) -> str | None:
     return name + (f" ({role})" if role else "") + (f", {affiliation}" if affiliation else "")
 
 
+def _mesh_terms(study: Any, module: str) -> list[str]:
+    """The MeSH headings NLM assigned (``meshes``; their ``ancestors`` are left out: broader
+    headings such as 'Neoplasms' would make every cancer trial look alike)."""
+    meshes = _get(study, "derivedSection", module, "meshes")
+    return [term for item in _list(meshes) if (term := _str(_get(item, "term")))]
+
+
 def record_from_json(study: Any) -> CtgovRecord:
     """Map one API v2 study onto the neutral record."""
     p = _get(study, "protocolSection")
@@ -164,6 +171,8 @@ def record_from_json(study: Any) -> CtgovRecord:
         healthy_volunteers=("Yes" if healthy else "No") if isinstance(healthy, bool) else None,
         conditions=_strs(_get(p, "conditionsModule", "conditions")),
         keywords=_strs(_get(p, "conditionsModule", "keywords")),
+        condition_mesh=_mesh_terms(study, "conditionBrowseModule"),
+        intervention_mesh=_mesh_terms(study, "interventionBrowseModule"),
         arms=[
             RawArm(
                 label=label,

@@ -117,6 +117,8 @@ class CtgovRecord:
     healthy_volunteers: str | None = None
     conditions: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    condition_mesh: list[str] = field(default_factory=list)  # NLM's MeSH headings
+    intervention_mesh: list[str] = field(default_factory=list)
     arms: list[RawArm] = field(default_factory=list)
     interventions: list[RawIntervention] = field(default_factory=list)
     sponsor: str | None = None
@@ -332,9 +334,29 @@ class _Builder:
         self.out.heading(heading)
         return [Fact(value=value, spans=[self.out.item(value)]) for value in values]
 
+    def _mesh_line(self, label: str, terms: list[str]) -> list[Fact]:
+        """``Label: A; B`` on one line, one sourced value per term (one line keeps the terms in
+        the chunk of the section they index)."""
+        if not terms:
+            return []
+        self.out.write(f"{label}: ")
+        facts: list[Fact] = []
+        for index, term in enumerate(terms):
+            if index:
+                self.out.write("; ")
+            facts.append(Fact(value=term, spans=[self.out.add(term)]))
+        self.out.newline()
+        return facts
+
     def _conditions(self) -> None:
-        self.fields["conditions"] = self._list("Conditions", self.record.conditions)
-        self.fields["keywords"] = self._list("Keywords", self.record.keywords)
+        r = self.record
+        self.fields["conditions"] = self._list("Conditions", r.conditions)
+        if r.condition_mesh and not r.conditions:
+            self.out.heading("Conditions")
+        self.fields["condition_mesh_terms"] = self._mesh_line(
+            "Condition MeSH Terms", r.condition_mesh
+        )
+        self.fields["keywords"] = self._list("Keywords", r.keywords)
 
     def _interventions(self) -> None:
         r, out = self.record, self.out
@@ -350,7 +372,7 @@ class _Builder:
                     out.add("  ")
                     out.block(arm.description)
         items: list[Intervention] = []
-        if r.interventions:
+        if r.interventions or r.intervention_mesh:
             out.heading("Interventions")
         for raw in r.interventions:
             out.add("- ")
@@ -375,6 +397,9 @@ class _Builder:
                 )
             )
         self.fields["interventions"] = items
+        self.fields["intervention_mesh_terms"] = self._mesh_line(
+            "Intervention MeSH Terms", r.intervention_mesh
+        )
 
     def _descriptions(self) -> None:
         for key, heading in (

@@ -161,6 +161,8 @@ def record_from_xml(root: ET.Element) -> CtgovRecord:
         healthy_volunteers=_text(root, "eligibility/healthy_volunteers"),
         conditions=_texts(root, "condition"),
         keywords=_texts(root, "keyword"),
+        condition_mesh=_texts(root, "condition_browse/mesh_term"),
+        intervention_mesh=_texts(root, "intervention_browse/mesh_term"),
         arms=[
             RawArm(
                 label=label,

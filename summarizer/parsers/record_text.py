@@ -137,7 +137,15 @@ def span_problems(trial: Trial) -> list[str]:
         fact = getattr(trial, name)
         if fact is not None:
             exact(name, fact.raw or fact.value, fact.spans)
-    for name in ("phases", "design", "conditions", "keywords", "collaborators"):
+    for name in (
+        "phases",
+        "design",
+        "conditions",
+        "keywords",
+        "condition_mesh_terms",
+        "intervention_mesh_terms",
+        "collaborators",
+    ):
         for fact in getattr(trial, name):
             exact(name, fact.raw or fact.value, fact.spans)
     for fact in trial.targets:

@@ -118,3 +118,75 @@ def test_a_study_for_pregnant_women_is_listed_with_the_words_that_say_so(
     )
     assert listed(answer) == ["NCT00462306"]
     assert said_about(answer, "NCT00462306").count('"') >= 2  # quoted evidence
+
+
+def _xml_trial(nct: str, title: str, conditions: list[str], headings: list[str]) -> Trial:
+    named = "".join(f"<condition>{c}</condition>" for c in conditions)
+    filed = "".join(f"<mesh_term>{h}</mesh_term>" for h in headings)
+    return parse_seed(
+        f"{nct}.xml",
+        f"<clinical_study><id_info><nct_id>{nct}</nct_id></id_info>"
+        f"<brief_title>{title}</brief_title><overall_status>Recruiting</overall_status>"
+        f"{named}<condition_browse>{filed}</condition_browse></clinical_study>",
+    )
+
+
+@pytest.fixture(scope="module")
+def filed() -> dict[str, Trial]:
+    """Trials whose own condition words do not name the illness their MeSH heading does."""
+    return {
+        "stemi": _xml_trial(
+            "NCT09000001", "Reperfusion study", ["STEMI"], ["Myocardial Infarction"]
+        ),
+        "broad": _xml_trial(
+            "NCT09000002", "Tissue repair study", ["Tissue damage"], ["Infarction"]
+        ),
+        "named": _xml_trial(
+            "NCT09000003", "Registry study", ["Myocardial Infarction"], ["Myocardial Infarction"]
+        ),
+        "other": _xml_trial("NCT09000004", "Chest pain study", ["Chest Pain"], ["Angina Pectoris"]),
+    }
+
+
+def test_a_trial_is_found_by_the_mesh_heading_the_registry_filed_it_under(filed) -> None:
+    engine = assistant_over(list(filed.values()))
+    chosen = [t.trial_id for t in filed.values()]
+    answer = engine.ask(
+        "Which of these trials are for people who had a heart attack?", trial_ids=chosen
+    )
+    assert set(listed(answer)) == {filed["stemi"].trial_id, filed["named"].trial_id}
+    said = said_about(answer, filed["stemi"].trial_id)
+    assert "The registry files it under Myocardial Infarction." in said
+    (statement,) = [s for s in answer.statements if "registry files it" in s.text]
+    (cite,) = statement.citations
+    assert (cite.section, cite.quote) == ("conditions", "Myocardial Infarction")
+
+
+def test_the_sponsors_condition_words_are_cited_before_nlm_heading(filed) -> None:
+    engine = assistant_over(list(filed.values()))
+    answer = engine.ask(
+        "Any studies about myocardial infarction?",
+        trial_ids=[filed["named"].trial_id, filed["other"].trial_id],
+    )
+    assert listed(answer) == [filed["named"].trial_id]
+    said = said_about(answer, filed["named"].trial_id)
+    assert "It is for people with Myocardial Infarction." in said
+    assert "registry files it" not in said
+
+
+def test_a_broader_heading_does_not_make_a_trial_match_a_narrower_question(filed) -> None:
+    sel = across.parse("Which of these trials are for myocardial infarction?", [])
+    assert across.evidence(filed["broad"], sel) is None  # filed under 'Infarction' only
+    assert across.evidence(filed["stemi"], sel)  # filed under 'Myocardial Infarction'
+    wider = across.parse("Which of these trials are for infarction?", [])
+    assert across.evidence(filed["broad"], wider) and across.evidence(filed["stemi"], wider)
+
+
+def test_a_trial_stored_before_headings_were_read_is_matched_by_its_conditions_only(
+    filed,
+) -> None:
+    sel = across.parse("Which of these trials are for myocardial infarction?", [])
+    old = Trial.model_validate(filed["stemi"].model_dump(exclude={"condition_mesh_terms"}))
+    assert across.evidence(old, sel) is None  # 'STEMI' alone does not say it
+    named = Trial.model_validate(filed["named"].model_dump(exclude={"condition_mesh_terms"}))
+    assert across.evidence(named, sel)

@@ -200,15 +200,33 @@ def _names_asked(text: str, sel: Selection) -> bool:
     return any(name <= have for name in _asked_names(sel.concepts))
 
 
-def _condition_spans(trial: Trial, sel: Selection) -> list[tuple[str, Span]]:
-    """The conditions, keywords or title that name what was asked, conditions first."""
+def _heading_asked(term: str, sel: Selection) -> bool:
+    """Whether a MeSH heading the registry filed the trial under is, or is under, an asked
+    concept: the heading is looked up whole first (the vocabulary holds the registry's
+    headings, and 'Carcinoma, Non-Small-Cell Lung' reads badly as running words)."""
+    concept = _vocabulary().lookup(term) if sel.concepts else None
+    if concept is not None and _ancestors(concept.id) & sel.concepts:
+        return True
+    return _names_asked(term, sel)
+
+
+# How a match is said, by where it was found (the wording is data: prompts/across.json).
+_SAID = {"conditions": "condition", "mesh": "mesh", "quick_facts": "title"}
+
+
+def _condition_spans(trial: Trial, sel: Selection) -> list[tuple[str, str, Span]]:
+    """(how it is said, section, span) of the conditions, keywords, MeSH headings or title
+    that name what was asked, in that order: the sponsor's words before NLM's indexing."""
     title = trial.brief_title or trial.official_title
-    pieces: list[tuple[str, Fact]] = [
-        *(("conditions", f) for f in (*trial.conditions, *trial.keywords)),
-        *([("quick_facts", title)] if title else []),
+    pieces: list[tuple[str, str, Fact]] = [
+        *(("conditions", "conditions", f) for f in (*trial.conditions, *trial.keywords)),
+        *(("mesh", "conditions", f) for f in trial.condition_mesh_terms),
+        *([("quick_facts", "quick_facts", title)] if title else []),
     ]
     return [
-        (section, f.spans[0]) for section, f in pieces if f.spans and _names_asked(f.value, sel)
+        (how, section, f.spans[0])
+        for how, section, f in pieces
+        if f.spans and (_heading_asked if how == "mesh" else _names_asked)(f.value, sel)
     ]
 
 
@@ -270,11 +288,9 @@ def _condition(trial: Trial, sel: Selection) -> list[Statement] | None:
     spans = _condition_spans(trial, sel)
     if not spans:
         return None
-    section, span = spans[0]
+    how, section, span = spans[0]
     words = clean(trial.source.text[span.start : span.end])
-    text = (
-        f"It is for people with {words}." if section == "conditions" else f"It is titled: {words}."
-    )
+    text = _data()["condition_said"][_SAID[how]].format(words=words)
     return [
         Statement(
             text=text,
