@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 _UNIT_YEARS = {
     "year": 1.0,
@@ -70,16 +71,19 @@ def phases(text: str | None) -> list[str]:
     return out
 
 
-def phase_words(phase_values: list[str]) -> str | None:
-    """Plain words for readers: ['PHASE1', 'PHASE2'] -> 'Phase 1/2'."""
-    nums = [p.removeprefix("PHASE") for p in phase_values if p.startswith("PHASE")]
-    if "EARLY_PHASE1" in phase_values:
-        return "Early phase 1"
-    if nums:
-        return "Phase " + "/".join(nums)
-    if "NA" in phase_values:
-        return "Not applicable"
-    return None
+_PHASE_NUMBERS = {"PHASE1": "1", "PHASE2": "2", "PHASE3": "3", "PHASE4": "4"}
+
+
+def phase_words(phase_values: Iterable[str]) -> str | None:
+    """Registry phase codes in plain words, each phase named whole: ['PHASE1', 'PHASE2'] ->
+    'Phase 1 and Phase 2' (not 'Phase 1/2', which reads as a fraction); 'Not applicable' for
+    NA; None for no phase."""
+    codes = list(phase_values)
+    parts = ["Early phase 1"] if "EARLY_PHASE1" in codes else []
+    parts += [f"Phase {_PHASE_NUMBERS[c]}" for c in codes if c in _PHASE_NUMBERS]
+    if parts:
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "Not applicable" if "NA" in codes else None
 
 
 _STATUS_ALIASES = {

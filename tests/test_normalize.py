@@ -40,7 +40,7 @@ def test_phases(text, phases):
 
 
 def test_phase_words_are_plain():
-    assert normalize.phase_words(["PHASE1", "PHASE2"]) == "Phase 1/2"
+    assert normalize.phase_words(["PHASE1", "PHASE2"]) == "Phase 1 and Phase 2"
     assert normalize.phase_words([]) is None
 
 

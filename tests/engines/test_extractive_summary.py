@@ -46,7 +46,13 @@ def test_seed_000_follows_the_editorial_layout(seeds):
     assert [k for k in keys if k in main] == main  # "join" sits after "studies" when it has facts
     assert {"eligibility", "where", "how"} <= set(keys)
     facts = " ".join(s.text for s in summary.section("quick_facts").statements)
-    for expected in ("Phase 1/2", "80 people", "14 years to 75 years", "NCT06503094", "1 site"):
+    for expected in (
+        "Phase 1 and Phase 2",
+        "80 people",
+        "14 years to 75 years",
+        "NCT06503094",
+        "1 site",
+    ):
         assert expected.lower() in facts.lower()
 
 
@@ -254,3 +260,94 @@ def test_who_should_consider_reads_at_grade_eight(seeds, seed):
     for section in summarize(seeds[seed], "extractive").sections:
         if section.key in ("good_fit", "not_fit", "eligibility", "join"):
             assert section.grade is not None and section.grade <= TARGET_GRADE, section
+
+
+# ---------------------------------------------------------------- issue 15: plain layouts
+
+
+def test_where_it_runs_says_a_shared_country_once_and_each_site_in_short_sentences():
+    from summarizer.engines.extractive.summary import where_statements
+    from tests.engines.xml_record import xml_trial
+
+    sites = [
+        ("Veterans Administration Med Ctr / Regional AIDS Program", "Washington",
+         "District of Columbia", "United States"),
+        ("Henry Ford Hosp", "Detroit", "Michigan", "United States"),
+    ]  # fmt: skip
+    texts = [s.text for s in where_statements(xml_trial(sites=sites))]
+    assert texts[0] == "It runs at 2 sites, all in the United States."
+    assert sum("United States" in t for t in texts) == 1  # said once, not on every site
+    for facility, city, state, _ in sites:
+        (site,) = [t for t in texts if facility in t]
+        assert f"{city}, {state}" in site and site.count(".") >= 2  # name and place apart
+
+
+def test_sites_in_different_countries_each_keep_their_country():
+    from summarizer.engines.extractive.summary import where_statements
+    from tests.engines.xml_record import xml_trial
+
+    sites = [("Clinic A", "Lyon", "Rhone", "France"), ("Clinic B", "Turin", "Piedmont", "Italy")]
+    texts = [s.text for s in where_statements(xml_trial(sites=sites))]
+    assert texts[0] == "It runs at 2 sites."
+    assert any("Lyon, Rhone, France" in t for t in texts)
+    assert any("Turin, Piedmont, Italy" in t for t in texts)
+
+
+def test_every_where_wording_says_the_same_facts():
+    from summarizer.engines.extractive.summary import _where, _where_wordings
+    from tests.engines.xml_record import xml_trial
+
+    sites = [("Indiana University Cancer Center", "Indianapolis", "Indiana", "United States")]
+    trial = xml_trial(sites=sites)
+    wordings = [" ".join(s.text for s in _where(trial, w, 8)) for w in _where_wordings()]
+    assert len(set(wordings)) == len(wordings) > 1
+    for text in wordings:
+        for fact in ("1 site", "United States", "Indiana University Cancer Center", "Indianapolis"):
+            assert fact in text, (fact, text)
+
+
+def test_a_long_site_name_gets_the_plainer_wording():
+    from summarizer.engines.extractive.grade_gate import section_grade
+    from summarizer.engines.extractive.summary import _where, _where_wordings, where_statements
+    from tests.engines.xml_record import xml_trial
+
+    sites = [("Indiana University Cancer Center", "Indianapolis", "Indiana", "United States")]
+    trial = xml_trial(sites=sites)
+    assert section_grade(_where(trial, _where_wordings()[0], 8)) > TARGET_GRADE
+    assert section_grade(where_statements(trial)) <= TARGET_GRADE
+
+
+def test_a_contact_gives_name_phone_and_email_in_sentences_of_their_own():
+    from summarizer.engines.extractive.summary import contact_statements
+    from tests.engines.xml_record import xml_trial
+
+    trial = xml_trial(contact=("Deborah A Nielsen, R.N.", "(240) 760-6247", "d.nielsen@nih.gov"))
+    (st,) = contact_statements(trial)
+    assert st.text == (
+        "You can contact Deborah A Nielsen, R.N. The phone number is (240) 760-6247. "
+        "The email is d.nielsen@nih.gov."
+    )
+    assert st.citations and check_statement(st, trial).verdict == "supported"
+    assert contact_statements(xml_trial()) == []  # none listed, none invented
+
+
+def test_what_it_studies_never_takes_a_source_sentence_that_is_broken_off():
+    from summarizer.engines.extractive.studies import studies_statements
+    from tests.engines.xml_record import xml_trial
+
+    whole = "People in this study will use the new inhaler twice a day for eight weeks."
+    trial = xml_trial(summary=f"{whole} As a research study, this protocol aims at")
+    texts = [s.text for s in studies_statements(trial)]
+    assert whole in texts
+    assert not any("aims at" in t for t in texts)
+
+
+def test_a_long_illness_name_in_what_it_studies_gets_its_own_sentence():
+    from summarizer.engines.extractive.studies import studies_statements
+    from tests.engines.xml_record import xml_trial
+
+    name = "Amyotrophic Lateral Sclerosis"
+    trial = xml_trial(condition=name, study_type="Observational", intervention=None, phase=None)
+    (st,) = [s for s in studies_statements(trial) if s.fields == ["conditions"]]
+    assert name in st.text and st.text != f"It is for people with {name}."
+    assert check_statement(st, trial).verdict == "supported", st.text

@@ -115,12 +115,18 @@ def test_an_exception_is_kept():
         "Any condition that in the opinion of the investigator would interfere with the study",
         "Intestinal polyposis +/- colon cancer",  # a sign no constraint reads
         "Patients must have a Karnofsky performance status great or equal to 70%",  # no direction
-        "are at least 13 years of age",  # an age read as a time window
     ],
 )
 def test_a_criterion_not_typed_whole_gets_no_constraint_bullet(words):
     trial = trial_with([words])
     assert bullet(trial.source.text, _node(trial, "inclusion", 1)) is None
+
+
+def test_an_age_written_years_of_age_is_an_age_bullet():
+    # Was read as a time window (and so given no bullet) before the parser knew 'N years of age'.
+    trial = trial_with(["are at least 13 years of age"])
+    b = bullet(trial.source.text, _node(trial, "inclusion", 1))
+    assert b is not None and b.text == "Aged 13 years or older." and b.kinds == ("age",)
 
 
 def test_an_untyped_criterion_stays_whole_in_the_summary():

@@ -74,7 +74,7 @@ def test_the_patient_view_has_no_grades_engines_or_registry_codes(library, page)
     assert "ts-sentence" in html
     assert "Reading grade" not in html
     assert not any("Written by the" in c.value for c in at.caption)
-    assert "PHASE" not in html and "Phase 1/2" in html
+    assert "PHASE" not in html and "Phase 1 and Phase 2" in html
     assert "Recruiting" in html
 
 

@@ -30,35 +30,53 @@ def pointer(trial: Trial) -> list[Statement]:
 
 def abstain_parts(trials: list[Trial]) -> tuple[list[Statement], list[Statement]]:
     """The documents don't say: no guess from general knowledge, a pointer to who can answer.
-    Returns the lead (the status note first, then the framing) and the pointer.
+    Returns the status note (none for an open trial) and the rest: the framing, then the pointer.
 
-    A trial that is not taking people says so first: that matters more than the missing detail.
+    A trial that is not taking people says so first; the framing still follows it, since the
+    status does not answer the question and the patient must be told nothing else did.
     """
     words = layout().wording
     statements: list[Statement] = []
-    first: list[Statement] = []
+    note: list[Statement] = []
     for trial in trials[:1]:
         statements = pointer(trial)
-        if note := status_note(trial):
-            first = [note]
+        if found := status_note(trial):
+            note = [found]
     lead = [not_a_claim(words["abstain_lead"], FRAMING)]
     if any("contacts" in s.fields for s in statements):
         lead.append(not_a_claim(words["abstain_ask_team"], FRAMING))
-    return [*first, *lead], statements
+    return note, [*lead, *statements]
+
+
+def closed_answer(question: str, trials: list[Trial]) -> DraftAnswer | None:
+    """'Can I still sign up?' on a trial that is not taking people: its status is the answer,
+    so it is answered (not flagged abstained) with the status note and where to ask."""
+    trial = trials[0] if len(trials) == 1 else None
+    note = status_note(trial) if trial is not None else None
+    if trial is None or note is None:
+        return None
+    return DraftAnswer(
+        question=question,
+        statements=[note, *pointer(trial)],
+        trials=[trial.trial_id],
+        fallback=abstain_statements([trial]),
+    )
 
 
 def abstain_statements(trials: list[Trial]) -> list[Statement]:
     """The abstention as one list, for an answer whose every sentence was dropped."""
-    lead, pointer = abstain_parts(trials)
-    return [*lead, *pointer]
+    note, rest = abstain_parts(trials)
+    return [*note, *rest]
 
 
 def abstain(question: str, trials: list[Trial]) -> DraftAnswer:
-    lead, pointer = abstain_parts(trials)
+    """The status note and the framing lead; the pointer is the body."""
+    note, rest = abstain_parts(trials)
+    framing = [s for s in rest if s.fields == [FRAMING]]
     return DraftAnswer(
         question=question,
-        lead=lead,
-        statements=pointer,
+        lead=[*note, *framing],
+        statements=[s for s in rest if s.fields != [FRAMING]],
         abstained=True,
         trials=[t.trial_id for t in trials],
     )

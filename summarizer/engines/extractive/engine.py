@@ -18,7 +18,7 @@ from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import across, intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
-from summarizer.engines.extractive.field_answers import FIELD_ANSWERS
+from summarizer.engines.extractive.field_answers import FIELD_ANSWERS, sites_in
 from summarizer.engines.extractive.fit import good_fit, not_fit
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.engines.extractive.resources import threshold
@@ -122,6 +122,8 @@ class ExtractiveEngine:
                 body = [s.model_copy(update={"subject": trial.title}) for s in body]
             statements.extend(body)
         if not statements:
+            if _asks_to_join(question) and (closed := ab.closed_answer(question, trials)):
+                return closed
             return ab.abstain(question, trials)
         return DraftAnswer(
             question=question,
@@ -137,12 +139,15 @@ class ExtractiveEngine:
         trial_field = (
             bool(ranked) and ranked[0].score >= 1 and intents.is_about_trial(ranked[0].name)
         )
+        joining = any(w in question.lower() for w in _JOIN_WORDS)
+        # 'How many nights would my daughter stay?' names someone but asks about a topic.
+        topic = None if joining else intents.topic(question)
         about_self = (
-            not facts.empty
+            topic is None
+            and not facts.empty
             and not trial_field
-            and (intents.is_about_self(question) or any(w in question.lower() for w in _JOIN_WORDS))
+            and (intents.is_about_self(question) or joining)
         )
-        topic = None if about_self else intents.topic(question)
         if about_self:
             body = self_statements(trial, facts, question)
         elif topic is not None:
@@ -154,6 +159,10 @@ class ExtractiveEngine:
             body = []
             for intent in ranked[:1]:
                 body = FIELD_ANSWERS[intent.name](trial)
+                if intent.name == "locations" and (
+                    places := across.parse(question, [trial]).places
+                ):
+                    body = sites_in(trial, places)  # 'Is there a site in Munich?
                 if not body and intents.is_closed(intent.name):
                     return []  # the record lacks the field: say so, never guess from words
         if not body:
@@ -168,7 +177,7 @@ class ExtractiveEngine:
 
     def _select(self, question: str, trial: Trial) -> list[Statement]:
         hits = self._hits(question, trial)
-        candidates = select.from_hits(hits) if hits else select.from_trial(trial)
+        candidates = select.whole_sentences(hits, trial) if hits else select.from_trial(trial)
         scored = select.rank(question, candidates)
         floor = threshold("min_sentence_score")
         out = []
@@ -377,6 +386,14 @@ def _status_only(question: str) -> set[str]:
     if asked and set(select.terms(question)) <= _STATUS_STEMS | {"yet", "still", "now"}:
         return asked
     return set()
+
+
+def _asks_to_join(question: str) -> bool:
+    """'Can I still take part?', 'Is it recruiting?': the trial's status is the best-ranked
+    reading, so the status answers it. Not 'How much does it cost to join?' or 'Why was it
+    terminated?', whose answer the status is not."""
+    names = [i.name for i in intents.classify(question)]
+    return bool(names) and names[0] == "status"
 
 
 def _title_spans(trial: Trial) -> list[Span]:

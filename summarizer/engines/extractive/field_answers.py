@@ -94,6 +94,25 @@ def locations(trial: Trial) -> list[Statement]:
     return [_st(trial, f"{head}: {places}.", list(named), "locations", "locations")]
 
 
+def sites_in(trial: Trial, places: list[str] | tuple[str, ...]) -> list[Statement]:
+    """The sites in the places a question names ('Is there a site in Munich?'): the places are
+    ones the trial's own sites name (``across.parse``), so every place asked has a site."""
+    low = {p.lower() for p in places}
+    found = [
+        loc
+        for loc in trial.locations
+        if any(v and v.lower() in low for v in (loc.city, loc.region, loc.country))
+    ]
+    if not found:
+        return []
+    named = found[: max_places()]
+    where = _list_words(list(dict.fromkeys(places)))
+    head = "1 site" if len(found) == 1 else f"{len(found)} sites"
+    sites = _list_words([place_words(loc) for loc in named], limit=5)
+    text = f"Yes, it runs at {head} in {where}: {sites}."
+    return [_st(trial, text, list(named), "locations", "locations")]
+
+
 def max_places() -> int:
     """How many sites an answer or summary names and cites (data: prompts/thresholds.json)."""
     return int(threshold("max_places"))
@@ -408,8 +427,8 @@ _PLACEBO_RE = re.compile(r"\b(placebos?|sham|dummy)\b", re.I)
 
 def placebo(trial: Trial) -> list[Statement]:
     """Which groups or treatments are a placebo, with how people are put into groups and who
-    is kept from knowing (the design). Without a placebo in the record: the groups and the
-    design, so the reader sees what the record does say."""
+    is kept from knowing (the design). Without a placebo in the record: the groups (else the
+    treatments) and the design, so the reader sees what the record does say."""
     with_placebo = [a for a in record_fields.arms(trial) if a.mentions(_PLACEBO_RE)]
     given = [i for i in trial.interventions if _PLACEBO_RE.search(i.name)]
     out: list[Statement] = []
@@ -442,7 +461,8 @@ def placebo(trial: Trial) -> list[Statement]:
             )
         )
     if not out:
-        out = arms(trial)[:1]
+        # No placebo in the record: what people do get (the groups, else the treatments).
+        out = arms(trial)[:1] or interventions(trial)
     return [*out, *design(trial)]
 
 

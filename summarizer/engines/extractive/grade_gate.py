@@ -8,7 +8,7 @@ A sentence that would lift the section over the target is left out whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from summarizer.models import Statement
 from summarizer.readability import grade
@@ -42,3 +42,15 @@ def within_grade(
             out.append(st)
             added += 1
     return out
+
+
+def plainest(
+    options: Sequence[list[Statement]], *, target: float = TARGET_GRADE
+) -> list[Statement]:
+    """Of wordings that say the same facts, the first whose section reads at or under ``target``,
+    else the one that reads plainest. Choosing among whole wordings never drops a fact."""
+    graded = [(section_grade(o) or 0.0, i) for i, o in enumerate(options)]
+    for g, i in graded:
+        if g <= target:
+            return options[i]
+    return options[min(graded)[1]]

@@ -12,10 +12,10 @@ import re
 from functools import cache
 
 from summarizer.engines.common import citations
+from summarizer.engines.extractive.grade_gate import plainest
 from summarizer.engines.extractive.plain_words import clean, glossary, simplify
 from summarizer.engines.extractive.resources import load
 from summarizer.models import Intervention, Span, Statement, Trial
-from summarizer.readability import grade
 
 LEDE_GRADE = 8.0
 
@@ -107,7 +107,7 @@ def lead_statement(trial: Trial) -> Statement | None:
 def treatment_names(trial: Trial, limit: int = 4) -> tuple[str, list[Intervention]]:
     """Quick-facts words for the treatments, the one under test first."""
     items = ranked(trial)[:limit]
-    return ", ".join(clean(i.name) for i in items), items
+    return _and([clean(i.name) for i in items]) if items else "", items
 
 
 def main_condition(trial: Trial):
@@ -120,9 +120,23 @@ def main_condition(trial: Trial):
     return None
 
 
+def _frames(kind: str) -> list[str]:
+    return [str(f) for f in load("lay_summary")["lede_frames"][kind]]
+
+
+def _plainest(options: list[Statement]) -> Statement:
+    """The first option at or under LEDE_GRADE, else the one that reads plainest."""
+    return plainest([[o] for o in options], target=LEDE_GRADE)[0]
+
+
 def lede(trial: Trial) -> Statement | None:
     """One line: what the trial tests and for whom ('This trial tests X in people with Y.'), or
-    for a study without a treatment, whom it looks at; each part cited, nothing when neither."""
+    for a study without a treatment, whom it looks at; each part cited, nothing when neither.
+
+    The wording is chosen among frames (prompts/lay_summary.json ``lede_frames``) by reading
+    grade, and only among frames that say every fact the record gives: a long illness name gets
+    a plainer frame with the name in its own short sentence ('This study is about X. It looks at
+    people who have it.'), never a line that leaves the illness or the treatment out."""
     items = ranked(trial)
     name = simplify(clean(items[0].name)) if items else ""
     cond = main_condition(trial)
@@ -130,33 +144,16 @@ def lede(trial: Trial) -> Statement | None:
     observational = trial.study_type is not None and trial.study_type.value != "INTERVENTIONAL"
     tested = citations(trial, items[0].spans, "interventions") if items else []
     about = citations(trial, cond.spans, "conditions") if cond is not None else []
-    options: list[Statement] = []
-    if name and not observational:
-        if who:
-            options.append(
-                Statement(
-                    text=f"This trial tests {name} in people with {who}.",
-                    citations=[*tested, *about],
-                    fields=["interventions", "conditions"],
-                )
-            )
-            options.append(
-                Statement(
-                    text=f"This trial tests {name}. It is for people with {who}.",
-                    citations=[*tested, *about],
-                    fields=["interventions", "conditions"],
-                )
-            )
-        options.append(
-            Statement(text=f"This trial tests {name}.", citations=tested, fields=["interventions"])
-        )
-    if who:
-        verb = "This study looks at" if observational else "This trial is for"
-        options.append(
-            Statement(text=f"{verb} people with {who}.", citations=about, fields=["conditions"])
-        )
-    if not options:
+    if name and not observational and who:
+        kind, cited, fields = "tests_for", [*tested, *about], ["interventions", "conditions"]
+    elif name and not observational:
+        kind, cited, fields = "tests", tested, ["interventions"]
+    elif who:
+        kind, cited, fields = ("study_of" if observational else "trial_for"), about, ["conditions"]
+    else:
         return None
-    graded = [(grade(o.text) or 0.0, i) for i, o in enumerate(options)]
-    plain_enough = [i for g, i in graded if g <= LEDE_GRADE]
-    return options[plain_enough[0] if plain_enough else min(graded)[1]]
+    options = [
+        Statement(text=f.format(name=name, who=who), citations=cited, fields=fields)
+        for f in _frames(kind)
+    ]
+    return _plainest(options)

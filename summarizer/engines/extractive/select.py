@@ -17,7 +17,7 @@ from functools import cache
 from summarizer.checker.text import stem_all, synonym_heads
 from summarizer.engines.common import citation
 from summarizer.engines.extractive.intents import Topic
-from summarizer.engines.extractive.plain_words import clean, sentence_spans, shorten
+from summarizer.engines.extractive.plain_words import clean, is_whole, sentence_spans, shorten
 from summarizer.engines.extractive.resources import load
 from summarizer.models import Hit, Span, Statement, Trial
 
@@ -153,6 +153,13 @@ _STOP = set(
         "there's",
         "whats",
         "what's",
+        # Words that frame a question rather than say what it is about.
+        "each",
+        "after",
+        "two",
+        "three",
+        "four",
+        "five",
     ]
 )
 
@@ -215,6 +222,25 @@ def from_hits(hits: Sequence[Hit]) -> list[Candidate]:
     return out
 
 
+def whole_sentences(hits: Sequence[Hit], trial: Trial) -> list[Candidate]:
+    """The retrieved sentences as whole source sentences: a chunk may begin or end mid-sentence,
+    so each hit sentence is replaced by the trial's sentence that holds it, and one that lies in
+    no text field is kept only when it starts like a sentence and reads as whole."""
+    whole = from_trial(trial)
+    out: list[Candidate] = []
+    for c in from_hits(hits):
+        inside = [w for w in whole if w.start < c.end and c.start < w.end]
+        if inside:
+            out.extend(w if w.chunk_id else _with_chunk(w, c.chunk_id) for w in inside)
+        elif (c.text[:1].isupper() or c.text[:1].isdigit()) and is_whole(c.text):
+            out.append(c)
+    return out
+
+
+def _with_chunk(c: Candidate, chunk_id: str | None) -> Candidate:
+    return Candidate(c.trial_id, c.section, c.start, c.end, c.text, chunk_id)
+
+
 def _field_pieces(trial: Trial) -> list[tuple[str, list[Span]]]:
     pieces: list[tuple[str, list[Span]]] = []
     for section, fact in (
@@ -244,15 +270,96 @@ def from_trial(trial: Trial, sections: Sequence[str] | None = None) -> list[Cand
     return out
 
 
+@dataclass(frozen=True)
+class AnswerType:
+    """What kind of words answer a question ('how often' -> 'every 3 weeks', 'weekly'): the
+    question's cue words are covered by a sentence holding such words, not by the cue itself."""
+
+    name: str
+    question: tuple[re.Pattern[str], ...]
+    source: tuple[re.Pattern[str], ...]
+    weight: float = 1.0
+
+    @property
+    def term(self) -> str:
+        return f"@{self.name}"
+
+    def in_source(self, text: str) -> bool:
+        return any(p.search(text) for p in self.source)
+
+
+@cache
+def _answer_types() -> tuple[AnswerType, ...]:
+    return tuple(
+        AnswerType(
+            t["name"],
+            tuple(re.compile(p, re.I) for p in t["question"]),
+            tuple(re.compile(p, re.I) for p in t["source"]),
+            float(t.get("weight", 1.0)),
+        )
+        for t in load("intents").get("answer_types", [])
+    )
+
+
+@cache
+def _patient_words() -> dict[str, frozenset[str]]:
+    """A patient's word -> the stems the documents say it with ('chemo' -> 'chemotherapi')."""
+    out: dict[str, frozenset[str]] = {}
+    for word, alts in load("intents").get("patient_words", {}).items():
+        if word.startswith("_"):
+            continue
+        for head in terms(word):
+            out[head] = out.get(head, frozenset()) | frozenset(t for a in alts for t in terms(a))
+    return out
+
+
+def question_terms(question: str) -> tuple[list[str], list[AnswerType]]:
+    """The question's content-word stems with its answer-type cue words swapped for the answer
+    type's own term ('how often is the chemo' -> '@frequency', 'chemo'), and the types asked."""
+    q_terms = list(dict.fromkeys(terms(question)))
+    asked: list[AnswerType] = []
+    for kind in _answer_types():
+        cues = [m.group(0) for p in kind.question for m in p.finditer(question)]
+        if not cues:
+            continue
+        asked.append(kind)
+        drop = {t for c in cues for t in terms(c)}
+        q_terms = [t for t in q_terms if t not in drop] + [kind.term]
+    return list(dict.fromkeys(q_terms)), asked
+
+
+def _covers(term: str, doc: set[str]) -> bool:
+    """A stem is covered by the same stem, a word it begins (a clipped word: 'chemo' in
+    'chemotherapy', 'outcom' in 'outcomes') or a document word for the patient's word."""
+    if term in doc:
+        return True
+    if len(term) >= 4 and not term.startswith("@") and any(_near(term, d) for d in doc):
+        return True
+    return bool(_patient_words().get(term, frozenset()) & doc)
+
+
+def _near(term: str, word: str) -> bool:
+    """'chemo' begins 'chemotherapi'; 'angiogram' and 'angiographi' share all but their ends."""
+    if word.startswith(term):
+        return True
+    n = next(
+        (i for i, (a, b) in enumerate(zip(term, word, strict=False)) if a != b),
+        min(len(term), len(word)),
+    )
+    return n >= 7 and n >= len(term) - 2
+
+
 def rank(question: str, candidates: Sequence[Candidate]) -> list[Scored]:
     """Candidates by weighted coverage of the question's content words, best first."""
-    q_terms = list(dict.fromkeys(terms(question)))
+    q_terms, asked = question_terms(question)
     if not q_terms or not candidates:
         return []
-    docs = [set(terms(c.text)) for c in candidates]
-    df = Counter(t for d in docs for t in d)
+    docs = [set(terms(c.text)) | {k.term for k in asked if k.in_source(c.text)} for c in candidates]
+    df = Counter(t for d in docs for t in q_terms if _covers(t, d))
     n = len(docs)
     weight = {t: math.log((n + 1) / (df.get(t, 0) + 0.5)) + 1.0 for t in q_terms}
+    for kind in asked:  # what the question asks for weighs more than the words around it
+        weight[kind.term] *= kind.weight
     total = sum(weight.values())
     seen: set[tuple[str, int, int]] = set()
     scored = []
@@ -261,7 +368,7 @@ def rank(question: str, candidates: Sequence[Candidate]) -> list[Scored]:
         if key in seen or looks_like_instruction(cand.text):
             continue
         seen.add(key)
-        covered = sum(weight[t] for t in q_terms if t in doc)
+        covered = sum(weight[t] for t in q_terms if _covers(t, doc))
         if covered:
             scored.append(Scored(cand, round(covered / total, 4)))
     return sorted(scored, key=lambda s: (-s.score, s.candidate.start))

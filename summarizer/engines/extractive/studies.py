@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from summarizer import normalize
 from summarizer.engines.common import citations, status_note
 from summarizer.engines.extractive import why
+from summarizer.engines.extractive.grade_gate import plainest
 from summarizer.engines.extractive.lead import lead_statement
 from summarizer.engines.extractive.plain_words import (
     clean,
     drop_asides,
+    is_whole,
     sentence,
     sentence_spans,
     simplify,
@@ -22,6 +23,7 @@ from summarizer.engines.extractive.plain_words import (
 from summarizer.engines.extractive.resources import load, threshold
 from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import Span, Statement, Trial
+from summarizer.normalize import phase_words
 from summarizer.readability import grade
 
 TARGET_GRADE = 8.0
@@ -69,6 +71,8 @@ def greedy(
         if words < 6 or words > threshold("max_sentence_words") * 2:
             continue
         for text in _plain_versions(raw):
+            if not is_whole(text):  # the source's own sentence is broken off ('aims at.')
+                continue
             st = Statement(text=text, citations=citations(trial, [span], section), fields=[section])
             g = _grade([*chosen, st])
             if g is not None and g <= TARGET_GRADE:
@@ -95,14 +99,17 @@ def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
     if tests := lead_statement(trial):
         lead.append(tests)
     if c := _condition(trial):
-        lead.append(
+        who = simplify(clean(c.value))
+        options = [
             Statement(
-                text=f"It is for people with {simplify(clean(c.value))}.",
+                text=str(frame).format(who=who),
                 citations=citations(trial, c.spans, "conditions"),
                 fields=["conditions"],
             )
-        )
-    words = normalize.phase_words([p.value for p in trial.phases])
+            for frame in load("lay_summary")["condition_frames"]
+        ]
+        lead = plainest([[*lead, o] for o in options], target=TARGET_GRADE)
+    words = phase_words(p.value for p in trial.phases)  # 'Phase 1 and Phase 2'
     if words and words != "Not applicable":
         lead.append(
             Statement(

@@ -8,19 +8,19 @@ sentence while its reading grade stays at or under the target; missing facts are
 from __future__ import annotations
 
 from prompts.layout import layout
-from summarizer import normalize
 from summarizer.engines.common import citations, guidance, registry_url
 from summarizer.engines.extractive import field_answers as fa
 from summarizer.engines.extractive import why
 from summarizer.engines.extractive.fit import eligibility
-from summarizer.engines.extractive.grade_gate import within_grade
+from summarizer.engines.extractive.grade_gate import plainest, within_grade
 from summarizer.engines.extractive.join import join_statements
-from summarizer.engines.extractive.lead import lede, treatment_names
+from summarizer.engines.extractive.lead import lede
 from summarizer.engines.extractive.plain_words import clean, explain, is_whole, sentence
+from summarizer.engines.extractive.quick_facts import quick_facts
 from summarizer.engines.extractive.resources import load
 from summarizer.engines.extractive.studies import TARGET_GRADE, greedy, studies_statements
 from summarizer.engines.extractive.who import good_fit_statements, not_fit_statements
-from summarizer.models import DraftSection, DraftSummary, Span, Statement, Trial
+from summarizer.models import Contact, DraftSection, DraftSummary, Location, Statement, Trial
 
 __all__ = ["TARGET_GRADE", "summarize"]
 # Sections written as sentences for a reader, held to TARGET_GRADE. Quick facts and where it runs
@@ -32,100 +32,6 @@ PROSE_SECTIONS = ("studies", "join", "why", "how")
 # takes its plainest wording (lead.lede) and its grade is reported, not gated.
 CRITERIA_SECTIONS = ("good_fit", "not_fit", "eligibility")
 CRITERIA_GRADE = 10.5
-
-
-def _labelled(trial: Trial, spans: list[Span], label: str) -> list[Span]:
-    """A value's span widened to take in its label just before it on the same line ('Sex' in
-    'SexAll'), so a one-word value like 'All' is cited with what it answers."""
-    out = []
-    for span in spans:
-        line_start = trial.source.text.rfind("\n", 0, span.start) + 1
-        before = trial.source.text[max(line_start, span.start - 40) : span.start]
-        pos = before.lower().rfind(label.lower())
-        out.append(Span(start=span.start - len(before) + pos, end=span.end) if pos >= 0 else span)
-    return out
-
-
-def _fact(
-    trial: Trial, label: str, value: str, items, section: str, field: str, *, widen: bool = False
-) -> Statement:
-    spans = [s for item in items if item is not None for s in item.spans]
-    if widen:
-        spans = _labelled(trial, spans, label)
-    return Statement(
-        text=f"{label}: {value}.", citations=citations(trial, spans, section), fields=[field]
-    )
-
-
-def quick_facts(trial: Trial) -> list[Statement]:
-    """Label/value facts, each ended with a full stop so it reads (and is graded) as the short
-    statement it is. They are names and numbers, not prose: the grade gate is for prose sections
-    (see ``PROSE_SECTIONS``), and sponsor or place names cannot be made plainer."""
-    out = []
-    if words := normalize.phase_words([p.value for p in trial.phases]):
-        plain = load("lay_summary")["phase_plain"].get(words)
-        value = f"{words} ({plain})" if plain else words
-        out.append(_fact(trial, "Phase", value, trial.phases, "quick_facts", "phases"))
-    if trial.status:
-        words = normalize.status_words(trial.status.value) or trial.status.value
-        out.append(
-            _fact(trial, "Status", words.capitalize(), [trial.status], "quick_facts", "status")
-        )
-    if trial.study_type:
-        words = trial.study_type.value.replace("_", " ").capitalize()
-        out.append(
-            _fact(trial, "Study type", words, [trial.study_type], "quick_facts", "study_type")
-        )
-    if e := trial.enrollment:
-        kind = f" ({e.kind})" if e.kind else ""
-        out.append(
-            _fact(trial, "Enrollment", f"{e.count} people{kind}", [e], "quick_facts", "enrollment")
-        )
-    if words := fa.age_range_words(trial):
-        out.append(
-            _fact(
-                trial,
-                "Ages",
-                words.removeprefix("aged ").capitalize(),
-                [trial.min_age, trial.max_age],
-                "eligibility",
-                "min_age",
-            )
-        )
-    if trial.sex:
-        words = {"ALL": "All", "FEMALE": "Women only", "MALE": "Men only"}.get(trial.sex.value)
-        if words:
-            out.append(_fact(trial, "Sex", words, [trial.sex], "eligibility", "sex", widen=True))
-    if trial.sponsor:
-        out.append(
-            _fact(trial, "Sponsor", trial.sponsor.value, [trial.sponsor], "quick_facts", "sponsor")
-        )
-    names, items = treatment_names(trial)
-    if names:
-        out.append(_fact(trial, "Treatments", names, items, "interventions", "interventions"))
-    if trial.locations:
-        n = len(trial.locations)
-        places = "; ".join(
-            dict.fromkeys(
-                ", ".join(p for p in (loc.city, loc.region) if p) or fa.place_words(loc)
-                for loc in trial.locations[:4]
-            )
-        )
-        out.append(
-            _fact(
-                trial,
-                "Locations",
-                f"{n} site{'s' if n > 1 else ''} ({places})",
-                trial.locations[: fa.max_places()],
-                "locations",
-                "locations",
-            )
-        )
-    if trial.nct_id:
-        out.append(
-            _fact(trial, "Trial ID", trial.nct_id.value, [trial.nct_id], "quick_facts", "nct_id")
-        )
-    return out
 
 
 def why_statements(trial: Trial) -> list[Statement]:
@@ -152,16 +58,46 @@ def eligibility_statements(trial: Trial) -> list[Statement]:
     return chosen
 
 
-def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
-    """How many sites, then one short sentence for each of the first ``limit`` (names as the
-    registry has them); only those are cited, so the work does not grow with the site count."""
-    if not trial.locations:
-        return []
-    limit = fa.max_places() if limit is None else limit
+def _shared_country(trial: Trial) -> str | None:
+    """The country every site is in, with 'the' where it reads so; None when they differ or
+    one is not given."""
+    countries = {loc.country for loc in trial.locations}
+    if len(countries) != 1 or None in countries:
+        return None
+    country = str(next(iter(countries)))
+    return f"the {country}" if country in load("lay_summary")["countries_with_the"] else country
+
+
+def _site_sentence(loc: Location, words: dict[str, str], *, with_country: bool) -> str:
+    parts = (loc.city, loc.region, loc.country) if with_country else (loc.city, loc.region)
+    place = ", ".join(dict.fromkeys(p for p in parts if p))
+    facility = clean(loc.facility or "").rstrip(".")  # 'Ctr.' ends where the wording's '.' does
+    if facility and place:
+        return words["site"].format(facility=facility, place=place)
+    if facility:
+        return words["site_no_place"].format(facility=facility)
+    return words["place_only"].format(place=place) if place else ""
+
+
+def _where_wordings() -> list[dict[str, str]]:
+    """Each wording of 'Where it runs', a key it leaves out taken from the first."""
+    given = load("lay_summary")["where_wordings"]
+    return [{**given[0], **w} for w in given]
+
+
+def _where(trial: Trial, words: dict[str, str], limit: int) -> list[Statement]:
     n = len(trial.locations)
+    country = _shared_country(trial)
+    plural = "s" if n > 1 else ""
+    if country is None:
+        head = words["count"].format(n=n, s=plural)
+    elif n == 1:
+        head = words["count_one_site_country"].format(country=country)
+    else:
+        head = words["count_one_country"].format(n=n, s=plural, country=country)
     out = [
         Statement(
-            text=f"It runs at {n} site{'s' if n > 1 else ''}.",
+            text=head,
             citations=citations(
                 trial, [s for loc in trial.locations[:limit] for s in loc.spans], "locations"
             ),
@@ -169,16 +105,28 @@ def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
         )
     ]
     for loc in trial.locations[:limit]:
-        place = ", ".join(dict.fromkeys(p for p in (loc.city, loc.region, loc.country) if p))
-        words = f"{loc.facility}, in {place}" if loc.facility and place else loc.facility or place
-        if words:
+        if text := _site_sentence(loc, words, with_country=country is None):
             out.append(
                 Statement(
-                    text=sentence(clean(words)),
+                    text=sentence(text),
                     citations=citations(trial, loc.spans, "locations"),
                     fields=["locations"],
                 )
             )
+    return out
+
+
+def where_statements(trial: Trial, limit: int | None = None) -> list[Statement]:
+    """How many sites (and the one country they share, said once), then each of the first
+    ``limit`` in two short sentences ('The trial runs at Henry Ford Hosp. It is in Detroit,
+    Michigan.'; names as the registry has them), in the first wording (prompts/lay_summary.json)
+    that reads at or under the target grade. Only those sites are cited, so the work does not
+    grow with the site count."""
+    if not trial.locations:
+        return []
+    limit = fa.max_places() if limit is None else limit
+    out = plainest([_where(trial, words, limit) for words in _where_wordings()])
+    n = len(trial.locations)
     if n > limit:
         out.append(guidance(f"{n - limit} more sites are listed on the registry page."))
     return out
@@ -212,6 +160,35 @@ def _registry(trial: Trial) -> list[Statement]:
     return []
 
 
+def contact_statements(trial: Trial) -> list[Statement]:
+    """Each contact (as field answers pick them) with the name, the phone number and the email
+    in short sentences of their own: a name, a number and an address run together read, and
+    grade, as one long sentence."""
+    words = load("lay_summary")["contact_sentences"]
+    out = []
+    for _, items in fa.contact_words(trial):
+        contact = items[0]
+        if not isinstance(contact, Contact):
+            continue
+        parts = [
+            str(words["name"]).format(name=contact.name.rstrip("."))
+            if contact.name
+            else str(words["team"])
+        ]
+        if contact.phone:
+            parts.append(str(words["phone"]).format(phone=contact.phone))
+        if contact.email:
+            parts.append(str(words["email"]).format(email=contact.email))
+        out.append(
+            Statement(
+                text=" ".join(parts),
+                citations=citations(trial, contact.spans, "contacts"),
+                fields=["contacts"],
+            )
+        )
+    return out
+
+
 def how_statements(trial: Trial) -> list[Statement]:
     """Open trials: whom to contact and what to do first. Closed ones: that they are closed and,
     where the record says, why they stopped; no invitation to join."""
@@ -222,7 +199,7 @@ def how_statements(trial: Trial) -> list[Statement]:
             guidance(layout().wording["closed_no_invitation"]),
             *_registry(trial),
         ]
-    out = [s for s in fa.contacts(trial) if "nct_id" not in s.fields]
+    out = contact_statements(trial)
     out += _registry(trial)
     out.append(guidance("Go over the criteria with your own doctor first."))
     out.append(guidance("Then ask the study team if you can be checked for the trial."))
