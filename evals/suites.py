@@ -6,6 +6,8 @@
   of ``evals/criteria/fit_bullets_gate.toml``).
 - ``crosstrial``: the CI slice of the cross-trial set's report half, at the floors of
   ``evals/crosstrial/thresholds.toml``.
+- ``handwritten``: the report half of the hand-written questions (``evals/handwritten/``), at the
+  floors and ceilings of ``evals/handwritten/thresholds.toml``.
 
 Both read the shared data (``Settings.data_dir``); without it a suite is skipped, and a skipped
 suite is reported as such, never as a pass. As with the answer cases, a run that scores nothing,
@@ -30,6 +32,7 @@ from summarizer.config import Settings
 HERE = Path(__file__).resolve().parent
 FIT_GATE = HERE / "criteria" / "fit_bullets_gate.toml"
 CROSSTRIAL_THRESHOLDS = HERE / "crosstrial" / "thresholds.toml"
+HANDWRITTEN_THRESHOLDS = HERE / "handwritten" / "thresholds.toml"
 # The floor of tests/evals/test_self_eligibility_gate.py: the report-half figure when that gate
 # was set (0.699) minus a small tolerance. Raise both together.
 SELF_ELIGIBILITY_FLOOR = 0.699 - 0.03
@@ -42,6 +45,8 @@ SUITES: dict[str, str] = {
     "fit bullets (needs ../shared/data; about a minute)",
     "crosstrial": "CI slice of the cross-trial set's report half: 24 questions over 26 trials "
     "(needs ../shared/data; a few minutes, mostly ingest)",
+    "handwritten": "report half of the hand-written questions: 90 questions over 19 trials "
+    "(needs ../shared/data; a minute or two)",
 }
 ALL = "all"
 T = TypeVar("T")
@@ -247,6 +252,63 @@ def run_crosstrial(
     )
 
 
+# ---------------------------------------------------------------- hand-written
+
+
+def run_handwritten(
+    settings: Settings,
+    *,
+    engine: str = "extractive",
+    limit: int | None = None,
+    thresholds: Path | None = None,
+    workdir: Path | None = None,
+) -> SuiteResult:
+    """Ask the report half's hand-written questions (first ``limit``) on a fresh store; gate."""
+    from evals.handwritten.cases import CASES, load_cases
+    from evals.handwritten.run import run, select
+
+    limits = tomllib.loads((thresholds or HANDWRITTEN_THRESHOLDS).read_text(encoding="utf-8"))
+    cases = select(load_cases(CASES), "report")[:limit]
+    notes: list[str] = []
+    report = (
+        run("report", cases=cases, settings=settings, engine=engine, workdir=workdir)
+        if cases
+        else None
+    )
+    overall: dict[str, Any] = report.figures.get("all", {}) if report else {}
+    errors = overall.get("errors", 0)
+    scored = (report.cases - errors) if report else 0
+    rows: list[tuple[str, str, float, float | None]] = [
+        *_coverage("handwritten", scored, len(cases)),
+        ("handwritten.trials_not_stored", "<=", 0, float(len(report.skipped)) if report else 0.0),
+    ]
+    rows += [
+        (f"handwritten.{k}", ">=", v, overall.get(k)) for k, v in limits["report"]["floors"].items()
+    ]
+    rows += [
+        (f"handwritten.{k}", "<=", v, overall.get(k))
+        for k, v in limits["report"]["ceilings"].items()
+    ]
+    if report and report.skipped:
+        notes += report.skipped[:5]
+    gates = _gates(rows, partial=limit is not None, notes=notes)
+    figures = {
+        "engine": engine,
+        "selected": len(cases),
+        "trials": report.trials if report else 0,
+        "ingest_seconds": report.ingest_seconds if report else 0.0,
+        **overall,
+        "failures": [r.id for r in report.rows if not r.right] if report else [],
+    }
+    return SuiteResult(
+        name="handwritten",
+        status="pass" if all(g.ok for g in gates) else "fail",
+        figures=figures,
+        gates=gates,
+        notes=notes,
+    )
+
+
 # ---------------------------------------------------------------- dispatch
 
 Runner = Callable[..., SuiteResult]
@@ -271,6 +333,8 @@ def run_suite(
             result = run_criteria(settings, limit=limit)
         elif name == "crosstrial":
             result = run_crosstrial(settings, engine=engine, limit=limit, workdir=workdir)
+        elif name == "handwritten":
+            result = run_handwritten(settings, engine=engine, limit=limit, workdir=workdir)
         else:
             raise SuiteError(f"unknown suite {name!r}")
     except SuiteError:

@@ -142,7 +142,7 @@ def test_suites_are_named_repeated_or_comma_separated_and_all_means_every_one() 
     assert suites.parse(None) == ["answers"]
     assert suites.parse(["crosstrial", "criteria"]) == ["criteria", "crosstrial"]
     assert suites.parse(["criteria, crosstrial"]) == ["criteria", "crosstrial"]
-    assert suites.parse(["all"]) == ["answers", "criteria", "crosstrial"]
+    assert suites.parse(["all"]) == ["answers", "criteria", "crosstrial", "handwritten"]
     with pytest.raises(suites.SuiteError, match="unknown suite 'al'"):
         suites.parse(["al"])
 
@@ -156,3 +156,18 @@ def test_the_criteria_suite_floor_is_the_pytest_gate_floor() -> None:
         if isinstance(n, ast.Assign) and [getattr(t, "id", "") for t in n.targets] == ["FLOOR"]
     ]
     assert eval(compile(ast.Expression(expr), "FLOOR", "eval")) == suites.SELF_ELIGIBILITY_FLOOR
+
+
+def test_the_handwritten_suite_runs_a_limited_report_half_and_gates_it(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    done = run("--suite", "handwritten", "--limit", "3", "--out", str(tmp_path), data=shared_data)
+
+    (suite,) = report_of(tmp_path)["suites"]
+    assert suite["name"] == "handwritten" and suite["figures"]["selected"] == 3
+    assert {g["metric"] for g in suite["gates"]} >= {
+        "handwritten.scored",
+        "handwritten.completed_share",
+    }
+    assert done.exit_code in (0, 1), done.output  # a gate may fail on 3 questions; never a crash
+    assert suite["status"] in ("pass", "fail") and "Traceback" not in done.output

@@ -1,0 +1,161 @@
+"""The hand-written eval set (evals/handwritten/) is well formed: every case belongs to a trial the
+manifest lists, in that trial's half, the halves are the hash rule's, no trial is shared with
+another eval set, the answerable cases say what a right answer states and where it sits, and about
+a quarter are questions the record does not answer.
+
+Slow tests read the shared archive: the manifest's trials are what the selection rule gives, every
+expected fact is worded as the record words it, and a few report-half questions run end to end.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from evals.handwritten import select
+from evals.handwritten.cases import HandwrittenCase, load_cases, load_manifest
+from evals.unseen import records
+from evals.unseen.scoring import _has_phrase, normalize
+from summarizer.config import Settings
+
+ID_RE = re.compile(r"^(NCT\d{8})-h\d+$")
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[HandwrittenCase]:
+    return load_cases()
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return load_manifest()
+
+
+def _halves(manifest: dict) -> dict[str, str]:
+    return {t: h for h, part in manifest["halves"].items() for t in part["trials"]}
+
+
+def test_ids_are_unique_and_name_their_trial(cases: list[HandwrittenCase]) -> None:
+    ids = [c.id for c in cases]
+    assert len(ids) == len(set(ids))
+    for c in cases:
+        m = ID_RE.match(c.id)
+        assert m and m.group(1) == c.trial, c.id
+
+
+def test_every_case_is_on_a_manifest_trial_in_that_trials_half(
+    cases: list[HandwrittenCase], manifest: dict
+) -> None:
+    halves = _halves(manifest)
+    assert len(halves) == manifest["trials"] >= 30
+    assert set(manifest["order"]) == set(halves)
+    for c in cases:
+        assert halves.get(c.trial) == c.half, c.id
+    assert {c.trial for c in cases} == set(halves), "a manifest trial has no question"
+
+
+def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
+    halves = _halves(manifest)
+    assert all(select.half_of(t) == h for t, h in halves.items())
+    assert set(halves.values()) == {"tune", "report"}
+
+
+def test_trials_are_listed_in_the_rules_hash_order(manifest: dict) -> None:
+    ranks = [select.h("pick", t) for t in manifest["order"]]
+    assert ranks == sorted(ranks)
+
+
+def test_no_trial_is_shared_with_another_eval_set_the_samples_or_the_seeds(
+    manifest: dict,
+) -> None:
+    seeds = Settings().data_dir.parent / "seeds"
+    used = select.used_elsewhere(seeds=seeds if seeds.is_dir() else None)
+    assert used, "the other eval sets name no trial: the overlap check would be empty"
+    assert not used & set(manifest["order"])
+
+
+def test_counts_match_the_manifest_and_the_brief(
+    cases: list[HandwrittenCase], manifest: dict
+) -> None:
+    assert len(cases) == manifest["cases"] >= 100
+    per_trial = Counter(c.trial for c in cases)
+    assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 6
+    unanswerable = sum(not c.answerable for c in cases)
+    assert unanswerable == manifest["unanswerable"]
+    assert 0.2 <= unanswerable / len(cases) <= 0.35
+    for half, part in manifest["halves"].items():
+        assert part["cases"] == sum(c.half == half for c in cases)
+
+
+def test_answerable_cases_say_what_a_right_answer_states_and_where(
+    cases: list[HandwrittenCase],
+) -> None:
+    for c in cases:
+        assert c.support.strip(), c.id
+        if c.answerable:
+            assert c.facts and 1 <= c.need <= len(c.facts), c.id
+            assert c.sections, c.id
+            assert all(f.forms and all(normalize(x) for x in f.forms) for f in c.facts), c.id
+        else:
+            assert not c.facts and c.need == 0, c.id
+
+
+def test_questions_are_varied_not_templated(cases: list[HandwrittenCase]) -> None:
+    assert len({c.question.casefold() for c in cases}) == len(cases)
+    assert sum(c.first_person for c in cases) >= 0.2 * len(cases)
+    assert sum(c.typo for c in cases) >= 5
+    assert len({c.kind for c in cases}) >= 12
+    assert {c.asker for c in cases} == {"patient", "editor"}
+
+
+# ---------------------------------------------------------------- against the shared archive
+
+
+@pytest.mark.slow
+def test_the_manifest_lists_what_the_selection_rule_gives(
+    shared_data: Path, manifest: dict
+) -> None:
+    if not (shared_data / records.XML_ARCHIVE).exists():
+        pytest.skip(f"{records.XML_ARCHIVE} not in {shared_data}")
+    seeds = shared_data.parent / "seeds"
+    chosen = select.choose(shared_data, seeds=seeds if seeds.is_dir() else None)
+    assert chosen == manifest["order"]
+
+
+@pytest.mark.slow
+def test_every_expected_fact_is_worded_as_its_record_words_it(
+    shared_data: Path, cases: list[HandwrittenCase]
+) -> None:
+    if not (shared_data / records.XML_ARCHIVE).exists():
+        pytest.skip(f"{records.XML_ARCHIVE} not in {shared_data}")
+    texts = dict(records.iter_xml(shared_data, {c.trial for c in cases}))
+    assert set(texts) == {c.trial for c in cases}
+    missing = []
+    for c in cases:
+        words = normalize(html.unescape(re.sub(r"<[^>]+>", " ", texts[c.trial])))
+        for f in c.facts:
+            if not any(_has_phrase(words, normalize(x)) for x in f.forms):
+                missing.append((c.id, f.label))
+    assert not missing
+
+
+@pytest.mark.slow
+def test_a_few_report_half_questions_run_end_to_end(
+    shared_data: Path, cases: list[HandwrittenCase], tmp_path: Path
+) -> None:
+    from evals.handwritten.run import run
+
+    if reason := records.data_present(shared_data):
+        pytest.skip(reason)
+    trials = sorted({c.trial for c in cases if c.half == "report"})[:2]
+    few = [c for c in cases if c.trial in trials]
+    settings = Settings().model_copy(update={"data_dir": shared_data})
+    rep = run("report", cases=few, settings=settings, workdir=tmp_path)
+    assert not rep.skipped and rep.trials == 2
+    assert rep.cases == len(few) and all(r.error is None for r in rep.rows)
+    assert {r.id for r in rep.rows} == {c.id for c in few}
+    assert any(r.answerable for r in rep.rows) and any(not r.answerable for r in rep.rows)
