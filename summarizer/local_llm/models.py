@@ -64,7 +64,7 @@ MODELS: dict[str, ModelSpec] = {
             version="0.2.0",
             parts=22,
             sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            size=None,  # not downloaded here (1.1 GB); the sha256 still decides
+            size=1_117_320_768,
             extra="local-llm-1.5b",
         ),
     )
