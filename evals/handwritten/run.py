@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +25,8 @@ from pydantic import BaseModel, Field
 
 from evals.handwritten.cases import CASES, HandwrittenCase, load_cases
 from evals.unseen import records
-from evals.unseen.run import TARGETS
-from evals.unseen.scoring import Scored, breakdown, figures, score
+from evals.unseen.run import TARGETS, scratch_run
+from evals.unseen.scoring import Scored, breakdown, figures
 from summarizer.config import Settings
 
 
@@ -74,8 +73,6 @@ def run(
     workdir: Path | None = None,
 ) -> HandwrittenReport:
     """Ingest the half's trials into a temporary store, ask every question, score them all."""
-    from summarizer.assistant import build_assistant
-
     started = time.perf_counter()
     chosen = select(cases if cases is not None else load_cases(CASES), half)
     if not chosen:
@@ -83,46 +80,23 @@ def run(
     base = settings or Settings()
     if not (base.data_dir / records.XML_ARCHIVE).exists():
         raise FileNotFoundError(f"shared data absent: {records.XML_ARCHIVE} not in {base.data_dir}")
-    wanted = {c.trial for c in chosen}
-    rows: list[Scored] = []
-    skipped: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="trialsum-handwritten-", dir=workdir) as tmp:
-        run_settings = base.model_copy(
-            update={"home": Path(tmp) / "home", "chroma_url": None, "engine": engine}
-        )
-        docs = Path(tmp) / "docs"
-        found = records.write_docs(wanted, base.data_dir, docs)
-        skipped += [f"{t}: not in {base.data_dir}" for t in sorted(wanted - found)]
-        assistant = build_assistant(run_settings, engine=engine)
-        t0 = time.perf_counter()
-        report = assistant.ingest([docs])
-        ingest_s = time.perf_counter() - t0
-        skipped += [f.line() for f in report.trials_failed]
-        stored = set(assistant.trial_ids())
-        t1 = time.perf_counter()
-        for case in chosen:
-            if case.trial not in stored:
-                continue
-            try:
-                rows.append(
-                    score(case, assistant.ask(case.question, trial_ids=[case.trial]), case.trial)
-                )
-            except Exception as exc:  # one failing question is reported, never aborts the run
-                rows.append(score(case, None, case.trial, error=f"{type(exc).__name__}: {exc}"))
-        ask_s = time.perf_counter() - t1
+    with scratch_run(
+        chosen, base, engine=engine, workdir=workdir, prefix="trialsum-handwritten-"
+    ) as (done, _):
+        rows = done.rows
     return HandwrittenReport(
         half=half,
         engine=engine,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         seconds=round(time.perf_counter() - started, 2),
-        ingest_seconds=round(ingest_s, 2),
-        ask_seconds=round(ask_s, 2),
-        trials=len(stored & wanted),
+        ingest_seconds=round(done.ingest_seconds, 2),
+        ask_seconds=round(done.ask_seconds, 2),
+        trials=len(done.stored),
         cases=len(rows),
         figures=breakdown(rows)["halves"].get(half, {}),
         groups=group_figures(rows, chosen),
         rows=rows,
-        skipped=skipped,
+        skipped=done.skipped,
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,63 @@ def select(
     return [c for c in cases if (not halves or c.half in halves) and (not only_slice or c.slice)]
 
 
+@dataclass
+class ScratchRun:
+    """What asking a set of cases on a throwaway store gave: scored rows and where time went."""
+
+    rows: list[Scored] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    stored: set[str] = field(default_factory=set)
+    ingest_seconds: float = 0.0
+    ask_seconds: float = 0.0
+
+
+@contextmanager
+def scratch_run(
+    cases: Sequence[Any],
+    base: Settings,
+    *,
+    engine: str,
+    workdir: Path | None,
+    prefix: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[ScratchRun, Any]]:
+    """Write the cases' trials from the shared data into a temporary store, ingest them through
+    the Assistant and ask every case on its own trial (``trial_ids=[case.trial]``), scored; a
+    failing question is scored as an error, never aborts the run. Yields the run and the
+    Assistant (for more work on the same store) until the block ends and the store is removed."""
+    from summarizer.assistant import build_assistant
+
+    out = ScratchRun()
+    wanted = {c.trial for c in cases}
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=workdir) as tmp:
+        run_settings = base.model_copy(
+            update={"home": Path(tmp) / "home", "chroma_url": None, "engine": engine}
+        )
+        docs = Path(tmp) / "docs"
+        found = records.write_docs(wanted, base.data_dir, docs)
+        out.skipped += [f"{t}: not in {base.data_dir}" for t in sorted(wanted - found)]
+        assistant = build_assistant(run_settings, engine=engine)
+        t0 = time.perf_counter()
+        report = assistant.ingest([docs])
+        out.ingest_seconds = time.perf_counter() - t0
+        out.skipped += [f.line() for f in report.trials_failed]
+        out.stored = set(assistant.trial_ids()) & wanted
+        t1 = time.perf_counter()
+        for i, case in enumerate(cases, start=1):
+            if progress:
+                progress(i, len(cases))
+            if case.trial not in out.stored:
+                continue
+            try:
+                ans = assistant.ask(case.question, trial_ids=[case.trial])
+                out.rows.append(score(case, ans, case.trial))
+            except Exception as exc:  # one failing question is reported, never aborts the run
+                out.rows.append(score(case, None, case.trial, error=f"{type(exc).__name__}: {exc}"))
+        out.ask_seconds = time.perf_counter() - t1
+        yield out, assistant
+
+
 def run(
     cases: Sequence[UnseenCase] | None = None,
     *,
@@ -59,58 +118,32 @@ def run(
 ) -> UnseenReport:
     """Score ``cases`` (default: all of ``cases.jsonl``); ``summaries`` > 0 also checks that
     many trials' lay summaries for cut sentences and reading grade."""
-    from summarizer.assistant import build_assistant
-
     started = time.perf_counter()
     cases = list(cases if cases is not None else load_cases(CASES))
     base = settings or Settings()
     if reason := records.data_present(base.data_dir):
         raise FileNotFoundError(reason)
-    wanted = {c.trial for c in cases}
-    rows: list[Scored] = []
-    skipped: list[str] = []
     summary_figs: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="trialsum-unseen-", dir=workdir) as tmp:
-        run_settings = base.model_copy(
-            update={"home": Path(tmp) / "home", "chroma_url": None, "engine": engine}
-        )
-        docs = Path(tmp) / "docs"
-        found = records.write_docs(wanted, base.data_dir, docs)
-        skipped += [f"{t}: not in {base.data_dir}" for t in sorted(wanted - found)]
-        assistant = build_assistant(run_settings, engine=engine)
-        t0 = time.perf_counter()
-        report = assistant.ingest([docs])
-        ingest_s = time.perf_counter() - t0
-        skipped += [f.line() for f in report.trials_failed]
-        stored = set(assistant.trial_ids())
-        t1 = time.perf_counter()
-        for i, case in enumerate(cases, start=1):
-            if progress:
-                progress(i, len(cases))
-            if case.trial not in stored:
-                continue
-            try:
-                ans = assistant.ask(case.question, trial_ids=[case.trial])
-                rows.append(score(case, ans, case.trial))
-            except Exception as exc:  # one failing question is reported, never aborts the run
-                rows.append(score(case, None, case.trial, error=f"{type(exc).__name__}: {exc}"))
-        ask_s = time.perf_counter() - t1
+    with scratch_run(
+        cases, base, engine=engine, workdir=workdir, prefix="trialsum-unseen-", progress=progress
+    ) as (done, assistant):
         if summaries:
             from evals.unseen.summaries import check_summaries
 
-            ids = sorted({c.trial for c in cases if c.trial in stored})[:summaries]
+            ids = sorted({c.trial for c in cases if c.trial in done.stored})[:summaries]
             summary_figs = check_summaries(assistant, ids)
+    rows = done.rows
     return UnseenReport(
         engine=engine,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         seconds=round(time.perf_counter() - started, 2),
-        ingest_seconds=round(ingest_s, 2),
-        ask_seconds=round(ask_s, 2),
-        trials=len(stored & wanted),
+        ingest_seconds=round(done.ingest_seconds, 2),
+        ask_seconds=round(done.ask_seconds, 2),
+        trials=len(done.stored),
         cases=len(rows),
         figures=breakdown(rows),
         failures=[r for r in rows if not r.right],
-        skipped=skipped,
+        skipped=done.skipped,
         summaries=summary_figs,
     )
 
