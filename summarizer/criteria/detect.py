@@ -549,6 +549,15 @@ class Detector:
                 )
                 for m in cues
             )
+        if c.kind in _LISTED_KINDS and not c.negated:
+            # 'No concurrent antiinflammatory agents including aspirin, or ... nonsteroidal
+            # antiinflammatory drugs': a clause that opens with its negation negates the whole
+            # list it names (within _LIST_REACH), up to an exception ('except', 'other than').
+            start, _ = clause(text, s, e, reach=_LIST_REACH)
+            head = text[start:s]
+            opens = len(head) <= _LIST_REACH and _OPENS_NEGATED.match(head)
+            if opens and not self.p["exception"].search(head):
+                c.negated = True
         if c.kind in ("condition", "marker", "treatment", "organ_function"):
             window = text[max(lo, s - 45) : min(hi, e + 30)]
             c.states = list(
@@ -564,8 +573,18 @@ class Detector:
                     break
 
 
-_CLAUSE_START = re.compile(r"[;:\n(]|\.\s")
-_CLAUSE_END = re.compile(r"[;\n)]|\.(?:\s|$)")
+# A line break ends a clause unless the next line goes on in lower case: registry text is
+# wrapped at a fixed width, so 'No prior\n  irinotecan or topotecan' is one clause.
+_WRAPPED = r"\n(?![ \t]*[a-z])"
+_LISTED_KINDS = ("condition", "treatment", "procedure")
+_LIST_REACH = 300  # how far back a list's opening negation is looked for
+_OPENS_NEGATED = re.compile(
+    r"[\s\-*\u2022]*(?:no|not|without|never|none of)\b(?!\s+(?:more|less|greater|fewer|later|"
+    r"earlier|longer|sooner)\b)",
+    re.I,
+)
+_CLAUSE_START = re.compile(rf"[;:(]|{_WRAPPED}|\.\s")
+_CLAUSE_END = re.compile(rf"[;)]|{_WRAPPED}|\.(?:\s|$)")
 _CONTEXT_REACH = 62  # _context looks at most 60 characters before a constraint
 
 
@@ -575,7 +594,8 @@ def clause(text: str, s: int, e: int, reach: int | None = None) -> tuple[int, in
     With ``reach``, the start is only looked for within that many characters before ``s`` (0 when
     none is there): what a caller that reads no further back needs, without scanning the text."""
     pos = 0 if reach is None else max(0, s - reach)
-    lo = max((m.end() for m in _CLAUSE_START.finditer(text, pos, s)), default=0)
+    ends = (m.end() for m in _CLAUSE_START.finditer(text, pos, s + 20))  # + 20: the lookahead
+    lo = max((end for end in ends if end <= s), default=0)
     m = _CLAUSE_END.search(text, e)
     hi = m.start() if m else len(text)
     return lo, hi

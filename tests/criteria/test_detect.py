@@ -56,3 +56,29 @@ def test_a_persons_own_age_is_an_age_and_a_pregnancy_week_is_not() -> None:
     assert [(c.quantity.value, c.quantity.upper) for c in ages if c.quantity] == [(18.0, 45.0)]
     assert not [c for c in det.run("You are 14 to 32 weeks pregnant.", 0) if c.kind == "age"]
     assert not [c for c in det.run("The dose is 5 or more.", 0) if c.kind == "age"]
+
+
+def _negated(text: str) -> dict[str, bool]:
+    from summarizer.criteria.vocabulary import load
+
+    return {c.text.lower(): c.negated for c in Detector(load()).run(text, 0)}
+
+
+def test_a_wrapped_line_keeps_the_negation_of_the_line_before() -> None:
+    wrapped = _negated("Chemotherapy: No prior\n     irinotecan or topotecan")
+    assert wrapped["irinotecan"] and wrapped["topotecan"]
+    items = _negated("No prior surgery\nTopotecan given at entry")
+    assert items["topotecan"] is False  # a new line in capitals is a new item
+
+
+def test_a_clause_that_opens_with_no_negates_its_whole_list() -> None:
+    listed = _negated(
+        "No concurrent antiinflammatory agents including aspirin, or over the counter or\n"
+        "     prescription nonsteroidal antiinflammatory drugs"
+    )
+    assert listed["nonsteroidal antiinflammatory drugs"] and listed["aspirin"]
+    carved = _negated(
+        "No concurrent anticoagulants including warfarin, heparin or related drugs, except "
+        "low-dose aspirin"
+    )
+    assert carved["warfarin"] and carved["aspirin"] is False  # the exception is not negated

@@ -27,6 +27,7 @@ from summarizer.models import COMPARISON, GUIDANCE, Citation, Criterion, Span, S
 # Who decides, said so that no reading of it promises a place ("you can join" never appears).
 _DECIDES = "only they decide who takes part."
 _MAX_SHOWN = 4  # criteria quoted in one answer
+_BARE_LIMIT_WORDS = 6  # 'Age range 40-80 years': a criterion no longer than this only restates
 _UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
 
 
@@ -143,7 +144,17 @@ def age_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
             )
         )
     broken = [b for b in bounds if b.breaks(age)]
-    named = broken or [b for b in bounds if b.criterion is not None and not fields][:1]
+    # A criterion that says more than the limit ('at least 13 years old (consent of parent or
+    # guardian required if under 18)') is quoted even when the age fields state the limit.
+    named = (
+        broken
+        or [
+            b
+            for b in bounds
+            if b.criterion is not None
+            and (not fields or (b.span and len(_quote(trial, b.span).split()) > _BARE_LIMIT_WORDS))
+        ][:1]
+    )
     for bound in named:
         if bound.criterion is None or bound.span is None:
             continue
@@ -196,6 +207,17 @@ def _limit_words(lo: float | None, hi: float | None) -> str:
     return f"up to {hi:g} years"
 
 
+# Treatments one has had rather than takes: operations, transplants, radiation.
+_PROCEDURE = re.compile(
+    r"surger|operation|bypass|transplant|graft|stent|angioplasty|radiation|radiotherapy|"
+    r"ectom|otom|ostom|plasty|biopsy",
+    re.I,
+)
+
+
+_NAME_WITH_NEGATION = re.compile(r"\b(?:non|no|not)\b", re.I)
+
+
 def _who(finding: Finding) -> str:
     """The people a criterion is about, in plain words."""
     fact = finding.fact
@@ -203,10 +225,17 @@ def _who(finding: Finding) -> str:
         return "pregnant women"
     if fact.kind == "breastfeeding":
         return "women who are breastfeeding"
-    if fact.people:
-        return fact.people
+    if fact.people and fact.people_side in (None, finding.criterion.kind):
+        return fact.people  # 'another cancer' is said of exclusions, not of the one asked for
     words = " ".join(finding.matched.split())
     words = words if words.isupper() else words.lower()
+    if _NAME_WITH_NEGATION.search(words):
+        # 'non-small cell lung cancer' repeated outside the quote reads as one more 'not' on
+        # the sentence: the quote names it, the sentence points at it.
+        thing = "treatment" if fact.kind == "treatment" else "condition"
+        return f"people with the {thing} this criterion names"
+    if fact.kind == "treatment" and _PROCEDURE.search(words):
+        return f"people who have had {words}"
     if fact.kind == "treatment":
         return f"people who take or took {words}"
     return f"people with {words}"
@@ -227,6 +256,11 @@ def finding_statements(trial: Trial, finding: Finding) -> list[Statement]:
         # The same fact is asked for elsewhere: this criterion is a narrower case to go over,
         # not a verdict (a trial for pregnant women ruling out 'multiple pregnancy').
         text = f'Please also go over {ref} with the study team: "{quote}".'
+        if finding.group:
+            text = (
+                f"Please also go over {ref} with the study team; it is listed for one group "
+                f'("{finding.group}"): "{quote}".'
+            )
         return [Statement(text=text, citations=cite, fields=[GUIDANCE, *side], key=key)]
     if finding.allows:
         text = f'This trial allows {who}, and the team looks at each case ({ref}): "{quote}".'
@@ -244,9 +278,33 @@ def finding_statements(trial: Trial, finding: Finding) -> list[Statement]:
         text = f'This trial does not take {who} ({ref}): "{quote}".'
     else:
         text = f'This trial takes {who} ({ref}): "{quote}".'
-    out = [Statement(text=text, citations=cite, fields=side, key=key)]
-    if finding.note:
-        out.append(Statement(text=finding.note, fields=[COMPARISON], depends_on=[key]))
+    if finding.criterion.kind == "inclusion" and finding.rules_out:
+        # A requirement that rules the thing out says so with its own 'no' ('No recent
+        # myocardial infarction'): the verdict and the quote are two statements, so the quote's
+        # negation is not read as a second one on the verdict ('does not take ...: "No ..."').
+        verdict = f"This trial does not take {who}"
+        if finding.exception:
+            verdict += ", but it allows the exceptions this criterion lists"
+        elif when and finding.window_relation == "within":
+            verdict += f" within {when}"
+        out = [
+            Statement(text=f"{verdict} ({ref}).", citations=cite, fields=side, key=key),
+            Statement(
+                text=f'{ref.capitalize()} says: "{quote}".',
+                citations=cite,
+                fields=side,
+                key=f"{key}:quote",
+            ),
+        ]
+    else:
+        out = [Statement(text=text, citations=cite, fields=side, key=key)]
+    note = finding.note
+    if note is None and len(out) > 1 and when and finding.direction == "allowed_if":
+        note = f"So it allows it if it was more than {when} ago."  # no date said: both ways
+    if note:
+        # It compares with the quoted window: it rests on the quote when there is one of its own.
+        on = out[-1].key or key
+        out.append(Statement(text=note, fields=[COMPARISON], depends_on=[on]))
     return out
 
 
@@ -266,6 +324,8 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
                 fields=["sex"],
             )
         )
+    elif facts.sex_said and facts.sex:
+        out.extend(sex_statements(trial, facts.sex))  # 'I'm a man ... can men join?'
     to_confirm: list[str] = []
     shown: set[tuple[str, int]] = set()
     findings = find(trial, facts)
@@ -303,6 +363,34 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
     elif out:
         out.append(guidance(f"Please ask the study team about the criteria: {_DECIDES}"))
     return out
+
+
+_SEX_WORDS = {"ALL": "men and women", "FEMALE": "women", "MALE": "men"}
+
+
+def sex_statements(trial: Trial, sex: str) -> list[Statement]:
+    """Who the trial takes by sex, for someone who said theirs and is not ruled out by it: the
+    criterion that says so ('Sex: Male or female') quoted, else the sex field."""
+    by_key = {(c.kind, c.number): c for c in trial.criteria}
+    for top in criteria_for(trial).criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is None or top.kind != "inclusion":
+            continue
+        for node in top.walk():
+            for c in node.constraints:
+                if c.kind != "sex" or c.negated or c.value not in ("ALL", sex):
+                    continue
+                ref = _label(crit)
+                text = (
+                    f'This trial takes {_SEX_WORDS[c.value]} ({ref}): "{_quote(trial, node.span)}".'
+                )
+                cite = [citation(trial, node.span, crit.kind)]
+                return [Statement(text=text, citations=cite, fields=[f"{crit.kind}_criteria"])]
+    if trial.sex is not None and trial.sex.value in ("ALL", sex) and trial.sex.spans:
+        text = f"This trial takes {_SEX_WORDS[trial.sex.value]}."
+        cites = citations(trial, trial.sex.spans, "eligibility")
+        return [Statement(text=text, citations=cites, fields=["sex"])]
+    return []
 
 
 def _and(items: list[str]) -> str:

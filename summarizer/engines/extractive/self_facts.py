@@ -51,6 +51,8 @@ _AGE_PATTERNS = (
         re.I,
     ),
 )
+# 'a' and 'an' are numbers only before a unit ('a year old'): 'I'm a man' states no age.
+_ARTICLE = frozenset({"a", "an", "half a"})
 # 'Am I too old at 80?', 'at 12, is she old enough?': an age said with 'at', next to age words.
 _AT_AGE_RE = re.compile(
     rf"\b(?:too (?:old|young)|old enough|young enough)\b[^.?!]{{0,12}}?\bat\s+{_NUM}\b"
@@ -79,9 +81,10 @@ _RELATIVES = {
     "baby": None,
     "partner": None,
 }
+_AGED = r"(?:\d{1,3}[- ](?:years?|yrs?)[- ]old[- ])?"  # 'I'm a 45 year old woman'
 _SEX_RE = (
-    (re.compile(r"\b(i'?m|i am) an? (woman|female|girl|lady)\b", re.I), "FEMALE"),
-    (re.compile(r"\b(i'?m|i am) an? (man|male|boy|guy)\b", re.I), "MALE"),
+    (re.compile(rf"\b(i'?m|i am) an? {_AGED}(woman|female|girl|lady)\b", re.I), "FEMALE"),
+    (re.compile(rf"\b(i'?m|i am) an? {_AGED}(man|male|boy|guy)\b", re.I), "MALE"),
 )
 
 
@@ -139,6 +142,10 @@ class PersonFacts(BaseModel):
         default="you", description="'you' or the relative asked about, e.g. 'your daughter'"
     )
     sex: str | None = None
+    sex_said: bool = Field(
+        default=False,
+        description="the asker stated their sex ('I'm a man'), not read off a relative",
+    )
     terms: list[str] = Field(
         default_factory=list, description="labels from prompts/conditions.json"
     )
@@ -197,17 +204,21 @@ def extract(question: str) -> PersonFacts:
             facts.who = f"your {rel}"
             facts.sex = _RELATIVES[rel]
     for pattern in _AGE_PATTERNS:
-        if (m := pattern.search(q)) and not _AGO_RE.match(q, m.start()):
+        for m in pattern.finditer(q):
             n, unit = m.group(1), m.group(2)
+            if _AGO_RE.match(q, m.start()) or (n.lower() in _ARTICLE and not unit):
+                continue
             facts.age_years = _years(_number(n), unit)
             facts.age_text = m.group(0)
+            break
+        if facts.age_years is not None:
             break
     if facts.age_years is None and (m := _AT_AGE_RE.search(q)):
         n = m.group(1) or m.group(2)
         facts.age_years, facts.age_text = _number(n), m.group(0)
     for pattern, value in _SEX_RE:
         if pattern.search(q):
-            facts.sex = value
+            facts.sex, facts.sex_said = value, True
     if m := (_AGO_RE.search(q) or _SINCE_RE.search(q)):
         facts.years_since = _years(_number(m.group(1)), m.group(2))
         facts.since_text = m.group(0)

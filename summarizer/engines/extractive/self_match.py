@@ -40,6 +40,13 @@ _WINDOW_RE = re.compile(
     r"(?P<unit>years?|months?|weeks?|days?)\b",
     re.I,
 )
+# 'No recent myocardial infarction (less than 1 month)': what 'recent' means, said after it.
+_RECENT_WINDOW = re.compile(
+    r"\brecent(?:ly)?\b[^.;]{0,60}?(?:less than|under|fewer than|<|within(?: the)?(?: last| past)?)"
+    r"\s*(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    r"(?P<unit>years?|months?|weeks?|days?)\b",
+    re.I,
+)
 _ABOUT_A_TEST = re.compile(
     r"\b(?:screening|result|test|visit|randomi[sz]|enrol|registration)", re.I
 )
@@ -66,6 +73,7 @@ class Fact:
     patterns: tuple[re.Pattern[str], ...] = ()  # rule patterns in criterion text
     only: str | None = None
     people: str | None = None  # rule wording: 'people with HIV infection'
+    people_side: str | None = None  # the side the wording is for ('another cancer': exclusions)
     narrower: frozenset[str] = frozenset()  # kinds of it ('depression' -> major depression)
     steps: tuple[tuple[str, int], ...] = ()  # broader concept -> steps up from what was said
 
@@ -86,6 +94,7 @@ class Finding:
     note: str | None = None  # the comparison with the person's dates, when there is one
     steps: int = 0  # how much broader the criterion's term is than the person's (0: the same)
     allows: bool = False  # the criterion permits it ('may have diabetes', 'is allowed')
+    group: str | None = None  # the heading of the one group it is listed for ('Group 3b')
 
     @property
     def window_relation(self) -> str | None:
@@ -142,6 +151,7 @@ def _person_facts(
                 words=words,
                 kind="treatment" if concept.kind == "intervention" else "condition",
                 people=said.people if said is not None else None,  # the rule's plain wording
+                people_side=said.only if said is not None else None,
                 concepts=frozenset(up),
                 labels=frozenset(words_of(t) for c in up for t in voc.concepts[c].terms),
                 narrower=frozenset(down) if len(down) <= _MAX_NARROWER else frozenset(),
@@ -224,11 +234,38 @@ def find(
             finding = _finding(trial, crit, top, node, fact, start, end, negated, exception, facts)
             finding.steps = steps
             found.append(finding)
+    groups = _groups(trial)
+    for f in found:
+        f.group = groups.get((f.criterion.kind, f.criterion.number))
+        if f.group is not None:
+            f.direction = "confirm"  # a criterion for one group is not applied to everyone
     # The term rules are the fallback: a fact the vocabulary read is matched by its concept
     # ('non-small cell lung cancer' meets the inclusion that asks for it, where the rule
     # 'another cancer' would meet every exclusion that says 'cancer').
     typed = [f for f in found if not f.fact.key.startswith("rule:")]
     return _settle(typed or found)
+
+
+# 'Patients may be eligible for Group 3b if they:', 'Cohort B:': a criterion that only
+# introduces the items listed for one group of the trial.
+_GROUP_HEADING = re.compile(
+    r"\b(?:group|cohort|arm|stratum|part)\s+(?:[A-Z0-9]{1,3}[a-z]?|[a-z])\b[^.;:]{0,60}:\s*$", re.I
+)
+
+
+def _groups(trial: Trial) -> dict[tuple[str, int], str]:
+    """Each criterion listed under a group heading, with that heading (up to the next heading
+    of its side): what it asks is asked of that group, not of everyone."""
+    out: dict[tuple[str, int], str] = {}
+    heading: dict[str, str | None] = {}
+    text = trial.source.text
+    for crit in sorted(trial.criteria, key=lambda c: (c.kind, c.number)):
+        words = " ".join(text[sp.start : sp.end] for sp in crit.spans).strip()
+        if _GROUP_HEADING.search(words):
+            heading[crit.kind] = words.rstrip(": ")
+        elif heading.get(crit.kind):
+            out[(crit.kind, crit.number)] = heading[crit.kind] or ""
+    return out
 
 
 Piece = tuple[ParsedCriterion, Constraint, bool, bool]  # node, constraint, carve-out, birth control
@@ -422,7 +459,8 @@ def _window(
                 continue  # 'within 3 months of screening': when a test was done, not the event
             if c.kind == "time_window" and c.window is not None:
                 return c.window, _amount_words(c.text)
-        m = _WINDOW_RE.search(text[where.span.start : where.span.end])
+        segment = text[where.span.start : where.span.end]
+        m = _WINDOW_RE.search(segment) or _RECENT_WINDOW.search(segment)
         if m is not None and not _ABOUT_A_TEST.search(
             text[where.span.start + m.start() : where.span.start + m.end() + 30]
         ):
@@ -458,7 +496,7 @@ def _finding(
     facts: PersonFacts,
 ) -> Finding:
     text = trial.source.text
-    span = _quote_span(text, top, node)
+    span = _quote_span(text, top, node, s, e)
     # A negated requirement rules the thing out on either side: 'must not have undergone
     # splenectomy', 'must be HIV negative' (registries file these under exclusions too).
     rules_out = negated or crit.kind == "exclusion"
@@ -513,11 +551,35 @@ def _sentence(text: str, lo: int, hi: int, s: int, e: int) -> str:
     return text[start : m.start() if m else hi]
 
 
-def _quote_span(text: str, top: ParsedCriterion, node: ParsedCriterion) -> Span:
-    """The whole criterion; when it is long, the whole nested item holding the match."""
+# 'Chemotherapy: ' in 'Biologic therapy: No prior immunotherapy Chemotherapy: No prior ...':
+# a heading of one to three words that opens one part of a criterion written as labelled parts.
+_PART_HEADING = re.compile(r"\b[A-Z][a-z]+(?: [a-z]+){0,2}:\s")
+
+
+def _quote_span(
+    text: str,
+    top: ParsedCriterion,
+    node: ParsedCriterion,
+    s: int | None = None,
+    e: int | None = None,
+) -> Span:
+    """The whole criterion; when it is long, the whole nested item holding the match; when it
+    is written as labelled parts ('Chemotherapy: No prior irinotecan Radiotherapy: ...'), the
+    part holding the match, heading and all."""
     if len(text[top.span.start : top.span.end].split()) <= _MAX_QUOTE_WORDS or node is top:
-        return top.span
-    return node.span
+        span = top.span
+    else:
+        span = node.span
+    if s is None or e is None:
+        return span
+    heads = [m.start() for m in _PART_HEADING.finditer(text, span.start, span.end)]
+    lo = max((h for h in heads if h <= s), default=None)
+    if len(heads) < 2 or lo is None:
+        return span
+    hi = min((h for h in heads if h >= e), default=span.end)
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return Span(start=lo, end=hi)
 
 
 _RANK = {"does_not_take": 0, "allowed_if": 1, "takes": 2, "confirm": 3}
