@@ -34,6 +34,8 @@ class _Findings(BaseModel):
     verified: list[str] = Field(default_factory=list)
     flipped_limits: int = 0
     typed: list[Finding] = Field(default_factory=list)
+    # Number findings by the claim's words they are about (start, end, reason).
+    numbers: list[tuple[int, int, str]] = Field(default_factory=list)
 
     def contradict(self, kind: FactKind, reason: str) -> None:
         self.contradictions.append(reason)
@@ -42,6 +44,17 @@ class _Findings(BaseModel):
     def miss(self, kind: FactKind, reason: str) -> None:
         self.missing.append(reason)
         self.typed.append(Finding(kind=kind, verdict="unsupported", reason=reason))
+
+    def vouch(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Withdraw the number findings about words a criterion vouches for (an age one apart
+        from the limit, the rest of a scale), keeping every other finding."""
+        gone = {r for s, e, r in self.numbers if any(a < e and s < b for a, b in spans)}
+        if not gone:
+            return
+        self.contradictions = [r for r in self.contradictions if r not in gone]
+        self.missing = [r for r in self.missing if r not in gone]
+        self.typed = [t for t in self.typed if t.kind != "number" or t.reason not in gone]
+        self.numbers = [x for x in self.numbers if x[2] not in gone]
 
 
 def _trial_ids(trial: Trial) -> set[str]:
@@ -110,9 +123,12 @@ def _hard_facts(
             continue
         other = numbers.rival(q, pool if near is None else near_pool)
         if other is not None:
-            f.contradict("number", f"number '{q.text}' differs from the source's '{other.text}'")
+            why = f"number '{q.text}' differs from the source's '{other.text}'"
+            f.contradict("number", why)
         else:
-            f.miss("number", f"number '{q.text}' is not in the source")
+            why = f"number '{q.text}' is not in the source"
+            f.miss("number", why)
+        f.numbers.append((q.start, q.end, why))
 
     scope_targets = set(entities.targets(scope))
     for t in entities.targets(claim):
@@ -154,6 +170,16 @@ def _hard_facts(
             )
         else:
             f.miss("status", f"status {s} is not in the source")
+
+    # 'it is taking anyone' on a withdrawn trial, 'it is not recruiting' on a recruiting one:
+    # whether the sentence says the trial takes people now, against its status.
+    open_now = entities.says_open(claim)
+    if open_now is not None:
+        held = _trial_statuses(trial)
+        wrong = entities.CLOSED_STATUSES if open_now else entities.OPEN_STATUSES
+        if held and held <= wrong:
+            said = "takes people now" if open_now else "does not take people now"
+            f.contradict("status", f"says the trial {said}, but it is {', '.join(sorted(held))}")
 
 
 def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role = None) -> Check:
@@ -252,6 +278,7 @@ def _criteria_step(
     from summarizer.checker.criteria_check import check_bullet
 
     step = check_bullet(claim, trial, role, cites)
+    f.vouch(step.vouched)
     for finding in step.findings:
         if finding.verdict == "contradicted":
             f.contradict(finding.kind, finding.reason)

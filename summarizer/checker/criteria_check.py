@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from summarizer.checker.support import coverage
 from summarizer.checker.text import content_terms, negations
+from summarizer.checker.text import lexicon as checker_lexicon
 from summarizer.criteria import CriteriaSet, parse_trial
 from summarizer.criteria.detect import (
     Detector,
@@ -43,7 +44,7 @@ from summarizer.criteria.detect import (
 from summarizer.criteria.model import Constraint, ParsedCriterion
 from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.criteria.vocabulary import load as load_vocab
-from summarizer.models import Citation, Trial
+from summarizer.models import Citation, Span, Trial
 from summarizer.models.answer import FactKind, Finding
 
 Role = str  # "good_fit" | "not_fit"
@@ -61,6 +62,7 @@ _CONCEPT_KINDS = (
 _LOWER = ("ge", "gt")
 _UPPER = ("le", "lt")
 MIN_WORDS = 0.5  # word coverage that aligns a bullet without a shared concept
+MEASURE_WORDS = 0.2  # word coverage that aligns a bullet sharing a measured amount (value and unit)
 CONFIDENT_WORDS = 0.6  # word coverage at which the aligned criterion can stand for the bullet
 
 
@@ -78,6 +80,10 @@ class CriteriaCheck:
     # (lead-ins, nested items and carve-outs known): the sentence-wide polarity reading is not
     # needed on top ('chemotherapy that did not work' for 'failed chemotherapy').
     polarity_judged: bool = False
+    # The bullet's numbers a criterion vouches for, though the source does not write them so:
+    # an age one apart from the limit ('18 or younger' for '19 and over'), a complement ('ECOG 2
+    # or higher' as a reason not to join for 'ECOG 0 to 1'). Offsets into the bullet.
+    vouched: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, kind: FactKind, verdict: str, reason: str) -> None:
         self.findings.append(Finding(kind=kind, verdict=verdict, reason=reason))  # type: ignore[arg-type]
@@ -234,6 +240,22 @@ def _pair_strength(b: Constraint, c: Constraint, vocab: Vocabulary | None) -> in
     return 0 if generic else 1
 
 
+def _shares_measure(claim: str, mine: list[Found], text: str) -> bool:
+    """Whether the criterion states one of the bullet's measured amounts, value and unit ('80 g
+    of alcohol a day' and 'Alcohol consumption > 80g/day'): that aligns like a shared concept
+    once a few words agree."""
+    theirs = quantities(text) if mine else []
+    for f in mine:
+        mu = _canon_unit(f.quantity.unit)
+        if not mu or time_unit(mu):
+            continue  # a bare count or a time is too common to align on
+        for t in theirs:
+            tu = _canon_unit(t.quantity.unit)
+            if tu and _same_value(f, t) and (mu == tu or _per_said(mu, tu, claim)):
+                return True
+    return False
+
+
 def _shared_numbers(mine: list[Found], text: str) -> int:
     """How many of the bullet's numbers the criterion states (each one aligns like a concept)."""
     if not mine:
@@ -267,7 +289,11 @@ def _align(
             (b, c) for b in mine if b.kind in _CONCEPT_KINDS for c in own if _related(b, c, vocab)
         ]
         words = coverage(claim, n.text) if has_terms else 0.0
-        if not pairs and words < MIN_WORDS:
+        if (
+            not pairs
+            and words < MIN_WORDS
+            and not (words >= MEASURE_WORDS and _shares_measure(claim, numbers, n.text))
+        ):
             continue
         theirs = _timing(n.text)
         paired = {id(c) for _, c in pairs}
@@ -413,13 +439,17 @@ def _check_ages(
         elif q.comparator in _UPPER:
             bounds = [(lo, "high" if inside else "low")]
         unit_changed = time_unit(q.unit) not in (None, "year")
+        exact = bool(bounds)  # every bound the trial's limit exactly: the criterion vouches
         for value, side in bounds:
             pool = lows if side == "low" else highs
             other = highs if side == "low" else lows
             if _near(value, pool):
                 out.verified.append(c.text)
+                comp = q.comparator if q.comparator != "range" else None
+                exact = exact and _exact_age(value, comp, side, inside, q.unit, pool)
                 out.confident = True
                 continue
+            exact = False
             if unit_changed and _near(
                 q.value if side == "low" or hi is None else q.upper or 0, pool
             ):
@@ -436,6 +466,47 @@ def _check_ages(
                 )
             else:
                 out.add("age", "contradicted", f"age '{c.text}' but the trial takes {stated}")
+        if exact:
+            out.vouched.append((c.span.start, c.span.end))
+
+
+def _exact_age(
+    value: float, comp: str | None, side: str, inside: bool, unit: str | None, pool: set[float]
+) -> bool:
+    """Whether a bullet's age bound is the trial's limit exactly, in whole years: '18 or
+    younger' as a reason not to join for '19 and over', 'over 17' for '18 or older' (not '19 or
+    older' for '18 or older', which ``_near`` lets through for the wording)."""
+    if time_unit(unit) not in (None, "year"):
+        return any(abs(value - p) <= 1e-6 for p in pool)
+    step = 0.0
+    if side == "low" and ((comp == "gt" and inside) or (comp == "le" and not inside)):
+        step = 1.0  # 'over 17' or '17 or younger' (not a fit): 18 is the first age that fits
+    elif side == "high" and ((comp == "lt" and inside) or (comp == "ge" and not inside)):
+        step = -1.0  # 'under 66' or '66 or older' (not a fit): 65 is the last age that fits
+    return any(abs(value + step - p) <= 1e-6 for p in pool)
+
+
+# 'You must be under 18', 'aged over 65': a bare limit said of the person is an age.
+_OF_THE_PERSON = re.compile(
+    r"\b(?:you(?:'re|\s+are|\s+(?:must|should|need\s+to|have\s+to)\s+be)|aged?)\s+$", re.I
+)
+
+
+def _bullet_ages(text: str, mine: list[Constraint]) -> list[Constraint]:
+    """Ages the bullet states without 'years' ('You must be under 18'), beside the detector's."""
+    taken = [(c.span.start, c.span.end) for c in mine if c.kind == "age"]
+    out: list[Constraint] = []
+    for f in quantities(text):
+        q = f.quantity
+        if q.unit or q.comparator not in ("ge", "gt", "le", "lt", "range") or q.value > 120:
+            continue
+        if any(a < f.end and f.start < b for a, b in taken):
+            continue
+        if not _OF_THE_PERSON.search(text[: f.start]):
+            continue
+        span = Span(start=f.start, end=f.end)
+        out.append(Constraint(kind="age", span=span, text=text[f.start : f.end], quantity=q))
+    return out
 
 
 def _stated(lows: set[float], highs: set[float]) -> str:
@@ -474,13 +545,77 @@ def _per_said(a: str, b: str, claim: str) -> bool:
     return bool(re.search(rf"\b(?:a|an|per|each|every)\s+{re.escape(per)}", claim, re.I))
 
 
-def _direction(f: Found) -> str | None:
+# Limits said around a number rather than by a comparator: 'within 100 miles' is at most 100.
+_UPPER_BEFORE = re.compile(r"\bwithin\s*$", re.I)
+_UPPER_AFTER = re.compile(r"\s+or\s+(?:earlier|sooner|fewer|less|lower|below|under)\b", re.I)
+_LOWER_AFTER = re.compile(r"\s+or\s+(?:later|longer|more|higher|above|over)\b", re.I)
+
+
+def _direction(f: Found, text: str = "") -> str | None:
     comp = f.quantity.comparator
     if comp in _LOWER:
         return "lower"
     if comp in _UPPER:
         return "upper"
+    if comp is None and text:
+        if _UPPER_BEFORE.search(text[: f.start]) or _UPPER_AFTER.match(text, f.end):
+            return "upper"
+        if _LOWER_AFTER.match(text, f.end):
+            return "lower"
     return None
+
+
+_SCALE_STEP = 1.0  # performance scales and counts go in whole steps ('ECOG 0-1' then 'ECOG 2')
+
+
+def _limit_neg(text: str, f: Found) -> bool:
+    """A 'not' over a limit: right before it ('not above 2.5'), or over a measured amount in its
+    clause ('no growth factor within 2 weeks'); a bare count's clause 'not' is about something
+    else ('did not respond to at least one chemotherapy')."""
+    if re.search(r"\b(?:not|no)\s+$", text[: f.start], re.I):
+        return True
+    return bool(f.quantity.unit) and _local_neg(text, f.start)
+
+
+def _scale_tops(f: Found, mine: list[Constraint]) -> frozenset[float]:
+    """Where the scale the bullet's number is on ends ('ECOG': 4 or 5), from the checker's
+    lexicon; empty when the number is on no known scale."""
+    tops: dict[str, list[float]] = checker_lexicon().get("scale_tops", {})
+    for c in mine:
+        if c.span.start <= f.start < c.span.end and c.concept in tops:
+            return frozenset(float(v) for v in tops[c.concept])
+    return frozenset()
+
+
+def _complement(f: Found, t: Found, tops: frozenset[float] = frozenset()) -> bool:
+    """Whether the bullet's limit is the rest of the criterion's scale: 'ECOG 2 or higher' or
+    'ECOG 3 or 4' for 'ECOG 0 to 2' (a range only up to where the scale ends, ``tops``), '5 or
+    fewer' for 'more than 5'. Read only where the bullet turns the criterion round (a not-a-fit
+    bullet on an inclusion range)."""
+    qf, qt = f.quantity, t.quantity
+
+    def eq(a: float | None, b: float) -> bool:
+        return a is not None and abs(a - b) <= 1e-9
+
+    if qt.comparator == "range" and qt.upper is not None:
+        lo, hi = qt.value, qt.upper
+        if qf.comparator == "range" and qf.upper is not None:
+            return eq(qf.value, hi + _SCALE_STEP) and qf.upper in tops
+        if qf.comparator == "ge":
+            return eq(qf.value, hi + _SCALE_STEP)
+        if qf.comparator == "gt":
+            return eq(qf.value, hi)
+        if qf.comparator == "le":
+            return eq(qf.value, lo - _SCALE_STEP)
+        if qf.comparator == "lt":
+            return eq(qf.value, lo)
+        return False
+    pairs = {("gt", "le"), ("lt", "ge")}
+    comp = (qt.comparator or "", qf.comparator or "")
+    if comp in pairs or comp[::-1] in pairs:
+        step = _SCALE_STEP if comp[0] in ("gt", "le") else -_SCALE_STEP
+        return eq(qf.value, qt.value + step) and qf.upper is None
+    return False
 
 
 def _same_value(a: Found, b: Found) -> bool:
@@ -546,6 +681,25 @@ def _check_numbers(
         if not same and _elsewhere(claim, f, others, node):
             out.verified.append(claim[f.start : f.end])
             continue
+        tops = _scale_tops(f, mine)
+        rest = [t for t in theirs if _complement(f, t, tops)] if not same else []
+        if rest:
+            # The rest of the scale stands for the criterion turned round: right only when the
+            # bullet turns it round (side against negation), else it says the opposite.
+            t = rest[0]
+            flip = side_flip != (_limit_neg(claim, f) != _limit_neg(node.text, t))
+            directed = True
+            if flip:
+                out.verified.append(claim[f.start : f.end])
+                out.vouched.append((f.start, f.end))
+            else:
+                out.add(
+                    "comparator",
+                    "contradicted",
+                    f"limit '{claim[f.start : f.end]}' is the rest of the criterion's "
+                    f"'{node.text[t.start : t.end]}' ({quote!r})",
+                )
+            continue
         if not same:
             partial = [t for t in theirs if _shares_value(f, t)]
             rival = (partial or theirs)[0]
@@ -567,15 +721,19 @@ def _check_numbers(
             )
             continue
         out.verified.append(claim[f.start : f.end])
-        db, dc = _direction(f), _direction(t)
+        db, dc = _direction(f, claim), _direction(t, node.text)
         if db and dc:
             directed = True
-            if (db != dc) != side_flip:
-                kind: FactKind = "polarity" if side_flip else "comparator"
+            # A limit is turned round by its side or by a 'not' over it ('creatinine not above
+            # 2.5' for 'excluded: creatinine > 2.5').
+            neg = _limit_neg(claim, f) != _limit_neg(node.text, t)
+            if (db != dc) != (side_flip != neg):
+                kind: FactKind = "polarity" if side_flip or neg else "comparator"
+                how = "with 'not'/'no' added or dropped" if neg else "the other way round"
                 out.add(
                     kind,
                     "contradicted",
-                    f"limit '{claim[f.start : f.end]}' reads the other way round from the "
+                    f"limit '{claim[f.start : f.end]}' reads {how} from the "
                     f"criterion's '{node.text[t.start : t.end]}' ({quote!r})",
                 )
     return directed
@@ -708,13 +866,49 @@ def _check_conditions(
 # ---------------------------------------------------------------- side, negation, exception
 
 
-def _local_neg(text: str, start: int, floor: int = 0) -> bool:
-    """Negation governing the words at ``start``: cues in the same clause, up to 60 characters
-    before ('no history of HIV'); 'non-Hodgkin' and the like are names, not negations."""
+# Coordinators that start a conjunct: a cue in a conjunct governs it and the conjuncts after it
+# that have none ('no HIV or hepatitis'), and each conjunct with its own cue is read alone ('not
+# pregnant and not breastfeeding', 'neither pregnant nor breastfeeding').
+_CONJUNCT = re.compile(r",|\b(?:and/or|and|or|nor)\b", re.I)
+# 'negative' says 'not' of the thing it follows or governs: 'HIV-negative', 'seronegative for
+# HIV', 'negative pregnancy test'; 'triple negative' is a name.
+_NEG_BEFORE = re.compile(r"(?<!triple[\s-])\b(?:sero)?negative(?:\s+(?:for|to))?\s+$", re.I)
+_NEG_AFTER = re.compile(r"[\s-]*(?:sero)?negative\b", re.I)
+
+
+def _conjunct_parity(clause: str) -> bool:
+    """The negation of the last words of ``clause``: the parity of the nearest conjunct that
+    has a cue of its own; a conjunct with its own subject or verb ('and you are') starts a new
+    statement and takes no cue from before."""
+    cuts = [0, *(m.start() for m in _CONJUNCT.finditer(clause))]
+    for i, (a, b) in enumerate(
+        zip(reversed(cuts), [len(clause), *reversed(cuts[1:])], strict=True)
+    ):
+        part = clause[a:b]
+        if negations(re.sub(r"\bnon-?\w+", " ", re.sub(r"\([^()]*\)", " ", part))):
+            return _parity(part)
+        if i < len(cuts) - 1 and _OWN_VERB.search(part):
+            return False
+    return False
+
+
+_OWN_VERB = re.compile(
+    r"\b(?:you|they|i|are|is|am|be|was|were|have|has|had|do|does|did|will|can|must|should)\b",
+    re.I,
+)
+
+
+def _local_neg(text: str, start: int, floor: int = 0, end: int | None = None) -> bool:
+    """Negation governing the words at ``start`` (to ``end``): cues in the same clause, up to 60
+    characters before ('no history of HIV'), read by conjunct; 'non-Hodgkin' and the like are
+    names, not negations; 'negative' before or after the words turns them round ('HIV-negative')."""
     lo = max(floor, start - 60)
     before = text[lo:start]
     cut = max((m.end() for m in re.finditer(r"[;:\n(]|\.\s", before)), default=0)
-    return _parity(before[cut:])
+    neg = _conjunct_parity(before[cut:])
+    if _NEG_BEFORE.search(before[cut:]) or (end is not None and _NEG_AFTER.match(text, end)):
+        neg = not neg
+    return neg
 
 
 def _constraint_negated(
@@ -725,7 +919,10 @@ def _constraint_negated(
     if pairs:
         b, c = pairs[0]
         src = trial.source.text
-        return _local_neg(claim, b.span.start), _local_neg(src, c.span.start, node.node.span.start)
+        return (
+            _local_neg(claim, b.span.start, 0, b.span.end),
+            _local_neg(src, c.span.start, node.node.span.start, c.span.end),
+        )
     return _parity(claim), _parity(_head(node))
 
 
@@ -742,8 +939,8 @@ def _mixed_negation(
         if id(c) in carved or (cue is not None and b.span.start >= cue.start()):
             continue  # a carve-out is read by the exception check
         if id(b) not in flips:
-            flips[id(b)] = _local_neg(claim, b.span.start) != _local_neg(
-                src, c.span.start, node.node.span.start
+            flips[id(b)] = _local_neg(claim, b.span.start, 0, b.span.end) != _local_neg(
+                src, c.span.start, node.node.span.start, c.span.end
             )
     return len(set(flips.values())) > 1
 
@@ -858,6 +1055,44 @@ def _check_outcome(
             return
 
 
+# ---------------------------------------------------------------- the bullet's own frame
+
+
+# 'People with HIV cannot join': a frame that says whether the people it names may join.
+_JOIN_FRAME = re.compile(
+    r"\b(?:can(?:not|'t)?|may(?:\s+not)?|could(?:n't|\s+not)?|will(?:\s+not)?|won't|"
+    r"(?:are|is)(?:\s+not|n't)?)\s+(?:still\s+|also\s+)?(?:be\s+)?"
+    r"(?:join|take\s+part|enrol(?:l)?|participate|(?:in)?eligible|"
+    r"allowed\s+to\s+(?:join|take\s+part|enrol(?:l)?|participate))\b",
+    re.I,
+)
+# Words that make a bullet carry a second reading (a carve-out or a condition on the frame).
+_TWO_READINGS = re.compile(
+    r"\b(?:except|excluding|other than|apart from|unless|but|however|still|only|as long as|"
+    r"provided|if)\b|;",
+    re.I,
+)
+
+
+def _check_frame(text: str, role: Role, out: CriteriaCheck) -> None:
+    """A bullet whose own words say the people it names can join, listed as a reason not to
+    (or the reverse): 'People with HIV can join.' as not-a-fit. Read only on a bullet with one
+    frame and no carve-out or condition on it ('..., but those with X can join')."""
+    frames = list(_JOIN_FRAME.finditer(text))
+    if len(frames) != 1 or _TWO_READINGS.search(text):
+        return
+    says_out = len(negations(frames[0].group(0))) % 2 == 1
+    if says_out == (role == "not_fit"):
+        return
+    said = "cannot join" if says_out else "can join"
+    listed = "who should consider it" if role == "good_fit" else "who should not"
+    out.add(
+        "polarity",
+        "contradicted",
+        f"says the people it names {said} ({frames[0].group(0)!r}), but is listed as {listed}",
+    )
+
+
 # ---------------------------------------------------------------- the check
 
 
@@ -872,7 +1107,9 @@ def check_bullet(
     vocab = _vocab()
     cs = criteria(trial)
     mine = Detector(vocab).run(text, 0)
+    mine = [*mine, *_bullet_ages(text, mine)]
     claim_neg = _parity(text)
+    _check_frame(text, role, out)
     _check_ages(mine, role, claim_neg, trial, cs, out)
     _check_conditions(text, mine, trial, vocab, out)
     non_age = [c for c in mine if c.kind != "age"]
@@ -897,6 +1134,10 @@ def check_bullet(
     neg_flip = b_neg != c_neg
     out.polarity_judged = bool(pairs)
     directed = _check_numbers(text, mine, side_flip, node, trial, out, nodes)
+    # A limit compared in direction (its side and any 'not' over it read) settles the side, and
+    # the criterion stating the same amount is the one the bullet paraphrases.
+    out.polarity_judged = out.polarity_judged or directed
+    out.confident = out.confident or directed
     quote = _quote(node.text)
     if _mixed_negation(pairs, text, node, trial):
         out.add(

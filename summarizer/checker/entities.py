@@ -101,3 +101,30 @@ def statuses(text: str) -> list[str]:
             if m.group(f"s{i}") and value not in out:
                 out.append(value)
     return out
+
+
+# Whether a sentence says the trial takes people now: 'it is taking anyone', 'is recruiting',
+# 'is open to new patients'; a 'not' / 'no longer' before the verb says it does not.
+_OPEN_RE = re.compile(
+    r"\b(?P<lead>isn't|aren't|is|are|it's|still|now|currently)\s+(?P<neg>(?:not|no\s+longer|n't)\s+)?(?:still\s+)?"
+    r"(?:(?:taking|accepting|enrolling|recruiting|looking\s+for)\s+"
+    r"(?:any(?:one|body)|new\b|people|participants|patients|volunteers)|"
+    r"recruiting\b(?!\s+by)|open\s+to\s+(?:new\s+)?(?:any(?:one|body)|people|participants|patients))",
+    re.I,
+)
+_CLOSED_PREFIX = re.compile(r"(?:\bnot|n't|\bno\s+longer)\s+$", re.I)
+OPEN_STATUSES = frozenset({"RECRUITING", "ENROLLING_BY_INVITATION"})
+CLOSED_STATUSES = frozenset(
+    {"ACTIVE_NOT_RECRUITING", "COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED"}
+)
+
+
+def says_open(text: str) -> bool | None:
+    """True when the sentence says the trial is taking people now, False when it says it is
+    not, None when it says neither (or both)."""
+    said = set()
+    for m in _OPEN_RE.finditer(text):
+        neg = bool(m.group("neg")) or "n't" in m.group("lead").lower()
+        neg = neg or bool(_CLOSED_PREFIX.search(text[: m.start()]))
+        said.add(not neg)
+    return said.pop() if len(said) == 1 else None
