@@ -14,6 +14,7 @@ from typing import Protocol
 from prompts.layout import layout
 from summarizer import normalize
 from summarizer.checker import entities as checker_entities
+from summarizer.checker.text import negations
 from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import across, intents, select
@@ -165,10 +166,16 @@ class ExtractiveEngine:
                     body = sites_in(trial, places)  # 'Is there a site in Munich?
                 if not body and intents.is_closed(intent.name):
                     return []  # the record lacks the field: say so, never guess from words
+                if body and (kinds := _missing_kinds(trial, intent.name, question)):
+                    # 'What drug is used for the stress test?' on a trial that lists only a
+                    # procedure: the record's sentences that name a drug answer it.
+                    body = [*body, *_kind_statements(question, trial, kinds, body)]
         if not body:
             body = self._select(question, trial)
         if not body:
             return []
+        if not about_self and topic is None:
+            body = [*body, *_gap_statements(question, trial, body)]
         note = status_note(trial)
         top = ranked[0].name if ranked else None
         if note and top != "status" and note.text not in {s.text for s in body}:
@@ -185,11 +192,7 @@ class ExtractiveEngine:
         for s in scored[: int(threshold("max_sentences"))]:
             if s.score < floor:
                 break
-            c = s.candidate
-            text = explain(shorten(clean(c.text), int(threshold("max_sentence_words"))), seen)
-            cite = citation(trial, Span(start=c.start, end=c.end), c.section)
-            cite = cite.model_copy(update={"chunk_id": c.chunk_id})
-            out.append(Statement(text=text, citations=[cite], fields=[c.section]))
+            out.append(_quote(question, trial, s.candidate, seen))
         return out
 
     def _search_trials(self, question: str, k: int) -> list[TrialHit]:
@@ -425,4 +428,68 @@ def _field_candidates(trial: Trial) -> list[select.Candidate]:
                         trial.source.text[span.start : span.end],
                     )
                 )
+    return out
+
+
+def _quote(question: str, trial: Trial, c: select.Candidate, seen: set[str]) -> Statement:
+    """A source sentence as an answer sentence, cited to its span. A long one is shortened,
+    unless the whole sentence is not too long and the cut would drop what the question asks for
+    ('when': 'at 12 weeks') or a negation ('... without needle sticks'), which would change what
+    the kept words say: then it is kept whole."""
+    words = clean(c.text)
+    short = shorten(words, int(threshold("max_sentence_words")))
+    if short != words and len(words.split()) <= int(threshold("max_answer_sentence_words")):
+        kept = short.removesuffix(" ...")
+        dropped = words[len(kept) :]
+        if select.answer_words(question, words) > len(kept.split()) or negations(dropped):
+            short = words
+    text = explain(short, seen)
+    cite = citation(trial, Span(start=c.start, end=c.end), c.section)
+    cite = cite.model_copy(update={"chunk_id": c.chunk_id})
+    return Statement(text=text, citations=[cite], fields=[c.section])
+
+
+_KIND_SECTIONS = ("summary", "description", "interventions")
+
+
+def _missing_kinds(trial: Trial, intent: str, question: str) -> list[intents.Kind]:
+    """The kinds the question asks for ('what drug') that none of the trial's treatments is."""
+    return [
+        k
+        for k in intents.asked_kinds(intent, question)
+        if not any(k.has_type(i.type) for i in trial.interventions)
+    ]
+
+
+def _kind_statements(
+    question: str, trial: Trial, kinds: list[intents.Kind], body: list[Statement]
+) -> list[Statement]:
+    """The best of the record's sentences (summary, description, treatments; never criteria,
+    which name drugs to exclude) that names an asked kind; none when no sentence does."""
+    cited = {(c.start, c.end) for s in body for c in s.citations}
+    cands = [
+        c
+        for c in select.from_trial(trial, _KIND_SECTIONS)
+        if (c.start, c.end) not in cited
+        and any(k.in_source(c.text) for k in kinds)
+        and not select.looks_like_instruction(c.text)
+    ]
+    ranked = [s.candidate for s in select.rank(question, cands)] or cands
+    seen = {s.text for s in body}
+    return [_quote(question, trial, c, seen) for c in ranked[:1]]
+
+
+def _gap_statements(question: str, trial: Trial, body: list[Statement]) -> list[Statement]:
+    """Each part the question asks for beyond its best reading ('which drugs and doses'): its
+    field's sentences when the record has them, else that the documents do not give it, so a
+    part is never left silently unanswered. A part the answer already holds adds nothing."""
+    out: list[Statement] = []
+    said = {s.text for s in body}
+    for gap in intents.gaps(question):
+        if any(gap.in_source(s.text) for s in [*body, *out]):
+            continue
+        if field := FIELD_ANSWERS[gap.field](trial):
+            out.extend(s for s in field if s.text not in said)
+        else:
+            out.append(not_a_claim(gap.say, FRAMING))
     return out

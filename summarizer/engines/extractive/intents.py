@@ -210,3 +210,71 @@ def age_group(question: str) -> AgeGroup | None:
         if m := re.search(g["words"], q, re.IGNORECASE):
             return AgeGroup(m.group(0), float(g["min"]), float(g["max"]))
     return None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of thing a question asks for ('what drug'), the record's intervention types that
+    are that kind, and the words the documents name it with."""
+
+    name: str
+    question: tuple[re.Pattern[str], ...]
+    types: frozenset[str]
+    source: tuple[re.Pattern[str], ...]
+
+    def in_source(self, text: str) -> bool:
+        return any(p.search(text) for p in self.source)
+
+    def has_type(self, type_: str | None) -> bool:
+        """'Drug', 'DRUG' and 'DIETARY_SUPPLEMENT' are read as the same words as the data's."""
+        return bool(type_) and " ".join(str(type_).replace("_", " ").lower().split()) in self.types
+
+
+@cache
+def _kinds() -> dict[str, tuple[Kind, ...]]:
+    return {
+        r["name"]: tuple(
+            Kind(
+                k["name"],
+                _compile(k["question"]),
+                frozenset(t.lower() for t in k["types"]),
+                _compile(k["source"]),
+            )
+            for k in r.get("kinds", [])
+        )
+        for r in load("intents")["intents"]
+    }
+
+
+def asked_kinds(name: str, question: str) -> list[Kind]:
+    """The kinds of thing the question asks the intent ``name`` for ('what drug': drug)."""
+    q = normalize(corrected(question))
+    return [k for k in _kinds().get(name, ()) if any(p.search(q) for p in k.question)]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A part of a question the record may lack ('which drugs and doses'): said to be missing
+    when its field gives nothing and no answer sentence holds its source words."""
+
+    name: str
+    field: str
+    source: tuple[re.Pattern[str], ...]
+    say: str
+
+    def in_source(self, text: str) -> bool:
+        return any(p.search(text) for p in self.source)
+
+
+@cache
+def _gaps() -> tuple[tuple[tuple[re.Pattern[str], ...], Gap], ...]:
+    return tuple(
+        (_compile(g["question"]), Gap(g["name"], g["field"], _compile(g["source"]), g["say"]))
+        for g in load("intents").get("gaps", [])
+    )
+
+
+def gaps(question: str) -> list[Gap]:
+    """The parts the question asks for that the record may lack, in file order."""
+    q = normalize(corrected(question))
+    return [gap for patterns, gap in _gaps() if any(p.search(q) for p in patterns)]

@@ -25,8 +25,12 @@ def clean(text: str) -> str:
     return out.rstrip(";,").strip()
 
 
-# Sentence ends: '. ' / '; ' / newlines, but not '2.0' or 'e.g. ' or 'vs. '.
-_SPLIT_RE = re.compile(r"(?<!\b[eE]\.g)(?<!\bvs)(?<!\bi\.e)(?<=[.;!?])\s+(?=[A-Z0-9(\"'])|\n+")
+# Sentence ends: '. ' / '; ' / newlines, but not '2.0' or 'e.g. ' or 'vs. '. A bracketed note
+# ('[AS PER AMENDMENT 4/17/01: ...].') is a sentence of its own: a sentence ends before a '[' and
+# after a '.]' or '.)' too.
+_SPLIT_RE = re.compile(
+    r"(?<!\b[eE]\.g)(?<!\bvs)(?<!\bi\.e)(?:(?<=[.;!?])|(?<=[.!?][\])]))\s+(?=[A-Z0-9(\"'\[])|\n+"
+)
 # A registry text block is often hard-wrapped at about 70-80 columns: a single line break inside a
 # sentence is not its end. A break is kept when a blank line or a list item follows, when the line
 # ends a sentence or a heading, or when the line is short (a list line, not a wrapped one).

@@ -393,3 +393,11 @@ def topic_statements(trial: Trial, topic: Topic, limit: int = 2) -> list[Stateme
         if len(out) >= limit:
             break
     return out
+
+
+def answer_words(question: str, text: str) -> int:
+    """How many words of ``text`` reach the end of its last answer to the question's answer
+    types ('when do they take samples': '... at 12 weeks'); 0 when it holds none."""
+    _, asked = question_terms(question)
+    end = max((m.end() for k in asked for p in k.source for m in p.finditer(text)), default=0)
+    return len(text[:end].split())
