@@ -34,8 +34,8 @@ FIT_GATE = HERE / "criteria" / "fit_bullets_gate.toml"
 CROSSTRIAL_THRESHOLDS = HERE / "crosstrial" / "thresholds.toml"
 HANDWRITTEN_THRESHOLDS = HERE / "handwritten" / "thresholds.toml"
 # The floor of tests/evals/test_self_eligibility_gate.py: the report-half figure when that gate
-# was set (0.699) minus a small tolerance. Raise both together.
-SELF_ELIGIBILITY_FLOOR = 0.699 - 0.03
+# was last measured minus a small tolerance (0.699 when set, 2026-12-02; 0.785 on 2026-12-03).
+SELF_ELIGIBILITY_FLOOR = 0.785 - 0.03
 
 ANSWERS = "answers"
 SUITES: dict[str, str] = {

@@ -4,7 +4,6 @@ the full gates run in tests/evals."""
 
 from __future__ import annotations
 
-import ast
 import json
 import tomllib
 from collections.abc import Iterator
@@ -148,14 +147,10 @@ def test_suites_are_named_repeated_or_comma_separated_and_all_means_every_one() 
 
 
 def test_the_criteria_suite_floor_is_the_pytest_gate_floor() -> None:
-    gate = ROOT / "tests" / "evals" / "test_self_eligibility_gate.py"
-    tree = ast.parse(gate.read_text(encoding="utf-8"))
-    (expr,) = [
-        n.value
-        for n in tree.body
-        if isinstance(n, ast.Assign) and [getattr(t, "id", "") for t in n.targets] == ["FLOOR"]
-    ]
-    assert eval(compile(ast.Expression(expr), "FLOOR", "eval")) == suites.SELF_ELIGIBILITY_FLOOR
+    from tests.evals import test_self_eligibility_gate as gate
+
+    assert gate.FLOOR == suites.SELF_ELIGIBILITY_FLOOR
+    assert 0.5 < suites.SELF_ELIGIBILITY_FLOOR < 1.0
 
 
 def test_the_handwritten_suite_runs_a_limited_report_half_and_gates_it(

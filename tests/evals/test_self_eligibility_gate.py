@@ -1,7 +1,8 @@
 """Regression gate, not an independent score: questions about oneself on the held-out (report)
 half of evals/criteria/self_questions.jsonl must keep the direction and the criterion they had
 when this gate was set (written and labelled by an AI helper reading the criteria, before
-running the engine). The floor is the figure measured then (0.699) minus a small tolerance."""
+running the engine). The floor (``evals.suites.SELF_ELIGIBILITY_FLOOR``) is the last measured
+figure minus a small tolerance."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from types import ModuleType
 import pytest
 
 from evals.criteria import self_questions_eval
-
-FLOOR = 0.699 - 0.03
+from evals.suites import SELF_ELIGIBILITY_FLOOR as FLOOR
 
 
 def _bench() -> ModuleType:
