@@ -98,3 +98,10 @@ def test_a_stated_sex_is_answered_and_an_article_is_no_age(engine, trial):
     said = ask(engine, trial, "im a man with back pain, can men join?")
     assert "This trial takes men and women" in said
     assert "12 months" not in said and "age limit" not in said
+
+
+def test_a_stated_fact_then_is_that_a_problem_is_about_oneself(engine, trial):
+    said = ask(engine, trial, "took ibuprofen yesterday, is that a problem?")
+    assert "does not take" in said and "(exclusion criterion 1)" in said
+    plain = ask(engine, trial, "Is that a problem?")
+    assert "exclusion criterion 1" not in plain
