@@ -180,14 +180,24 @@ def _settle(browser: Any) -> None:
 
 def _pick_trial(browser: Any, trial_id: str) -> None:
     """Choose ``trial_id`` in the page's Trial select box."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
 
-    browser.find_element(By.CSS_SELECTOR, "[data-testid='stSelectbox']").click()
-    options = _wait(browser, 20).until(
-        lambda b: [
+    def listed(b: Any) -> list[Any]:
+        return [
             o for o in b.find_elements(By.CSS_SELECTOR, "[role='option']") if trial_id in o.text
         ]
-    )
+
+    _settle(browser)  # a click during the page's first run can land on a box about to be redrawn
+    for attempt in range(3):
+        browser.find_element(By.CSS_SELECTOR, "[data-testid='stSelectbox']").click()
+        try:
+            options = _wait(browser, 10).until(listed)
+            break
+        except TimeoutException:
+            if attempt == 2:
+                raise
+            _settle(browser)
     options[0].click()
     _settle(browser)
 
