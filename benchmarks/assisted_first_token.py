@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._local_model import local_endpoint  # noqa: E402
 from prompts import loader  # noqa: E402
 from summarizer.assistant import Assistant  # noqa: E402
 from summarizer.config import Settings  # noqa: E402
@@ -144,13 +145,7 @@ def main() -> int:
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     with ExitStack() as stack:
-        if not os.environ.get("OPENAI_BASE_URL"):
-            from summarizer.local_llm.models import get_model
-            from summarizer.local_llm.serve import LocalServer, ServeOptions, client_environment
-
-            server = LocalServer(get_model(args.model), Settings().home, ServeOptions(threads=1))
-            stack.enter_context(server)
-            os.environ.update(client_environment(server))
+        local_endpoint(stack, args.model)
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="trialsum-ttft-"))
         settings = Settings().model_copy(update={"home": Path(tmp), "chroma_url": None})
         runtime = Runtime(settings)

@@ -42,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._local_model import local_endpoint  # noqa: E402
 from benchmarks.checker_nli4ct import build, load  # noqa: E402
 from evals.planted import KINDS, Item, fact_items, planted  # noqa: E402
 from evals.trials import seed_trials  # noqa: E402
@@ -239,13 +240,7 @@ def main() -> int:
         print(f"skipped: {NLI4CT} not found")
         return 0
     with ExitStack() as stack:
-        if not os.environ.get("OPENAI_BASE_URL"):
-            from summarizer.local_llm.models import get_model
-            from summarizer.local_llm.serve import LocalServer, ServeOptions, client_environment
-
-            server = LocalServer(get_model(args.model), Settings().home, ServeOptions(threads=1))
-            stack.enter_context(server)
-            os.environ.update(client_environment(server))
+        local_endpoint(stack, args.model)
         settings = Settings().model_copy(update={"llm_timeout": 180.0, "llm_max_retries": 0})
         inner = LLMClient(settings, chat=build_chat_model(settings, max_tokens=REPLY_TOKENS))
         client = CachedClient(inner)

@@ -36,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._local_model import local_endpoint  # noqa: E402
 from evals.trec import load_topics, metrics  # noqa: E402
 from summarizer.config import Settings, default_data_dir  # noqa: E402
 from summarizer.llm_client import LLMError  # noqa: E402
@@ -87,13 +88,7 @@ def main() -> int:
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     with ExitStack() as stack:
-        if not os.environ.get("OPENAI_BASE_URL"):
-            from summarizer.local_llm.models import get_model
-            from summarizer.local_llm.serve import LocalServer, ServeOptions, client_environment
-
-            server = LocalServer(get_model(args.model), Settings().home, ServeOptions(threads=1))
-            stack.enter_context(server)
-            os.environ.update(client_environment(server))
+        local_endpoint(stack, args.model)
         settings = Settings().model_copy(update={"llm_timeout": 180.0, "llm_max_retries": 0})
         client = make_client(settings)
         results["model"] = settings.model
