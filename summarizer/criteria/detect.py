@@ -87,8 +87,9 @@ _GE = ("≥", ">=", "=>", "≧", "at least", "of at least", "no less than", "not
        "equal to or higher than", "minimum of", "min", "min.")  # fmt: skip
 _LE = ("≤", "<=", "=<", "≦", "no more than", "not more than", "no greater than",
        "not greater than", "not to exceed", "less than or equal to", "equal to or less than",
-       "equal to or lower than", "up to", "at most", "maximum of", "max", "max.")  # fmt: skip
-_GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding", "not exceeding",
+       "equal to or lower than", "up to", "at most", "maximum of", "max", "max.",
+       "not exceeding")  # fmt: skip
+_GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding",
        "older than", "above", "over")  # fmt: skip
 _LT = ("<", "\\<", "less than", "lower than", "fewer than", "younger than", "below", "under")
 _LEAD_COMP = re.compile(rf"(?<![\w])({_COMP})\s*$", re.IGNORECASE)

@@ -82,3 +82,8 @@ def test_a_clause_that_opens_with_no_negates_its_whole_list() -> None:
         "low-dose aspirin"
     )
     assert carved["warfarin"] and carved["aspirin"] is False  # the exception is not negated
+
+
+def test_not_exceeding_is_an_upper_limit_and_exceeding_a_lower_one() -> None:
+    assert _one("Serum creatinine not exceeding 1.5 mg/dL")[:2] == ("le", 1.5)
+    assert _one("Serum creatinine exceeding 1.5 mg/dL")[:2] == ("gt", 1.5)
