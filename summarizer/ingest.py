@@ -153,7 +153,7 @@ def _ingest(
     states = store.trial_states()
     known = {tid: s.version for tid, s in states.items()}
     sources = {tid: (s.source_path, s.source_sha256) for tid, s in states.items()}
-    parsed_by = store.criteria_parsers()
+    parsed_by = {tid: s.criteria_parser for tid, s in states.items()}
     parser = parser_fingerprint()
     batch = _Batch()
     stale: list[Trial] = []  # unchanged trials whose criteria were re-read, to store

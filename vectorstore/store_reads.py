@@ -17,6 +17,7 @@ from vectorstore.chroma_connection import Connection
 from vectorstore.dense_text import dense_text
 from vectorstore.store_layout import META_ID, generation_of
 from vectorstore.store_records import (
+    CRITERIA_KEY,
     LEXICAL_ONLY_SECTIONS,
     TEXT_KEY,
     UNIT,
@@ -46,6 +47,7 @@ def _state_of(meta: Mapping[str, Any]) -> TrialState:
         source_path=str(meta.get("source_path", "")),
         chunks=int(meta.get("chunks", 0)),
         dense_chunks=int(meta.get("dense_chunks", 0)),
+        criteria_parser=str(meta.get(CRITERIA_KEY, "")),
     )
 
 
@@ -177,9 +179,14 @@ class StoreReader:
             generation = self.generation()  # refuses a store in a newer layout
             if self._states is not None and self._states_generation == generation:
                 return {t: self._states[t] for t in wanted if t in self._states}
-            if not wanted:
-                return {}
-            got = self.trials.get(ids=wanted, include=["metadatas"])
+            return self._read_states(wanted)
+
+    def _read_states(self, trial_ids: Sequence[str]) -> dict[str, TrialState]:
+        """One read of these trials' records by id (no cache): what writers check under their
+        hold, and what ``states_of`` falls back on."""
+        if not trial_ids:
+            return {}
+        got = self.trials.get(ids=list(trial_ids), include=["metadatas"])
         return {
             state.trial_id: state
             for meta in got["metadatas"]
@@ -189,12 +196,7 @@ class StoreReader:
 
     def _current_versions(self, trial_ids: Sequence[str]) -> dict[str, str]:
         """The stored version of each of these trials (a read of their records, not the store)."""
-        got = self.trials.get(ids=list(trial_ids), include=["metadatas"])
-        return {
-            rid: str(meta["version"])
-            for rid, meta in zip(got["ids"], got["metadatas"], strict=True)
-            if meta and meta.get("kind") == "trial"
-        }
+        return {tid: state.version for tid, state in self._read_states(trial_ids).items()}
 
     def _scan(
         self, collection: Any, *, where: dict[str, Any] | None = None, documents: bool = True

@@ -53,6 +53,9 @@ class TrialState(BaseModel):
     source_path: str = ""
     chunks: int = 0
     dense_chunks: int = 0
+    #: Fingerprint of the criteria parser that read the stored record ("" when none is stored,
+    #: or the trial was written before this was noted): ingest refreshes stale parses.
+    criteria_parser: str = ""
 
 
 class StoreStats(BaseModel):

@@ -201,15 +201,6 @@ class StoreWriter(StoreReader):
 
     # --- parsed criteria ---------------------------------------------------------------------
 
-    def criteria_parsers(self) -> dict[str, str]:
-        """Trial id -> fingerprint of the criteria parser that read its stored record ("" when
-        none is stored, or the trial was written before this was noted)."""
-        with self._reading():
-            return {
-                str(meta["trial_id"]): str(meta.get(CRITERIA_KEY, ""))
-                for _, _, meta in self._scan(self.trials, where={"kind": "trial"}, documents=False)
-            }
-
     def refresh_criteria(self, trials: Sequence[Trial]) -> list[str]:
         """Store these trials' parsed criteria in place of the ones stored with them.
 
@@ -250,6 +241,7 @@ class StoreWriter(StoreReader):
                     self.trials.update(
                         ids=ids, metadatas=[{CRITERIA_KEY: _parser_of(latest[t])} for t in ids]
                     )
+                    self._states = None  # the cached states name the old parser
                     now = self._current_versions(ids)
                     if any(now.get(tid) != versions[tid] for tid in ids):
                         raise _Superseded  # keep the pending record: recover() cleans up

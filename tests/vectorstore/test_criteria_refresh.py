@@ -33,7 +33,7 @@ def test_a_refresh_rewrites_the_record_in_place_and_leaves_chunks_and_generation
 ) -> None:
     put(store, *trials)
     tid = trials[0].trial_id
-    assert store.criteria_parsers()[tid] == ""  # written without a parse
+    assert store.trial_states()[tid].criteria_parser == ""  # written without a parse
     chunks, generation, count, calls = (
         store.chunks(tid),
         store.generation(),
@@ -46,8 +46,9 @@ def test_a_refresh_rewrites_the_record_in_place_and_leaves_chunks_and_generation
 
     stored = store.get_trial(tid)
     assert stored == fresh and stored is not None and is_current(stored.criteria_parsed, stored)
-    assert store.criteria_parsers()[tid] == parser_fingerprint()
-    assert store.criteria_parsers()[trials[1].trial_id] == ""  # the other trial untouched
+    assert store.trial_states()[tid].criteria_parser == parser_fingerprint()
+    # the other trial untouched:
+    assert store.trial_states()[trials[1].trial_id].criteria_parser == ""
     assert store.chunks(tid) == chunks and rows(store) == count
     assert store.generation() == generation and embedder.calls == calls
     assert store._pending_writes() == []
@@ -57,7 +58,7 @@ def test_a_trial_written_with_its_parse_notes_the_parser(
     store: ChromaTrialStore, trials: list[Trial]
 ) -> None:
     put(store, parsed(trials[0]), trials[1])
-    noted = store.criteria_parsers()
+    noted = {t: s.criteria_parser for t, s in store.trial_states().items()}
     assert noted == {trials[0].trial_id: parser_fingerprint(), trials[1].trial_id: ""}
 
 
