@@ -79,7 +79,7 @@ class TrialInfo(BaseModel):
     trial_id: str
     title: str
     status: str | None = Field(default=None, description="in plain words: 'Recruiting'")
-    phase: str | None = Field(default=None, description="in plain words: 'Phase 1 and 2'")
+    phase: str | None = Field(default=None, description="in plain words: 'Phase 1 and Phase 2'")
     status_code: str | None = Field(default=None, description="the registry's value: RECRUITING")
     phases: list[str] = Field(default_factory=list, description="the registry's: PHASE1, PHASE2")
     source_path: str | None = None
@@ -164,7 +164,8 @@ class Assistant:
     def trials(self, *, brief: bool = False) -> list[TrialInfo]:
         """Every stored trial, status and phase in plain words; ``brief`` skips reading each
         record (no status or phase), which is what a library listing of thousands wants."""
-        from summarizer.finder import plain_phase, plain_status
+        from summarizer.finder import plain_status
+        from summarizer.normalize import phase_words
 
         states = getattr(self._runtime.store, "trial_states", None)
         known = states() if callable(states) else {}
@@ -192,7 +193,7 @@ class Assistant:
                     trial_id=tid,
                     title=trial.title,
                     status=plain_status(status),
-                    phase=plain_phase(phases),
+                    phase=phase_words(phases),
                     status_code=status,
                     phases=phases,
                     source_path=trial.source.path,

@@ -68,19 +68,6 @@ def plain_status(value: str | None) -> str | None:
     return words[:1].upper() + words[1:] if words else None
 
 
-def plain_phase(values: Iterable[str]) -> str | None:
-    """['PHASE1', 'PHASE2'] -> 'Phase 1 and 2'; None when the record gives no phase."""
-    codes = list(values)
-    numbers = [c.removeprefix("PHASE") for c in codes if c.startswith("PHASE")]
-    parts = ["Early phase 1"] if "EARLY_PHASE1" in codes else []
-    if numbers:
-        listed = (
-            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-        )
-        parts.append(f"{'phase' if parts else 'Phase'} {listed}")
-    return " and ".join(parts) or phase_words(codes)  # 'Not applicable', or None
-
-
 def _has(needle: str, haystack: Iterable[str | None]) -> bool:
     low = needle.strip().lower()
     return not low or any(low in (h or "").lower() for h in haystack)
@@ -187,7 +174,7 @@ def card(trial: Trial) -> TrialCard:
         lede_statement=statement,
         status=status,
         status_words=plain_status(status),
-        phase_words=plain_phase(p.value for p in trial.phases),
+        phase_words=phase_words(p.value for p in trial.phases),
         ages=_ages(trial),
         sex=plain_status(trial.sex.value) if trial.sex else None,
         places=_places(trial),

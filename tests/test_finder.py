@@ -12,10 +12,10 @@ from summarizer.finder import (
     find,
     lede,
     lede_statement,
-    plain_phase,
     plain_status,
 )
 from summarizer.models import Age, Fact, Location, Source, Span, Trial
+from summarizer.normalize import phase_words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,9 +96,9 @@ def test_cards_speak_plain_words_never_registry_codes(samples):
         assert "PHASE" not in (result.phase_words or "")
         assert "_" not in (result.status_words or "")
         assert result.lede and "\n" not in result.lede and "…" not in result.lede
-    assert plain_phase(["PHASE1", "PHASE2"]) == "Phase 1 and 2"
-    assert plain_phase(["PHASE2", "PHASE3"]) == "Phase 2 and 3"
-    assert plain_phase(["PHASE2"]) == "Phase 2" and plain_phase([]) is None
+    assert phase_words(["PHASE1", "PHASE2"]) == "Phase 1 and Phase 2"
+    assert phase_words(["PHASE2", "PHASE3"]) == "Phase 2 and Phase 3"
+    assert phase_words(["PHASE2"]) == "Phase 2" and phase_words([]) is None
     assert plain_status("NOT_YET_RECRUITING") == "Not yet recruiting"
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import html
 
 from summarizer import render
-from summarizer.finder import plain_phase, plain_status
+from summarizer.finder import plain_status
 from summarizer.models import LaySummary, Trial
+from summarizer.normalize import phase_words
 
 MAX_QUESTIONS = 8
 QUESTION_FORMS = {
@@ -45,7 +46,7 @@ def questions(summary: LaySummary, limit: int = MAX_QUESTIONS) -> list[str]:
 def facts_line(trial: Trial) -> str:
     """Phase, status and sponsor in plain words, for under the title."""
     parts = [
-        plain_phase(p.value for p in trial.phases),
+        phase_words(p.value for p in trial.phases),
         plain_status(trial.status.value if trial.status else None),
         trial.sponsor.value if trial.sponsor else None,
         trial.nct_id.value if trial.nct_id else None,

@@ -174,7 +174,8 @@ def trial_hits_table(ranked: list[dict[str, Any]]) -> None:
 
 def trial_rows(infos: list[dict[str, Any]], *, details: bool = False) -> list[dict[str, Any]]:
     """``trials --json`` rows from the library listing (``TrialInfo``), sorted by id; with
-    ``details``, status and phase in plain words ('Phase 1 and 2') and the registry's phases."""
+    ``details``, status and phase in plain words ('Phase 1 and Phase 2') and the registry's
+    phases."""
     rows = []
     for t in sorted(infos, key=lambda t: t["trial_id"]):
         row = {

@@ -209,6 +209,6 @@ def test_unknown_trial_and_route_are_404(sample_server: Server) -> None:
 def test_trials_give_status_and_phase_in_plain_words(sample_server: Server) -> None:
     rows = {r["trial_id"]: r for r in sample_server.request("GET", "/trials").json()}
     row = rows["NCT04430530"]
-    assert (row["status"], row["phase"]) == ("Recruiting", "Phase 1 and 2")
+    assert (row["status"], row["phase"]) == ("Recruiting", "Phase 1 and Phase 2")
     assert (row["status_code"], row["phases"]) == ("RECRUITING", ["PHASE1", "PHASE2"])
     assert not any("PHASE" in (r["phase"] or "") for r in rows.values())

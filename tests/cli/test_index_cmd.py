@@ -164,9 +164,9 @@ def test_trials_details_say_status_and_phase_in_plain_words(indexed: Path) -> No
     code, out, _ = run("trials", "--store", str(indexed), "--json", "--details")
     by_id = {r["trial_id"]: r for r in json.loads(out)}
     assert code == 0
-    assert by_id["NCT04430530"]["phase"] == "Phase 1 and 2"
+    assert by_id["NCT04430530"]["phase"] == "Phase 1 and Phase 2"
     assert by_id["NCT04430530"]["phases"] == ["PHASE1", "PHASE2"]  # the registry's, kept raw
     assert by_id["NCT04430530"]["status"] == "Recruiting"
     code, table, _ = run("trials", "--store", str(indexed), "--details")
-    assert code == 0 and "Phase 1 and 2" in table and "Recruiting" in table
+    assert code == 0 and "Phase 1 and Phase 2" in table and "Recruiting" in table
     assert "PHASE1" not in table and "RECRUITING" not in table

@@ -98,7 +98,7 @@ def test_the_same_file_uploaded_again_is_unchanged(fresh_home, page, samples_dir
     table = at.dataframe[0].value
     assert len(table) == 1
     assert table["Title"][0] == "4SCAR-T Therapy Post CD19-targeted Immunotherapy"  # in full
-    assert table["Status"][0] == "Recruiting" and table["Phase"][0] == "Phase 1 and 2"
+    assert table["Status"][0] == "Recruiting" and table["Phase"][0] == "Phase 1 and Phase 2"
 
 
 def test_a_zip_with_pdfs_shows_counted_progress_and_refuses_the_scan(

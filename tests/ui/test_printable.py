@@ -52,7 +52,7 @@ def test_questions_come_from_the_supported_fit_bullets_good_fit_first():
 def test_the_page_has_a_print_stylesheet_plain_facts_and_the_questions():
     page = printable.printable_page(_summary(), _trial())
     assert "@media print" in page and "@page" in page
-    assert "Phase 1 and 2 · Not yet recruiting" in page
+    assert "Phase 1 and Phase 2 · Not yet recruiting" in page
     assert "PHASE1" not in page
     assert "Questions to ask the study team" in page
     assert "<b>trial</b>" not in page and "&lt;b&gt;trial" in page

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from summarizer.finder import plain_phase, plain_status
+from summarizer.finder import plain_status
+from summarizer.normalize import phase_words
 from ui import components, state
 
 FLASH = "library_flash"
@@ -118,7 +119,7 @@ def _status(trial_id: str) -> dict[str, object]:
         "Title": trial.title,
         "Trial": trial_id,
         "Status": status,
-        "Phase": plain_phase(p.value for p in trial.phases) or "Not given",
+        "Phase": phase_words(p.value for p in trial.phases) or "Not given",
         "Chunks": len(components.get_chunks(trial_id)),
         "Source": f"{Path(trial.source.path).name} ({trial.source.format})",
         "Warnings": len(trial.warnings),
