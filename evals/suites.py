@@ -207,6 +207,47 @@ def run_criteria(
 # ---------------------------------------------------------------- cross-trial
 
 
+def _store_suite(
+    name: str,
+    *,
+    engine: str,
+    selected: int,
+    report: Any,
+    overall: dict[str, Any],
+    bounds: Sequence[tuple[str, str, float]],
+    failures: list[str],
+    partial: bool,
+) -> SuiteResult:
+    """The gated result of a suite that asks its cases on a fresh store of their trials: every
+    case scored, every trial stored, and each (metric, rule, limit) of ``bounds`` met."""
+    errors = overall.get("errors", 0)
+    scored = (report.cases - errors) if report else 0
+    notes: list[str] = []
+    rows: list[tuple[str, str, float, float | None]] = [
+        *_coverage(name, scored, selected),
+        (f"{name}.trials_not_stored", "<=", 0, float(len(report.skipped)) if report else 0.0),
+    ]
+    rows += [(f"{name}.{k}", rule, v, overall.get(k)) for k, rule, v in bounds]
+    if report and report.skipped:
+        notes += report.skipped[:5]
+    gates = _gates(rows, partial=partial, notes=notes)
+    figures = {
+        "engine": engine,
+        "selected": selected,
+        "trials": report.trials if report else 0,
+        "ingest_seconds": report.ingest_seconds if report else 0.0,
+        **overall,
+        "failures": failures,
+    }
+    return SuiteResult(
+        name=name,
+        status="pass" if all(g.ok for g in gates) else "fail",
+        figures=figures,
+        gates=gates,
+        notes=notes,
+    )
+
+
 def run_crosstrial(
     settings: Settings,
     *,
@@ -222,33 +263,16 @@ def run_crosstrial(
     path = thresholds or CROSSTRIAL_THRESHOLDS
     floors = tomllib.loads(path.read_text(encoding="utf-8"))["slice"]["floors"]
     cases = select(load_cases(), halves=["report"], only_slice=True)[:limit]
-    notes: list[str] = []
     report = run(cases, settings=settings, engine=engine, workdir=workdir) if cases else None
-    overall: dict[str, Any] = report.figures["overall"] if report else {}
-    errors = overall.get("errors", 0)
-    scored = (report.cases - errors) if report else 0
-    rows: list[tuple[str, str, float, float | None]] = [
-        *_coverage("crosstrial", scored, len(cases)),
-        ("crosstrial.trials_not_stored", "<=", 0, float(len(report.skipped)) if report else 0.0),
-    ]
-    rows += [(f"crosstrial.{k}", ">=", v, overall.get(k)) for k, v in floors.items()]
-    if report and report.skipped:
-        notes += report.skipped[:5]
-    gates = _gates(rows, partial=limit is not None, notes=notes)
-    figures = {
-        "engine": engine,
-        "selected": len(cases),
-        "trials": report.trials if report else 0,
-        "ingest_seconds": report.ingest_seconds if report else 0.0,
-        **overall,
-        "failures": [f.case for f in report.failures] if report else [],
-    }
-    return SuiteResult(
-        name="crosstrial",
-        status="pass" if all(g.ok for g in gates) else "fail",
-        figures=figures,
-        gates=gates,
-        notes=notes,
+    return _store_suite(
+        "crosstrial",
+        engine=engine,
+        selected=len(cases),
+        report=report,
+        overall=report.figures["overall"] if report else {},
+        bounds=[(k, ">=", v) for k, v in floors.items()],
+        failures=[f.case for f in report.failures] if report else [],
+        partial=limit is not None,
     )
 
 
@@ -269,43 +293,23 @@ def run_handwritten(
 
     limits = tomllib.loads((thresholds or HANDWRITTEN_THRESHOLDS).read_text(encoding="utf-8"))
     cases = select(load_cases(CASES), "report")[:limit]
-    notes: list[str] = []
     report = (
         run("report", cases=cases, settings=settings, engine=engine, workdir=workdir)
         if cases
         else None
     )
-    overall: dict[str, Any] = report.figures.get("all", {}) if report else {}
-    errors = overall.get("errors", 0)
-    scored = (report.cases - errors) if report else 0
-    rows: list[tuple[str, str, float, float | None]] = [
-        *_coverage("handwritten", scored, len(cases)),
-        ("handwritten.trials_not_stored", "<=", 0, float(len(report.skipped)) if report else 0.0),
-    ]
-    rows += [
-        (f"handwritten.{k}", ">=", v, overall.get(k)) for k, v in limits["report"]["floors"].items()
-    ]
-    rows += [
-        (f"handwritten.{k}", "<=", v, overall.get(k))
-        for k, v in limits["report"]["ceilings"].items()
-    ]
-    if report and report.skipped:
-        notes += report.skipped[:5]
-    gates = _gates(rows, partial=limit is not None, notes=notes)
-    figures = {
-        "engine": engine,
-        "selected": len(cases),
-        "trials": report.trials if report else 0,
-        "ingest_seconds": report.ingest_seconds if report else 0.0,
-        **overall,
-        "failures": [r.id for r in report.rows if not r.right] if report else [],
-    }
-    return SuiteResult(
-        name="handwritten",
-        status="pass" if all(g.ok for g in gates) else "fail",
-        figures=figures,
-        gates=gates,
-        notes=notes,
+    return _store_suite(
+        "handwritten",
+        engine=engine,
+        selected=len(cases),
+        report=report,
+        overall=report.figures.get("all", {}) if report else {},
+        bounds=[
+            *((k, ">=", v) for k, v in limits["report"]["floors"].items()),
+            *((k, "<=", v) for k, v in limits["report"]["ceilings"].items()),
+        ],
+        failures=[r.id for r in report.rows if not r.right] if report else [],
+        partial=limit is not None,
     )
 
 
