@@ -4,7 +4,8 @@ Questions were written by hand, trial by trial, from the raw XML record (never f
 output), before the engine was run on them. Each case keeps the unseen set's fields so the unseen
 scoring applies unchanged, and adds ``support`` (the record field or quote that makes the expected
 facts true, or why the record does not answer), ``asker`` (patient or editor) and
-``first_person`` (the asker talks about themselves: "I'm 50, am I too old?").
+``first_person`` (the asker talks about themselves: "I'm 50, am I too old?") and ``round`` (which
+selection round of ``select.py`` chose the trial; rows without it are round 1).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class HandwrittenCase(UnseenCase):
     asker: Literal["patient", "editor"] = "patient"
     first_person: bool = False
     support: str = Field(min_length=1, description="record field/quote, or why it is not answered")
+    round: int = Field(default=1, ge=1, description="which selection round chose the trial")
 
 
 def load_cases(path: Path = CASES) -> list[HandwrittenCase]:

@@ -1,4 +1,7 @@
-"""Run the hand-written eval: ``python -m evals.handwritten.run --half tune|report [--json]``.
+"""Run the hand-written eval: ``python -m evals.handwritten.run --half tune|report [--round N]``.
+
+``--round N`` keeps only the cases of selection round N (see ``select.py``; a case without
+``round`` is round 1); without it every round is asked.
 
 The trials of the chosen half go into a temporary store and every question is asked through the
 Assistant with ``trial_ids=[the trial]`` (the path of ``trialsum ask --trial``), exactly as the
@@ -32,6 +35,7 @@ from summarizer.config import Settings
 
 class HandwrittenReport(BaseModel):
     half: str
+    round: int | None = Field(default=None, description="the selection round asked; None: all")
     engine: str
     created: str
     seconds: float
@@ -45,8 +49,10 @@ class HandwrittenReport(BaseModel):
     skipped: list[str] = Field(default_factory=list)
 
 
-def select(cases: Sequence[HandwrittenCase], half: str) -> list[HandwrittenCase]:
-    return [c for c in cases if c.half == half]
+def select(
+    cases: Sequence[HandwrittenCase], half: str, round_: int | None = None
+) -> list[HandwrittenCase]:
+    return [c for c in cases if c.half == half and (round_ is None or c.round == round_)]
 
 
 def group_figures(rows: list[Scored], cases: Sequence[HandwrittenCase]) -> dict[str, Any]:
@@ -71,12 +77,14 @@ def run(
     settings: Settings | None = None,
     engine: str = "extractive",
     workdir: Path | None = None,
+    round_: int | None = None,
 ) -> HandwrittenReport:
     """Ingest the half's trials into a temporary store, ask every question, score them all."""
     started = time.perf_counter()
-    chosen = select(cases if cases is not None else load_cases(CASES), half)
+    chosen = select(cases if cases is not None else load_cases(CASES), half, round_)
     if not chosen:
-        raise ValueError(f"no cases in half {half!r}")
+        where = f"half {half!r}" + ("" if round_ is None else f", round {round_}")
+        raise ValueError(f"no cases in {where}")
     base = settings or Settings()
     if not (base.data_dir / records.XML_ARCHIVE).exists():
         raise FileNotFoundError(f"shared data absent: {records.XML_ARCHIVE} not in {base.data_dir}")
@@ -86,6 +94,7 @@ def run(
         rows = done.rows
     return HandwrittenReport(
         half=half,
+        round=round_,
         engine=engine,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         seconds=round(time.perf_counter() - started, 2),
@@ -129,8 +138,9 @@ HEAD = [
 
 def markdown(rep: HandwrittenReport) -> str:
     targets = ", ".join(f"{k} {rule} {v:g}" for k, (rule, v) in TARGETS.items())
+    which = "all rounds" if rep.round is None else f"round {rep.round}"
     lines = [
-        f"# Hand-written eval, {rep.half} half ({rep.engine} engine)",
+        f"# Hand-written eval, {rep.half} half, {which} ({rep.engine} engine)",
         "",
         f"{rep.created}: {rep.cases} questions over {rep.trials} trials; ingest "
         f"{rep.ingest_seconds} s, asking {rep.ask_seconds} s, total {rep.seconds} s. "
@@ -165,21 +175,23 @@ def markdown(rep: HandwrittenReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--half", choices=("tune", "report"), required=True)
+    ap.add_argument(
+        "--round", type=int, default=None, help="only this selection round (default: all)"
+    )
     ap.add_argument("--engine", default="extractive")
     ap.add_argument("--json", action="store_true", help="print the full report as JSON")
     ap.add_argument("--out", type=Path, help="also write handwritten_<half>.json and .md here")
     args = ap.parse_args(argv)
     try:
-        rep = run(args.half, engine=args.engine)
+        rep = run(args.half, engine=args.engine, round_=args.round)
     except (FileNotFoundError, ValueError) as exc:
         print(f"handwritten eval: {exc}", file=sys.stderr)
         return 2
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / f"handwritten_{rep.half}.json").write_text(
-            rep.model_dump_json(indent=1), encoding="utf-8"
-        )
-        (args.out / f"handwritten_{rep.half}.md").write_text(markdown(rep), encoding="utf-8")
+        stem = f"handwritten_{rep.half}" + ("" if rep.round is None else f"_round{rep.round}")
+        (args.out / f"{stem}.json").write_text(rep.model_dump_json(indent=1), encoding="utf-8")
+        (args.out / f"{stem}.md").write_text(markdown(rep), encoding="utf-8")
     print(rep.model_dump_json(indent=1) if args.json else markdown(rep), end="")
     return 0
 

@@ -7,6 +7,13 @@ interventional or observational and have eligibility criteria text; take the fir
 Each trial's half is the parity of ``sha256("trialsum-handwritten-v1:half:" + NCT id)``
 (even: tune, odd: report). ``python -m evals.handwritten.select`` prints the list; the manifest
 records it so a changed archive or a new eval set cannot silently move the trials.
+
+Round 2 (``--round 2``), fixed before any round-2 question was written: the same archive and
+filters, ranked by ``sha256("trialsum-handwritten-v2:pick:" + NCT id)``; skip round 1's trials
+(the manifest's ``order``) and every NCT id named under ``evals/`` (outside this folder),
+``samples/`` or the seed documents; each trial's half is the parity of
+``sha256("trialsum-handwritten-v2:half:" + NCT id)``; take the first ``COUNT2 // 2`` of each half
+in rank order, so the round is split evenly.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from evals.unseen import records
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 SEED = "trialsum-handwritten-v1"
+SEED2 = "trialsum-handwritten-v2"
 COUNT = 32
+COUNT2 = 16
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
 RULE = (
     "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v1:pick:' + NCT); "
@@ -29,14 +38,21 @@ RULE = (
     "documents; keep interventional or observational records with eligibility criteria text; "
     "first 32. Half: sha256('trialsum-handwritten-v1:half:' + NCT) even -> tune, odd -> report."
 )
+RULE2 = (
+    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v2:pick:' + NCT); "
+    "skip round 1's trials and any NCT id named under evals/ (other than evals/handwritten), "
+    "samples/ or the seed documents; keep interventional or observational records with "
+    "eligibility criteria text; half: sha256('trialsum-handwritten-v2:half:' + NCT) even -> tune, "
+    "odd -> report; first 8 of each half in rank order (16)."
+)
 
 
-def h(*parts: str) -> int:
-    return int(hashlib.sha256(":".join((SEED, *parts)).encode()).hexdigest(), 16)
+def h(*parts: str, seed: str = SEED) -> int:
+    return int(hashlib.sha256(":".join((seed, *parts)).encode()).hexdigest(), 16)
 
 
-def half_of(nct: str) -> str:
-    return "tune" if h("half", nct) % 2 == 0 else "report"
+def half_of(nct: str, seed: str = SEED) -> str:
+    return "tune" if h("half", nct, seed=seed) % 2 == 0 else "report"
 
 
 def used_elsewhere(root: Path = ROOT, seeds: Path | None = None) -> set[str]:
@@ -67,9 +83,40 @@ def choose(data_dir: Path, seeds: Path | None = None, count: int = COUNT) -> lis
     return out
 
 
+def choose_round2(
+    data_dir: Path, round1: set[str], seeds: Path | None = None, count: int = COUNT2
+) -> list[str]:
+    """Round 2's trials in rank order: ``count // 2`` per half, none of ``round1``'s."""
+    skip = used_elsewhere(seeds=seeds) | round1
+    ranked = sorted(
+        (h("pick", nct, seed=SEED2), nct, text)
+        for nct, text in records.iter_xml(data_dir)
+        if nct not in skip
+    )
+    want = {"tune": count // 2, "report": count - count // 2}
+    out: list[str] = []
+    for _, nct, text in ranked:
+        half = half_of(nct, seed=SEED2)
+        if not want[half]:
+            continue
+        rec = records.from_xml(text)
+        if rec.study_type in KEEP_TYPES and rec.criteria.strip():
+            out.append(nct)
+            want[half] -= 1
+            if not any(want.values()):
+                break
+    return out
+
+
 if __name__ == "__main__":
+    from evals.handwritten.cases import load_manifest
     from summarizer.config import Settings
 
     data = Settings().data_dir
-    chosen = choose(data, seeds=data.parent / "seeds")
-    json.dump({n: half_of(n) for n in chosen}, sys.stdout, indent=1)
+    if sys.argv[1:] == ["--round", "2"]:
+        first = set(load_manifest()["order"])
+        chosen = choose_round2(data, first, seeds=data.parent / "seeds")
+        json.dump({n: half_of(n, seed=SEED2) for n in chosen}, sys.stdout, indent=1)
+    else:
+        chosen = choose(data, seeds=data.parent / "seeds")
+        json.dump({n: half_of(n) for n in chosen}, sys.stdout, indent=1)

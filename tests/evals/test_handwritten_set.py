@@ -35,8 +35,21 @@ def manifest() -> dict:
     return load_manifest()
 
 
-def _halves(manifest: dict) -> dict[str, str]:
-    return {t: h for h, part in manifest["halves"].items() for t in part["trials"]}
+def _rounds(manifest: dict) -> dict[int, dict]:
+    """Each selection round's record: round 1 is the manifest's top level, later ones 'rounds'."""
+    return {1: manifest, **{int(k): v for k, v in manifest.get("rounds", {}).items()}}
+
+
+def _halves(record: dict) -> dict[str, str]:
+    return {t: h for h, part in record["halves"].items() for t in part["trials"]}
+
+
+def _all_halves(manifest: dict) -> dict[str, str]:
+    return {t: h for rec in _rounds(manifest).values() for t, h in _halves(rec).items()}
+
+
+def _seed(n: int) -> str:
+    return select.SEED if n == 1 else select.SEED2
 
 
 def test_ids_are_unique_and_name_their_trial(cases: list[HandwrittenCase]) -> None:
@@ -50,23 +63,37 @@ def test_ids_are_unique_and_name_their_trial(cases: list[HandwrittenCase]) -> No
 def test_every_case_is_on_a_manifest_trial_in_that_trials_half(
     cases: list[HandwrittenCase], manifest: dict
 ) -> None:
-    halves = _halves(manifest)
-    assert len(halves) == manifest["trials"] >= 30
-    assert set(manifest["order"]) == set(halves)
-    for c in cases:
-        assert halves.get(c.trial) == c.half, c.id
-    assert {c.trial for c in cases} == set(halves), "a manifest trial has no question"
+    rounds = _rounds(manifest)
+    assert len(rounds[1]["order"]) == manifest["trials"] >= 30
+    for n, rec in rounds.items():
+        halves = _halves(rec)
+        assert len(halves) == rec["trials"] and set(rec["order"]) == set(halves), n
+        in_round = [c for c in cases if c.round == n]
+        for c in in_round:
+            assert halves.get(c.trial) == c.half, c.id
+        assert {c.trial for c in in_round} == set(halves), f"a round-{n} trial has no question"
+
+
+def test_rounds_share_no_trial(manifest: dict) -> None:
+    orders = [set(rec["order"]) for rec in _rounds(manifest).values()]
+    assert len(orders) >= 2, "round 2 is recorded"
+    assert sum(map(len, orders)) == len(set().union(*orders))
+    assert len(_all_halves(manifest)) == sum(map(len, orders))
 
 
 def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
-    halves = _halves(manifest)
-    assert all(select.half_of(t) == h for t, h in halves.items())
-    assert set(halves.values()) == {"tune", "report"}
+    for n, rec in _rounds(manifest).items():
+        halves = _halves(rec)
+        assert all(select.half_of(t, seed=_seed(n)) == h for t, h in halves.items()), n
+        assert set(halves.values()) == {"tune", "report"}, n
+    second = Counter(_halves(_rounds(manifest)[2]).values())
+    assert second["tune"] == second["report"] == select.COUNT2 // 2
 
 
 def test_trials_are_listed_in_the_rules_hash_order(manifest: dict) -> None:
-    ranks = [select.h("pick", t) for t in manifest["order"]]
-    assert ranks == sorted(ranks)
+    for n, rec in _rounds(manifest).items():
+        ranks = [select.h("pick", t, seed=_seed(n)) for t in rec["order"]]
+        assert ranks == sorted(ranks), n
 
 
 def test_no_trial_is_shared_with_another_eval_set_the_samples_or_the_seeds(
@@ -75,20 +102,29 @@ def test_no_trial_is_shared_with_another_eval_set_the_samples_or_the_seeds(
     seeds = Settings().data_dir.parent / "seeds"
     used = select.used_elsewhere(seeds=seeds if seeds.is_dir() else None)
     assert used, "the other eval sets name no trial: the overlap check would be empty"
-    assert not used & set(manifest["order"])
+    assert not used & set(_all_halves(manifest))
 
 
 def test_counts_match_the_manifest_and_the_brief(
     cases: list[HandwrittenCase], manifest: dict
 ) -> None:
-    assert len(cases) == manifest["cases"] >= 100
+    rounds = _rounds(manifest)
+    assert len(cases) == sum(rec["cases"] for rec in rounds.values())
+    assert manifest["cases"] >= 100
     per_trial = Counter(c.trial for c in cases)
     assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 6
     unanswerable = sum(not c.answerable for c in cases)
-    assert unanswerable == manifest["unanswerable"]
     assert 0.2 <= unanswerable / len(cases) <= 0.35
-    for half, part in manifest["halves"].items():
-        assert part["cases"] == sum(c.half == half for c in cases)
+    for n, rec in rounds.items():
+        in_round = [c for c in cases if c.round == n]
+        assert rec["cases"] == len(in_round), n
+        assert rec["unanswerable"] == sum(not c.answerable for c in in_round), n
+        for half, part in rec["halves"].items():
+            assert part["cases"] == sum(c.half == half for c in in_round), (n, half)
+        # every trial of the round has a question its record does not answer (round 2 on)
+        if n > 1:
+            lacking = {c.trial for c in in_round if not c.answerable}
+            assert lacking == set(rec["order"]), n
 
 
 def test_answerable_cases_say_what_a_right_answer_states_and_where(
@@ -124,6 +160,10 @@ def test_the_manifest_lists_what_the_selection_rule_gives(
     seeds = shared_data.parent / "seeds"
     chosen = select.choose(shared_data, seeds=seeds if seeds.is_dir() else None)
     assert chosen == manifest["order"]
+    second = select.choose_round2(
+        shared_data, set(manifest["order"]), seeds=seeds if seeds.is_dir() else None
+    )
+    assert second == _rounds(manifest)[2]["order"]
 
 
 @pytest.mark.slow

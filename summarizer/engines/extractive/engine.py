@@ -164,6 +164,10 @@ class ExtractiveEngine:
                     places := across.parse(question, [trial]).places
                 ):
                     body = sites_in(trial, places)  # 'Is there a site in Munich?
+                # 'How many people?' with no enrollment field: 'A total of 18-24 patients will
+                # be accrued' answers; 'Could I get a placebo?' on groups that do not name it:
+                # 'either placebo or fludarabine will be added' answers, before the field.
+                body = [*_prose_statements(question, trial, intent.name, body), *body]
                 if not body and intents.is_closed(intent.name):
                     return []  # the record lacks the field: say so, never guess from words
                 if body and (kinds := _missing_kinds(trial, intent.name, question)):
@@ -187,11 +191,16 @@ class ExtractiveEngine:
         candidates = select.whole_sentences(hits, trial) if hits else select.from_trial(trial)
         scored = select.rank(question, candidates)
         floor = threshold("min_sentence_score")
-        out = []
+        out: list[Statement] = []
         seen: set[str] = set()
-        for s in scored[: int(threshold("max_sentences"))]:
-            if s.score < floor:
+        said: set[str] = set()
+        for s in scored:
+            if s.score < floor or len(out) >= int(threshold("max_sentences")):
                 break
+            words = clean(s.candidate.text)
+            if words in said:  # the same sentence in the summary and the description: once
+                continue
+            said.add(words)
             out.append(_quote(question, trial, s.candidate, seen))
         return out
 
@@ -477,6 +486,27 @@ def _kind_statements(
     ranked = [s.candidate for s in select.rank(question, cands)] or cands
     seen = {s.text for s in body}
     return [_quote(question, trial, c, seen) for c in ranked[:1]]
+
+
+def _prose_statements(
+    question: str, trial: Trial, intent: str, body: list[Statement]
+) -> list[Statement]:
+    """The best record sentence (summary, description, treatments; never criteria) that holds
+    the intent's fact in prose, when none of the field's sentences holds it; none otherwise."""
+    patterns = intents.source(intent)
+    if not patterns or any(p.search(s.text) for p in patterns for s in body):
+        return []
+    cited = {(c.start, c.end) for s in body for c in s.citations}
+    pool = [
+        c
+        for c in select.from_trial(trial, _KIND_SECTIONS)
+        if (c.start, c.end) not in cited and not select.looks_like_instruction(c.text)
+    ]
+    for pattern in patterns:  # an earlier pattern is the surer sign of the fact
+        if cands := [c for c in pool if pattern.search(c.text)]:
+            ranked = [s.candidate for s in select.rank(question, cands)] or cands
+            return [_quote(question, trial, ranked[0], {s.text for s in body})]
+    return []
 
 
 def _gap_statements(question: str, trial: Trial, body: list[Statement]) -> list[Statement]:

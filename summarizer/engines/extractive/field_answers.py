@@ -306,6 +306,7 @@ def _outcome_span(trial: Trial, span: Span, last: str) -> Span:
     return Span(start=span.start, end=at + len(last)) if at >= 0 else span
 
 
+_MEASURED_RE = re.compile(r"^(measured|assessed|evaluated|collected|recorded)\s+(?=\w)", re.I)
 _PREPOSITION_RE = re.compile(
     r"(at|up|within|from|through|until|over|after|before|during|on|in|by|every|for)\b", re.I
 )
@@ -314,7 +315,7 @@ _PREPOSITION_RE = re.compile(
 def _when(time_frame: str) -> str:
     """'Up to 2 years after infusion' -> 'up to 2 years after infusion'; '3 months' -> 'at 3
     months'."""
-    words = clean(time_frame)
+    words = _MEASURED_RE.sub("", clean(time_frame), count=1)  # 'Measured at 12 months'
     if words[:1].isupper() and words[1:2].islower():
         words = words[0].lower() + words[1:]
     return words if _PREPOSITION_RE.match(words) else f"at {words}"

@@ -16,6 +16,8 @@ class IntentRule:
     keywords: dict[str, float]
     closed: bool = False  # answered from its field only, else "the record does not say"
     about_trial: bool = False  # about the trial even when asked in the first person
+    # Record sentences that hold the intent's fact in prose, when the field does not.
+    source: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ def _rules() -> tuple[IntentRule, ...]:
             dict(r.get("keywords", {})),
             bool(r.get("closed", False)),
             bool(r.get("about_trial", False)),
+            _compile(r.get("source", [])),
         )
         for r in data["intents"]
     )
@@ -163,6 +166,12 @@ def classify(question: str) -> list[Intent]:
 def is_closed(name: str) -> bool:
     """Whether only the intent's own field may answer (no sentence picked by words)."""
     return any(r.closed for r in _rules() if r.name == name)
+
+
+def source(name: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns of record sentences that hold the intent's fact in prose ('A total of 18-24
+    patients will be accrued' for enrollment); empty when the field is the only source."""
+    return next((r.source for r in _rules() if r.name == name), ())
 
 
 def is_about_trial(name: str) -> bool:
