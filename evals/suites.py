@@ -34,8 +34,9 @@ FIT_GATE = HERE / "criteria" / "fit_bullets_gate.toml"
 CROSSTRIAL_THRESHOLDS = HERE / "crosstrial" / "thresholds.toml"
 HANDWRITTEN_THRESHOLDS = HERE / "handwritten" / "thresholds.toml"
 # The floor of tests/evals/test_self_eligibility_gate.py: the report-half figure when that gate
-# was last measured minus a small tolerance (0.699 when set, 2026-12-02; 0.785 on 2026-12-03).
-SELF_ELIGIBILITY_FLOOR = 0.785 - 0.03
+# was last measured minus a small tolerance (0.699 when set, 2026-12-02; 0.785 on 2026-12-03;
+# 0.769 on 2026-12-03 once round 2's harder report rows joined the set: round 1 alone 0.796).
+SELF_ELIGIBILITY_FLOOR = 0.769 - 0.03
 
 ANSWERS = "answers"
 SUITES: dict[str, str] = {

@@ -1,9 +1,10 @@
 """Scoring questions about oneself on unseen trials: is the answer's direction right, and does it
 rest on the right criterion?
 
-Reads ``evals/criteria/self_questions.jsonl`` (166 questions over 43 trials chosen by
-``evals/criteria/self_questions_sample.py``; written and labelled by an AI helper reading the
-criteria, before running the engine), asks each through the application layer (extractive
+Reads ``evals/criteria/self_questions.jsonl`` (round 1: 166 questions over 43 trials; round 2:
+66 questions over 16 more trials; both chosen by ``evals/criteria/self_questions_sample.py`` and
+written and labelled by an AI helper reading the criteria, before running the engine; a row
+without "round" is round 1), asks each through the application layer (extractive
 engine, the one verification step) about its one trial, and scores what the patient would read:
 
 - direction: each cited statement (with the comparison that follows it, if any) reads as "does
@@ -55,6 +56,11 @@ WORDING = {
 
 def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def round_of(row: dict[str, Any]) -> int:
+    """The round a question was written in; rows from before rounds were recorded are round 1."""
+    return int(row.get("round", 1))
 
 
 def load_trials(rows: Iterable[dict[str, Any]], data: Path = DATA) -> dict[str, Any]:
@@ -170,10 +176,16 @@ def score(rows: list[dict[str, Any]], trials: dict[str, Any]) -> list[dict[str, 
 
 
 def summary(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Figures per half ("tune", "report") and for "all"; when the results span more than one
+    round, also per half and round ("tune r2", "all r1", ...)."""
     halves: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    several = len({round_of(r) for r in results}) > 1
     for r in results:
         halves[r["half"]].append(r)
         halves["all"].append(r)
+        if several:
+            halves[f"{r['half']} r{round_of(r)}"].append(r)
+            halves[f"all r{round_of(r)}"].append(r)
     return {
         h: {
             "questions": len(rs),

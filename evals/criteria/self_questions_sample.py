@@ -6,6 +6,13 @@ age limits and condition/title keywords (first match in ``KINDS`` order); trials
 three inclusion or three exclusion criteria are left out (too little to ask about). Within a kind
 the trials with the smallest sha256(SEED + NCT id) are taken; a trial's half (tune/report) is the
 parity of another seeded hash. Run: .venv/bin/python -m evals.criteria.self_questions_sample
+
+Round 2 (``--round 2``): the same kinds and filters with a second seed (``SEED2``), two XML
+trials per kind, excluding also every trial round 1 chose and every NCT id named anywhere under
+evals/ (so no trial of any eval set is asked about twice; its own round-2 questions aside); its
+half is the parity of a SEED2 hash. Fixed before any round-2 question was written or any answer
+read, and run on the session-24 tree: an NCT id added under evals/ later can change what a
+re-run picks, so the chosen trials are the round-2 rows of self_questions.jsonl.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ DATA = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data")
 SEED = "self-eligibility-2026"
 PER_KIND = 5
 V2_TRIALS = 3
+SEED2 = "self-eligibility-2026-r2"
+PER_KIND2 = 2
 KINDS: tuple[tuple[str, str], ...] = (
     ("observational", ""),
     ("children", ""),
@@ -38,17 +47,17 @@ KINDS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
-def rank(trial_id: str, salt: str = "") -> str:
-    return hashlib.sha256(f"{SEED}{salt}:{trial_id}".encode()).hexdigest()
+def rank(trial_id: str, salt: str = "", seed: str = SEED) -> str:
+    return hashlib.sha256(f"{seed}{salt}:{trial_id}".encode()).hexdigest()
 
 
-def half(trial_id: str) -> str:
-    return "report" if int(rank(trial_id, "half")[:8], 16) % 2 else "tune"
+def half(trial_id: str, seed: str = SEED) -> str:
+    return "report" if int(rank(trial_id, "half", seed)[:8], 16) % 2 else "tune"
 
 
-def excluded_ids() -> set[str]:
+def excluded_ids(folders: tuple[str, ...] = ("samples", "evals/cases", "evals/unseen")) -> set[str]:
     ids: set[str] = set()
-    for folder in ("samples", "evals/cases", "evals/unseen"):
+    for folder in folders:
         for path in (ROOT / folder).rglob("*"):
             if path.is_file():
                 ids.update(
@@ -110,16 +119,43 @@ def choose() -> list[dict[str, str]]:
     return picks
 
 
-def _row(trial: Trial, source: str, kind: str) -> dict[str, str]:
+def choose_round2() -> list[dict[str, str]]:
+    """Round 2: PER_KIND2 XML trials per kind by SEED2, none already used by any eval set."""
+    skip = excluded_ids(("samples", "evals")) - _round2_ids()
+    pools: dict[str, list[Trial]] = {k: [] for k, _ in KINDS}
+    for trial in xml_trials():
+        if trial.trial_id in skip or not usable(trial):
+            continue
+        kind = kind_of(trial)
+        if kind is not None:
+            pools[kind].append(trial)
+    picks: list[dict[str, str]] = []
+    for kind, pool in pools.items():
+        for trial in sorted(pool, key=lambda t: rank(t.trial_id, seed=SEED2))[:PER_KIND2]:
+            picks.append(_row(trial, "xml", kind, SEED2))
+    return picks
+
+
+def _round2_ids() -> set[str]:
+    """The trials round 2 already chose: named under evals/ by their own questions, they are not
+    a reason to leave themselves out when the rule is run again."""
+    path = ROOT / "evals" / "criteria" / "self_questions.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {r["trial"] for r in rows if r.get("round") == 2}
+
+
+def _row(trial: Trial, source: str, kind: str, seed: str = SEED) -> dict[str, str]:
     return {
         "trial": trial.trial_id,
         "source": source,
         "kind": kind,
-        "half": half(trial.trial_id),
+        "half": half(trial.trial_id, seed),
         "path": trial.source.path,
     }
 
 
 if __name__ == "__main__":
-    for row in choose():
+    import sys
+
+    for row in choose_round2() if "--round" in sys.argv and "2" in sys.argv else choose():
         print(json.dumps(row))

@@ -243,7 +243,7 @@ def time_unit(unit: str | None) -> str | None:
 GESTATION = "gestational age"  # the concept of a pregnancy constraint that has weeks
 _GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
 _GESTATION_BEFORE = re.compile(
-    r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:of|at|is|:)?\s*$", re.I
+    r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:of|at|is|for|:)?\s*$", re.I
 )
 _BIRTH = re.compile(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
 # What follows a number of years that makes it an age: '18 years of age', '65 years old'.
@@ -351,14 +351,15 @@ class Detector:
 
     def _gestation(self, text, qty, add, used) -> None:
         """'pregnancy 18-23 weeks of gestation', 'Pregnancy less than 18 weeks or over 23
-        weeks': how far along a pregnancy is, typed as pregnancy with its weeks. A baby's
+        weeks', 'pregnant for 14-28 weeks', 'Gestational age at least 26 weeks but not more
+        than 36 weeks': how far along a pregnancy is, typed as pregnancy with its weeks. A baby's
         gestational age at birth ('infants born before 32 weeks') is not a pregnancy."""
         last_end = -1
         for f in qty:
             if time_unit(f.quantity.unit) not in ("week", "month") or (f.start, f.end) in used:
                 continue
             chained = last_end >= 0 and re.fullmatch(
-                r"\s*(?:,|or|and|to|-)?\s*", text[last_end : f.start], re.I
+                r"\s*(?:,|or|and|to|-|but)?\s*", text[last_end : f.start], re.I
             )
             if not (
                 chained

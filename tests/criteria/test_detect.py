@@ -87,3 +87,29 @@ def test_a_clause_that_opens_with_no_negates_its_whole_list() -> None:
 def test_not_exceeding_is_an_upper_limit_and_exceeding_a_lower_one() -> None:
     assert _one("Serum creatinine not exceeding 1.5 mg/dL")[:2] == ("le", 1.5)
     assert _one("Serum creatinine exceeding 1.5 mg/dL")[:2] == ("gt", 1.5)
+
+
+def _gestation(text: str) -> list[tuple[str | None, float, float | None]]:
+    return [
+        (c.quantity.comparator, c.quantity.value, c.quantity.upper)
+        for c in Detector(None).run(text, 0)
+        if c.kind == "pregnancy" and c.quantity is not None
+    ]
+
+
+def test_weeks_of_pregnancy_are_read_after_pregnant_for_and_across_but_not() -> None:
+    assert _gestation("Have been pregnant for 14-28 weeks.") == [("range", 14.0, 28.0)]
+    both = _gestation("Gestational age at least 26 weeks but not more than 36 weeks.")
+    assert both == [("ge", 26.0, None), ("le", 36.0, None)]
+    # 'but not more than' is a second limit, not an exception carved out of the first
+    from summarizer.criteria.parse import parse_span
+    from summarizer.models import Span
+
+    text = "Gestational age at least 26 weeks but not more than 36 weeks."
+    top = parse_span(text, Span(start=0, end=len(text)), "inclusion", 1, None, None)
+    assert not [c for n in top.walk() for c in n.exceptions]
+    assert len([c for n in top.walk() for c in n.constraints if c.kind == "pregnancy"]) == 2
+    carved = "Prior chemotherapy but not radiotherapy."
+    top = parse_span(carved, Span(start=0, end=len(carved)), "exclusion", 1, None, None)
+    assert [c for n in top.walk() for c in n.exceptions]  # a plain 'but not' still carves out
+    assert not _gestation("Treated for 14-28 weeks.")  # a treatment's length is not a pregnancy

@@ -76,6 +76,8 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
                 around = text[max(0, c.span.start - 40) : c.span.end + 20].lower()
                 if q is None or "gestation" in around or "pregnan" in around:
                     continue
+                if _CONDITIONAL.search(text[max(0, c.span.start - 25) : c.span.start]):
+                    continue  # 'if less than 15 months old, born to ...': a case, not a limit
                 of_age = _OF_AGE.match(text, c.span.end) if c.kind == "time_window" else None
                 if of_age is not None:
                     # '18 years of age or over' read as a span of time: it is an age.
@@ -95,6 +97,9 @@ def age_bounds(trial: Trial) -> list[AgeBound]:
     return out
 
 
+# An age that opens a case of the criterion rather than limiting it: 'or if less than 15 months
+# old, born to mother with HIV', 'consent of parent or guardian if under 18'.
+_CONDITIONAL = re.compile(r"\b(?:if|when|unless|whether)\s+(?:aged?\s+|they are\s+)?$", re.I)
 _OF_AGE = re.compile(
     r"\s*(?:of\s+)?(?:age|old)\b"
     r"(?:\s*(?:,|and|or)\s*(?P<comp>over|older|above|under|younger|below|less|more)\b)?",
@@ -228,6 +233,8 @@ def _who(finding: Finding) -> str:
     if fact.people and fact.people_side in (None, finding.criterion.kind):
         return fact.people  # 'another cancer' is said of exclusions, not of the one asked for
     words = " ".join(finding.matched.split())
+    if fact.kind == "measure":
+        return f"people with {words}"  # 'HbA1c greater than 13%', as the criterion says it
     words = words if words.isupper() else words.lower()
     if _NAME_WITH_NEGATION.search(words):
         # 'non-small cell lung cancer' repeated outside the quote reads as one more 'not' on
@@ -264,6 +271,13 @@ def finding_statements(trial: Trial, finding: Finding) -> list[Statement]:
         return [Statement(text=text, citations=cite, fields=[GUIDANCE, *side], key=key)]
     if finding.allows:
         text = f'This trial allows {who}, and the team looks at each case ({ref}): "{quote}".'
+    elif finding.rules_out and finding.stage is not None:
+        # 'Pregnancy less than 18 weeks or over 23 weeks': the weeks it names, not pregnancy.
+        also = ", so it allows other times" if finding.stage is False else ""
+        text = (
+            f"This trial does not take {who} at the times this criterion names{also} "
+            f'({ref}): "{quote}".'
+        )
     elif finding.rules_out and finding.exception:
         text = (
             f"This trial does not take {who}, but it allows the exceptions this criterion "

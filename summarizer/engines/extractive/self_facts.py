@@ -43,13 +43,20 @@ _NUMBER_WORDS = {
 }
 _NUM = r"(\d{1,3}(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"|a|an|half a)"
 _UNIT = r"(years?|yrs?|months?|mos?|weeks?|days?)"
+# Who 'is N' is said of: 'my son is 7', 'she is 12'; not 'my CD4 count is 500'.
+_PERSON = (
+    r"(?:he|she|who|son|daughter|child|kid|baby|boy|girl|brother|sister|husband|wife|"
+    r"mother|mom|father|dad|partner)"
+)
 _AGE_PATTERNS = (
     re.compile(rf"\b{_NUM}[- ]{_UNIT}[- ]old\b", re.I),
     re.compile(
-        rf"\b(?:i'?m|i am|is|he's|she's|they're|turned|aged?|age)\s+{_NUM}(?:\s+{_UNIT})?"
-        r"(?!\s*(?:%|kg|cm|times|weeks? pregnant|months? pregnant|pregnant|along))\b",
+        rf"\b(?:i'?m|i am|{_PERSON}\s+is|he's|she's|they're|turned|aged?|age)\s+{_NUM}"
+        rf"(?:\s+{_UNIT})?"
+        r"(?!\s*(?:%|kg|cm|times|(?:weeks?|wks?|months?) (?:pregnant|along)|pregnant|along))\b",
         re.I,
     ),
+    re.compile(rf"(?:^|[.?!]\s+)is\s+{_NUM}(?:\s+{_UNIT})?(?=\s+(?:too|old|young))", re.I),
 )
 # 'a' and 'an' are numbers only before a unit ('a year old'): 'I'm a man' states no age.
 _ARTICLE = frozenset({"a", "an", "half a"})
@@ -57,6 +64,24 @@ _ARTICLE = frozenset({"a", "an", "half a"})
 _AT_AGE_RE = re.compile(
     rf"\b(?:too (?:old|young)|old enough|young enough)\b[^.?!]{{0,12}}?\bat\s+{_NUM}\b"
     rf"|\bat\s+{_NUM}\b[^.?!]{{0,20}}?\b(?:too (?:old|young)|old enough|young enough)\b",
+    re.I,
+)
+# '25 weeks pregnant', '6 months along', 'pregnant, 20 weeks': how far along a pregnancy is.
+_GESTATION_RE = (
+    re.compile(rf"\b{_NUM}[- ](weeks?|wks?|months?)[- ](?:pregnant|along|of pregnancy)\b", re.I),
+    re.compile(
+        rf"\bpregnan\w*\b[^.?!]{{0,25}}?\b{_NUM}[- ](weeks?|wks?|months?)\b(?!\s+ago)", re.I
+    ),
+)
+_WEEKS_PER_MONTH = 4.345
+_CURRENT_RE = re.compile(
+    r"\b(?:i|he|she|they|we)\s+(?:currently\s+|still\s+)?(?:take|takes|use|uses|smoke|smokes|"
+    r"inject|am taking|am using|am on|is taking|is on)\b|\bi'?m\s+(?:taking|using|on)\b|"
+    r"\bcurrently\b",
+    re.I,
+)
+_STOPPED_RE = re.compile(
+    r"\b(?:quit|stopped|gave up|given up|no longer|used to|former|ex-?smoker|came off|went off)\b",
     re.I,
 )
 _AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
@@ -155,10 +180,34 @@ class PersonFacts(BaseModel):
         default_factory=list,
         description="(the person's words, vocabulary concept id) for conditions and treatments",
     )
+    gestation_weeks: float | None = Field(
+        default=None, description="how far along the pregnancy is ('25 weeks pregnant')"
+    )
+    gestation_text: str | None = None
+    measures: list[tuple[str, float, str | None, str]] = Field(
+        default_factory=list,
+        description="(marker, value, unit, the person's words) for a lab value or score they "
+        "gave ('my HbA1c is 14%' -> ('HbA1c', 14.0, '%', 'HbA1c is 14%'))",
+    )
+    current: bool = Field(
+        default=False,
+        description="the person says they take or use something now ('I take warfarin', "
+        "'I'm on prednisone')",
+    )
+    stopped: bool = Field(
+        default=False,
+        description="the person says they no longer do or take it ('I quit smoking')",
+    )
 
     @property
     def empty(self) -> bool:
-        return self.age_years is None and self.sex is None and not self.terms and not self.concepts
+        return (
+            self.age_years is None
+            and self.sex is None
+            and not self.terms
+            and not self.concepts
+            and not self.measures
+        )
 
 
 def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
@@ -183,8 +232,49 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
     return out
 
 
-# 'nursing my baby', 'caring for my mother': the relative is the object, not the one asked about.
-_OBJECT_BEFORE = re.compile(r"(?:\w+ing|for|of|to|with|and|than)\s+$", re.I)
+# 'my HbA1c is 14%', 'CD4 count of 500', 'my ejection fraction was 30 percent': the number
+# said right after a marker the criteria parser knows (summarizer/criteria/data/lexicon.json).
+_MEASURE_AFTER = re.compile(
+    r"\s*(?:count|level|value|score|result)?\s*(?:is|was|of|at|=|:|around|about|only|just)?"
+    r"\s*(?:is\s+|was\s+)?(?:around |about |only |just )?(\d+(?:\.\d+)?)\s*"
+    r"(%|percent\b|mg/dl|mmol/l|g/dl|cells/mm3|/mm3|ml/min|kg/m2)?"
+    r"(?!\s*(?:times|x\b|×|fold))",  # '3 times the upper limit' is not the value
+    re.I,
+)
+
+
+@cache
+def _markers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from summarizer.criteria.detect import lexicon
+
+    return tuple(
+        (name, re.compile(p, re.I))
+        for name, pats in lexicon()["markers"].items()
+        for p in pats
+        if name not in ("body weight", "lesion size", "life expectancy", "blasts")
+    )
+
+
+def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
+    out: list[tuple[str, float, str | None, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _markers():
+        for m in pattern.finditer(q):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            after = _MEASURE_AFTER.match(q, m.end())
+            if after is None or not after.group(1):
+                continue
+            unit = after.group(2)
+            unit = "%" if unit and unit.lower() == "percent" else unit
+            out.append((name, float(after.group(1)), unit, q[m.start() : after.end()].strip()))
+            taken.append((m.start(), after.end()))
+    return out
+
+
+# 'nursing my baby', 'I want to breastfeed my baby', 'caring for my mother': the relative is
+# the object, not the one asked about.
+_OBJECT_BEFORE = re.compile(r"(?:\w+ing|\w*feed|for|of|to|with|and|than)\s+$", re.I)
 
 
 def _relative(q: str) -> re.Match[str] | None:
@@ -229,6 +319,17 @@ def extract(question: str) -> PersonFacts:
         facts.since_text = m.group(0)
     elif m := _RECENT_RE.search(q):
         facts.years_since, facts.since_text = 0.0, m.group(0)
+    for pattern in _GESTATION_RE:
+        if (m := pattern.search(q)) and m.group(1).lower() not in _ARTICLE:
+            n, unit = _number(m.group(1)), m.group(2).lower()
+            facts.gestation_weeks = n * _WEEKS_PER_MONTH if unit.startswith("mo") else n
+            facts.gestation_text = f"{m.group(1)} {unit}"
+            if facts.since_text and facts.since_text in m.group(0):
+                facts.years_since = facts.since_text = None  # 'for 20 weeks' of pregnancy
+            break
+    facts.stopped = bool(_STOPPED_RE.search(q))
+    facts.current = bool(_CURRENT_RE.search(q)) and not facts.stopped
+    facts.measures = _measures(q)
     facts.concepts = _concepts(q, facts)
     for rule in term_rules():
         if any(p.search(q) for p in rule.say) and rule.label not in facts.terms:

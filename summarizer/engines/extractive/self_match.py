@@ -15,13 +15,14 @@ Facts are matched by vocabulary concept (with everything narrower, so 'warfarin'
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from summarizer.criteria import criteria_for
-from summarizer.criteria.model import Constraint, ParsedCriterion, TimeWindow
+from summarizer.criteria.detect import GESTATION, quantities, time_unit
+from summarizer.criteria.model import Constraint, ParsedCriterion, Quantity, TimeWindow
 from summarizer.criteria.vocabulary import Mention, Vocabulary
 from summarizer.criteria.vocabulary import key as vocab_key
 from summarizer.criteria.vocabulary import load as load_vocabulary
@@ -50,9 +51,11 @@ _RECENT_WINDOW = re.compile(
 _ABOUT_A_TEST = re.compile(
     r"\b(?:screening|result|test|visit|randomi[sz]|enrol|registration)", re.I
 )
+# 'Participants may have diabetes', 'is permitted'; not 'any drug which may have an effect'.
 _PERMITS = re.compile(
-    r"\b(?:may (?:have|be included|participate|enrol)|(?<!not )(?:are|is|will be) "
-    r"(?:allowed|permitted|acceptable|eligible)|not (?:be )?(?:a )?(?:cause|reason) for "
+    r"\b(?:(?<!which )(?<!that )may (?:have|be included|participate|enrol)|"
+    r"(?<!not )(?:are|is|will be) (?:allowed|permitted|acceptable|eligible)|"
+    r"not (?:be )?(?:a )?(?:cause|reason) for "
     r"(?:automatic )?exclusion|will not exclude)\b",
     re.I,
 )
@@ -95,6 +98,7 @@ class Finding:
     steps: int = 0  # how much broader the criterion's term is than the person's (0: the same)
     allows: bool = False  # the criterion permits it ('may have diabetes', 'is allowed')
     group: str | None = None  # the heading of the one group it is listed for ('Group 3b')
+    stage: bool | None = None  # the person's weeks of pregnancy are among those it names
 
     @property
     def window_relation(self) -> str | None:
@@ -231,9 +235,18 @@ def find(
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
+            if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
+                continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
+            if (
+                fact.kind == "treatment"
+                and _REACTION_TO.search(text[max(node.span.start, start - 40) : start])
+                and "an allergy" not in facts.terms
+            ):
+                continue  # 'Contraindications to beta-blockers' is not about taking them
             finding = _finding(trial, crit, top, node, fact, start, end, negated, exception, facts)
             finding.steps = steps
             found.append(finding)
+    found.extend(_measure_findings(trial, parsed.criteria, by_key, facts))
     groups = _groups(trial)
     for f in found:
         f.group = groups.get((f.criterion.kind, f.criterion.number))
@@ -244,6 +257,110 @@ def find(
     # 'another cancer' would meet every exclusion that says 'cancer').
     typed = [f for f in found if not f.fact.key.startswith("rule:")]
     return _settle(typed or found)
+
+
+# A second limit written right after a marker's first: 'CD4 count > 50 and < 350 cells/mm3'.
+_SECOND_LIMIT = re.compile(
+    r"\s*(?:and|but|to)\s*(<=?|≤|>=?|≥|less than|below|under|not more than|more than|"
+    r"greater than|above|over|at least)\s*(\d+(?:\.\d+)?)",
+    re.I,
+)
+_LIMIT_COMP = {"<": "lt", "<=": "le", "≤": "le", "less than": "lt", "below": "lt", "under": "lt",
+               "not more than": "le", ">": "gt", ">=": "ge", "≥": "ge", "more than": "gt",
+               "greater than": "gt", "above": "gt", "over": "gt", "at least": "ge"}  # fmt: skip
+
+
+def _holds(comp: str | None, limit: float, upper: float | None, value: float) -> bool | None:
+    if comp == "range" and upper is not None:
+        return limit <= value <= upper
+    return {
+        "ge": value >= limit,
+        "gt": value > limit,
+        "le": value <= limit,
+        "lt": value < limit,
+        "eq": value == limit,
+    }.get(comp or "")
+
+
+def _limit_after(text: str, start: int, end: int) -> Quantity | None:
+    """The limit a criterion sets on a marker said further on in its sentence: 'Left
+    ventricular ejection fraction estimated by echocardiography ... is no more than 35%'."""
+    stop = _SENTENCE_END.search(text, start, end)
+    segment = text[start : min(stop.start() if stop else end, start + 200)]
+    return next((f.quantity for f in quantities(segment) if f.quantity.comparator), None)
+
+
+_RELATIVE_UNIT = re.compile(r"\buln\b|upper limit|\btimes\b|^x\b|\bx\s", re.I)
+
+
+def _comparable(value: float, unit: str | None, q: Quantity) -> bool:
+    """Whether the person's number can be set against the limit: not a multiple of the normal
+    range ('2 times the ULN'), the same unit when both give one, and, when the person gives none,
+    the same order of magnitude ('my platelets are 150' is not 150 against 100,000/mm3)."""
+    if q.unit and _RELATIVE_UNIT.search(q.unit):
+        return False
+    if unit and q.unit:
+        return unit.lower() == q.unit.lower()
+    return q.value == 0 or 0.05 <= value / q.value <= 20
+
+
+def _measure_findings(
+    trial: Trial,
+    criteria: Sequence[ParsedCriterion],
+    by_key: Mapping[tuple[Literal["inclusion", "exclusion"], int], Criterion],
+    facts: PersonFacts,
+) -> list[Finding]:
+    """A lab value or score the person gave ('my HbA1c is 14%') against each criterion that
+    sets a limit on that marker ('HbA1c greater than 13%'), in the same unit or none."""
+    if not facts.measures:
+        return []
+    text = trial.source.text
+    out: list[Finding] = []
+    for top in criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is None:
+            continue
+        for node in top.walk():
+            for c in node.constraints:
+                q = c.quantity if c.kind == "marker" else None
+                if c.kind == "marker" and q is None:
+                    q = _limit_after(text, c.span.end, node.span.end)
+                if q is None:
+                    continue
+                for name, value, unit, words in facts.measures:
+                    if c.concept != name or not _comparable(value, unit, q):
+                        continue
+                    limits: list[tuple[str | None, float, float | None]] = [
+                        (q.comparator, q.value, q.upper)
+                    ]
+                    if m := _SECOND_LIMIT.match(text, c.span.end):
+                        limits.append((_LIMIT_COMP[m.group(1).lower()], float(m.group(2)), None))
+                    held = [_holds(comp, lim, up, value) for comp, lim, up in limits]
+                    if any(h is None for h in held):
+                        continue
+                    met = all(held) != c.negated
+                    fact = Fact(key=f"measure:{name}", words=words, kind="measure")
+                    span = _quote_span(text, top, node, c.span.start, c.span.end)
+                    whose = "your" if facts.who == "you" else f"{facts.who}'s"
+                    said = f"You said {whose} {words}"
+                    finding = Finding(crit, fact, "takes", span, text[c.span.start : c.span.end])
+                    if top.kind == "exclusion":
+                        finding.rules_out = True
+                        finding.direction = "does_not_take" if met else "allowed_if"
+                        finding.note = f"{said}, which it {'rules out' if met else 'allows'}."
+                    elif met:
+                        finding.rules_out = False
+                        finding.note = f"{said}, which is inside that range."
+                    else:
+                        failed = next(
+                            lim for (comp, lim, _), h in zip(limits, held, strict=True) if not h
+                        )
+                        side = "above its upper" if value > failed else "below its lower"
+                        finding.rules_out = False
+                        finding.direction = "does_not_take"
+                        finding.note = f"{said}, which is {side} limit."
+                    out.append(finding)
+    return out
 
 
 # 'Patients may be eligible for Group 3b if they:', 'Cohort B:': a criterion that only
@@ -361,6 +478,32 @@ def _match(
                 exception = any(x.start <= s < x.end for x in node.exception_spans)
                 return node, s, e, _negated(text, node, s, e), exception, 0
     return None
+
+
+# A treatment named as what one reacts to: 'contraindications to beta-blockers', 'known
+# hypersensitivity to bupivacaine'. Said of someone who takes it, it is not about them.
+_REACTION_TO = re.compile(
+    r"\b(?:contraindications?|contra-indications?|hypersensitiv\w*|allerg\w*|intoleran\w*|"
+    r"(?:adverse |serious )?reactions?)\s+(?:to|of|with|for)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+
+
+# What someone does now or during the trial, not what they once did: 'current smokers',
+# 'unwilling to refrain from the use of tobacco during the trial'. A time window ('within the 6
+# months prior') makes it about the past too.
+_NOW = re.compile(
+    r"\b(?:current(?:ly)?|unwilling to (?:refrain|abstain|stop)|(?:refrain|abstain) from|"
+    r"during the (?:trial|study)|ongoing|active (?:smok|drink|us))",
+    re.I,
+)
+
+
+def _about_now(text: str, node: ParsedCriterion, top: ParsedCriterion) -> bool:
+    words = text[node.span.start : node.span.end]
+    return bool(_NOW.search(words)) and not (
+        _WINDOW_RE.search(words) or _RECENT_WINDOW.search(words) or _window(text, node, top)
+    )
 
 
 _POTENTIAL = re.compile(
@@ -508,8 +651,15 @@ def _finding(
     if exception:
         found.direction, found.exception = "allowed_if", True
         return found
+    if fact.kind == "pregnancy" and facts.gestation_weeks is not None:
+        named = _stage(node, top, facts.gestation_weeks)
+        if named is not None:
+            return _staged(found, named, facts, crit.kind == "inclusion" and not negated)
     timed = _window(text, node, top)
     days = None if facts.years_since is None else facts.years_since * 365.25
+    since = facts.since_text
+    if days is None and facts.current and fact.kind == "treatment":
+        days, since = 0.0, "you take it now"  # 'I take rosiglitazone': within any window
     if timed is not None:
         found.window, found.window_words = timed
     window = found.window
@@ -522,10 +672,10 @@ def _finding(
         if days is None:
             found.direction = "allowed_if"
         elif days <= limit:
-            found.note = f"You said {facts.since_text}, which is within that time."
+            found.note = f"You said {since}, which is within that time."
         else:
             found.direction = "allowed_if"
-            found.note = f"You said {facts.since_text}, which is longer ago than that."
+            found.note = f"You said {since}, which is longer ago than that."
         return found
     found.direction = "takes"
     if window is not None and days is not None:
@@ -533,10 +683,64 @@ def _finding(
         if window.relation in ("since_at_least", "for_at_least", "more_than_ago", "after"):
             if days < limit:
                 found.direction = "does_not_take"
-                found.note = f"You said {facts.since_text}, which is less than that."
+                found.note = f"You said {since}, which is less than that."
         elif window.relation == "within" and days > limit:
             found.direction = "does_not_take"
-            found.note = f"You said {facts.since_text}, which is outside that time."
+            found.note = f"You said {since}, which is outside that time."
+    return found
+
+
+def _stage(node: ParsedCriterion, top: ParsedCriterion, weeks: float) -> bool | None:
+    """Whether ``weeks`` of pregnancy meet the gestational limits of the item holding the
+    match (else of the whole criterion): '18-23 weeks of gestation', 'at least 26 weeks but not
+    more than 36 weeks' (all must hold), 'less than 18 weeks or over 23 weeks' (either one
+    names the time). None when it states no weeks."""
+    for where in (node, top):
+        limits = [
+            c.quantity
+            for n in where.walk()
+            for c in (*n.constraints, *n.exceptions)
+            if c.kind == "pregnancy" and c.concept == GESTATION and c.quantity is not None
+        ]
+        if not limits:
+            continue
+        met = [_within_limit(q, weeks) for q in limits]
+        either = where.logic == "any_of" or (
+            len(limits) > 1 and all(q.comparator in ("lt", "gt") for q in limits)
+        )
+        return any(met) if either else all(met)
+    return None
+
+
+_WEEKS = {"week": 1.0, "month": 4.345, "day": 1 / 7}
+
+
+def _within_limit(q: Quantity, weeks: float) -> bool:
+    per = _WEEKS.get(time_unit(q.unit) or "week", 1.0)
+    value = q.value * per
+    if q.comparator == "range" and q.upper is not None:
+        return value <= weeks <= q.upper * per
+    return {
+        "ge": weeks >= value,
+        "gt": weeks > value,
+        "le": weeks <= value,
+        "lt": weeks < value,
+    }.get(q.comparator or "", abs(weeks - value) < 1)
+
+
+def _staged(found: Finding, named: bool, facts: PersonFacts, asks: bool) -> Finding:
+    """A pregnancy criterion with weeks set against the person's weeks: a requirement they are
+    outside of, or an exclusion whose weeks they are at, does not take them."""
+    said = f"You said {facts.gestation_text} pregnant"
+    found.stage = named
+    if asks:
+        found.direction = "takes" if named else "does_not_take"
+        found.note = f"{said}, which is {'inside that range' if named else 'outside that time'}."
+    elif named:
+        found.note = f"{said}, which is within that time."
+    else:
+        found.direction = "allowed_if"
+        found.note = f"{said}, which is not one of the times it names."
     return found
 
 
@@ -595,17 +799,31 @@ def _settle(found: list[Finding]) -> list[Finding]:
     # A criterion that names the person's own condition outranks one that only names a broad
     # class of it ('small cell lung cancer' over 'tumor'); only the most specific are kept.
     found = [f for f in found if f.steps <= fewest[f.fact.key]]
+    # An inclusion asks for the fact even when the person's own weeks of pregnancy fall outside
+    # the ones it asks for: the exclusions of other kinds of pregnancy are still cases to confirm.
     asked = {
-        f.fact.key for f in found if f.direction == "takes" and f.criterion.kind == "inclusion"
+        f.fact.key
+        for f in found
+        if f.criterion.kind == "inclusion"
+        and (f.direction == "takes" or (f.stage is not None and not f.rules_out))
     }
+    # Weeks of pregnancy already compared with an inclusion's: an exclusion of the other weeks
+    # that the person is not at adds nothing ('18-23 weeks' and 'less than 18 or over 23').
+    staged = {f.fact.key for f in found if f.criterion.kind == "inclusion" and f.stage is not None}
     out: list[Finding] = []
     seen: set[tuple[str, int, str]] = set()
     for f in found:
         key = (f.criterion.kind, f.criterion.number, f.fact.key)
-        if key in seen:
+        if key in seen or (f.criterion.kind == "exclusion" and f.stage is False
+                           and f.fact.key in staged):  # fmt: skip
             continue
         seen.add(key)
-        if f.fact.key in asked and f.criterion.kind == "exclusion" and f.direction != "takes":
+        if (
+            f.fact.key in asked
+            and f.criterion.kind == "exclusion"
+            and f.direction != "takes"
+            and f.stage is None  # compared with the person's own weeks: a verdict, not a case
+        ):
             f.direction = "confirm"
         out.append(f)
     order = {("inclusion", 0): 0}
