@@ -13,6 +13,12 @@ evals/ (so no trial of any eval set is asked about twice; its own round-2 questi
 half is the parity of a SEED2 hash. Fixed before any round-2 question was written or any answer
 read, and run on the session-24 tree: an NCT id added under evals/ later can change what a
 re-run picks, so the chosen trials are the round-2 rows of self_questions.jsonl.
+
+Round 3 (``--round 3``): the same rule as round 2 with a third seed (``SEED3``): two XML trials
+per kind, excluding every NCT id named under samples/ and evals/ (rounds 1 and 2 among them; its
+own round-3 rows aside); its half is the parity of a SEED3 hash. Fixed before any round-3
+question was written, run on the session-24 tree (helper P2); the chosen trials are the round-3
+rows of self_questions.jsonl.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ PER_KIND = 5
 V2_TRIALS = 3
 SEED2 = "self-eligibility-2026-r2"
 PER_KIND2 = 2
+SEED3 = "self-eligibility-2026-r3"
 KINDS: tuple[tuple[str, str], ...] = (
     ("observational", ""),
     ("children", ""),
@@ -119,9 +126,10 @@ def choose() -> list[dict[str, str]]:
     return picks
 
 
-def choose_round2() -> list[dict[str, str]]:
-    """Round 2: PER_KIND2 XML trials per kind by SEED2, none already used by any eval set."""
-    skip = excluded_ids(("samples", "evals")) - _round2_ids()
+def choose_round2(seed: str = SEED2, round_no: int = 2) -> list[dict[str, str]]:
+    """Round 2 (or a later round with its own seed): PER_KIND2 XML trials per kind by the
+    round's seed, none already used by any eval set."""
+    skip = excluded_ids(("samples", "evals")) - _round2_ids(round_no)
     pools: dict[str, list[Trial]] = {k: [] for k, _ in KINDS}
     for trial in xml_trials():
         if trial.trial_id in skip or not usable(trial):
@@ -131,17 +139,17 @@ def choose_round2() -> list[dict[str, str]]:
             pools[kind].append(trial)
     picks: list[dict[str, str]] = []
     for kind, pool in pools.items():
-        for trial in sorted(pool, key=lambda t: rank(t.trial_id, seed=SEED2))[:PER_KIND2]:
-            picks.append(_row(trial, "xml", kind, SEED2))
+        for trial in sorted(pool, key=lambda t: rank(t.trial_id, seed=seed))[:PER_KIND2]:
+            picks.append(_row(trial, "xml", kind, seed))
     return picks
 
 
-def _round2_ids() -> set[str]:
-    """The trials round 2 already chose: named under evals/ by their own questions, they are not
+def _round2_ids(round_no: int = 2) -> set[str]:
+    """The trials a round already chose: named under evals/ by their own questions, they are not
     a reason to leave themselves out when the rule is run again."""
     path = ROOT / "evals" / "criteria" / "self_questions.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return {r["trial"] for r in rows if r.get("round") == 2}
+    return {r["trial"] for r in rows if r.get("round") == round_no}
 
 
 def _row(trial: Trial, source: str, kind: str, seed: str = SEED) -> dict[str, str]:
@@ -157,5 +165,7 @@ def _row(trial: Trial, source: str, kind: str, seed: str = SEED) -> dict[str, st
 if __name__ == "__main__":
     import sys
 
-    for row in choose_round2() if "--round" in sys.argv and "2" in sys.argv else choose():
+    round_no = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
+    seeds = {2: SEED2, 3: SEED3}
+    for row in choose_round2(seeds[round_no], round_no) if round_no > 1 else choose():
         print(json.dumps(row))

@@ -241,6 +241,12 @@ def time_unit(unit: str | None) -> str | None:
 
 
 GESTATION = "gestational age"  # the concept of a pregnancy constraint that has weeks
+_ORDINAL_WEEKS = re.compile(
+    r"\b(?P<a>\d{1,2})(?:st|nd|rd|th)\s*(?:(?:to|-|–|through|and)\s*(?:the\s+)?"
+    r"(?P<b>\d{1,2})(?:st|nd|rd|th)\s+)?weeks?\b",
+    re.I,
+)
+_PREGNANCY_IN = re.compile(r"\bpregnan\w*\s+(?:in|at|during)\s+(?:the\s+)?$", re.I)
 _GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
 _GESTATION_BEFORE = re.compile(
     r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:of|at|is|for|:)?\s*$", re.I
@@ -373,6 +379,20 @@ class Detector:
             used.append((f.start, f.end))
             last_end = f.end
             add("pregnancy", f.start, f.end, quantity=f.quantity, concept=GESTATION)
+        # 'pregnancy in the 16th to 24th week of gestation': weeks said as ordinals.
+        for m in _ORDINAL_WEEKS.finditer(text):
+            before = text[max(0, m.start() - 40) : m.start()]
+            if not (_GESTATION_AFTER.match(text, m.end()) or _PREGNANCY_IN.search(before)):
+                continue
+            a, b = float(m.group("a")), m.group("b")
+            q = Quantity(
+                comparator="range" if b else None,
+                value=a,
+                upper=float(b) if b else None,
+                unit="weeks",
+            )
+            used.append((m.start(), m.end()))
+            add("pregnancy", m.start(), m.end(), quantity=q, concept=GESTATION)
 
     def _time_windows(self, text, qty, add, used) -> None:
         for f in qty:

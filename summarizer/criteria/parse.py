@@ -251,8 +251,14 @@ def _exception_spans(segment: str, base: int) -> list[Span]:
             continue
         # A line break ends the carve-out only where a new line or item starts: records wrap
         # lines mid-sentence ('(except\n     topical or inhaled glucocorticoids)').
+        # A carve-out that opens a list ('with the following exceptions: (1) ..., and (2) ...')
+        # runs to the end of its sentence, over the list's own numbers and semicolons.
+        listed = re.match(r"\s*:", segment[m.end() :])
         stop = re.search(
-            r";|\n\s*(?:\n|[-•*]|\d+[.)]|[a-z][.)]\s)|\)|\.(?:\s|$)", segment[m.end() :]
+            r"\.(?:\s|$)|\n\s*\n"
+            if listed
+            else r";|\n\s*(?:\n|[-•*]|\d+[.)]|[a-z][.)]\s)|\)|\.(?:\s|$)",
+            segment[m.end() :],
         )
         end = m.end() + stop.start() if stop else len(segment)
         if end > m.end():

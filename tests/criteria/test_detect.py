@@ -113,3 +113,26 @@ def test_weeks_of_pregnancy_are_read_after_pregnant_for_and_across_but_not() -> 
     top = parse_span(carved, Span(start=0, end=len(carved)), "exclusion", 1, None, None)
     assert [c for n in top.walk() for c in n.exceptions]  # a plain 'but not' still carves out
     assert not _gestation("Treated for 14-28 weeks.")  # a treatment's length is not a pregnancy
+
+
+def test_ordinal_weeks_of_pregnancy_are_read_as_limits() -> None:
+    assert _gestation("Proven pregnancy in the 16th to 24th week of gestation.") == [
+        ("range", 16.0, 24.0)
+    ]
+    assert _gestation("Pregnant women in the 20th week of pregnancy.") == [(None, 20.0, None)]
+    assert not _gestation("Visits in the 16th to 24th week of the study.")  # not a pregnancy
+
+
+def test_a_list_of_exceptions_carves_out_to_the_end_of_its_sentence() -> None:
+    from summarizer.criteria.parse import parse_span
+    from summarizer.models import Span
+
+    text = (
+        "History of cancer with the following exceptions: (1) basal cell carcinoma of the "
+        "skin that was treated, and (2) other malignancies treated at least 10 years ago."
+    )
+    top = parse_span(text, Span(start=0, end=len(text)), "exclusion", 1, None, None)
+    carved = [c.kind for n in top.walk() for c in n.exceptions]
+    assert "condition" in carved and "time_window" in carved  # both numbered items carved out
+    kept = [c.text for n in top.walk() for c in n.constraints if c.kind == "condition"]
+    assert kept == ["cancer"]  # what the exceptions are carved out of stays a constraint

@@ -48,12 +48,15 @@ _RECENT_WINDOW = re.compile(
     r"(?P<unit>years?|months?|weeks?|days?)\b",
     re.I,
 )
-_ABOUT_A_TEST = re.compile(
-    r"\b(?:screening|result|test|visit|randomi[sz]|enrol|registration)", re.I
-)
-# 'Participants may have diabetes', 'is permitted'; not 'any drug which may have an effect'.
+# 'within 3 months of screening', 'test results within 14 days': when a test was done, not
+# when the event was. 'Within 6 months prior to enrolment' (or randomisation, registration) only
+# dates the event from the start of the trial: it is the event's window.
+_ABOUT_A_TEST = re.compile(r"\b(?:screening|result|test|visit)", re.I)
+# 'Participants may have diabetes', 'is permitted', 'can be on antidepressant therapy'; not 'any
+# drug which may have an effect'.
 _PERMITS = re.compile(
     r"\b(?:(?<!which )(?<!that )may (?:have|be included|participate|enrol)|"
+    r"(?<!not )(?:can|may) (?:be on|continue|remain on|stay on)|"
     r"(?<!not )(?:are|is|will be) (?:allowed|permitted|acceptable|eligible)|"
     r"not (?:be )?(?:a )?(?:cause|reason) for "
     r"(?:automatic )?exclusion|will not exclude)\b",
@@ -235,6 +238,8 @@ def find(
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
+            if _CONSEQUENCE_OF.search(text[max(node.span.start, start - 30) : start]):
+                continue  # 'No AIDS-defining illness ... related to HIV': the illness, not HIV
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
             if (
@@ -489,6 +494,16 @@ _REACTION_TO = re.compile(
 )
 
 
+# What an item names as the cause of what it is about: 'No systemic manifestations related to
+# HIV' rules out the manifestations and says nothing against having HIV; 'blindness secondary
+# to degenerative CNS diseases' is about the blindness.
+_CONSEQUENCE_OF = re.compile(
+    r"\b(?:related to|due to|secondary to|caused by|associated with|attributable to|"
+    r"because of)\s+(?:the\s+|an?\s+)?$",
+    re.I,
+)
+
+
 # What someone does now or during the trial, not what they once did: 'current smokers',
 # 'unwilling to refrain from the use of tobacco during the trial'. A time window ('within the 6
 # months prior') makes it about the past too.
@@ -602,6 +617,12 @@ def _window(
                 continue  # 'within 3 months of screening': when a test was done, not the event
             if c.kind == "time_window" and c.window is not None:
                 return c.window, _amount_words(c.text)
+        # 'History of cancer with the following exceptions: ... other malignancies treated at
+        # least 10 years ago': a carve-out of the long-ago cases is the exclusion's own window.
+        for c in (k for n in where.walk() for k in n.exceptions):
+            if c.kind == "time_window" and c.window is not None and _long_ago(text, c):
+                within = c.window.model_copy(update={"relation": "within"})
+                return within, _amount_words(c.text)
         segment = text[where.span.start : where.span.end]
         m = _WINDOW_RE.search(segment) or _RECENT_WINDOW.search(segment)
         if m is not None and not _ABOUT_A_TEST.search(
@@ -613,6 +634,19 @@ def _window(
             window = TimeWindow(relation="within", amount=amount, unit=unit)  # type: ignore[arg-type]
             return window, (f"{n} {m.group('unit')}" if n else f"a {unit}")
     return None
+
+
+_AT_LEAST_BEFORE = re.compile(
+    r"(?:\bat\s+least|\bmore\s+than|\bover|\bgreater\s+than|>=?|≥)\s*$", re.I
+)
+
+
+def _long_ago(text: str, c: Constraint) -> bool:
+    """A carve-out of what was long ago: 'treated at least 10 years ago', '> 5 years since'."""
+    if c.window is not None and c.window.relation in ("more_than_ago", "since_at_least"):
+        return True
+    before = text[max(0, c.span.start - 15) : c.span.start]
+    return c.text.rstrip().endswith("ago") and bool(_AT_LEAST_BEFORE.search(before))
 
 
 _AMOUNT = re.compile(
