@@ -1,6 +1,7 @@
 """Scoring the editor-bullet set: a planted bullet is caught when the checker's verdict is not
 ``supported``; a right bullet is a false alarm when it is not ``supported``. Per half (tune /
-report) and per kind of mistake. Shared by benchmarks/fit_check_eval.py and the CI gate."""
+report), per round of the set (``round_no``; None is every round) and per kind of mistake.
+Shared by benchmarks/fit_check_eval.py and the CI gate."""
 
 from __future__ import annotations
 
@@ -54,8 +55,12 @@ def run(check: CheckFn, bullets: Iterable[Bullet], by_id: dict[str, Trial]) -> l
     return out
 
 
-def figures(outcomes: list[Outcome], half: str) -> HalfFigures:
-    part = [o for o in outcomes if o.bullet.half == half]
+def figures(outcomes: list[Outcome], half: str, round_no: int | None = None) -> HalfFigures:
+    part = [
+        o
+        for o in outcomes
+        if o.bullet.half == half and (round_no is None or o.bullet.round_no == round_no)
+    ]
     right = [o for o in part if o.bullet.mistake == "right"]
     alarms = sum(o.flagged for o in right)
     catch: dict[str, float] = {}

@@ -9,15 +9,26 @@ Three steps, all reproducible:
    seeded hash of the NCT id and the first ``PER_KIND`` taken (plus ``V2_COUNT`` API v2 records).
    Each trial's half (``tune`` / ``report``) is another seeded hash of its id. Written to
    ``fit_bullets_trials.json``; ``dump`` prints their criteria for the person writing bullets.
+   Round 2 (``select --round 2``, appended to the same file): the same kinds under a second seed,
+   leaving out every round-1 trial, ``samples/`` and every NCT id named anywhere under ``evals/``;
+   the kinds are taken in turn (first of each kind, then second of each, ...) up to
+   ``ROUND2_COUNT`` trials, and the half is the parity of each trial's rank in another seeded
+   order (so the round is split evenly). Rows without ``round`` are round 1.
 2. Right paraphrases (``fit_bullets_right.jsonl``) were written by an AI helper reading the
-   criterion text, before running the checker. Each names its trial, side and the criterion words
+   criterion text, before running the checker (round-2 rows say who wrote them in
+   ``provenance``). Each names its trial, side and the criterion words
    it rests on, and may mark the condition phrase it contains (for the condition swap below).
 3. ``build``: planted wrong bullets generated from the right ones by fixed rules (change a number,
    swap the comparator, change the unit, swap in a condition from a different trial's
    conditions, move to the other side, drop 'not'/'no', drop an exception clause), then every
-   bullet written to ``fit_bullets.jsonl``.
+   bullet written to ``fit_bullets.jsonl``. A round-2 bullet's swapped-in condition comes from
+   any round's trials, a round-1 bullet's from round 1 only (so round-1 rows never change).
 
-    .venv/bin/python evals/criteria/make_fit_bullets.py select|dump|build [--data DIR]
+    .venv/bin/python evals/criteria/make_fit_bullets.py select|dump|build [--data DIR] [--round N]
+
+``build --round 2`` rebuilds round 2 only and keeps round 1's rows byte for byte (a full ``build``
+today would move a few round-1 condition donors, since the parsed record text they are checked
+against has changed since round 1 was built).
 """
 
 from __future__ import annotations
@@ -44,6 +55,8 @@ DEFAULT_DATA = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" /
 SEED = "fit-bullets-issue14"
 PER_KIND = 5
 V2_COUNT = 5
+SEED_ROUND2 = "fit-bullets-issue14-round2"
+ROUND2_COUNT = 12
 PROVENANCE = "written by an AI helper reading the criterion text, before running the checker"
 
 # Kinds in priority order (rarer first, so a vaccine trial in children counts as a vaccine trial).
@@ -73,6 +86,11 @@ class TrialPick(BaseModel):
     kind: str
     half: Literal["tune", "report"]
     conditions: list[str] = Field(default_factory=list)
+    round: int | None = Field(default=None, description="None is round 1")
+
+    @property
+    def round_no(self) -> int:
+        return self.round or 1
 
 
 class Bullet(BaseModel):
@@ -88,10 +106,15 @@ class Bullet(BaseModel):
     condition: str | None = Field(default=None, description="the condition phrase in the text")
     from_id: str | None = Field(default=None, description="the right bullet it was planted in")
     provenance: str = PROVENANCE
+    round: int | None = Field(default=None, description="None is round 1")
+
+    @property
+    def round_no(self) -> int:
+        return self.round or 1
 
 
-def digest(*parts: str) -> int:
-    return int(hashlib.sha256(":".join((SEED, *parts)).encode()).hexdigest()[:12], 16)
+def digest(*parts: str, seed: str = SEED) -> int:
+    return int(hashlib.sha256(":".join((seed, *parts)).encode()).hexdigest()[:12], 16)
 
 
 def half_of(nct: str) -> Literal["tune", "report"]:
@@ -106,12 +129,14 @@ def _text(node: Any, path: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
-def used_elsewhere() -> set[str]:
-    """NCT ids in the samples and the eval cases: never in this set."""
+def used_elsewhere(folders: tuple[str, ...] = ("samples", "evals/cases")) -> set[str]:
+    """NCT ids in the samples and the eval cases: never in this set. Round 2 looks under all of
+    ``evals/`` except this set's own files (their round-1 trials are left out by name)."""
     out: set[str] = set()
-    for folder in (ROOT / "samples", ROOT / "evals" / "cases"):
+    own = {TRIALS_FILE, RIGHT_FILE, OUT_FILE}
+    for folder in (ROOT / f for f in folders):
         for path in folder.rglob("*"):
-            if path.is_file():
+            if path.is_file() and path not in own and "__pycache__" not in path.parts:
                 out.update(
                     re.findall(r"NCT\d{8}", path.read_text(encoding="utf-8", errors="replace"))
                 )
@@ -142,10 +167,10 @@ def _usable(criteria: str) -> bool:
     return "inclusion" in low and "exclusion" in low and len(criteria) >= 300
 
 
-def select(data: Path) -> list[TrialPick]:
+def _xml_pools(data: Path, skip: set[str], seed: str) -> dict[str, list[tuple[int, TrialPick]]]:
+    """Usable XML records by kind, each with its seeded rank key."""
     from defusedxml import ElementTree
 
-    skip = used_elsewhere()
     pools: dict[str, list[tuple[int, TrialPick]]] = {k: [] for k in KINDS}
     for nct, text in iter_xml(data):
         if nct in skip:
@@ -163,7 +188,13 @@ def select(data: Path) -> list[TrialPick]:
             pick = TrialPick(
                 nct=nct, source="xml", kind=kind, half=half_of(nct), conditions=conditions
             )
-            pools[kind].append((digest("pick", nct), pick))
+            pools[kind].append((digest("pick", nct, seed=seed), pick))
+    return pools
+
+
+def select(data: Path) -> list[TrialPick]:
+    skip = used_elsewhere()
+    pools = _xml_pools(data, skip, SEED)
     out = [p for kind in KINDS for _, p in sorted(pools[kind], key=lambda x: x[0])[:PER_KIND]]
     v2 = []
     for nct, rec in v2_records(data).items():
@@ -182,6 +213,29 @@ def select(data: Path) -> list[TrialPick]:
         )
     out.extend(p for _, p in sorted(v2, key=lambda x: x[0])[:V2_COUNT])
     return out
+
+
+def select_round2(data: Path, earlier: list[TrialPick]) -> list[TrialPick]:
+    """Round 2: the kinds in turn under the second seed, none of ``earlier`` nor any NCT id under
+    ``samples/`` or ``evals/``; halves by the parity of a seeded rank (an even split)."""
+    skip = used_elsewhere(("samples", "evals")) | {p.nct for p in earlier}
+    ranked = {
+        k: [p for _, p in sorted(v, key=lambda x: x[0])]
+        for k, v in _xml_pools(data, skip, SEED_ROUND2).items()
+    }
+    turns = [
+        p
+        for depth in range(ROUND2_COUNT)
+        for k in KINDS
+        if depth < len(ranked[k])
+        for p in [ranked[k][depth]]
+    ]
+    out = turns[:ROUND2_COUNT]
+    order = sorted(out, key=lambda p: digest("half", p.nct, seed=SEED_ROUND2))
+    halves: dict[str, Literal["tune", "report"]] = {
+        p.nct: ("tune" if i % 2 == 0 else "report") for i, p in enumerate(order)
+    }
+    return [p.model_copy(update={"half": halves[p.nct], "round": 2}) for p in out]
 
 
 def load_picks(path: Path = TRIALS_FILE) -> list[TrialPick]:
@@ -203,12 +257,12 @@ def load_trials(data: Path, picks: list[TrialPick]) -> dict[str, Any]:
     return out
 
 
-def dump(data: Path) -> None:
-    picks = load_picks()
+def dump(data: Path, round_no: int | None = None) -> None:
+    picks = [p for p in load_picks() if round_no is None or p.round_no == round_no]
     trials = load_trials(data, picks)
     for p in picks:
         t = trials[p.nct]
-        print(f"=== {p.nct} [{p.kind}/{p.half}] conditions={p.conditions}")
+        print(f"=== {p.nct} [{p.kind}/{p.half}/round {p.round_no}] conditions={p.conditions}")
         print(
             f"    age={t.min_age and t.min_age.raw}..{t.max_age and t.max_age.raw} "
             f"sex={t.sex and t.sex.value}"
@@ -338,13 +392,14 @@ _NOT_DISEASES = re.compile(
 
 
 def _donor(bullet: Bullet, picks: list[TrialPick], trial_text: str) -> str | None:
-    """A condition of a different trial, named nowhere in this trial's record (seeded pick)."""
+    """A condition of a different trial of this bullet's round or an earlier one, named nowhere
+    in this trial's record (seeded pick)."""
     low = trial_text.lower()
     pool = sorted(
         {
             c
             for p in picks
-            if p.nct != bullet.nct
+            if p.nct != bullet.nct and p.round_no <= bullet.round_no
             for c in p.conditions
             if "," not in c
             and len(c) > 4
@@ -367,36 +422,40 @@ def build(data: Path = DEFAULT_DATA) -> list[Bullet]:
         if line.strip():
             row = json.loads(line)
             right.append(Bullet(id=f"r{i:03d}", half=half[row["nct"]], mistake="right", **row))
-    out = list(right)
-    for b in right:
-        text = trials[b.nct].source.text
-        donor = _donor(b, picks, text)
-        planted: dict[str, str | None] = {
-            "number": plant_number(b.text),
-            "comparator": plant_comparator(b.text),
-            "unit": plant_unit(b.text),
-            "condition": plant_condition(b, donor) if donor else None,
-            "negation": plant_negation(b.text),
-            "exception": plant_exception(b.text) if b.role == "not_fit" else None,
-        }
-        for mistake, new in planted.items():
-            if new and new != b.text:
-                out.append(
-                    b.model_copy(
-                        update={
-                            "id": f"{b.id}-{mistake}",
-                            "text": new,
-                            "mistake": mistake,
-                            "from_id": b.id,
-                        }
+    out: list[Bullet] = []
+    for round_no in sorted({b.round_no for b in right}):
+        # Each round's rows after the earlier rounds' (rights, then the planted copies).
+        part = [b for b in right if b.round_no == round_no]
+        out.extend(part)
+        for b in part:
+            text = trials[b.nct].source.text
+            donor = _donor(b, picks, text)
+            planted: dict[str, str | None] = {
+                "number": plant_number(b.text),
+                "comparator": plant_comparator(b.text),
+                "unit": plant_unit(b.text),
+                "condition": plant_condition(b, donor) if donor else None,
+                "negation": plant_negation(b.text),
+                "exception": plant_exception(b.text) if b.role == "not_fit" else None,
+            }
+            for mistake, new in planted.items():
+                if new and new != b.text:
+                    out.append(
+                        b.model_copy(
+                            update={
+                                "id": f"{b.id}-{mistake}",
+                                "text": new,
+                                "mistake": mistake,
+                                "from_id": b.id,
+                            }
+                        )
                     )
+            other = "not_fit" if b.role == "good_fit" else "good_fit"
+            out.append(
+                b.model_copy(
+                    update={"id": f"{b.id}-swap", "role": other, "mistake": "swap", "from_id": b.id}
                 )
-        other = "not_fit" if b.role == "good_fit" else "good_fit"
-        out.append(
-            b.model_copy(
-                update={"id": f"{b.id}-swap", "role": other, "mistake": "swap", "from_id": b.id}
             )
-        )
     return out
 
 
@@ -412,22 +471,43 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("step", choices=["select", "dump", "build"])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument(
+        "--round",
+        type=int,
+        choices=[1, 2],
+        default=None,
+        help="select/dump/build: that round only (build keeps the other rounds' rows as they are)",
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    if args.step == "select":
+    if args.step == "select" and args.round == 2:
+        body = json.loads(TRIALS_FILE.read_text(encoding="utf-8"))
+        first = [p for p in load_picks() if p.round_no == 1]
+        new = select_round2(args.data, first)
+        body.update({"seed_round2": SEED_ROUND2, "round2_count": ROUND2_COUNT})
+        body["trials"] = [p.model_dump(exclude_none=True) for p in (*first, *new)]
+        TRIALS_FILE.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+        print(f"{len(new)} round-2 trials -> {TRIALS_FILE}")
+    elif args.step == "select":
         picks = select(args.data)
         body = {
             "seed": SEED,
             "per_kind": PER_KIND,
             "v2": V2_COUNT,
-            "trials": [p.model_dump() for p in picks],
+            "trials": [p.model_dump(exclude_none=True) for p in picks],
         }
         TRIALS_FILE.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
         print(f"{len(picks)} trials -> {TRIALS_FILE}")
     elif args.step == "dump":
-        dump(args.data)
+        dump(args.data, args.round)
     else:
         bullets = build()
+        if args.round is not None:
+            # One round rebuilt; the other rounds' rows kept as they are in the file (a rebuild
+            # can move their planted condition donors when the parsed record text changes).
+            kept = [b for b in load_bullets() if b.round_no != args.round]
+            fresh = [b for b in bullets if b.round_no == args.round]
+            bullets = sorted([*kept, *fresh], key=lambda b: b.round_no)
         OUT_FILE.write_text(
             "".join(b.model_dump_json(exclude_none=True) + "\n" for b in bullets), encoding="utf-8"
         )

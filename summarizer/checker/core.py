@@ -202,6 +202,16 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
 
     # Polarity against the closest sentence, when the match is close enough to mean the same thing.
     polar_unit = _polarity_unit(claim, best, cal.polarity_min_overlap, n_numbers)
+    if (
+        polar_unit is not None
+        and role in ("good_fit", "not_fit")
+        and polar_unit.kind is None
+        and best[0][0] < FIT_OUTSIDE_MIN_OVERLAP
+    ):
+        # A fit bullet says who may join; a sentence outside the criteria that shares only a
+        # few of its words ('the donated stem cells ...' for 'A brother or sister ... can donate
+        # stem cells') is not what it paraphrases, so its negations say nothing about the bullet.
+        polar_unit = None
     if polar_unit is not None and on_criterion is not None:
         # A bullet the criteria step aligned is read for polarity against that criterion only:
         # a closest sentence elsewhere (a title, another criterion) is not what it paraphrases.
@@ -258,6 +268,9 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
 
 
 _CRITERIA_STEP = {"on": True}
+# The share of a fit bullet's content words a sentence outside the eligibility criteria must hold
+# for its polarity to be read against the bullet.
+FIT_OUTSIDE_MIN_OVERLAP = 0.5
 
 
 def use_criteria_step(enabled: bool) -> None:

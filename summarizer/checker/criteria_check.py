@@ -24,12 +24,14 @@ Each finding quotes the criterion (a Citation into the source). Offline and dete
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from summarizer.checker import polarity
 from summarizer.checker.support import coverage
-from summarizer.checker.text import content_terms, negations
+from summarizer.checker.text import content_terms, negations, non_name, stem_all, synonym_heads
 from summarizer.checker.text import lexicon as checker_lexicon
 from summarizer.criteria import CriteriaSet, parse_trial
 from summarizer.criteria.detect import (
@@ -168,12 +170,21 @@ _LEAD_OUT = re.compile(
     re.I,
 )
 _LEAD_IN = re.compile(
-    r"\b(?:eligible|eligibility|inclu\w*|must|required?|need to|should|qualify)\b", re.I
+    r"\b(?:eligible|eligibility|inclu(?!ding\b)\w*|must|required?|need to|should|qualify)\b",
+    re.I,
 )
+
+
+# A heading inside a section that names the other list ('Inclusion Criteria. Healthy
+# Volunteers/Controls' among a record's exclusions): the items after it work its way.
+_HEADING = re.compile(r"^\W*(inclusion|exclusion)\s+criteria\b", re.I)
 
 
 def _lead_side(text: str) -> str | None:
     one = " ".join(text.split())
+    heading = _HEADING.match(one)
+    if heading is not None and len(one) <= 80:
+        return heading.group(1).lower()
     if not one.endswith(":") or len(one) > 160:
         return None
     if _LEAD_OUT.search(one):
@@ -199,9 +210,14 @@ def _nodes(cs: CriteriaSet, trial: Trial) -> list[_Node]:
 
 def _parity(text: str) -> bool:
     """Whether the words say 'not' an odd number of times; an aside in brackets ('(such that
-    the physician would have no reservations)') and names like 'non-Hodgkin' do not count."""
+    the physician would have no reservations)') and 'non-' words do not count: a name
+    ('non-Hodgkin') says no 'not', and 'non-smoking' says it of its own word only (read by
+    ``_local_neg`` when that word is the one compared)."""
     text = re.sub(r"\([^()]*\)", " ", text)
-    return len(negations(re.sub(r"\bnon-?\w+", " ", text))) % 2 == 1
+    return len(negations(_NON_WORD.sub(" ", text))) % 2 == 1
+
+
+_NON_WORD = re.compile(r"\bnon-?\w+", re.I)
 
 
 def _related(a: Constraint, b: Constraint, vocab: Vocabulary | None) -> bool:
@@ -260,7 +276,7 @@ def _shared_numbers(mine: list[Found], text: str) -> int:
     """How many of the bullet's numbers the criterion states (each one aligns like a concept)."""
     if not mine:
         return 0
-    theirs = quantities(text)
+    theirs = _quantities(text)
     return sum(1 for f in mine if any(_same_value(f, t) for t in theirs))
 
 
@@ -271,26 +287,45 @@ def _align(
     vocab: Vocabulary | None,
     role: Role,
     trial: Trial,
-) -> tuple[_Node | None, list[tuple[Constraint, Constraint]], float]:
-    """The criterion node the bullet paraphrases: most shared concepts, then most words; among
+) -> tuple[_Node | None, list[tuple[Constraint, Constraint]], float, int]:
+    """The criterion node the bullet paraphrases, with the pairs of shared concepts, the share
+    of the bullet's words it holds, and how many of the bullet's concepts it names only in its
+    words (the parser typed no such thing there: 'non-smoking' for 'smoke'). Most shared
+    concepts first (a concept named in words counts as a weak one), then most words; among
     equals, the one that speaks of the same time ('taking' is the current-use criterion, not
     the prior-use one), then one the bullet reads the same way as (side and negation agree:
     'You have atrial fibrillation' as a good fit is the inclusion criterion, not 'ablation for
     atrial fibrillation' under exclusions), then the fewest typed things the bullet does not
     speak of, then the narrowest span."""
     Key = tuple[int, float, int, int, int, int]
-    best: tuple[Key, _Node, list[tuple[Constraint, Constraint]], float] | None = None
+    best: tuple[Key, _Node, list[tuple[Constraint, Constraint]], float, int] | None = None
     has_terms = bool(content_terms(claim))
     when = _timing(claim)
     numbers = quantities(claim)
+    # What the bullet carves out ('another lung disease besides asthma') is not what it rests on.
+    carve = _EXC_CUE.search(claim)
     for n in nodes:
         own = [*n.node.constraints, *n.node.exceptions]
         pairs = [
-            (b, c) for b in mine if b.kind in _CONCEPT_KINDS for c in own if _related(b, c, vocab)
+            (b, c)
+            for b in mine
+            if b.kind in _CONCEPT_KINDS and (carve is None or b.span.start < carve.start())
+            for c in own
+            if _related(b, c, vocab)
         ]
         words = coverage(claim, n.text) if has_terms else 0.0
+        in_pairs = {id(b) for b, _ in pairs}
+        named = sum(
+            1
+            for b in mine
+            if id(b) not in in_pairs
+            and b.kind in ("condition", "treatment")
+            and (carve is None or b.span.start < carve.start())
+            and _said_in(b, n.text, vocab)
+        )
         if (
             not pairs
+            and not named
             and words < MIN_WORDS
             and not (words >= MEASURE_WORDS and _shares_measure(claim, numbers, n.text))
         ):
@@ -308,7 +343,7 @@ def _align(
         for b, c in pairs:
             strength[id(b)] = max(strength.get(id(b), 0), _pair_strength(b, c, vocab))
         key: Key = (
-            sum(strength.values()) + _shared_numbers(numbers, n.text),
+            sum(strength.values()) + named + _shared_numbers(numbers, n.text),
             round(words, 6),
             len(when & theirs),
             int(agrees),
@@ -316,10 +351,21 @@ def _align(
             -(n.node.span.end - n.node.span.start),
         )
         if best is None or key > best[0]:
-            best = (key, n, pairs, words)
+            best = (key, n, pairs, words, named)
     if best is None:
-        return None, [], 0.0
-    return best[1], best[2], best[3]
+        return None, [], 0.0, 0
+    return best[1], best[2], best[3], best[4]
+
+
+def _said_in(b: Constraint, text: str, vocab: Vocabulary | None) -> bool:
+    """Whether a criterion's words say the bullet's concept (one of its terms, in other words
+    or inside a compound) though the parser typed nothing there; not for a family of diseases."""
+    if vocab is None or not b.concept or b.concept not in vocab.concepts:
+        return False
+    if len(vocab.narrower(b.concept)) >= _GENERIC:
+        return False
+    seq = _heads(text)
+    return _terms_in(vocab.concepts[b.concept].terms, seq, frozenset(seq))
 
 
 def _cite(trial: Trial, start: int, end: int, section: str) -> Citation:
@@ -618,6 +664,33 @@ def _complement(f: Found, t: Found, tops: frozenset[float] = frozenset()) -> boo
     return False
 
 
+def _match_rank(f: Found, t: Found) -> tuple[bool, bool, int]:
+    """How well a criterion's number stands for the bullet's when several share its value:
+    the same unit first ('6 months' is the '6 months' of 'within 6 months', not the '6' of
+    'ages 6 to 14 years'), then the same form (a bare value for a bare value), then order."""
+    mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
+    same_form = (f.quantity.upper is None) == (t.quantity.upper is None)
+    return (mu == tu, same_form, -t.start)
+
+
+# A run of three or more whole steps on a scale, written out: 'ECOG 0-1-2', 'grade 0, 1 or 2'.
+_STEP_RUN = re.compile(r"(?<![\d.])\d(?:(?:\s*[-–,/]\s*|,?\s+(?:or|and|to)\s+)\d(?![\d.]))+")
+
+
+def _quantities(text: str) -> list[Found]:
+    """The detector's quantities, with a written-out run of scale steps ('0-1-2') read as the
+    range it spans ('0-2'); offsets unchanged."""
+
+    def as_range(m: re.Match[str]) -> str:
+        steps = [int(x) for x in re.findall(r"\d", m.group(0))]
+        if len(steps) < 3 or any(b - a != 1 for a, b in itertools.pairwise(steps)):
+            return m.group(0)
+        short = f"{steps[0]}-{steps[-1]}"
+        return short + " " * (len(m.group(0)) - len(short))
+
+    return quantities(_STEP_RUN.sub(as_range, text))
+
+
 def _same_value(a: Found, b: Found) -> bool:
     qa, qb = a.quantity, b.quantity
     if qa.upper is None and qb.upper is not None:
@@ -651,7 +724,7 @@ def _elsewhere(claim: str, f: Found, others: Sequence[_Node], node: _Node) -> bo
     for n in others:
         if n is node or n.top is node.top:
             continue
-        if any(_same_value(f, t) for t in quantities(n.text)) and coverage(claim, n.text) >= 0.2:
+        if any(_same_value(f, t) for t in _quantities(n.text)) and coverage(claim, n.text) >= 0.2:
             return True
     return False
 
@@ -671,7 +744,7 @@ def _check_numbers(
     number from another criterion it shares words with."""
     skip = [(c.span.start, c.span.end) for c in mine if c.kind == "age"]
     claimed = _numbers(claim, skip)
-    theirs = quantities(node.text)
+    theirs = _quantities(node.text)
     if not claimed or not theirs:
         return False
     directed = False
@@ -710,7 +783,7 @@ def _check_numbers(
                 f"'{node.text[rival.start : rival.end]}' ({quote!r})",
             )
             continue
-        t = same[0]
+        t = max(same, key=lambda x: _match_rank(f, x))
         mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
         if mu and tu and mu != tu and not _per_said(mu, tu, claim):
             out.add(
@@ -782,6 +855,57 @@ def _stems_named(terms: Iterable[str], words: frozenset[str]) -> bool:
     )
 
 
+_TRIAL_HEADS: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+@functools.lru_cache(maxsize=8192)
+def _heads(text: str) -> tuple[str, ...]:
+    """Content words stemmed, synonyms to one head, hyphens split ('non-smoking')."""
+    stop = _stop_words()
+    return tuple(
+        synonym_heads(
+            stem_all([w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stop])
+        )
+    )
+
+
+def _trial_heads(trial: Trial) -> tuple[tuple[str, ...], frozenset[str]]:
+    key = (trial.trial_id, trial.source.sha256 or "")
+    hit = _TRIAL_HEADS.get(key)
+    if hit is None:
+        if len(_TRIAL_HEADS) > 256:
+            _TRIAL_HEADS.clear()
+        seq = _heads(trial.source.text)
+        hit = _TRIAL_HEADS[key] = (seq, frozenset(seq))
+    return hit
+
+
+def _term_said(terms: Iterable[str], trial: Trial) -> bool:
+    """Whether the trial says one of a concept's terms in other words: its content words, each
+    or a synonym, side by side in any order ('infection with human immunodeficiency virus'
+    for 'human immunodeficiency virus infection', 'in situ carcinoma', 'pulmonary disorder'
+    for 'lung disease'), or a one-word term inside a compound ('non-smoking' for 'smoking')."""
+    seq, have = _trial_heads(trial)
+    return _terms_in(terms, seq, have)
+
+
+def _terms_in(terms: Iterable[str], seq: Sequence[str], have: frozenset[str]) -> bool:
+    """Whether a term's content words (each or a synonym) sit side by side in ``seq``."""
+    for term in terms:
+        want = list(dict.fromkeys(_heads(term)))
+        if not want or not set(want) <= have:
+            continue
+        if len(want) == 1:
+            if len(want[0]) >= 4:
+                return True
+            continue
+        n, need = len(want), set(want)
+        for i, w in enumerate(seq[: len(seq) - n + 1]):
+            if w in need and set(seq[i : i + n]) == need:
+                return True
+    return False
+
+
 # Words that say how or which, not what: a condition phrase is named by its other words.
 _GENERIC_WORDS = frozenset(
     {
@@ -843,7 +967,7 @@ def _check_conditions(
         if narrower & have:  # a right generalization: 'lymphoma' for 'B-cell lymphoma'
             out.verified.append(c.text)
             continue
-        if _stems_named(concept.terms, words):
+        if _stems_named(concept.terms, words) or _term_said(concept.terms, trial):
             out.verified.append(c.text)
             continue
         if c.kind == "treatment":
@@ -874,6 +998,11 @@ _CONJUNCT = re.compile(r",|\b(?:and/or|and|or|nor)\b", re.I)
 # HIV', 'negative pregnancy test'; 'triple negative' is a name.
 _NEG_BEFORE = re.compile(r"(?<!triple[\s-])\b(?:sero)?negative(?:\s+(?:for|to))?\s+$", re.I)
 _NEG_AFTER = re.compile(r"[\s-]*(?:sero)?negative\b", re.I)
+_NON_BEFORE = re.compile(r"\bnon-?$", re.I)
+# A carve-out right before the words ('other than', 'besides'; 'except' is a negation cue).
+_CARVED_BEFORE = re.compile(
+    r"\b(?:other\s+than|besides|apart\s+from|excluding)\s+(?:[\w-]+\s+){0,2}$", re.I
+)
 
 
 def _conjunct_parity(clause: str) -> bool:
@@ -885,11 +1014,17 @@ def _conjunct_parity(clause: str) -> bool:
         zip(reversed(cuts), [len(clause), *reversed(cuts[1:])], strict=True)
     ):
         part = clause[a:b]
-        if negations(re.sub(r"\bnon-?\w+", " ", re.sub(r"\([^()]*\)", " ", part))):
+        if negations(_NON_WORD.sub(" ", re.sub(r"\([^()]*\)", " ", part))):
             return _parity(part)
         if i < len(cuts) - 1 and _OWN_VERB.search(part):
             return False
     return False
+
+
+# Where a clause ends before the words read: punctuation, a sentence end, or a new line that
+# starts a list item or follows a blank line. A hard-wrapped line goes on ('patients who can
+# not agree to\n     contraception').
+_CLAUSE_BREAK = re.compile(r"[;:(]|\.\s|\n\s*\n|\n\s*(?:[-*•–]|\d{1,2}[.)]|[a-z][.)])\s")
 
 
 _OWN_VERB = re.compile(
@@ -904,26 +1039,116 @@ def _local_neg(text: str, start: int, floor: int = 0, end: int | None = None) ->
     names, not negations; 'negative' before or after the words turns them round ('HIV-negative')."""
     lo = max(floor, start - 60)
     before = text[lo:start]
-    cut = max((m.end() for m in re.finditer(r"[;:\n(]|\.\s", before)), default=0)
+    non = _NON_BEFORE.search(before)
+    if non is not None:  # the word read is the X of 'non-X': read apart below
+        before = before[: non.start()]
+    brk = None
+    for m in _CLAUSE_BREAK.finditer(before):
+        brk = m
+    cut = brk.end() if brk is not None else 0
+    if (
+        brk is not None
+        and brk.group(0) == "("
+        and not before[cut:].strip()
+        and lo + cut - 1 > floor
+    ):
+        # A gloss in brackets right after a term ('not meeting symptom #9 (suicide)') is read
+        # with the term it glosses.
+        return _local_neg(text, lo + brk.start(), floor)
     neg = _conjunct_parity(before[cut:])
     if _NEG_BEFORE.search(before[cut:]) or (end is not None and _NEG_AFTER.match(text, end)):
         neg = not neg
+    if _CARVED_BEFORE.search(before[cut:]):
+        neg = not neg  # 'any neoplasm other than breast cancer' says it of all but this one
+    if non is not None and not non_name(text, lo + non.start() + 3):
+        neg = not neg  # 'non-smoking' says 'not' of 'smoke'; 'non-Hodgkin lymphoma' is a name
     return neg
+
+
+def _lead_pair(
+    pairs: list[tuple[Constraint, Constraint]], claim: str
+) -> tuple[Constraint, Constraint] | None:
+    """The pair that best says what the bullet rests on: outside the bullet's own carve-out
+    ('except ... skin cancer', 'besides asthma': read by the exception check), the same concept
+    before a broader or narrower one ('bipolar disorder' with 'bipolar disorder', not with
+    'disorder'); None when every pair is in the carve-out."""
+    cue = _EXC_CUE.search(claim)
+    main = [(b, c) for b, c in pairs if cue is None or b.span.start < cue.start()]
+    if not main:
+        return None
+    vocab = _vocab()
+    return max(main, key=lambda bc: _pair_strength(bc[0], bc[1], vocab))
+
+
+def _criterion_text(node: _Node, src: str) -> str:
+    """The source, with an exclusion's prohibitive frame ('cannot') blanked out in this node."""
+    if node.side != "exclusion":
+        return src
+    m = polarity.prohibition(node.text)
+    if m is None:
+        return src
+    cue = re.search(r"can\s*not|cannot|not", m.group(0), re.I)
+    if cue is None:
+        return src
+    at = node.node.span.start + cue.start()
+    return src[:at] + " " * (cue.end() - cue.start()) + src[at + cue.end() - cue.start() :]
 
 
 def _constraint_negated(
     pairs: list[tuple[Constraint, Constraint]], claim: str, node: _Node, trial: Trial
 ) -> tuple[bool, bool]:
     """(bullet negated, criterion negated) for the aligned pair: the clause before the shared
-    concept on each side, else the sentences' negation parity."""
-    if pairs:
-        b, c = pairs[0]
-        src = trial.source.text
+    concept on each side, else before the first content word both say ('You have liver
+    disease' for '...: acute or chronic liver disease, ... use that cannot be discontinued'),
+    else the sentences' negation parity. An exclusion's prohibitive frame is not a negation."""
+    src = _criterion_text(node, trial.source.text)
+    lead = _lead_pair(pairs, claim) if pairs else None
+    if lead is not None:
+        b, c = lead
         return (
             _local_neg(claim, b.span.start, 0, b.span.end),
             _local_neg(src, c.span.start, node.node.span.start, c.span.end),
         )
-    return _parity(claim), _parity(_head(node))
+    shared = _shared_word(claim, _head(node))
+    if shared is not None:
+        (bs, be), (cs, ce) = shared
+        off = node.node.span.start
+        return _local_neg(claim, bs, 0, be), _local_neg(src, off + cs, off, off + ce)
+    lo, hi = node.node.span.start, node.node.span.start + len(_head(node))
+    return _parity(claim), _parity(src[lo:hi])
+
+
+_CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z]{3,}")
+
+
+def _shared_word(claim: str, text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first content word of ``claim`` that ``text`` says too (same stem or synonym), as
+    (span in claim, span in text); None when they share none."""
+    theirs = dict(reversed(_word_heads(text)))  # the first place each head is said
+    cue = _EXC_CUE.search(claim)
+    for head, span in _word_heads(claim[: cue.start()] if cue else claim):
+        hit = theirs.get(head)
+        if hit is not None:
+            return span, hit
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_heads(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """Each content word's head (stem or synonym group) with its span, in order."""
+    stop = _stop_words()
+    out = []
+    for m in _CONTENT_WORD.finditer(text):
+        w = m.group(0).lower()
+        if w not in stop:
+            out.append((synonym_heads(stem_all([w]))[0], (m.start(), m.end())))
+    return tuple(out)
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    lex = checker_lexicon()
+    return frozenset([*lex["stopwords"], *lex["framing_words"], *_GENERIC_WORDS])
 
 
 def _mixed_negation(
@@ -955,7 +1180,7 @@ def _head(node: _Node) -> str:
 
 
 _EXC_CUE = re.compile(
-    r"\b(?:except|excluding|other than|apart from|unless|save for|exception|"
+    r"\b(?:except|excluding|other than|apart from|besides|unless|save for|exception|"
     r"but not(?!,?\s+(?:be\s+)?limited\b)|"
     r"not including|allowed|can join|may join)\b",
     re.I,
@@ -1121,18 +1346,22 @@ def check_bullet(
             for n in nodes
             if any(c.start < n.node.span.end and n.node.span.start < c.end for c in cited)
         ]  # cited words outside every criterion: the source check reads them, not a guess
-    node, pairs, words = _align(text, non_age, nodes, vocab, role, trial)
+    node, pairs, words, named = _align(text, non_age, nodes, vocab, role, trial)
     if node is None:
         return out
     out.aligned = True
     out.span = (node.node.span.start, node.node.span.end)
-    out.confident = out.confident or bool(pairs) or words >= CONFIDENT_WORDS
+    out.confident = out.confident or bool(pairs) or bool(named) or words >= CONFIDENT_WORDS
     kind = node.side
     out.evidence.insert(0, _cite(trial, node.node.span.start, node.node.span.end, node.top.kind))
     side_flip = (role == "not_fit") != (kind == "exclusion")
     b_neg, c_neg = _constraint_negated(pairs, text, node, trial)
     neg_flip = b_neg != c_neg
-    out.polarity_judged = bool(pairs)
+    # Read around a shared concept, or around a shared word of a criterion that holds most of
+    # the bullet's words: the sentence-wide reading is not needed on top.
+    out.polarity_judged = bool(pairs) or (
+        (named > 0 or words >= CONFIDENT_WORDS) and _shared_word(text, _head(node)) is not None
+    )
     directed = _check_numbers(text, mine, side_flip, node, trial, out, nodes)
     # A limit compared in direction (its side and any 'not' over it read) settles the side, and
     # the criterion stating the same amount is the one the bullet paraphrases.
@@ -1145,7 +1374,7 @@ def check_bullet(
             "contradicted",
             f"negation differs from the criterion for one of the things it names ({quote!r})",
         )
-    elif not directed and (pairs or words >= MIN_WORDS) and side_flip != neg_flip:
+    elif not directed and (pairs or named or words >= MIN_WORDS) and side_flip != neg_flip:
         if side_flip and not neg_flip:
             why = (
                 "good-fit bullet rests on an exclusion criterion"

@@ -187,7 +187,12 @@ def opposite(claim: Quantity, source: Quantity) -> bool:
 
 
 def find(claim: Quantity, pool: list[Quantity]) -> Quantity | None:
-    return next((q for q in pool if same_value(claim, q)), None)
+    """The source quantity the claim's restates: the same value, read the same way round when
+    the source has both ('<66.0' and '>=66.0' of two groups compared), else the first."""
+    hits = [q for q in pool if same_value(claim, q)]
+    if not hits:
+        return None
+    return next((q for q in hits if not opposite(claim, q)), hits[0])
 
 
 def rival(claim: Quantity, pool: list[Quantity]) -> Quantity | None:

@@ -79,8 +79,24 @@ def claim_polarity(text: str, role: Role) -> bool:
     return negated
 
 
+# An exclusion item said as a prohibition ('Participant cannot have any other ... disorder',
+# 'Patients must not have distant metastases'): its 'not' is the exclusion's own frame.
+_PROHIBITION = re.compile(
+    r"^\W*(?:[A-Za-z]+\s+){0,3}?(?:can\s*not|cannot|must\s+not|may\s+not|should\s+not|"
+    r"will\s+not)(?=\s+(?:have|be|take|receive|use|undergo|show|had)\b)",
+    re.IGNORECASE,
+)
+
+
+def prohibition(text: str) -> re.Match[str] | None:
+    """The prohibitive frame an exclusion item opens with ('Participant cannot'), if any."""
+    return _PROHIBITION.match(text)
+
+
 def source_polarity(text: str, kind: Kind) -> bool:
-    negated = _parity(text)
+    frame = prohibition(text) if kind == "exclusion" else None
+    # An exclusion said as a prohibition says it once: its 'cannot' is not read on top.
+    negated = _parity(text[frame.end() :] if frame is not None else text)
     if kind == "exclusion":
         negated = not negated
     return negated

@@ -211,6 +211,28 @@ def _negation_re() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b|n't\b", re.I)
 
 
+@functools.cache
+def _non_name_re() -> re.Pattern[str]:
+    """'non-' that starts a name: a disease or cell head among the next four words (lexicon
+    ``non_names``)."""
+    data = lexicon().get("non_names", {})
+    heads = "|".join(re.escape(h) for h in data.get("heads", [])) or "(?!)"
+    ends = "|".join(re.escape(s) for s in data.get("suffixes", [])) or "(?!)"
+    head = rf"(?:{heads}|[a-z]+(?:{ends}))\b"
+    return re.compile(rf"-?\s*(?:[a-z0-9]+[\s-]+){{0,3}}{head}", re.I)
+
+
+def non_name(text: str, end: int) -> bool:
+    """Whether the 'non' that ends at ``end`` starts a name ('non-small cell lung cancer',
+    'non-Hodgkin lymphoma') rather than saying 'not' ('non-smoking')."""
+    return bool(_non_name_re().match(text, end))
+
+
 def negations(text: str) -> list[str]:
-    """Negation cues in ``text`` ('not', 'no', 'without', "can't", 'excluded', ...)."""
-    return [m.group(0).lower() for m in _negation_re().finditer(text)]
+    """Negation cues in ``text`` ('not', 'no', 'without', "can't", 'excluded', ...); the 'non' of a
+    name ('non-small cell lung cancer', 'non-Hodgkin lymphoma') is not one."""
+    return [
+        m.group(0).lower()
+        for m in _negation_re().finditer(text)
+        if not (m.group(0).lower() == "non" and non_name(text, m.end()))
+    ]
