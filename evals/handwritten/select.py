@@ -14,6 +14,9 @@ filters, ranked by ``sha256("trialsum-handwritten-v2:pick:" + NCT id)``; skip ro
 ``samples/`` or the seed documents; each trial's half is the parity of
 ``sha256("trialsum-handwritten-v2:half:" + NCT id)``; take the first ``COUNT2 // 2`` of each half
 in rank order, so the round is split evenly.
+
+Round 3 (``--round 3``), fixed the same way before any round-3 question was written: the round-2
+rule with the seed ``trialsum-handwritten-v3``, skipping rounds 1 and 2's trials.
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 SEED = "trialsum-handwritten-v1"
 SEED2 = "trialsum-handwritten-v2"
+SEED3 = "trialsum-handwritten-v3"
 COUNT = 32
 COUNT2 = 16
+COUNT3 = 16
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
 RULE = (
     "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v1:pick:' + NCT); "
@@ -45,6 +50,15 @@ RULE2 = (
     "eligibility criteria text; half: sha256('trialsum-handwritten-v2:half:' + NCT) even -> tune, "
     "odd -> report; first 8 of each half in rank order (16)."
 )
+RULE3 = (
+    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v3:pick:' + NCT); "
+    "skip rounds 1 and 2's trials and any NCT id named under evals/ "
+    "(other than evals/handwritten), samples/ or the seed documents; keep interventional or "
+    "observational records with "
+    "eligibility criteria text; half: sha256('trialsum-handwritten-v3:half:' + NCT) even -> tune, "
+    "odd -> report; first 8 of each half in rank order (16)."
+)
+SEEDS = {1: SEED, 2: SEED2, 3: SEED3}
 
 
 def h(*parts: str, seed: str = SEED) -> int:
@@ -83,20 +97,25 @@ def choose(data_dir: Path, seeds: Path | None = None, count: int = COUNT) -> lis
     return out
 
 
-def choose_round2(
-    data_dir: Path, round1: set[str], seeds: Path | None = None, count: int = COUNT2
+def choose_round(
+    data_dir: Path,
+    earlier: set[str],
+    seed: str,
+    seeds: Path | None = None,
+    count: int = COUNT2,
 ) -> list[str]:
-    """Round 2's trials in rank order: ``count // 2`` per half, none of ``round1``'s."""
-    skip = used_elsewhere(seeds=seeds) | round1
+    """A later round's trials in rank order under ``seed``: ``count // 2`` per half, none of
+    ``earlier``'s (the trials of the rounds before)."""
+    skip = used_elsewhere(seeds=seeds) | earlier
     ranked = sorted(
-        (h("pick", nct, seed=SEED2), nct, text)
+        (h("pick", nct, seed=seed), nct, text)
         for nct, text in records.iter_xml(data_dir)
         if nct not in skip
     )
     want = {"tune": count // 2, "report": count - count // 2}
     out: list[str] = []
     for _, nct, text in ranked:
-        half = half_of(nct, seed=SEED2)
+        half = half_of(nct, seed=seed)
         if not want[half]:
             continue
         rec = records.from_xml(text)
@@ -108,15 +127,34 @@ def choose_round2(
     return out
 
 
+def choose_round2(
+    data_dir: Path, round1: set[str], seeds: Path | None = None, count: int = COUNT2
+) -> list[str]:
+    """Round 2's trials in rank order: ``count // 2`` per half, none of ``round1``'s."""
+    return choose_round(data_dir, round1, SEED2, seeds=seeds, count=count)
+
+
+def choose_round3(
+    data_dir: Path, earlier: set[str], seeds: Path | None = None, count: int = COUNT3
+) -> list[str]:
+    """Round 3's trials in rank order: ``count // 2`` per half, none of rounds 1 and 2's."""
+    return choose_round(data_dir, earlier, SEED3, seeds=seeds, count=count)
+
+
 if __name__ == "__main__":
     from evals.handwritten.cases import load_manifest
     from summarizer.config import Settings
 
     data = Settings().data_dir
+    seeds_dir = data.parent / "seeds"
+    manifest = load_manifest()
     if sys.argv[1:] == ["--round", "2"]:
-        first = set(load_manifest()["order"])
-        chosen = choose_round2(data, first, seeds=data.parent / "seeds")
+        chosen = choose_round2(data, set(manifest["order"]), seeds=seeds_dir)
         json.dump({n: half_of(n, seed=SEED2) for n in chosen}, sys.stdout, indent=1)
+    elif sys.argv[1:] == ["--round", "3"]:
+        earlier = set(manifest["order"]) | set(manifest["rounds"]["2"]["order"])
+        chosen = choose_round3(data, earlier, seeds=seeds_dir)
+        json.dump({n: half_of(n, seed=SEED3) for n in chosen}, sys.stdout, indent=1)
     else:
-        chosen = choose(data, seeds=data.parent / "seeds")
+        chosen = choose(data, seeds=seeds_dir)
         json.dump({n: half_of(n) for n in chosen}, sys.stdout, indent=1)

@@ -30,12 +30,14 @@ def trial_of(
     enrollment: int | None = None,
     time_frame: str | None = None,
     nct: str = "NCT07612345",
+    extra: str = "",
 ) -> Trial:
     parts = [
         "<?xml version='1.0' encoding='UTF-8'?><clinical_study>",
         f"<id_info><nct_id>{nct}</nct_id></id_info>",
         "<brief_title>An Arthritis Study</brief_title>",
         "<sponsors><lead_sponsor><agency>Acme Health</agency></lead_sponsor></sponsors>",
+        extra,
         f"<brief_summary><textblock>{escape(summary)}</textblock></brief_summary>",
         f"<detailed_description><textblock>{escape(description)}</textblock>"
         "</detailed_description>",

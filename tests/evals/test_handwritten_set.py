@@ -49,7 +49,7 @@ def _all_halves(manifest: dict) -> dict[str, str]:
 
 
 def _seed(n: int) -> str:
-    return select.SEED if n == 1 else select.SEED2
+    return select.SEEDS[n]
 
 
 def test_ids_are_unique_and_name_their_trial(cases: list[HandwrittenCase]) -> None:
@@ -76,7 +76,7 @@ def test_every_case_is_on_a_manifest_trial_in_that_trials_half(
 
 def test_rounds_share_no_trial(manifest: dict) -> None:
     orders = [set(rec["order"]) for rec in _rounds(manifest).values()]
-    assert len(orders) >= 2, "round 2 is recorded"
+    assert len(orders) >= 3, "rounds 2 and 3 are recorded"
     assert sum(map(len, orders)) == len(set().union(*orders))
     assert len(_all_halves(manifest)) == sum(map(len, orders))
 
@@ -86,8 +86,9 @@ def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
         halves = _halves(rec)
         assert all(select.half_of(t, seed=_seed(n)) == h for t, h in halves.items()), n
         assert set(halves.values()) == {"tune", "report"}, n
-    second = Counter(_halves(_rounds(manifest)[2]).values())
-    assert second["tune"] == second["report"] == select.COUNT2 // 2
+    for n, count in ((2, select.COUNT2), (3, select.COUNT3)):
+        later = Counter(_halves(_rounds(manifest)[n]).values())
+        assert later["tune"] == later["report"] == count // 2, n
 
 
 def test_trials_are_listed_in_the_rules_hash_order(manifest: dict) -> None:
@@ -164,6 +165,11 @@ def test_the_manifest_lists_what_the_selection_rule_gives(
         shared_data, set(manifest["order"]), seeds=seeds if seeds.is_dir() else None
     )
     assert second == _rounds(manifest)[2]["order"]
+    third = select.choose_round3(
+        shared_data, set(manifest["order"]) | set(second), seeds=seeds if seeds.is_dir() else None
+    )
+    assert third == _rounds(manifest)[3]["order"]
+    assert not set(third) & (set(manifest["order"]) | set(second))
 
 
 @pytest.mark.slow

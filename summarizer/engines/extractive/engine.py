@@ -8,6 +8,7 @@ construction: something that reads trials and, optionally, a retriever.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -167,6 +168,9 @@ class ExtractiveEngine:
                 # 'How many people?' with no enrollment field: 'A total of 18-24 patients will
                 # be accrued' answers; 'Could I get a placebo?' on groups that do not name it:
                 # 'either placebo or fludarabine will be added' answers, before the field.
+                if intent.name == "doses":
+                    # 'What doses of indacaterol?': the sentences naming what was asked first.
+                    body = sorted(body, key=lambda st: -select.shared_terms(question, st.text))
                 body = [*_prose_statements(question, trial, intent.name, body), *body]
                 if not body and intents.is_closed(intent.name):
                     return []  # the record lacks the field: say so, never guess from words
@@ -174,8 +178,12 @@ class ExtractiveEngine:
                     # 'What drug is used for the stress test?' on a trial that lists only a
                     # procedure: the record's sentences that name a drug answer it.
                     body = [*body, *_kind_statements(question, trial, kinds, body)]
+        if body and topic is None and not about_self:
+            # 'Is IM862 a shot or a pill?' answered by 'The trial gives drug: IM862': the
+            # sentence saying how it is given answers too.
+            body = [*body, *_typed_statements(question, trial, body)]
         if not body:
-            body = self._select(question, trial)
+            body = self._select(question, trial) or _typed_statements(question, trial, [])
         if not body:
             return []
         if not about_self and topic is None:
@@ -440,25 +448,74 @@ def _field_candidates(trial: Trial) -> list[select.Candidate]:
     return out
 
 
-def _quote(question: str, trial: Trial, c: select.Candidate, seen: set[str]) -> Statement:
+def _quote(
+    question: str,
+    trial: Trial,
+    c: select.Candidate,
+    seen: set[str],
+    need: re.Pattern[str] | None = None,
+) -> Statement:
     """A source sentence as an answer sentence, cited to its span. A long one is shortened,
     unless the whole sentence is not too long and the cut would drop what the question asks for
     ('when': 'at 12 weeks') or a negation ('... without needle sticks'), which would change what
-    the kept words say: then it is kept whole."""
+    the kept words say: then it is kept whole. ``need``: the words that made the sentence the
+    answer ('75, 150, 300 & 600 µg'), kept the same way."""
     words = clean(c.text)
-    short = shorten(words, int(threshold("max_sentence_words")))
+    reach = _reach(question, words, need)
+    start, end = c.start, c.end
+    most = int(threshold("max_sentence_words"))
+    short = shorten(words, most)
     if short != words and len(words.split()) <= int(threshold("max_answer_sentence_words")):
         kept = short.removesuffix(" ...")
         dropped = words[len(kept) :]
-        if select.answer_words(question, words) > len(kept.split()) or negations(dropped):
+        if reach > len(kept.split()) or negations(dropped):
             short = words
+    elif short != words and reach > most and (window := _answer_window(question, c.text, need)):
+        # Too long to keep whole, and the answer ('over a four-week period') lies past the cut:
+        # quote the clauses that end with it instead of the sentence's head.
+        start, end = c.start + window[0], c.start + window[1]
+        piece = clean(c.text[window[0] : window[1]])
+        clause = window[0] == 0 or re.search(r"[,;:]\s*$", c.text[: window[0]])
+        short = piece[:1].upper() + piece[1:] if clause else f"... {piece}"
     text = explain(short, seen)
-    cite = citation(trial, Span(start=c.start, end=c.end), c.section)
+    cite = citation(trial, Span(start=start, end=end), c.section)
     cite = cite.model_copy(update={"chunk_id": c.chunk_id})
     return Statement(text=text, citations=[cite], fields=[c.section])
 
 
 _KIND_SECTIONS = ("summary", "description", "interventions")
+_CLAUSE_RE = re.compile(r"[,;:]\s+")
+
+
+def _reach(question: str, text: str, need: re.Pattern[str] | None) -> int:
+    """How many words of ``text`` reach the end of its last answer to the question (its answer
+    types, and ``need``'s words)."""
+    ends = [m.end() for m in need.finditer(text)] if need else []
+    return max(select.answer_words(question, text), len(text[: max(ends, default=0)].split()))
+
+
+def _answer_window(
+    question: str, text: str, need: re.Pattern[str] | None = None
+) -> tuple[int, int] | None:
+    """The clauses of a long sentence that end with its last answer to the question ('how long':
+    '... over a four-week period'), at most ``max_sentence_words`` words, as offsets in ``text``;
+    None when no clause boundary leaves them short enough."""
+    _, asked = select.question_terms(question)
+    ends = [m.end() for k in asked for p in k.source for m in p.finditer(text)]
+    ends += [m.end() for m in need.finditer(text)] if need else []
+    if not ends:
+        return None
+    stop = max(ends)
+    close = re.search(r"[,;.]", text[stop:])
+    stop = stop + close.start() + 1 if close else len(text)
+    most = int(threshold("max_sentence_words"))
+    starts = [m.end() for m in _CLAUSE_RE.finditer(text[:stop])]
+    for at in starts:  # the earliest clause start that keeps the window short enough
+        if len(text[at:stop].split()) <= most:
+            return at, stop
+    # No clause is short enough: the last words up to the answer, from a word's start.
+    words = list(re.finditer(r"\S+", text[:stop]))
+    return (words[-most].start(), stop) if len(words) > most else None
 
 
 def _missing_kinds(trial: Trial, intent: str, question: str) -> list[intents.Kind]:
@@ -492,9 +549,19 @@ def _prose_statements(
     question: str, trial: Trial, intent: str, body: list[Statement]
 ) -> list[Statement]:
     """The best record sentence (summary, description, treatments; never criteria) that holds
-    the intent's fact in prose, when none of the field's sentences holds it; none otherwise."""
+    the intent's fact in prose, when none of the field's sentences holds it as surely; none
+    otherwise."""
     patterns = intents.source(intent)
-    if not patterns or any(p.search(s.text) for p in patterns for s in body):
+    # An earlier pattern is the surer sign of the fact: a field sentence holding only a later
+    # one ('a single dose inhaler') still lets prose holding an earlier one ('75 µg') answer.
+    # Only the field sentences about what the question names count ('doses of indacaterol':
+    # not the formoterol sentence), when some are.
+    about = [s for s in body if select.shared_terms(question, s.text)] or body
+    held = min(
+        (i for s in about for i, p in enumerate(patterns) if p.search(s.text)),
+        default=len(patterns),
+    )
+    if not held:
         return []
     cited = {(c.start, c.end) for s in body for c in s.citations}
     pool = [
@@ -502,11 +569,54 @@ def _prose_statements(
         for c in select.from_trial(trial, _KIND_SECTIONS)
         if (c.start, c.end) not in cited and not select.looks_like_instruction(c.text)
     ]
-    for pattern in patterns:  # an earlier pattern is the surer sign of the fact
+    for pattern in patterns[:held]:
         if cands := [c for c in pool if pattern.search(c.text)]:
             ranked = [s.candidate for s in select.rank(question, cands)] or cands
-            return [_quote(question, trial, ranked[0], {s.text for s in body})]
+            return [_quote(question, trial, ranked[0], {s.text for s in body}, pattern)]
     return []
+
+
+def _names_treatment(trial: Trial, text: str) -> bool:
+    """Whether ``text`` names one of the trial's treatments ('cisplatin IV over 30 minutes' is
+    about 'the drugs')."""
+    low = text.lower()
+    return any(
+        len(name) >= 4 and name in low
+        for i in trial.interventions
+        if (name := i.name.lower().strip()) and "placebo" not in name
+    )
+
+
+def _typed_statements(question: str, trial: Trial, body: list[Statement]) -> list[Statement]:
+    """What the question asks for (how it is given, how often, how long: an answer type that
+    ``fills``) when no sentence of ``body`` says it: the best record sentence (summary,
+    description, treatments; never criteria) that says it and names something the question
+    names ('IM862 ... given intranasally'); none when no sentence does both."""
+    q_terms, asked = select.question_terms(question)
+    missing = [k for k in asked if k.fills and not any(k.in_source(s.text) for s in body)]
+    if not missing:
+        return []
+    named = any(not t.startswith("@") for t in q_terms)  # 'is it a pill?' names nothing else
+    cited = {(c.start, c.end) for s in body for c in s.citations}
+    pool = [
+        c
+        for c in select.from_trial(trial, _KIND_SECTIONS)
+        if (c.start, c.end) not in cited
+        and not select.looks_like_instruction(c.text)
+        and (not named or select.shared_terms(question, c.text) or _names_treatment(trial, c.text))
+    ]
+    seen = {s.text for s in body}
+    # One sentence saying all that is missing, else the best sentence for each part ('given by
+    # IV? how long does each infusion take').
+    for group in [missing, *([[k] for k in missing] if len(missing) > 1 else [])]:
+        cands = [c for c in pool if all(k.in_source(c.text) for k in group)]
+        if ranked := [x.candidate for x in select.rank(question, cands)]:
+            if group is missing:
+                return [_quote(question, trial, ranked[0], seen)]
+            picked = _quote(question, trial, ranked[0], seen)
+            if all(picked.text != b.text for b in body):
+                body = [*body, picked]
+    return [b for b in body if b.text not in seen]
 
 
 def _gap_statements(question: str, trial: Trial, body: list[Statement]) -> list[Statement]:

@@ -164,10 +164,23 @@ def phase(trial: Trial) -> list[Statement]:
 
 
 def sponsor(trial: Trial) -> list[Statement]:
-    if trial.sponsor is None:
-        return []
-    text = f"The trial is run by {trial.sponsor.value}."
-    return [_st(trial, text, [trial.sponsor], "quick_facts", "sponsor")]
+    """The organisation that runs the trial, then the people named as leading it (principal
+    investigator, study chair): 'who is in charge' is asked of both."""
+    out = []
+    if trial.sponsor is not None:
+        text = f"The trial is run by {trial.sponsor.value}."
+        out.append(_st(trial, text, [trial.sponsor], "quick_facts", "sponsor"))
+    leads = record_fields.officials(trial)[:3]
+    if leads:
+        names = _list_words([clean(words) for words, _ in leads])
+        out.append(
+            Statement(
+                text=f"The study is led by {names}.",
+                citations=citations(trial, [span for _, span in leads], "quick_facts"),
+                fields=["officials"],
+            )
+        )
+    return out
 
 
 def contact_words(trial: Trial) -> list[tuple[str, list[Sourced]]]:
@@ -270,10 +283,10 @@ def _span(start: int, end: int) -> Span:
 
 
 def outcomes(trial: Trial) -> list[Statement]:
-    """The main (primary) measures, up to two, each with when it is measured, then the first
+    """The main (primary) measures, up to three, each with when it is measured, then the first
     secondary one: 'how long are side effects tracked' needs every primary time frame."""
     out = []
-    for kind, shown in (("primary", 2), ("secondary", 1)):
+    for kind, shown in (("primary", 3), ("secondary", 1)):
         items = [o for o in trial.outcomes if o.kind == kind]
         for n, item in enumerate(items[:shown]):
             when = f", measured {_when(item.time_frame)}" if item.time_frame else ""

@@ -1,7 +1,8 @@
-"""Registry fields the Trial model does not carry (arms, why a trial stopped), read from the
-record text the registry parsers render (``summarizer.parsers.record_text``): ``Why Stopped:
-value`` on one line, and an ``Arms`` heading whose items are ``- label (type)`` with the arm's
-description indented below. Every value comes back with its exact span, so answers cite it.
+"""Registry fields the Trial model does not carry (arms, why a trial stopped, who leads it), read
+from the record text the registry parsers render (``summarizer.parsers.record_text``):
+``Why Stopped: value`` and ``Overall Official: value`` on one line each, and an ``Arms``
+heading whose items are ``- label (type)`` with the arm's description indented below.
+Every value comes back with its exact span, so answers cite it.
 
 Sources that are not rendered registry records (free text, news pages) have neither, and these
 return nothing: the engine then says the record does not say.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from summarizer.models import Span, Trial
 
 _WHY_RE = re.compile(r"^Why Stopped: (?P<v>[^\n]+)$", re.M)
+_OFFICIAL_RE = re.compile(r"^Overall Official: (?P<v>[^\n]+)$", re.M)
 _ARMS_RE = re.compile(r"(?:^|\n)Arms\n")
 _NEXT_HEADING_RE = re.compile(
     r"\n\n(?:Interventions|Brief Summary|Detailed Description|Eligibility|Outcomes|"
@@ -53,6 +55,18 @@ def why_stopped(trial: Trial) -> tuple[str, Span] | None:
     if m is None or not m.group("v").strip():
         return None
     return m.group("v").strip(), Span(start=m.start("v"), end=m.end("v"))
+
+
+def officials(trial: Trial) -> list[tuple[str, Span]]:
+    """The people who lead the study ('Jane Doe, MD (Principal Investigator), Some University'),
+    each with its span, in record order; empty when the record names none."""
+    if not _registry(trial):
+        return []
+    return [
+        (m.group("v").strip(), Span(start=m.start("v"), end=m.end("v")))
+        for m in _OFFICIAL_RE.finditer(trial.source.text)
+        if m.group("v").strip()
+    ]
 
 
 def arms(trial: Trial) -> list[Arm]:

@@ -279,6 +279,9 @@ class AnswerType:
     question: tuple[re.Pattern[str], ...]
     source: tuple[re.Pattern[str], ...]
     weight: float = 1.0
+    # The record's prose may say it when a field does not ('given intranasally every other day'
+    # for a treatment listed by name only): a field answer lacking it is completed from prose.
+    fills: bool = False
 
     @property
     def term(self) -> str:
@@ -296,6 +299,7 @@ def _answer_types() -> tuple[AnswerType, ...]:
             tuple(re.compile(p, re.I) for p in t["question"]),
             tuple(re.compile(p, re.I) for p in t["source"]),
             float(t.get("weight", 1.0)),
+            bool(t.get("fills", False)),
         )
         for t in load("intents").get("answer_types", [])
     )
@@ -347,6 +351,14 @@ def _near(term: str, word: str) -> bool:
         min(len(term), len(word)),
     )
     return n >= 7 and n >= len(term) - 2
+
+
+def shared_terms(question: str, text: str) -> int:
+    """How many of the question's own content words (not its answer-type cues) ``text`` covers:
+    'how much mirtazapine' is about the sentence naming mirtazapine, not any dose sentence."""
+    q_terms, _ = question_terms(question)
+    doc = set(terms(text))
+    return sum(1 for t in q_terms if not t.startswith("@") and _covers(t, doc))
 
 
 def rank(question: str, candidates: Sequence[Candidate]) -> list[Scored]:
