@@ -35,8 +35,9 @@ CROSSTRIAL_THRESHOLDS = HERE / "crosstrial" / "thresholds.toml"
 HANDWRITTEN_THRESHOLDS = HERE / "handwritten" / "thresholds.toml"
 # The floor of tests/evals/test_self_eligibility_gate.py: the report-half figure when that gate
 # was last measured minus a small tolerance (0.699 when set, 2026-12-02; 0.785 on 2026-12-03;
-# 0.769 on 2026-12-03 once round 2's harder report rows joined the set: round 1 alone 0.796).
-SELF_ELIGIBILITY_FLOOR = 0.769 - 0.03
+# 0.769 on 2026-12-03 once round 2's harder report rows joined the set: round 1 alone 0.796;
+# 0.741 with rounds 3 and 4 in the set, rounds 1-3 unchanged by the round-4 work).
+SELF_ELIGIBILITY_FLOOR = 0.741 - 0.03
 
 ANSWERS = "answers"
 SUITES: dict[str, str] = {

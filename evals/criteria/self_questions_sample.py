@@ -19,6 +19,12 @@ per kind, excluding every NCT id named under samples/ and evals/ (rounds 1 and 2
 own round-3 rows aside); its half is the parity of a SEED3 hash. Fixed before any round-3
 question was written, run on the session-24 tree (helper P2); the chosen trials are the round-3
 rows of self_questions.jsonl.
+
+Round 4 (``--round 4``): the same rule with a fourth seed (``SEED4``): two XML trials per kind,
+excluding every NCT id named under samples/ and evals/ (rounds 1-3 among them; its own round-4
+rows aside); its half is the parity of a SEED4 hash. Fixed before any round-4 question was
+written, run on the session-24 tree (helper P3); the chosen trials are the round-4 rows of
+self_questions.jsonl.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ V2_TRIALS = 3
 SEED2 = "self-eligibility-2026-r2"
 PER_KIND2 = 2
 SEED3 = "self-eligibility-2026-r3"
+SEED4 = "self-eligibility-2026-r4"
 KINDS: tuple[tuple[str, str], ...] = (
     ("observational", ""),
     ("children", ""),
@@ -166,6 +173,6 @@ if __name__ == "__main__":
     import sys
 
     round_no = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
-    seeds = {2: SEED2, 3: SEED3}
+    seeds = {2: SEED2, 3: SEED3, 4: SEED4}
     for row in choose_round2(seeds[round_no], round_no) if round_no > 1 else choose():
         print(json.dumps(row))

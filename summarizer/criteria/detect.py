@@ -78,7 +78,7 @@ QTY = re.compile(
     rf"(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
     # 'and' joins a range only after 'between' ('between 18 and 45'; not 'ANC 1500 and 2 ...')
     rf"(?:\s*(?:-|–|to|or|(?(btw)and|(?!)))\s*(?P<b>{_NUM_BARE}))?"
-    rf"(?:\s*(?P<unit>{_UNIT})(?![a-z]))?"
+    rf"(?:\s*(?:-\s*)?(?P<unit>{_UNIT})(?![a-z]))?"  # '18-months' is 18 months
     rf"(?:\s+(?P<post>{_POST})(?!\s*\d))?",  # 'or over 23 weeks' starts another number
     re.IGNORECASE,
 )
@@ -338,7 +338,7 @@ class Detector:
                 )
             ):
                 f = None  # 'creatinine ... within 14 days' is a time, not a value
-            if f is None and name in ("body weight", "lesion size", "blasts"):
+            if f is None and name in ("body weight", "birth weight", "lesion size", "blasts"):
                 continue  # weak names count only with a number
             if f is not None:
                 used.append((f.start, f.end))
@@ -431,7 +431,17 @@ class Detector:
                 rel = "since_at_least" if f.quantity.comparator in ("gt", "ge") else "before"
                 end = f.end + m.end()
             elif m := re.match(r"\s*(?:after|following|post)\b", after):
-                rel, end = "after", f.end + m.end()
+                # 'up to 18 months post-stroke' is a time since the event with an upper limit
+                # (within); 'more than 18 months post-stroke' one with a lower limit.
+                comp = f.quantity.comparator
+                rel = (
+                    "within"
+                    if comp in ("le", "lt")
+                    else "since_at_least"
+                    if comp == "gt"
+                    else "after"
+                )
+                end = f.end + m.end()
             elif re.search(r"\b(?:time|years?|months?)\s+since\b", before) and (
                 f.quantity.comparator in ("gt", "ge", "lt", "le")
             ):
@@ -458,7 +468,7 @@ class Detector:
             if (f.start, f.end) in used:
                 continue
             unit = time_unit(f.quantity.unit)
-            if unit not in (None, "year", "month", "week", "day"):
+            if unit not in (None, "year", "month", "week", "day", "hour"):  # '48 hours old'
                 continue
             window = text[max(0, f.start - 30) : f.end + 25]
             ctx = re.search(

@@ -136,3 +136,33 @@ def test_a_list_of_exceptions_carves_out_to_the_end_of_its_sentence() -> None:
     assert "condition" in carved and "time_window" in carved  # both numbered items carved out
     kept = [c.text for n in top.walk() for c in n.constraints if c.kind == "condition"]
     assert kept == ["cancer"]  # what the exceptions are carved out of stays a constraint
+
+
+def _constraints(text: str, kind: str = "inclusion") -> list[tuple[str, object, object]]:
+    from summarizer.criteria.parse import parse_span
+    from summarizer.models import Span
+
+    top = parse_span(text, Span(start=0, end=len(text)), kind, 1, None, None)  # type: ignore[arg-type]
+    return [
+        (c.kind, c.window.relation if c.window else c.concept, c.quantity and c.quantity.unit)
+        for n in top.walk()
+        for c in n.constraints
+        if c.kind in ("time_window", "age", "marker")
+    ]
+
+
+def test_a_time_since_an_event_reads_its_limit_as_a_window() -> None:
+    assert _one("up to 18-months post-stroke")[3] == "months"  # a hyphen joins number and unit
+    up_to = _constraints("Living at home up to 18-months post-stroke.")
+    assert ("time_window", "within", "months") in up_to
+    more = _constraints("More than 18 months post-stroke.", "exclusion")
+    assert ("time_window", "since_at_least", "months") in more
+    plain = _constraints("Enrolled 4 weeks after surgery.")
+    assert ("time_window", "after", "weeks") in plain  # no limit: a time after the event
+
+
+def test_a_newborns_age_in_hours_and_weight_at_birth_are_read() -> None:
+    assert ("age", "age", "hours") in _constraints("Less than 48 hours old")
+    weighed = _constraints("Weighing between 500 to 1250 grams at birth")
+    assert weighed == [("marker", "birth weight", "grams")]
+    assert not _constraints("Weighing more than 50 kg")  # a body weight not said at birth

@@ -28,7 +28,13 @@ from summarizer.models import COMPARISON, GUIDANCE, Citation, Criterion, Span, S
 _DECIDES = "only they decide who takes part."
 _MAX_SHOWN = 4  # criteria quoted in one answer
 _BARE_LIMIT_WORDS = 6  # 'Age range 40-80 years': a criterion no longer than this only restates
-_UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
+_UNIT_YEARS = {
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / (365.25 * 24),
+}
 
 
 def _label(c: Criterion) -> str:
@@ -196,9 +202,15 @@ def age_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
 
 def _age_said(facts: PersonFacts) -> str:
     age = facts.age_years or 0
-    if age < 2 and age > 0:
+    days = round(age * 365.25)
+    if 0 < age < 2 and round(age * 12) >= 1:
         months = round(age * 12)
         value = f"{months} month{'s' if months != 1 else ''}"
+    elif 0 < age < 1 / 24 and days >= 2:  # a newborn's age is said in days ('3 days')
+        value = f"{days} days"
+    elif 0 < age < 1 / 24:  # or in hours
+        hours = round(age * 365.25 * 24)
+        value = f"{hours} hour{'s' if hours != 1 else ''}"
     else:
         value = f"{age:g}"
     return f"an age of {value}" if facts.who == "you" else f"{facts.who} at {value}"
@@ -223,6 +235,13 @@ _PROCEDURE = re.compile(
 _NAME_WITH_NEGATION = re.compile(r"\b(?:non|no|not)\b", re.I)
 
 
+# Words a criterion's limit can open with that name no marker ('less than 34 weeks').
+_NOT_A_NAME = frozenset(
+    {"less", "more", "greater", "fewer", "at", "between", "up", "under", "over", "above",
+     "below", "weighing", "weighs", "weighed", "no", "not", "from"}
+)  # fmt: skip
+
+
 def _who(finding: Finding) -> str:
     """The people a criterion is about, in plain words."""
     fact = finding.fact
@@ -234,6 +253,9 @@ def _who(finding: Finding) -> str:
         return fact.people  # 'another cancer' is said of exclusions, not of the one asked for
     words = " ".join(finding.matched.split())
     if fact.kind == "measure":
+        if not words[:1].isalpha() or words.split()[0].lower() in _NOT_A_NAME:
+            # 'less than 34 weeks', 'Weighing between 500 to 1250 grams': no marker to name
+            return "people within the limits this criterion names"
         return f"people with {words}"  # 'HbA1c greater than 13%', as the criterion says it
     words = words if words.isupper() else words.lower()
     if _NAME_WITH_NEGATION.search(words):

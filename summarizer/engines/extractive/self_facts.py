@@ -42,7 +42,7 @@ _NUMBER_WORDS = {
     )
 }
 _NUM = r"(\d{1,3}(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r"|a|an|half a)"
-_UNIT = r"(years?|yrs?|months?|mos?|weeks?|days?)"
+_UNIT = r"(years?|yrs?|months?|mos?|weeks?|days?|hours?|hrs?)"
 # Who 'is N' is said of: 'my son is 7', 'she is 12'; not 'my CD4 count is 500'.
 _PERSON = (
     r"(?:he|she|who|son|daughter|child|kid|baby|boy|girl|brother|sister|husband|wife|"
@@ -130,6 +130,8 @@ def _years(n: float, unit: str | None) -> float:
         return round(n / 52.1775, 4)
     if u.startswith("d"):
         return round(n / 365.25, 4)
+    if u.startswith("h"):
+        return round(n / (365.25 * 24), 6)
     return n
 
 
@@ -141,6 +143,7 @@ class TermRule:
     criteria: tuple[re.Pattern[str], ...]
     only: str | None
     people: str
+    concept: str | None = None  # the vocabulary heading the asker's words name ('I drink')
 
 
 @cache
@@ -153,6 +156,7 @@ def term_rules() -> tuple[TermRule, ...]:
             tuple(re.compile(p, re.I) for p in t["criteria"]),
             t.get("only"),
             t.get("people", f"people with {t['label']}"),
+            t.get("concept"),
         )
         for t in load("conditions")["terms"]
     )
@@ -229,6 +233,16 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
             continue
         if (words, mention.concept.id) not in out:
             out.append((words, mention.concept.id))
+    # A lay word that names the concept only in the asker's own words ('I drink', where a
+    # criterion's 'drinking water' is no alcohol): the term rule that read it names the concept.
+    for rule in term_rules():
+        concept = vocab.lookup(rule.concept) if rule.concept else None
+        if concept is None or any(cid == concept.id for _, cid in out):
+            continue
+        for pattern in rule.say:
+            if m := pattern.search(question):
+                out.append((m.group(0), concept.id))
+                break
     return out
 
 
@@ -237,7 +251,7 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
 _MEASURE_AFTER = re.compile(
     r"\s*(?:count|level|value|score|result)?\s*(?:is|was|of|at|=|:|around|about|only|just)?"
     r"\s*(?:is\s+|was\s+)?(?:around |about |only |just )?(\d+(?:\.\d+)?)\s*"
-    r"(%|percent\b|mg/dl|mmol/l|g/dl|cells/mm3|/mm3|ml/min|kg/m2)?"
+    r"(%|percent\b|mg/dl|mmol/l|g/dl|cells/mm3|/mm3|ml/min|kg/m2|grams\b|gram\b)?"
     r"(?!\s*(?:times|x\b|×|fold))",  # '3 times the upper limit' is not the value
     re.I,
 )
@@ -255,8 +269,23 @@ def _markers() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+# 'My baby was born at 36 weeks', 'delivered at 29 weeks of pregnancy': a baby's gestational
+# age at birth, set against a criterion's gestational age as a measure (named as the criteria
+# parser names it: summarizer.criteria.detect.GESTATION).
+_BORN_AT = re.compile(
+    r"\b(?:born|delivered|came)\s+(?:early\s+)?(?:at|after)\s+(\d{1,2})(?:\s*\+\s*\d)?\s*"
+    r"(?:weeks?|wks?)\b(?!\s+(?:ago|old))",
+    re.I,
+)
+
+
 def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
     out: list[tuple[str, float, str | None, str]] = []
+    if m := _BORN_AT.search(q):
+        from summarizer.criteria.detect import GESTATION
+
+        words = f"gestational age at birth of {m.group(1)} weeks"
+        out.append((GESTATION, float(m.group(1)), None, words))
     taken: list[tuple[int, int]] = []
     for name, pattern in _markers():
         for m in pattern.finditer(q):
@@ -267,6 +296,7 @@ def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
                 continue
             unit = after.group(2)
             unit = "%" if unit and unit.lower() == "percent" else unit
+            unit = "grams" if unit and unit.lower() == "gram" else unit
             out.append((name, float(after.group(1)), unit, q[m.start() : after.end()].strip()))
             taken.append((m.start(), after.end()))
     return out

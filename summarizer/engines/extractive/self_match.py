@@ -59,9 +59,24 @@ _PERMITS = re.compile(
     r"(?<!not )(?:can|may) (?:be on|continue|remain on|stay on)|"
     r"(?<!not )(?:are|is|will be) (?:allowed|permitted|acceptable|eligible)|"
     r"not (?:be )?(?:a )?(?:cause|reason) for "
-    r"(?:automatic )?exclusion|will not exclude)\b",
+    r"(?:automatic )?exclusion|will not exclude)\b|"
+    r"^\W*(?:allowed|permitted)\s*:",  # 'Allowed: Hemophilia.'
     re.I,
 )
+# A list under a heading that permits what it lists: 'Concurrent Medication: / Allowed: / - AZT.'
+_ALLOWED_HEADING = re.compile(r"(?:allowed|permitted)\b[^:\n]{0,40}:\s*$", re.I)
+
+
+def _heading(text: str, start: int) -> str:
+    """The heading line a list item stands under: the nearest line before ``start`` that is
+    neither indented nor an item ('Allowed:' above '  -  AZT.'); '' when there is none."""
+    for line in reversed(text[:start].splitlines()[-40:]):
+        if not line.strip() or line[:1].isspace() or line.lstrip().startswith(("-", "*", "•")):
+            continue
+        return line.strip()
+    return ""
+
+
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
 _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -238,7 +253,9 @@ def find(
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
-            if _CONSEQUENCE_OF.search(text[max(node.span.start, start - 30) : start]):
+            if _CONSEQUENCE_OF.search(
+                text[max(node.span.start, start - 30) : start]
+            ) and _ITEM_NEGATED.search(text[node.span.start : start]):
                 continue  # 'No AIDS-defining illness ... related to HIV': the illness, not HIV
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
@@ -327,7 +344,10 @@ def _measure_findings(
             continue
         for node in top.walk():
             for c in node.constraints:
-                q = c.quantity if c.kind == "marker" else None
+                # A baby's weeks of gestation at birth ('born at 36 weeks') meet a criterion's
+                # gestational age ('Gestational age of less than 34 weeks') as a measure.
+                weeks = c.kind == "pregnancy" and c.concept == GESTATION
+                q = c.quantity if c.kind == "marker" or weeks else None
                 if c.kind == "marker" and q is None:
                     q = _limit_after(text, c.span.end, node.span.end)
                 if q is None:
@@ -502,6 +522,10 @@ _CONSEQUENCE_OF = re.compile(
     r"because of)\s+(?:the\s+|an?\s+)?$",
     re.I,
 )
+# An item that rules something out ('No AIDS-defining illness ... related to HIV'): its cause is
+# not what it rules out. One that names the illness with its cause ('infection due to HIV') is
+# about the cause too, so the cause is skipped only in a negated item.
+_ITEM_NEGATED = re.compile(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]*$", re.I)
 
 
 # What someone does now or during the trial, not what they once did: 'current smokers',
@@ -633,7 +657,17 @@ def _window(
             amount = float(_WORDS.get(n.lower(), n)) if n else 1.0
             window = TimeWindow(relation="within", amount=amount, unit=unit)  # type: ignore[arg-type]
             return window, (f"{n} {m.group('unit')}" if n else f"a {unit}")
+    # 'Prior Medication: / Excluded within 2 weeks of study entry: / - Ribavirin.': the heading
+    # a list stands under gives its items their window.
+    heading = _heading(text, top.span.start)
+    if _WINDOW_HEADING.match(heading) and (m := _WINDOW_RE.search(heading)) and m.group("n"):
+        n, unit = m.group("n"), m.group("unit").lower().rstrip("s")
+        window = TimeWindow(relation="within", amount=float(_WORDS.get(n.lower(), n)), unit=unit)  # type: ignore[arg-type]
+        return window, f"{n} {m.group('unit')}"
     return None
+
+
+_WINDOW_HEADING = re.compile(r"(?:excluded|not allowed|prohibited)\b[^:\n]*:\s*$", re.I)
 
 
 _AT_LEAST_BEFORE = re.compile(
@@ -678,7 +712,10 @@ def _finding(
     # splenectomy', 'must be HIV negative' (registries file these under exclusions too).
     rules_out = negated or crit.kind == "exclusion"
     found = Finding(crit, fact, "does_not_take", span, text[s:e], rules_out=rules_out)
-    if not negated and _PERMITS.search(_sentence(text, node.span.start, node.span.end, s, e)):
+    if not negated and (
+        _PERMITS.search(_sentence(text, node.span.start, node.span.end, s, e))
+        or _ALLOWED_HEADING.match(_heading(text, top.span.start))
+    ):
         # 'Participants may have diabetes ... will not be cause for exclusion': allowed.
         found.direction, found.rules_out, found.allows = "allowed_if", False, True
         return found
