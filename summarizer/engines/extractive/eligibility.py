@@ -232,7 +232,7 @@ _PROCEDURE = re.compile(
 )
 
 
-_NAME_WITH_NEGATION = re.compile(r"\b(?:non|no|not)\b", re.I)
+_NAME_WITH_NEGATION = re.compile(r"\b(?:no|not)\b", re.I)
 
 
 # Words a criterion's limit can open with that name no marker ('less than 34 weeks').
@@ -259,8 +259,9 @@ def _who(finding: Finding) -> str:
         return f"people with {words}"  # 'HbA1c greater than 13%', as the criterion says it
     words = words if words.isupper() else words.lower()
     if _NAME_WITH_NEGATION.search(words):
-        # 'non-small cell lung cancer' repeated outside the quote reads as one more 'not' on
-        # the sentence: the quote names it, the sentence points at it.
+        # 'not controlled' repeated outside the quote reads as one more 'not' on the sentence:
+        # the quote names it, the sentence points at it. ('non-small cell lung cancer' is a
+        # name the checker reads as one, so it is said.)
         thing = "treatment" if fact.kind == "treatment" else "condition"
         return f"people with the {thing} this criterion names"
     if fact.kind == "treatment" and _PROCEDURE.search(words):
