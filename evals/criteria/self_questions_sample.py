@@ -25,6 +25,12 @@ excluding every NCT id named under samples/ and evals/ (rounds 1-3 among them; i
 rows aside); its half is the parity of a SEED4 hash. Fixed before any round-4 question was
 written, run on the session-24 tree (helper P3); the chosen trials are the round-4 rows of
 self_questions.jsonl.
+
+Round 5 (``--round 5``): the same rule with a fifth seed (``SEED5``): two XML trials per kind,
+excluding every NCT id named under samples/ and evals/ (rounds 1-4 among them; its own round-5
+rows aside); its half is the parity of a SEED5 hash. Fixed before any round-5 question was
+written, run on the session-24 tree (helper P4); the chosen trials are the round-5 rows of
+self_questions.jsonl.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ SEED2 = "self-eligibility-2026-r2"
 PER_KIND2 = 2
 SEED3 = "self-eligibility-2026-r3"
 SEED4 = "self-eligibility-2026-r4"
+SEED5 = "self-eligibility-2026-r5"
 KINDS: tuple[tuple[str, str], ...] = (
     ("observational", ""),
     ("children", ""),
@@ -173,6 +180,6 @@ if __name__ == "__main__":
     import sys
 
     round_no = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
-    seeds = {2: SEED2, 3: SEED3, 4: SEED4}
+    seeds = {2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5}
     for row in choose_round2(seeds[round_no], round_no) if round_no > 1 else choose():
         print(json.dumps(row))

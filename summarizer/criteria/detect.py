@@ -248,8 +248,12 @@ _ORDINAL_WEEKS = re.compile(
 )
 _PREGNANCY_IN = re.compile(r"\bpregnan\w*\s+(?:in|at|during)\s+(?:the\s+)?$", re.I)
 _GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
+# 'Gestational age between 20 and 30 weeks', 'estimated gestational age (EGA) <34 weeks': the
+# weeks follow the name, its short form in brackets, or 'between'.
 _GESTATION_BEFORE = re.compile(
-    r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:of|at|is|for|:)?\s*$", re.I
+    r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:\([A-Z]{2,5}\)\s*)?"
+    r"(?:of|at|is|for|:|between)?\s*$",
+    re.I,
 )
 _BIRTH = re.compile(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
 # What follows a number of years that makes it an age: '18 years of age', '65 years old'.
@@ -426,7 +430,10 @@ class Detector:
             elif m := re.match(
                 r"\s*(?:since|from|after (?:the )?(?:last|end|completion))\b", after
             ):
-                rel, end = "since_at_least", f.end + m.end()
+                # 'at least 4 weeks since the last dose' has a lower limit; 'less than 28 days
+                # since last treatment' an upper one: the event was within that time.
+                within = f.quantity.comparator in ("lt", "le")
+                rel, end = ("within" if within else "since_at_least"), f.end + m.end()
             elif m := re.match(r"\s*(?:of|prior to|before|preceding|pre-?|from)\b", after):
                 rel = "since_at_least" if f.quantity.comparator in ("gt", "ge") else "before"
                 end = f.end + m.end()
@@ -513,8 +520,14 @@ class Detector:
             taken.append((m.start(), m.end()))
             add("sex", m.start(), m.end(), value="ALL", concept="sex")
         one = re.compile(r"\b(?:(fe)?males?|(wo)?men|girls?|boys?)\b", re.I)
+        # 'a first or second degree male relative', 'female partners': the sex of someone else.
+        other = re.compile(
+            r"\s+(?:relatives?|partners?|spouses?|siblings?|family members?|"
+            r"first[- ]degree|second[- ]degree)\b",
+            re.I,
+        )
         for m in one.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
+            if any(s <= m.start() < e for s, e in taken) or other.match(text, m.end()):
                 continue
             word = m.group(0).lower()
             female = word.startswith(("fe", "wo", "girl"))

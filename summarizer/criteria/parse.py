@@ -244,6 +244,11 @@ def _leaf(
     node.remainder = remainder(text, start, end, [c.span for c in found])
 
 
+_RESUMES = re.compile(
+    r"\s(?:during|prior to|before|within|in the (?:last|past|previous)|since)\b|\s*\(", re.I
+)
+
+
 def _exception_spans(segment: str, base: int) -> list[Span]:
     out: list[Span] = []
     for m in patterns()["exception"].finditer(segment):
@@ -261,6 +266,12 @@ def _exception_spans(segment: str, base: int) -> list[Span]:
             segment[m.end() :],
         )
         end = m.end() + stop.start() if stop else len(segment)
+        # 'antiretroviral agents other than AZT during this pregnancy (e.g., d4T, ddI)': a
+        # carve-out of a name ends where the item's own time or examples go on.
+        if re.fullmatch(r"other than|apart from", m.group(0), re.I) and (
+            resume := _RESUMES.search(segment, m.end(), end)
+        ):
+            end = resume.start()
         if end > m.end():
             out.append(Span(start=base + m.start(), end=base + end))
     return out

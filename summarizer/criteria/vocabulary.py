@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "vocabulary.json"
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# A word, with its possessive ending: "Parkinson's disease" is the term 'Parkinson disease'.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’]s\b)?")
+_POSSESSIVE = re.compile(r"['’]s$")
+# 'St. John's wort': a short capitalised abbreviation's full stop joins it to the next word.
+_ABBREV = re.compile(r"[A-Z][a-z]?")
+_ABBREV_GAP = re.compile(r"\.[ \t]?")
 _MAX_WORDS = 8
 _NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz0-9]{4,6}")
 _GAP = re.compile(r"[ \t]{1,2}|[ \t]?[-/'’,][ \t]?")
@@ -33,9 +38,13 @@ _COMMON = frozenset(
 )  # fmt: skip
 
 
+def _bare(token: str) -> str:
+    return _POSSESSIVE.sub("", token)
+
+
 def key(term: str) -> str:
     """The lookup key of a term: its letters and digits, lower case, one space apart."""
-    return " ".join(_TOKEN.findall(term)).lower()  # the tokens are ASCII: lower them at once
+    return " ".join(_bare(t) for t in _TOKEN.findall(term)).lower()  # ASCII: lower at once
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ class Vocabulary:
                 # Short all-capital abbreviations ('MI', 'HIV') match only in capitals, but one
                 # of four letters or more without a vowel is no English word ('nsclc', 'hsct').
                 exact = (
-                    tuple(_TOKEN.findall(term))
+                    tuple(_bare(t) for t in _TOKEN.findall(term))
                     if term.isupper() and len(term) <= 6 and not _NO_VOWEL.fullmatch(k)
                     else None
                 )
@@ -123,7 +132,7 @@ class Vocabulary:
     def find(self, text: str) -> list[Mention]:
         """Every longest, non-overlapping mention of a vocabulary term in ``text``."""
         tokens = list(_TOKEN.finditer(text))
-        low = [m.group(0).lower() for m in tokens]
+        low = [_bare(m.group(0)).lower() for m in tokens]
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -148,7 +157,11 @@ class Vocabulary:
         best: tuple[int, str] | None = None
         k = ""
         for j in range(i, min(len(tokens), i + _MAX_WORDS)):
-            if j > i and not _GAP.fullmatch(text[tokens[j - 1].end() : tokens[j].start()]):
+            gap = text[tokens[j - 1].end() : tokens[j].start()] if j > i else ""
+            if j > i and not (
+                _GAP.fullmatch(gap)
+                or (_ABBREV_GAP.fullmatch(gap) and _ABBREV.fullmatch(tokens[j - 1].group(0)))
+            ):
                 break  # words split by a bracket, a line break or a long gap are not one term
             k = low[j] if j == i else f"{k} {low[j]}"
             if k not in self._prefixes:
@@ -157,7 +170,7 @@ class Vocabulary:
             if not hits or (j == i and k in _COMMON):
                 continue
             for cid, exact in hits:
-                if exact is None or exact == tuple(m.group(0) for m in tokens[i : j + 1]):
+                if exact is None or exact == tuple(_bare(m.group(0)) for m in tokens[i : j + 1]):
                     best = (j - i + 1, cid)
                     break
         return best

@@ -194,9 +194,11 @@ def age_statements(trial: Trial, facts: PersonFacts) -> list[Statement]:
     else:
         key = next((st.key for st in out if st.key), "age:fields")
         verdict = f"So {said} is inside that range."
-    if not any(st.key == key for st in out):
+    at = next((i for i, st in enumerate(out) if st.key == key), None)
+    if at is None:
         return out
-    out.append(Statement(text=verdict, fields=[COMPARISON], depends_on=[key]))
+    # Said right after the limit it rests on: a criterion quoted after the fields is not it.
+    out.insert(at + 1, Statement(text=verdict, fields=[COMPARISON], depends_on=[key]))
     return out
 
 
@@ -242,6 +244,10 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 
 
+def _lower(word: str) -> str:
+    return word if any(ch.isupper() for ch in word[1:]) else word.lower()
+
+
 def _who(finding: Finding) -> str:
     """The people a criterion is about, in plain words."""
     fact = finding.fact
@@ -257,7 +263,8 @@ def _who(finding: Finding) -> str:
             # 'less than 34 weeks', 'Weighing between 500 to 1250 grams': no marker to name
             return "people within the limits this criterion names"
         return f"people with {words}"  # 'HbA1c greater than 13%', as the criterion says it
-    words = words if words.isupper() else words.lower()
+    # 'HIV' and 'ddI' keep their capitals; 'Heart Failure' is said 'heart failure'.
+    words = words if words.isupper() else " ".join(_lower(w) for w in words.split(" "))
     if _NAME_WITH_NEGATION.search(words):
         # 'not controlled' repeated outside the quote reads as one more 'not' on the sentence:
         # the quote names it, the sentence points at it. ('non-small cell lung cancer' is a
@@ -366,6 +373,16 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
     to_confirm: list[str] = []
     shown: set[tuple[str, int]] = set()
     findings = find(trial, facts)
+    # Within one direction, a criterion that meets more of what the person said comes first:
+    # 'A male with breast cancer' before the criteria that name only breast cancer.
+    held: dict[tuple[str, int], set[str]] = {}
+    for f in findings:
+        held.setdefault((f.criterion.kind, f.criterion.number), set()).add(f.fact.key)
+    rank = {d: i for i, d in enumerate(dict.fromkeys(f.direction for f in findings))}
+    findings = sorted(
+        findings,
+        key=lambda f: (rank[f.direction], -len(held[(f.criterion.kind, f.criterion.number)])),
+    )
     quoted: set[str] = set()
     for finding in findings:
         where = (finding.criterion.kind, finding.criterion.number)

@@ -202,6 +202,11 @@ class PersonFacts(BaseModel):
         default=False,
         description="the person says they no longer do or take it ('I quit smoking')",
     )
+    lacking: list[str] = Field(
+        default_factory=list,
+        description="the person's words for what they say they never had or do not have "
+        "('I've never had chemotherapy': 'chemotherapy')",
+    )
 
     @property
     def empty(self) -> bool:
@@ -249,8 +254,10 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
 # 'my HbA1c is 14%', 'CD4 count of 500', 'my ejection fraction was 30 percent': the number
 # said right after a marker the criteria parser knows (summarizer/criteria/data/lexicon.json).
 _MEASURE_AFTER = re.compile(
-    r"\s*(?:count|level|value|score|result)?\s*(?:is|was|of|at|=|:|around|about|only|just)?"
-    r"\s*(?:is\s+|was\s+)?(?:around |about |only |just )?(\d+(?:\.\d+)?)\s*"
+    r"\s*(?:count|level|value|score|result|status)?\s*"
+    r"(?:is|was|of|at|=|:|around|about|only|just)?\s*(?:is\s+|was\s+)?"
+    r"(?:(?:tested|measured|checked|scored)\s+(?:at\s+|as\s+)?)?"  # 'IQ was tested at 65'
+    r"(?:around |about |only |just )?(\d+(?:\.\d+)?)\s*"
     r"(%|percent\b|mg/dl|mmol/l|g/dl|cells/mm3|/mm3|ml/min|kg/m2|grams\b|gram\b)?"
     r"(?!\s*(?:times|x\b|×|fold))",  # '3 times the upper limit' is not the value
     re.I,
@@ -261,9 +268,12 @@ _MEASURE_AFTER = re.compile(
 def _markers() -> tuple[tuple[str, re.Pattern[str]], ...]:
     from summarizer.criteria.detect import lexicon
 
+    lex = lexicon()
+    # A score of how well one does daily tasks ('my ECOG is 2') is read as a measure too.
+    named = {**lex["markers"], **{k: v for k, v in lex["performance"].items() if k != "NYHA"}}
     return tuple(
         (name, re.compile(p, re.I))
-        for name, pats in lexicon()["markers"].items()
+        for name, pats in named.items()
         for p in pats
         if name not in ("body weight", "lesion size", "life expectancy", "blasts")
     )
@@ -315,6 +325,22 @@ def _relative(q: str) -> re.Match[str] | None:
     return None
 
 
+# 'I've never had chemotherapy', 'I don't have diabetes', 'I have not taken steroids': what
+# follows in the same clause is something the person does not have.
+_LACKS = re.compile(
+    r"\b(?:never\s+(?:had|been|taken|used|received|smoked)|"
+    r"(?:have|has)(?:n't|\s+not|\s+never)\s+(?:had|been|taken|used|received)|"
+    r"(?:don't|do not|doesn't|does not)\s+(?:have|take|use)|no history of)\b"
+    r"(?:(?!\b(?:but|and (?:I|he|she|they)|though|although|yet)\b)[^.;,]){0,40}$",
+    re.I,
+)
+
+
+def _said_lacking(q: str, words: str) -> bool:
+    at = q.find(words)
+    return at > 0 and bool(_LACKS.search(q[:at]))
+
+
 def extract(question: str) -> PersonFacts:
     q = question.replace("’", "'")
     facts = PersonFacts()
@@ -361,6 +387,7 @@ def extract(question: str) -> PersonFacts:
     facts.current = bool(_CURRENT_RE.search(q)) and not facts.stopped
     facts.measures = _measures(q)
     facts.concepts = _concepts(q, facts)
+    facts.lacking = [w for w, _ in facts.concepts if _said_lacking(q, w)]
     for rule in term_rules():
         if any(p.search(q) for p in rule.say) and rule.label not in facts.terms:
             facts.terms.append(rule.label)

@@ -77,6 +77,23 @@ def _heading(text: str, start: int) -> str:
     return ""
 
 
+def _under_concurrent(text: str, start: int) -> bool:
+    """A list item under 'Concurrent Medication: / Excluded:': about what is taken during the
+    study (the heading above its 'Excluded:' says so), not what was taken before."""
+    heads: list[str] = []
+    for line in reversed(text[:start].splitlines()[-40:]):
+        if not line.strip():
+            continue
+        if line[:1].isspace() or line.lstrip().startswith(("-", "*", "•")):
+            if heads:
+                break  # the headings stand together, right above the list
+            continue
+        heads.append(line.strip())
+        if len(heads) == 2:
+            break
+    return bool(heads) and any(re.match(r"concurrent|concomitant", h, re.I) for h in heads)
+
+
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
 _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
@@ -257,6 +274,12 @@ def find(
                 text[max(node.span.start, start - 30) : start]
             ) and _ITEM_NEGATED.search(text[node.span.start : start]):
                 continue  # 'No AIDS-defining illness ... related to HIV': the illness, not HIV
+            if (
+                fact.kind == "condition"
+                and _MEDICINE_FOR.search(text[node.span.start : start])
+                and _ALLOWED_HEADING.match(_heading(text, top.span.start))
+            ):
+                continue  # 'Allowed: Medications for ... HIV infection': the medicine is allowed
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
             if (
@@ -347,7 +370,8 @@ def _measure_findings(
                 # A baby's weeks of gestation at birth ('born at 36 weeks') meet a criterion's
                 # gestational age ('Gestational age of less than 34 weeks') as a measure.
                 weeks = c.kind == "pregnancy" and c.concept == GESTATION
-                q = c.quantity if c.kind == "marker" or weeks else None
+                scored = c.kind == "performance" and c.concept != "NYHA"  # 'ECOG 0 or 1'
+                q = c.quantity if c.kind == "marker" or weeks or scored else None
                 if c.kind == "marker" and q is None:
                     q = _limit_after(text, c.span.end, node.span.end)
                 if q is None:
@@ -514,6 +538,15 @@ _REACTION_TO = re.compile(
 )
 
 
+# A condition named as what an allowed medicine is for: 'Allowed: Medications as required for
+# obstetrical management of HIV infection' allows the medicines, and says nothing of having HIV.
+_MEDICINE_FOR = re.compile(
+    r"\b(?:medications?|medicines?|drugs?|treatments?|therapy|prophylaxis)\b[^.;:]{0,60}"
+    r"\b(?:for|of)\b[^.;:]{0,40}$",
+    re.I,
+)
+
+
 # What an item names as the cause of what it is about: 'No systemic manifestations related to
 # HIV' rules out the manifestations and says nothing against having HIV; 'blindness secondary
 # to degenerative CNS diseases' is about the blindness.
@@ -630,14 +663,27 @@ def _negated(text: str, node: ParsedCriterion, s: int, e: int) -> bool:
     return bool(_NEG_CUE.search(before)) or _negative(text, s, e)
 
 
+# Between a match and a window later in its list, a new element with its own time word: in
+# 'dementia, seizure disorder, current substance abuse ..., active within the last 3 months' the
+# window is the substance abuse's, not the seizure disorder's.
+_OWN_ELEMENT = re.compile(r",\s*(?:and\s+|or\s+)?(?:current(?:ly)?|ongoing|recent)\b", re.I)
+
+
 def _window(
-    text: str, node: ParsedCriterion, top: ParsedCriterion
+    text: str, node: ParsedCriterion, top: ParsedCriterion, after: int | None = None
 ) -> tuple[TimeWindow, str] | None:
-    """The time window of the node holding the match (else of the whole criterion)."""
+    """The time window of the node holding the match (else of the whole criterion); with
+    ``after`` (the match's end), not one that a later element of its list has for its own."""
     for where in (node, top):
         for c in (*where.constraints, *(k for n in where.walk() for k in n.constraints)):
-            after = text[c.span.end : c.span.end + 30]
-            if c.kind == "time_window" and _ABOUT_A_TEST.search(f"{c.text} {after}"):
+            if (
+                after is not None
+                and c.span.start > after
+                and _OWN_ELEMENT.search(text[after : c.span.start])
+            ):
+                continue
+            after_text = text[c.span.end : c.span.end + 30]
+            if c.kind == "time_window" and _ABOUT_A_TEST.search(f"{c.text} {after_text}"):
                 continue  # 'within 3 months of screening': when a test was done, not the event
             if c.kind == "time_window" and c.window is not None:
                 return c.window, _amount_words(c.text)
@@ -649,6 +695,13 @@ def _window(
                 return within, _amount_words(c.text)
         segment = text[where.span.start : where.span.end]
         m = _WINDOW_RE.search(segment) or _RECENT_WINDOW.search(segment)
+        if (
+            m is not None
+            and after is not None
+            and where.span.start + m.start() > after
+            and _OWN_ELEMENT.search(text[after : where.span.start + m.start()])
+        ):
+            m = None
         if m is not None and not _ABOUT_A_TEST.search(
             text[where.span.start + m.start() : where.span.start + m.end() + 30]
         ):
@@ -722,11 +775,24 @@ def _finding(
     if exception:
         found.direction, found.exception = "allowed_if", True
         return found
+    if fact.words in facts.lacking:
+        # 'I've never had chemotherapy' against 'Failed at least one prior chemotherapy': a
+        # requirement they do not meet; an exclusion of it does not touch them.
+        who = "you have" if facts.who == "you" else f"{facts.who} has"
+        said = f"You said {who} not had it"
+        if rules_out:
+            found.direction = "allowed_if"
+            found.note = f"{said}, which this criterion allows."
+        else:
+            found.direction = "does_not_take"
+            obj = "you" if facts.who == "you" else "them"
+            found.note = f"{said}, and this criterion asks for it, so it rules {obj} out."
+        return found
     if fact.kind == "pregnancy" and facts.gestation_weeks is not None:
         named = _stage(node, top, facts.gestation_weeks)
         if named is not None:
             return _staged(found, named, facts, crit.kind == "inclusion" and not negated)
-    timed = _window(text, node, top)
+    timed = _window(text, node, top, after=e)
     days = None if facts.years_since is None else facts.years_since * 365.25
     since = facts.since_text
     if days is None and facts.current and fact.kind == "treatment":
@@ -734,6 +800,39 @@ def _finding(
     if timed is not None:
         found.window, found.window_words = timed
     window = found.window
+    past = facts.stopped or (facts.years_since is not None and facts.years_since > 0)
+    if (
+        rules_out
+        and window is None
+        and fact.kind == "treatment"
+        and past
+        and not facts.current
+        and _under_concurrent(text, top.span.start)
+    ):
+        # 'My son took ribavirin 6 months ago' against 'Concurrent Medication: Excluded:
+        # Ribavirin': the list is about what is taken during the study.
+        found.direction = "allowed_if"
+        found.note = (
+            f"You said {since or 'it was before'}; this list is about what is taken during "
+            "the study, so it allows what was taken before."
+        )
+        return found
+    if (
+        rules_out
+        and window is not None
+        and window.relation in ("since_at_least", "more_than_ago")
+        and days is not None
+    ):
+        # 'More than 18 months post-stroke' ruled out: a stroke longer ago than that is what
+        # it rules out, a more recent one is not.
+        limit = window.amount * _DAYS[window.unit]
+        obj = "you" if facts.who == "you" else "them"
+        if days >= limit:
+            found.note = f"You said {since}, which is more than that, so it rules {obj} out."
+        else:
+            found.direction = "allowed_if"
+            found.note = f"You said {since}, which is more recent than that, so it allows it."
+        return found
     if rules_out:
         if window is None or window.relation not in ("within", "before"):
             found.window = found.window_words = None  # a window that is no time limit on it
