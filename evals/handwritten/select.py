@@ -17,6 +17,9 @@ in rank order, so the round is split evenly.
 
 Round 3 (``--round 3``), fixed the same way before any round-3 question was written: the round-2
 rule with the seed ``trialsum-handwritten-v3``, skipping rounds 1 and 2's trials.
+
+Round 4 (``--round 4``), fixed the same way before any round-4 question was written: the round-2
+rule with the seed ``trialsum-handwritten-v4``, skipping rounds 1, 2 and 3's trials.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ HERE = Path(__file__).resolve().parent
 SEED = "trialsum-handwritten-v1"
 SEED2 = "trialsum-handwritten-v2"
 SEED3 = "trialsum-handwritten-v3"
+SEED4 = "trialsum-handwritten-v4"
 COUNT = 32
 COUNT2 = 16
 COUNT3 = 16
+COUNT4 = 16
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
 RULE = (
     "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v1:pick:' + NCT); "
@@ -58,7 +63,15 @@ RULE3 = (
     "eligibility criteria text; half: sha256('trialsum-handwritten-v3:half:' + NCT) even -> tune, "
     "odd -> report; first 8 of each half in rank order (16)."
 )
-SEEDS = {1: SEED, 2: SEED2, 3: SEED3}
+RULE4 = (
+    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v4:pick:' + NCT); "
+    "skip rounds 1, 2 and 3's trials and any NCT id named under evals/ "
+    "(other than evals/handwritten), samples/ or the seed documents; keep interventional or "
+    "observational records with "
+    "eligibility criteria text; half: sha256('trialsum-handwritten-v4:half:' + NCT) even -> tune, "
+    "odd -> report; first 8 of each half in rank order (16)."
+)
+SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4}
 
 
 def h(*parts: str, seed: str = SEED) -> int:
@@ -141,6 +154,13 @@ def choose_round3(
     return choose_round(data_dir, earlier, SEED3, seeds=seeds, count=count)
 
 
+def choose_round4(
+    data_dir: Path, earlier: set[str], seeds: Path | None = None, count: int = COUNT4
+) -> list[str]:
+    """Round 4's trials in rank order: ``count // 2`` per half, none of rounds 1-3's."""
+    return choose_round(data_dir, earlier, SEED4, seeds=seeds, count=count)
+
+
 if __name__ == "__main__":
     from evals.handwritten.cases import load_manifest
     from summarizer.config import Settings
@@ -155,6 +175,12 @@ if __name__ == "__main__":
         earlier = set(manifest["order"]) | set(manifest["rounds"]["2"]["order"])
         chosen = choose_round3(data, earlier, seeds=seeds_dir)
         json.dump({n: half_of(n, seed=SEED3) for n in chosen}, sys.stdout, indent=1)
+    elif sys.argv[1:] == ["--round", "4"]:
+        earlier = set(manifest["order"]) | {
+            n for k in ("2", "3") for n in manifest["rounds"][k]["order"]
+        }
+        chosen = choose_round4(data, earlier, seeds=seeds_dir)
+        json.dump({n: half_of(n, seed=SEED4) for n in chosen}, sys.stdout, indent=1)
     else:
         chosen = choose(data, seeds=seeds_dir)
         json.dump({n: half_of(n) for n in chosen}, sys.stdout, indent=1)

@@ -161,9 +161,7 @@ class ExtractiveEngine:
             body = []
             for intent in ranked[:1]:
                 body = FIELD_ANSWERS[intent.name](trial)
-                if intent.name == "locations" and (
-                    places := across.parse(question, [trial]).places
-                ):
+                if intent.name == "locations" and (places := _places(question, trial)):
                     body = sites_in(trial, places)  # 'Is there a site in Munich?
                 # 'How many people?' with no enrollment field: 'A total of 18-24 patients will
                 # be accrued' answers; 'Could I get a placebo?' on groups that do not name it:
@@ -183,8 +181,11 @@ class ExtractiveEngine:
             # sentence saying how it is given answers too.
             body = [*body, *_typed_statements(question, trial, body)]
         if not body:
-            body = self._select(question, trial) or _typed_statements(question, trial, [])
-        if not body:
+            # Sentences picked by words; the one saying what is asked ('how often ... checked':
+            # 'followed every 3 months') first when none of them says it.
+            picked = self._select(question, trial)
+            body = [*_typed_statements(question, trial, picked), *picked]
+        if not body or (topic is None and not about_self and _lacks_asked(question, body)):
             return []
         if not about_self and topic is None:
             body = [*body, *_gap_statements(question, trial, body)]
@@ -399,6 +400,25 @@ _STATUS_STEMS = frozenset(
 )
 
 
+def _places(question: str, trial: Trial) -> list[str]:
+    """The places the question names that the trial's sites name ('Is there a site in Munich?'),
+    else the trial's countries in a region it names ('anywhere in Europe')."""
+    if places := across.parse(question, [trial]).places:
+        return list(places)
+    region = intents.region_countries(question)
+    return list(
+        dict.fromkeys(c for loc in trial.locations if (c := loc.country) and c.lower() in region)
+    )
+
+
+def _lacks_asked(question: str, body: list[Statement]) -> bool:
+    """Whether the question asks for an answer type only its own words answer ('how long',
+    'how often', 'how much') and no sentence of ``body`` holds any of them."""
+    _, asked = select.question_terms(question)
+    required = [k for k in asked if k.required]
+    return bool(required) and not any(k.in_source(s.text) for k in required for s in body)
+
+
 def _status_only(question: str) -> set[str]:
     """The statuses a question asks about when it asks about nothing else ('Which trials are
     recruiting?'); empty otherwise."""
@@ -580,8 +600,11 @@ def _names_treatment(trial: Trial, text: str) -> bool:
     """Whether ``text`` names one of the trial's treatments ('cisplatin IV over 30 minutes' is
     about 'the drugs')."""
     low = text.lower()
+    words = set(re.findall(r"[a-z0-9]+", low))
     return any(
-        len(name) >= 4 and name in low
+        (len(name) >= 4 and name in low)
+        # 'technetium Tc 99m epratuzumab' is named by 'technetium Tc 99m LL2 antibody'
+        or (len(head := name.split()[0]) >= 6 and head in words)
         for i in trial.interventions
         if (name := i.name.lower().strip()) and "placebo" not in name
     )
@@ -593,10 +616,19 @@ def _typed_statements(question: str, trial: Trial, body: list[Statement]) -> lis
     description, treatments; never criteria) that says it and names something the question
     names ('IM862 ... given intranasally'); none when no sentence does both."""
     q_terms, asked = select.question_terms(question)
-    missing = [k for k in asked if k.fills and not any(k.in_source(s.text) for s in body)]
+    said = [s.text for s in body]
+    held = {k.name: k.held(said) for k in asked}
+    # 'following antibody injection' does not say how it is given as surely as 'by IV injection'.
+    missing = [
+        k
+        for k in asked
+        if k.fills and (held[k.name] == len(k.source) or (k.ranked and held[k.name]))
+    ]
     if not missing:
         return []
-    named = any(not t.startswith("@") for t in q_terms)  # 'is it a pill?' names nothing else
+    # 'is it a pill?' names nothing else; 'do the doctors know which one I get' asks a trait of
+    # the whole trial ('double blind'), whatever the sentence saying it names.
+    named = any(not t.startswith("@") for t in q_terms) and not all(k.whole_trial for k in missing)
     cited = {(c.start, c.end) for s in body for c in s.citations}
     pool = [
         c
@@ -609,7 +641,18 @@ def _typed_statements(question: str, trial: Trial, body: list[Statement]) -> lis
     # One sentence saying all that is missing, else the best sentence for each part ('given by
     # IV? how long does each infusion take').
     for group in [missing, *([[k] for k in missing] if len(missing) > 1 else [])]:
-        cands = [c for c in pool if all(k.in_source(c.text) for k in group)]
+        # A sentence holding a ranked kind's surest words ('by IV injection') before one holding
+        # only looser ones ('following antibody injection').
+        for strict in (True, False):
+            cands = [
+                c
+                for c in pool
+                if all(
+                    k.in_source(c.text, 1 if strict and k.ranked else held[k.name]) for k in group
+                )
+            ]
+            if cands:
+                break
         if ranked := [x.candidate for x in select.rank(question, cands)]:
             if group is missing:
                 return [_quote(question, trial, ranked[0], seen)]

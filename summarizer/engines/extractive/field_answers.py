@@ -130,7 +130,7 @@ def status(trial: Trial) -> list[Statement]:
         "COMPLETED": "This trial is completed, so it is not taking new people.",
         "WITHDRAWN": "This trial was withdrawn, so it is not taking anyone.",
         "TERMINATED": "This trial was stopped early, so it is not taking new people.",
-        "SUSPENDED": "This trial is on hold for now, so it is not taking new people.",
+        "SUSPENDED": "This trial is suspended (on hold for now), so it is not taking new people.",
     }.get(value, f"The listed status is: {normalize.status_words(value)}.")
     return [_st(trial, text, [trial.status], "quick_facts", "status")]
 

@@ -133,6 +133,7 @@ def corrected_word(word: str) -> str:
         len(low) < int(cfg.get("min_word_letters", 4))
         or low in vocab
         or low in _known_words()
+        or low in cfg.get("unapostrophed", ())  # 'theyre' is "they're", not 'there'
         or not low.isalpha()
         or low.removesuffix("s") in vocab  # a plural is not a typo ('groups', 'sites')
         or f"{low}s" in vocab
@@ -203,6 +204,17 @@ def topic(question: str) -> Topic | None:
     """The seldom-documented topic a question asks about, if any (first in file order)."""
     q = normalize(corrected(question))
     return next((t for t in _topics() if any(p.search(q) for p in t.question)), None)
+
+
+def region_countries(question: str) -> frozenset[str]:
+    """The countries of the regions a question names ('anywhere in Europe'), lower case."""
+    q = normalize(question)
+    return frozenset(
+        c.lower()
+        for name, countries in load("intents").get("regions", {}).items()
+        if not name.startswith("_") and re.search(rf"\b{re.escape(name)}\b", q, re.I)
+        for c in countries
+    )
 
 
 @dataclass(frozen=True)

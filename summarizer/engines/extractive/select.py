@@ -282,13 +282,29 @@ class AnswerType:
     # The record's prose may say it when a field does not ('given intranasally every other day'
     # for a treatment listed by name only): a field answer lacking it is completed from prose.
     fills: bool = False
+    # Only its words answer ('how long does each visit take' is not answered by 'evaluated at
+    # the Clinical Center'): an answer holding none of them says the documents do not say.
+    required: bool = False
+    # A trait of the whole trial ('double blind'): a sentence saying it answers whatever else it
+    # names, not only one naming what the question names.
+    whole_trial: bool = False
+    # Its source patterns run from surest to loosest ('IV', 'by mouth' before 'injection'): an
+    # answer holding only a looser one is completed by a sentence holding a surer one.
+    ranked: bool = False
 
     @property
     def term(self) -> str:
         return f"@{self.name}"
 
-    def in_source(self, text: str) -> bool:
-        return any(p.search(text) for p in self.source)
+    def in_source(self, text: str, surer_than: int | None = None) -> bool:
+        return any(p.search(text) for p in self.source[:surer_than])
+
+    def held(self, texts: Sequence[str]) -> int:
+        """The index of the surest source pattern any of ``texts`` holds (len: none)."""
+        return min(
+            (i for i, p in enumerate(self.source) if any(p.search(t) for t in texts)),
+            default=len(self.source),
+        )
 
 
 @cache
@@ -300,6 +316,9 @@ def _answer_types() -> tuple[AnswerType, ...]:
             tuple(re.compile(p, re.I) for p in t["source"]),
             float(t.get("weight", 1.0)),
             bool(t.get("fills", False)),
+            bool(t.get("required", False)),
+            bool(t.get("whole_trial", False)),
+            bool(t.get("ranked", False)),
         )
         for t in load("intents").get("answer_types", [])
     )
