@@ -64,26 +64,30 @@ def registry_url(trial: Trial) -> str | None:
 
 # ---------------------------------------------------------------- status first
 
-# Statuses that change what a reader should do, in plain words. Any other status is no news.
-_STATUS_NOTES: dict[str, str] = {
+# Each status in plain words, one sentence: the answer to "is it still going?" and, for the
+# statuses that change what a reader should do, the note put first in other answers.
+STATUS_SENTENCES: dict[str, str] = {
+    "RECRUITING": "Yes, this trial is recruiting: it is taking new people.",
+    "ENROLLING_BY_INVITATION": "This trial only takes people who are invited.",
     "WITHDRAWN": "This trial was withdrawn, so it is not taking anyone.",
     "COMPLETED": "This trial is completed, so it is not taking new people.",
     "TERMINATED": "This trial was stopped early, so it is not taking new people.",
-    "SUSPENDED": "This trial is on hold for now, so it is not taking new people.",
+    "SUSPENDED": "This trial is suspended (on hold for now), so it is not taking new people.",
     "NOT_YET_RECRUITING": "This trial has not started taking people yet.",
     "ACTIVE_NOT_RECRUITING": "This trial is still running but is not taking new people.",
     "NO_LONGER_AVAILABLE": "This program is no longer available.",
     "TEMPORARILY_NOT_AVAILABLE": "This program is not available for now.",
     "WITHHELD": "The status of this trial is withheld.",
 }
+_NO_NEWS = frozenset({"RECRUITING", "ENROLLING_BY_INVITATION"})  # open: nothing to put first
 
 
 def status_note(trial: Trial) -> Statement | None:
     """The sentence to put first when the trial is not open to new people; None when it is."""
     if trial.status is None:
         return None
-    text = _STATUS_NOTES.get(trial.status.value)
-    if text is None:
+    text = STATUS_SENTENCES.get(trial.status.value)
+    if text is None or trial.status.value in _NO_NEWS:
         return None
     return Statement(
         text=text, citations=citations(trial, trial.status.spans, "quick_facts"), fields=["status"]

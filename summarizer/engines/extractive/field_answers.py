@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from summarizer import normalize
-from summarizer.engines.common import citations
+from summarizer.engines.common import STATUS_SENTENCES, citations
 from summarizer.engines.extractive import record_fields
 from summarizer.engines.extractive.plain_words import clean, explain, sentence_spans, shorten
 from summarizer.engines.extractive.resources import threshold
@@ -122,16 +122,7 @@ def status(trial: Trial) -> list[Statement]:
     if trial.status is None:
         return []
     value = trial.status.value
-    text = {
-        "RECRUITING": "Yes, this trial is recruiting: it is taking new people.",
-        "NOT_YET_RECRUITING": "This trial has not started taking people yet.",
-        "ENROLLING_BY_INVITATION": "This trial only takes people who are invited.",
-        "ACTIVE_NOT_RECRUITING": "This trial is running but is not taking new people.",
-        "COMPLETED": "This trial is completed, so it is not taking new people.",
-        "WITHDRAWN": "This trial was withdrawn, so it is not taking anyone.",
-        "TERMINATED": "This trial was stopped early, so it is not taking new people.",
-        "SUSPENDED": "This trial is suspended (on hold for now), so it is not taking new people.",
-    }.get(value, f"The listed status is: {normalize.status_words(value)}.")
+    text = STATUS_SENTENCES.get(value, f"The listed status is: {normalize.status_words(value)}.")
     return [_st(trial, text, [trial.status], "quick_facts", "status")]
 
 
