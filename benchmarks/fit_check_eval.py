@@ -11,7 +11,7 @@ under a second seed, excluding round 1's); ``--round`` keeps one, and with every
 default) each round's figures are printed under the whole set's.
 
     .venv/bin/python benchmarks/fit_check_eval.py [--data DIR] [--half tune|report|both]
-        [--round 1|2|all] [--json]
+        [--round 1|2|3|all] [--json]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--half", choices=["tune", "report", "both"], default="both")
-    ap.add_argument("--round", choices=["1", "2", "all"], default="all")
+    ap.add_argument("--round", choices=["1", "2", "3", "all"], default="all")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not (args.data / XML_ARCHIVE).is_file():

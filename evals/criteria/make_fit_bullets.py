@@ -13,7 +13,9 @@ Three steps, all reproducible:
    leaving out every round-1 trial, ``samples/`` and every NCT id named anywhere under ``evals/``;
    the kinds are taken in turn (first of each kind, then second of each, ...) up to
    ``ROUND2_COUNT`` trials, and the half is the parity of each trial's rank in another seeded
-   order (so the round is split evenly). Rows without ``round`` are round 1.
+   order (so the round is split evenly). Round 3 (``select --round 3``) does the same under a
+   third seed (``SEED_ROUND3``, ``ROUND3_COUNT`` trials), leaving out rounds 1 and 2 too. Rows
+   without ``round`` are round 1.
 2. Right paraphrases (``fit_bullets_right.jsonl``) were written by an AI helper reading the
    criterion text, before running the checker (round-2 rows say who wrote them in
    ``provenance``). Each names its trial, side and the criterion words
@@ -57,6 +59,10 @@ PER_KIND = 5
 V2_COUNT = 5
 SEED_ROUND2 = "fit-bullets-issue14-round2"
 ROUND2_COUNT = 12
+SEED_ROUND3 = "fit-bullets-issue14-round3"
+ROUND3_COUNT = 10
+# Later rounds: their seed and trial count.
+ROUNDS = {2: (SEED_ROUND2, ROUND2_COUNT), 3: (SEED_ROUND3, ROUND3_COUNT)}
 PROVENANCE = "written by an AI helper reading the criterion text, before running the checker"
 
 # Kinds in priority order (rarer first, so a vaccine trial in children counts as a vaccine trial).
@@ -215,27 +221,29 @@ def select(data: Path) -> list[TrialPick]:
     return out
 
 
-def select_round2(data: Path, earlier: list[TrialPick]) -> list[TrialPick]:
-    """Round 2: the kinds in turn under the second seed, none of ``earlier`` nor any NCT id under
-    ``samples/`` or ``evals/``; halves by the parity of a seeded rank (an even split)."""
+def select_round2(data: Path, earlier: list[TrialPick], round_no: int = 2) -> list[TrialPick]:
+    """A later round (2, 3): the kinds in turn under that round's seed, none of ``earlier`` nor
+    any NCT id under ``samples/`` or ``evals/``; halves by the parity of a seeded rank (an even
+    split)."""
+    seed, count = ROUNDS[round_no]
     skip = used_elsewhere(("samples", "evals")) | {p.nct for p in earlier}
     ranked = {
         k: [p for _, p in sorted(v, key=lambda x: x[0])]
-        for k, v in _xml_pools(data, skip, SEED_ROUND2).items()
+        for k, v in _xml_pools(data, skip, seed).items()
     }
     turns = [
         p
-        for depth in range(ROUND2_COUNT)
+        for depth in range(count)
         for k in KINDS
         if depth < len(ranked[k])
         for p in [ranked[k][depth]]
     ]
-    out = turns[:ROUND2_COUNT]
-    order = sorted(out, key=lambda p: digest("half", p.nct, seed=SEED_ROUND2))
+    out = turns[:count]
+    order = sorted(out, key=lambda p: digest("half", p.nct, seed=seed))
     halves: dict[str, Literal["tune", "report"]] = {
         p.nct: ("tune" if i % 2 == 0 else "report") for i, p in enumerate(order)
     }
-    return [p.model_copy(update={"half": halves[p.nct], "round": 2}) for p in out]
+    return [p.model_copy(update={"half": halves[p.nct], "round": round_no}) for p in out]
 
 
 def load_picks(path: Path = TRIALS_FILE) -> list[TrialPick]:
@@ -474,20 +482,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--round",
         type=int,
-        choices=[1, 2],
+        choices=[1, 2, 3],
         default=None,
         help="select/dump/build: that round only (build keeps the other rounds' rows as they are)",
     )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    if args.step == "select" and args.round == 2:
+    if args.step == "select" and args.round in ROUNDS:
         body = json.loads(TRIALS_FILE.read_text(encoding="utf-8"))
-        first = [p for p in load_picks() if p.round_no == 1]
-        new = select_round2(args.data, first)
-        body.update({"seed_round2": SEED_ROUND2, "round2_count": ROUND2_COUNT})
+        first = [p for p in load_picks() if p.round_no < args.round]
+        new = select_round2(args.data, first, args.round)
+        seed, count = ROUNDS[args.round]
+        body.update({f"seed_round{args.round}": seed, f"round{args.round}_count": count})
         body["trials"] = [p.model_dump(exclude_none=True) for p in (*first, *new)]
         TRIALS_FILE.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-        print(f"{len(new)} round-2 trials -> {TRIALS_FILE}")
+        print(f"{len(new)} round-{args.round} trials -> {TRIALS_FILE}")
     elif args.step == "select":
         picks = select(args.data)
         body = {

@@ -53,19 +53,29 @@ _UNIT_RE = "|".join(
 _UNIT_KEYS = {f"u_{re.sub(r'[^a-z]', '_', k)}_{i}": k for i, k in enumerate(_UNITS)}
 
 _GE = (
-    r"(?:≥|>=|=>|at least|no less than|not less than|minimum(?: of)?|min\.?|older than or equal to)"
+    r"(?:≥|>=|=>|at least|no less than|not less than|minimum(?: of)?|min\.?|older than or equal to|"
+    r"greater than or equal to|more than or equal to)"
 )
-_LE = r"(?:≤|<=|=<|at most|no more than|not more than|up to|maximum(?: of)?|max\.?)"
+_LE = (
+    r"(?:≤|<=|=<|at most|no more than|not more than|up to|maximum(?: of)?|max\.?|"
+    r"less than or equal to)"
+)
 _GT = r"(?:>|more than|greater than|older than|over|above|exceeding|\\>)"
 _LT = r"(?:<|less than|fewer than|younger than|under|below|\\<)"
 _POST_GE = r"(?:and (?:over|older|above)|or (?:older|more|over|above|greater)|\+|or higher)"
 _POST_LE = r"(?:or (?:younger|less|fewer|under|below|lower))"
 
 _NUM = r"\d+(?:[.,]\d+)*"
+# A minus sign right before the digits, after a space or a comparison ('z-score <= -2', 'T-score of
+# -2.5'); never the dash of a range ('0-2', '6.0 - 17.0').
+_SIGNED = (
+    r"(?:(?:(?<=^)|(?<=[(<>=≤≥:])|(?<=[(<>=≤≥:] )|(?<=\bto )|(?<=\bof )|(?<=\bis )|(?<=score ))"
+    rf"[-−](?=\d))?{_NUM}"
+)
 _SCI = rf"(?P<mant>{_NUM})\s*(?:[x×*]|\\\*)\s*10\s*(?:\\?\^|\*\*)?\s*(?P<exp>\d{{1,2}})"
 _QTY_RE = re.compile(
     rf"(?:(?P<pre_ge>{_GE})|(?P<pre_le>{_LE})|(?P<pre_gt>{_GT})|(?P<pre_lt>{_LT}))?\s*"
-    rf"(?:{_SCI}|(?P<num>{_NUM}))"
+    rf"(?:{_SCI}|(?P<num>{_SIGNED}))"
     rf"(?:\s*(?:{_UNIT_RE})(?![a-z]))?"
     rf"(?:\s*(?:(?P<post_ge>{_POST_GE})|(?P<post_le>{_POST_LE})))?",
     re.IGNORECASE,
@@ -100,7 +110,10 @@ def _mask(text: str) -> str:
 
 
 def _parse_num(raw: str) -> float | None:
-    raw = raw.strip()
+    raw = raw.strip().replace("−", "-")
+    if raw.startswith("-"):
+        value = _parse_num(raw[1:])
+        return None if value is None else -value
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
         raw = raw.replace(",", "")
     raw = raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw

@@ -25,9 +25,26 @@ _EXCLUSION_FRAME = re.compile(
     r"\b(?:not a (?:good )?fit|rules? (?:you|them|people) out|"
     r"can(?:no|')t (?:join|take part|enroll)|may not (?:join|take part)|"
     r"(?:is|are) excluded|will be excluded|keeps? out|rules? out|not (?:be )?eligible|"
-    r"does(?: not|n't) (?:take|accept|include|enroll)|won't be able)\b",
+    r"does(?: not|n't) (?:take|accept|include|enroll)|won't be able|"
+    r"exclusion criteri(?:on|a)(?:\s+(?:says?|reads?|states?|lists?)\b|\s*:))",
     re.IGNORECASE,
 )
+# A claim that lets people in with something ('allows people with X', 'X is permitted').
+_PERMITS = re.compile(
+    r"\b(?:allows?|permits?|(?:is|are|still)\s+(?:allowed|permitted|accepted|acceptable|eligible)|"
+    r"can (?:still )?join)\b",
+    re.IGNORECASE,
+)
+# A permission inside a source sentence: '(history of preeclampsia ... is permitted)',
+# '(although IV AZT is allowed during labor)'.
+_PERMISSION = re.compile(
+    r"[^()]*\b(?:is|are|will be|may be)\s+(?:permitted|allowed|acceptable|eligible)\b[^()]*",
+    re.IGNORECASE,
+)
+# An exception that ends a sentence ('... such as smoking, unless the risk factor is present only
+# to a mild extent'): it narrows the rule, it does not turn it round.
+_EXCEPTION_TAIL = re.compile(r"(?<=\w)[\s,;]+(?:unless|except)\b.*$", re.IGNORECASE | re.DOTALL)
+_EXCEPTION_CUE = re.compile(r"\b(?:unless|except|excepting)\b", re.IGNORECASE)
 # Negation cues that are about lab results or wording, not about the claim ('negative test').
 _NEUTRAL = re.compile(
     r"\b(?:no\.|non-?hodgkin|not applicable|n/a|with or without|whether or not|or not)\b",
@@ -102,11 +119,30 @@ def source_polarity(text: str, kind: Kind) -> bool:
     return negated
 
 
+def _quoted_unit(claim: str, source: str) -> str:
+    """A claim that quotes several source sentences, read against one of them: the quote cut to
+    that sentence, so the other sentences' negations are not counted on the claim's side only."""
+    norm = " ".join(source.split()).rstrip(". ")
+    if len(norm.split()) < 4:
+        return claim
+    for m in _QUOTED.finditer(claim):
+        inner = " ".join(m.group(0)[1:-1].split())
+        if norm in inner and norm != inner.rstrip(". "):
+            return claim[: m.start()] + '"' + norm + '"' + claim[m.end() :]
+    return claim
+
+
 def compare(
     claim: str, source: str, *, role: Role, kind: Kind, flipped_limits: int
 ) -> PolarityCheck:
+    claim = _quoted_unit(claim, source)
+    if not _EXCEPTION_CUE.search(claim):
+        source = _EXCEPTION_TAIL.sub("", source)  # a claim without the exception: its rule
     c = claim_polarity(claim, role)
     s = source_polarity(source, kind)
+    permit = _PERMISSION.search(source) if _PERMITS.search(_QUOTED.sub(" ", claim)) else None
+    if permit is not None and not c:
+        s = _parity(permit.group(0))  # a claim that lets people in, read against the permission
     if flipped_limits % 2:
         c = not c
     conflict = c != s

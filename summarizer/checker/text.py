@@ -71,13 +71,27 @@ _POINTER_RE = re.compile(
 _URL_RE = re.compile(r"https?://\S+")
 
 
+# A pointer that is the sentence's subject ('Exclusion criterion 6 says: ...') names the side its
+# words come from: its words stay (the number goes), so polarity reads it as a frame.
+_REPORTS_RE = re.compile(r"\s*(?::|(?:says?|reads?|states?|lists?)\b)", re.IGNORECASE)
+
+
+def _pointer(m: re.Match[str]) -> str:
+    said = m.group(0)
+    if "(" in said or not _REPORTS_RE.match(m.string, m.end()):
+        return ""
+    words_only = re.sub(r"[\d,]+|\band\b", " ", said).strip()
+    return words_only if m.start() == 0 else " " + words_only
+
+
 def strip_additions(text: str) -> str:
     """The claim without what the engine adds around source words: glossary explanations in
-    parentheses and pointers to criteria numbers. Everything else is checked."""
+    parentheses and pointers to criteria numbers ('Exclusion criterion 6 says:' keeps its words,
+    without the number). Everything else is checked."""
     pattern = _explanation_re()
     if pattern is not None:
         text = pattern.sub("", text)
-    return _POINTER_RE.sub("", text)
+    return _POINTER_RE.sub(_pointer, text)
 
 
 @functools.cache
