@@ -87,7 +87,12 @@ def _text_facts(text: str, extract: Callable[[str], list[str]]) -> tuple[str, ..
 
 
 def _hard_facts(
-    claim: str, scope: str, trial: Trial, f: _Findings, near: Sequence[str] | None = None
+    claim: str,
+    scope: str,
+    trial: Trial,
+    f: _Findings,
+    near: Sequence[str] | None = None,
+    cited_sites: int = 0,
 ) -> None:
     """Ids, numbers, targets, drugs, phases and statuses of ``claim`` against ``scope``.
 
@@ -109,8 +114,10 @@ def _hard_facts(
     near_pool = [q for text in near or () for q in numbers.quantities(text)]
     n_sites = len(trial.locations)
     for q in numbers.quantities(claim):
-        if q.unit == "sites" and n_sites and q.value == n_sites:
-            f.verified.append(q.text)  # a count of the trial's listed locations
+        if q.unit == "sites" and q.value in {n for n in (n_sites, cited_sites) if n}:
+            # a count of the trial's listed locations, or of the locations the sentence cites
+            # ('it runs at 2 sites in Toronto: A and B')
+            f.verified.append(q.text)
             continue
         hit = numbers.find(q, pool if near is None else near_pool)
         if hit is not None:
@@ -191,7 +198,13 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
     scope = " ".join(u.text for u in pool) if cited else trial.source.text
     f = _Findings()
     ranked = best_units(claim, pool, k=max(2, _NEAR_K))
-    _hard_facts(claim, scope, trial, f, None if cited else _near_sentences(claim, ranked))
+    sites = {
+        (c.start, c.end)
+        for c in statement.citations
+        if c.trial_id == trial.trial_id and c.section == "locations"
+    }
+    near = None if cited else _near_sentences(claim, ranked)
+    _hard_facts(claim, scope, trial, f, near, cited_sites=len(sites))
     fit, on_criterion = _criteria_step(claim, trial, role, f, statement.citations)
     n_numbers = sum(1 for v in f.verified if any(c.isdigit() for c in v))
 
