@@ -36,8 +36,9 @@ HANDWRITTEN_THRESHOLDS = HERE / "handwritten" / "thresholds.toml"
 # The floor of tests/evals/test_self_eligibility_gate.py: the report-half figure when that gate
 # was last measured minus a small tolerance (0.699 when set, 2026-12-02; 0.785 on 2026-12-03;
 # 0.769 on 2026-12-03 once round 2's harder report rows joined the set: round 1 alone 0.796;
-# 0.741 with rounds 3 and 4 in the set, rounds 1-3 unchanged by the round-4 work).
-SELF_ELIGIBILITY_FLOOR = 0.741 - 0.03
+# 0.741 with rounds 3 and 4 in the set, rounds 1-3 unchanged by the round-4 work; 0.754 with
+# round 5, all 207 report questions, end of session 24).
+SELF_ELIGIBILITY_FLOOR = 0.754 - 0.03
 
 ANSWERS = "answers"
 SUITES: dict[str, str] = {
