@@ -139,7 +139,10 @@ class ExtractiveEngine:
         ranked = intents.classify(question)
         # 'Could I get a placebo?' asks about the trial's arms, not about the asker.
         trial_field = (
-            bool(ranked) and ranked[0].score >= 1 and intents.is_about_trial(ranked[0].name)
+            bool(ranked)
+            and ranked[0].score >= 1
+            and intents.is_about_trial(ranked[0].name)
+            and not intents.is_first_person_statement(question)
         )
         joining = any(w in question.lower() for w in _JOIN_WORDS)
         # 'How many nights would my daughter stay?' names someone but asks about a topic.

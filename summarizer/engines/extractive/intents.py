@@ -77,6 +77,17 @@ def is_about_self(question: str) -> bool:
     return any(_FIRST_PERSON.match(s.strip()) for s in re.split(r"[.!?;]\s+", q))
 
 
+def is_first_person_statement(question: str) -> bool:
+    """'I've been on the same dose of risperidone for 6 months.': no question asked, every
+    sentence about the asker. Words that name a trial field ('dose', 'blind') do not make it a
+    question about the trial."""
+    q = normalize(question).strip()
+    if not q or "?" in q:
+        return False
+    parts = [s.strip() for s in re.split(r"[.!;]\s+", q) if s.strip()]
+    return bool(parts) and all(_FIRST_PERSON.match(s) for s in parts)
+
+
 @cache
 def vocabulary() -> frozenset[str]:
     """The words intents are recognized by: literal words of the intent and topic patterns, the
