@@ -93,23 +93,6 @@ def _same_unit(measure: str, criterion: Quantity, reading: Reading) -> bool:
     return False
 
 
-def holds(q: Quantity, value: float) -> bool | None:
-    """Whether ``value`` meets the limit as the criterion states it; None without a comparator."""
-    if q.comparator == "ge":
-        return value >= q.value
-    if q.comparator == "gt":
-        return value > q.value
-    if q.comparator == "le":
-        return value <= q.value
-    if q.comparator == "lt":
-        return value < q.value
-    if q.comparator == "eq":
-        return value == q.value
-    if q.comparator == "range" and q.upper is not None:
-        return q.value <= value <= q.upper
-    return None
-
-
 def truth(c: Constraint, found: dict[str, Reading]) -> tuple[bool, Reading] | None:
     """What a person's reading says about one measured constraint: whether the constraint's
     statement holds for them (a negated one turned round), or None when it cannot tell."""
@@ -118,7 +101,7 @@ def truth(c: Constraint, found: dict[str, Reading]) -> tuple[bool, Reading] | No
     reading = found.get(c.concept)
     if reading is None or not _same_unit(c.concept, c.quantity, reading):
         return None
-    said = holds(c.quantity, reading.value)
+    said = c.quantity.holds(reading.value)
     if said is None:
         return None
     return said != c.negated, reading

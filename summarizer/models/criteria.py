@@ -51,6 +51,19 @@ class Quantity(BaseModel):
     upper: float | None = None
     unit: str | None = Field(default=None, description="as written, lower-cased: 'g/l', '%'")
 
+    def holds(self, value: float) -> bool | None:
+        """Whether ``value`` meets the limit as stated; None without a comparator (or a range
+        without its upper end)."""
+        if self.comparator == "range":
+            return None if self.upper is None else self.value <= value <= self.upper
+        return {
+            "ge": value >= self.value,
+            "gt": value > self.value,
+            "le": value <= self.value,
+            "lt": value < self.value,
+            "eq": value == self.value,
+        }.get(self.comparator or "")
+
 
 class TimeWindow(BaseModel):
     """'within 6 months' (relation 'within'), 'more than 5 years ago' ('more_than_ago'),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.criteria.model import Quantity
-from summarizer.match.thresholds import holds, readings
+from summarizer.match.thresholds import readings
 from summarizer.match.verdicts import criterion_verdicts
 from tests.criteria.build import trial_with
 
@@ -32,12 +32,12 @@ def test_a_limit_or_a_measure_said_two_ways_is_no_reading() -> None:
 
 
 def test_each_comparator_reads_as_written() -> None:
-    assert holds(Quantity(comparator="gt", value=2), 3.1) is True
-    assert holds(Quantity(comparator="gt", value=2), 2) is False
-    assert holds(Quantity(comparator="ge", value=2), 2) is True
-    assert holds(Quantity(comparator="range", value=0, upper=1), 1) is True
-    assert holds(Quantity(comparator="range", value=0, upper=1), 2) is False
-    assert holds(Quantity(value=2), 3) is None
+    assert Quantity(comparator="gt", value=2).holds(3.1) is True
+    assert Quantity(comparator="gt", value=2).holds(2) is False
+    assert Quantity(comparator="ge", value=2).holds(2) is True
+    assert Quantity(comparator="range", value=0, upper=1).holds(1) is True
+    assert Quantity(comparator="range", value=0, upper=1).holds(2) is False
+    assert Quantity(value=2).holds(3) is None
 
 
 def test_a_lab_value_in_the_criterion_unit_decides_the_criterion() -> None:

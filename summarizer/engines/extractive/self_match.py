@@ -22,7 +22,13 @@ from typing import Literal
 
 from summarizer.criteria import criteria_for
 from summarizer.criteria.detect import GESTATION, quantities, time_unit
-from summarizer.criteria.model import Constraint, ParsedCriterion, Quantity, TimeWindow
+from summarizer.criteria.model import (
+    Comparator,
+    Constraint,
+    ParsedCriterion,
+    Quantity,
+    TimeWindow,
+)
 from summarizer.criteria.vocabulary import Mention, Vocabulary
 from summarizer.criteria.vocabulary import key as vocab_key
 from summarizer.criteria.vocabulary import load as load_vocabulary
@@ -310,21 +316,10 @@ _SECOND_LIMIT = re.compile(
     r"greater than|above|over|at least)\s*(\d+(?:\.\d+)?)",
     re.I,
 )
-_LIMIT_COMP = {"<": "lt", "<=": "le", "≤": "le", "less than": "lt", "below": "lt", "under": "lt",
-               "not more than": "le", ">": "gt", ">=": "ge", "≥": "ge", "more than": "gt",
-               "greater than": "gt", "above": "gt", "over": "gt", "at least": "ge"}  # fmt: skip
-
-
-def _holds(comp: str | None, limit: float, upper: float | None, value: float) -> bool | None:
-    if comp == "range" and upper is not None:
-        return limit <= value <= upper
-    return {
-        "ge": value >= limit,
-        "gt": value > limit,
-        "le": value <= limit,
-        "lt": value < limit,
-        "eq": value == limit,
-    }.get(comp or "")
+_LIMIT_COMP: dict[str, Comparator] = {
+    "<": "lt", "<=": "le", "≤": "le", "less than": "lt", "below": "lt", "under": "lt",
+    "not more than": "le", ">": "gt", ">=": "ge", "≥": "ge", "more than": "gt",
+    "greater than": "gt", "above": "gt", "over": "gt", "at least": "ge"}  # fmt: skip
 
 
 def _limit_after(text: str, start: int, end: int) -> Quantity | None:
@@ -379,12 +374,11 @@ def _measure_findings(
                 for name, value, unit, words in facts.measures:
                     if c.concept != name or not _comparable(value, unit, q):
                         continue
-                    limits: list[tuple[str | None, float, float | None]] = [
-                        (q.comparator, q.value, q.upper)
-                    ]
+                    limits = [q]
                     if m := _SECOND_LIMIT.match(text, c.span.end):
-                        limits.append((_LIMIT_COMP[m.group(1).lower()], float(m.group(2)), None))
-                    held = [_holds(comp, lim, up, value) for comp, lim, up in limits]
+                        second = _LIMIT_COMP[m.group(1).lower()]
+                        limits.append(Quantity(comparator=second, value=float(m.group(2))))
+                    held = [lim.holds(value) for lim in limits]
                     if any(h is None for h in held):
                         continue
                     met = all(held) != c.negated
@@ -402,7 +396,7 @@ def _measure_findings(
                         finding.note = f"{said}, which is inside that range."
                     else:
                         failed = next(
-                            lim for (comp, lim, _), h in zip(limits, held, strict=True) if not h
+                            lim.value for lim, h in zip(limits, held, strict=True) if not h
                         )
                         side = "above its upper" if value > failed else "below its lower"
                         finding.rules_out = False
@@ -825,7 +819,7 @@ def _finding(
     ):
         # 'More than 18 months post-stroke' ruled out: a stroke longer ago than that is what
         # it rules out, a more recent one is not.
-        limit = window.amount * _DAYS[window.unit]
+        limit = window.days
         obj = "you" if facts.who == "you" else "them"
         if days >= limit:
             found.note = f"You said {since}, which is more than that, so it rules {obj} out."
@@ -849,7 +843,7 @@ def _finding(
         return found
     found.direction = "takes"
     if window is not None and days is not None:
-        limit = window.amount * _DAYS[window.unit]
+        limit = window.days
         if window.relation in ("since_at_least", "for_at_least", "more_than_ago", "after"):
             if days < limit:
                 found.direction = "does_not_take"
@@ -887,15 +881,10 @@ _WEEKS = {"week": 1.0, "month": 4.345, "day": 1 / 7}
 
 def _within_limit(q: Quantity, weeks: float) -> bool:
     per = _WEEKS.get(time_unit(q.unit) or "week", 1.0)
-    value = q.value * per
-    if q.comparator == "range" and q.upper is not None:
-        return value <= weeks <= q.upper * per
-    return {
-        "ge": weeks >= value,
-        "gt": weeks > value,
-        "le": weeks <= value,
-        "lt": weeks < value,
-    }.get(q.comparator or "", abs(weeks - value) < 1)
+    upper = None if q.upper is None else q.upper * per
+    scaled = Quantity(comparator=q.comparator, value=q.value * per, upper=upper)
+    held = None if q.comparator == "eq" else scaled.holds(weeks)
+    return abs(weeks - scaled.value) < 1 if held is None else held
 
 
 def _staged(found: Finding, named: bool, facts: PersonFacts, asks: bool) -> Finding:
