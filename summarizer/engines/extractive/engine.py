@@ -166,12 +166,12 @@ class ExtractiveEngine:
                 body = FIELD_ANSWERS[intent.name](trial)
                 if intent.name == "locations" and (places := _places(question, trial)):
                     body = sites_in(trial, places)  # 'Is there a site in Munich?
-                # 'How many people?' with no enrollment field: 'A total of 18-24 patients will
-                # be accrued' answers; 'Could I get a placebo?' on groups that do not name it:
-                # 'either placebo or fludarabine will be added' answers, before the field.
                 if intent.name == "doses":
                     # 'What doses of indacaterol?': the sentences naming what was asked first.
                     body = sorted(body, key=lambda st: -select.shared_terms(question, st.text))
+                # 'How many people?' with no enrollment field: 'A total of 18-24 patients will
+                # be accrued' answers; 'Could I get a placebo?' on groups that do not name it:
+                # 'either placebo or fludarabine will be added' answers, before the field.
                 body = [*_prose_statements(question, trial, intent.name, body), *body]
                 if not body and intents.is_closed(intent.name):
                     return []  # the record lacks the field: say so, never guess from words
@@ -507,6 +507,19 @@ def _quote(
 
 
 _KIND_SECTIONS = ("summary", "description", "interventions")
+
+
+def _prose_candidates(trial: Trial, body: list[Statement]) -> list[select.Candidate]:
+    """The record's prose sentences (summary, description, treatments; never criteria, which
+    name what they exclude) that ``body`` does not already cite and that are no instruction."""
+    cited = {(c.start, c.end) for s in body for c in s.citations}
+    return [
+        c
+        for c in select.from_trial(trial, _KIND_SECTIONS)
+        if (c.start, c.end) not in cited and not select.looks_like_instruction(c.text)
+    ]
+
+
 _CLAUSE_RE = re.compile(r"[,;:]\s+")
 
 
@@ -555,14 +568,7 @@ def _kind_statements(
 ) -> list[Statement]:
     """The best of the record's sentences (summary, description, treatments; never criteria,
     which name drugs to exclude) that names an asked kind; none when no sentence does."""
-    cited = {(c.start, c.end) for s in body for c in s.citations}
-    cands = [
-        c
-        for c in select.from_trial(trial, _KIND_SECTIONS)
-        if (c.start, c.end) not in cited
-        and any(k.in_source(c.text) for k in kinds)
-        and not select.looks_like_instruction(c.text)
-    ]
+    cands = [c for c in _prose_candidates(trial, body) if any(k.in_source(c.text) for k in kinds)]
     ranked = [s.candidate for s in select.rank(question, cands)] or cands
     seen = {s.text for s in body}
     return [_quote(question, trial, c, seen) for c in ranked[:1]]
@@ -580,18 +586,10 @@ def _prose_statements(
     # Only the field sentences about what the question names count ('doses of indacaterol':
     # not the formoterol sentence), when some are.
     about = [s for s in body if select.shared_terms(question, s.text)] or body
-    held = min(
-        (i for s in about for i, p in enumerate(patterns) if p.search(s.text)),
-        default=len(patterns),
-    )
+    held = select.surest(patterns, [s.text for s in about])
     if not held:
         return []
-    cited = {(c.start, c.end) for s in body for c in s.citations}
-    pool = [
-        c
-        for c in select.from_trial(trial, _KIND_SECTIONS)
-        if (c.start, c.end) not in cited and not select.looks_like_instruction(c.text)
-    ]
+    pool = _prose_candidates(trial, body)
     for pattern in patterns[:held]:
         if cands := [c for c in pool if pattern.search(c.text)]:
             ranked = [s.candidate for s in select.rank(question, cands)] or cands
@@ -632,13 +630,10 @@ def _typed_statements(question: str, trial: Trial, body: list[Statement]) -> lis
     # 'is it a pill?' names nothing else; 'do the doctors know which one I get' asks a trait of
     # the whole trial ('double blind'), whatever the sentence saying it names.
     named = any(not t.startswith("@") for t in q_terms) and not all(k.whole_trial for k in missing)
-    cited = {(c.start, c.end) for s in body for c in s.citations}
     pool = [
         c
-        for c in select.from_trial(trial, _KIND_SECTIONS)
-        if (c.start, c.end) not in cited
-        and not select.looks_like_instruction(c.text)
-        and (not named or select.shared_terms(question, c.text) or _names_treatment(trial, c.text))
+        for c in _prose_candidates(trial, body)
+        if not named or select.shared_terms(question, c.text) or _names_treatment(trial, c.text)
     ]
     seen = {s.text for s in body}
     # One sentence saying all that is missing, else the best sentence for each part ('given by

@@ -301,10 +301,16 @@ class AnswerType:
 
     def held(self, texts: Sequence[str]) -> int:
         """The index of the surest source pattern any of ``texts`` holds (len: none)."""
-        return min(
-            (i for i, p in enumerate(self.source) if any(p.search(t) for t in texts)),
-            default=len(self.source),
-        )
+        return surest(self.source, texts)
+
+
+def surest(patterns: Sequence[re.Pattern[str]], texts: Sequence[str]) -> int:
+    """The index of the first of ``patterns`` (surest first) that any of ``texts`` holds;
+    ``len(patterns)`` when none does."""
+    return min(
+        (i for i, p in enumerate(patterns) if any(p.search(t) for t in texts)),
+        default=len(patterns),
+    )
 
 
 @cache
