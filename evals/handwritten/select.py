@@ -12,8 +12,8 @@ Round 2 (``--round 2``), fixed before any round-2 question was written: the same
 filters, ranked by ``sha256("trialsum-handwritten-v2:pick:" + NCT id)``; skip round 1's trials
 (the manifest's ``order``) and every NCT id named under ``evals/`` (outside this folder),
 ``samples/`` or the seed documents; each trial's half is the parity of
-``sha256("trialsum-handwritten-v2:half:" + NCT id)``; take the first ``COUNT2 // 2`` of each half
-in rank order, so the round is split evenly.
+``sha256("trialsum-handwritten-v2:half:" + NCT id)``; take the first ``ROUND_COUNT // 2`` of
+each half in rank order, so the round is split evenly.
 
 Round 3 (``--round 3``), fixed the same way before any round-3 question was written: the round-2
 rule with the seed ``trialsum-handwritten-v3``, skipping rounds 1 and 2's trials.
@@ -38,9 +38,7 @@ SEED2 = "trialsum-handwritten-v2"
 SEED3 = "trialsum-handwritten-v3"
 SEED4 = "trialsum-handwritten-v4"
 COUNT = 32
-COUNT2 = 16
-COUNT3 = 16
-COUNT4 = 16
+ROUND_COUNT = 16  # trials of each later round, half of them per half
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
 RULE = (
     "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v1:pick:' + NCT); "
@@ -48,30 +46,28 @@ RULE = (
     "documents; keep interventional or observational records with eligibility criteria text; "
     "first 32. Half: sha256('trialsum-handwritten-v1:half:' + NCT) even -> tune, odd -> report."
 )
-RULE2 = (
-    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v2:pick:' + NCT); "
-    "skip round 1's trials and any NCT id named under evals/ (other than evals/handwritten), "
-    "samples/ or the seed documents; keep interventional or observational records with "
-    "eligibility criteria text; half: sha256('trialsum-handwritten-v2:half:' + NCT) even -> tune, "
-    "odd -> report; first 8 of each half in rank order (16)."
-)
-RULE3 = (
-    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v3:pick:' + NCT); "
-    "skip rounds 1 and 2's trials and any NCT id named under evals/ "
-    "(other than evals/handwritten), samples/ or the seed documents; keep interventional or "
-    "observational records with "
-    "eligibility criteria text; half: sha256('trialsum-handwritten-v3:half:' + NCT) even -> tune, "
-    "odd -> report; first 8 of each half in rank order (16)."
-)
-RULE4 = (
-    "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v4:pick:' + NCT); "
-    "skip rounds 1, 2 and 3's trials and any NCT id named under evals/ "
-    "(other than evals/handwritten), samples/ or the seed documents; keep interventional or "
-    "observational records with "
-    "eligibility criteria text; half: sha256('trialsum-handwritten-v4:half:' + NCT) even -> tune, "
-    "odd -> report; first 8 of each half in rank order (16)."
-)
 SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4}
+
+
+def round_rule(n: int) -> str:
+    """The selection rule of round ``n`` in words, as its manifest records it."""
+    if n == 1:
+        return RULE
+    before = [str(i) for i in range(1, n)]
+    which = f"round {before[0]}'s" if n == 2 else f"rounds {', '.join(before[:-1])} and {n - 1}'s"
+    return (
+        f"XML records of ctgov_xml_6786.tar.gz ranked by sha256('{SEEDS[n]}:pick:' + NCT); "
+        f"skip {which} trials and any NCT id named under evals/ (other than evals/handwritten), "
+        "samples/ or the seed documents; keep interventional or observational records with "
+        f"eligibility criteria text; half: sha256('{SEEDS[n]}:half:' + NCT) even -> tune, "
+        f"odd -> report; first {ROUND_COUNT // 2} of each half in rank order ({ROUND_COUNT})."
+    )
+
+
+def earlier_trials(manifest: dict, n: int) -> set[str]:
+    """The trials of every round before round ``n``, as the manifest lists them."""
+    rounds = {1: manifest["order"], **{int(k): r["order"] for k, r in manifest["rounds"].items()}}
+    return {t for k in range(1, n) for t in rounds[k]}
 
 
 def h(*parts: str, seed: str = SEED) -> int:
@@ -115,7 +111,7 @@ def choose_round(
     earlier: set[str],
     seed: str,
     seeds: Path | None = None,
-    count: int = COUNT2,
+    count: int = ROUND_COUNT,
 ) -> list[str]:
     """A later round's trials in rank order under ``seed``: ``count // 2`` per half, none of
     ``earlier``'s (the trials of the rounds before)."""
@@ -140,27 +136,6 @@ def choose_round(
     return out
 
 
-def choose_round2(
-    data_dir: Path, round1: set[str], seeds: Path | None = None, count: int = COUNT2
-) -> list[str]:
-    """Round 2's trials in rank order: ``count // 2`` per half, none of ``round1``'s."""
-    return choose_round(data_dir, round1, SEED2, seeds=seeds, count=count)
-
-
-def choose_round3(
-    data_dir: Path, earlier: set[str], seeds: Path | None = None, count: int = COUNT3
-) -> list[str]:
-    """Round 3's trials in rank order: ``count // 2`` per half, none of rounds 1 and 2's."""
-    return choose_round(data_dir, earlier, SEED3, seeds=seeds, count=count)
-
-
-def choose_round4(
-    data_dir: Path, earlier: set[str], seeds: Path | None = None, count: int = COUNT4
-) -> list[str]:
-    """Round 4's trials in rank order: ``count // 2`` per half, none of rounds 1-3's."""
-    return choose_round(data_dir, earlier, SEED4, seeds=seeds, count=count)
-
-
 if __name__ == "__main__":
     from evals.handwritten.cases import load_manifest
     from summarizer.config import Settings
@@ -168,19 +143,9 @@ if __name__ == "__main__":
     data = Settings().data_dir
     seeds_dir = data.parent / "seeds"
     manifest = load_manifest()
-    if sys.argv[1:] == ["--round", "2"]:
-        chosen = choose_round2(data, set(manifest["order"]), seeds=seeds_dir)
-        json.dump({n: half_of(n, seed=SEED2) for n in chosen}, sys.stdout, indent=1)
-    elif sys.argv[1:] == ["--round", "3"]:
-        earlier = set(manifest["order"]) | set(manifest["rounds"]["2"]["order"])
-        chosen = choose_round3(data, earlier, seeds=seeds_dir)
-        json.dump({n: half_of(n, seed=SEED3) for n in chosen}, sys.stdout, indent=1)
-    elif sys.argv[1:] == ["--round", "4"]:
-        earlier = set(manifest["order"]) | {
-            n for k in ("2", "3") for n in manifest["rounds"][k]["order"]
-        }
-        chosen = choose_round4(data, earlier, seeds=seeds_dir)
-        json.dump({n: half_of(n, seed=SEED4) for n in chosen}, sys.stdout, indent=1)
-    else:
+    n = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
+    if n == 1:
         chosen = choose(data, seeds=seeds_dir)
-        json.dump({n: half_of(n) for n in chosen}, sys.stdout, indent=1)
+    else:
+        chosen = choose_round(data, earlier_trials(manifest, n), SEEDS[n], seeds=seeds_dir)
+    json.dump({t: half_of(t, seed=SEEDS[n]) for t in chosen}, sys.stdout, indent=1)

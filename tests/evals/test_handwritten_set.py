@@ -86,9 +86,10 @@ def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
         halves = _halves(rec)
         assert all(select.half_of(t, seed=_seed(n)) == h for t, h in halves.items()), n
         assert set(halves.values()) == {"tune", "report"}, n
-    for n, count in ((2, select.COUNT2), (3, select.COUNT3), (4, select.COUNT4)):
+    for n in (2, 3, 4):
         later = Counter(_halves(_rounds(manifest)[n]).values())
-        assert later["tune"] == later["report"] == count // 2, n
+        assert later["tune"] == later["report"] == select.ROUND_COUNT // 2, n
+        assert _rounds(manifest)[n]["rule"] == select.round_rule(n), n
 
 
 def test_trials_are_listed_in_the_rules_hash_order(manifest: dict) -> None:
@@ -164,17 +165,19 @@ def test_the_manifest_lists_what_the_selection_rule_gives(
     seeds = shared_data.parent / "seeds"
     chosen = select.choose(shared_data, seeds=seeds if seeds.is_dir() else None)
     assert chosen == manifest["order"]
-    second = select.choose_round2(
-        shared_data, set(manifest["order"]), seeds=seeds if seeds.is_dir() else None
+    found = seeds if seeds.is_dir() else None
+    second = select.choose_round(
+        shared_data, select.earlier_trials(manifest, 2), _seed(2), seeds=found
     )
     assert second == _rounds(manifest)[2]["order"]
-    third = select.choose_round3(
-        shared_data, set(manifest["order"]) | set(second), seeds=seeds if seeds.is_dir() else None
+    third = select.choose_round(
+        shared_data, set(manifest["order"]) | set(second), _seed(3), seeds=found
     )
     assert third == _rounds(manifest)[3]["order"]
     assert not set(third) & (set(manifest["order"]) | set(second))
     earlier = set(manifest["order"]) | set(second) | set(third)
-    fourth = select.choose_round4(shared_data, earlier, seeds=seeds if seeds.is_dir() else None)
+    assert earlier == select.earlier_trials(manifest, 4)
+    fourth = select.choose_round(shared_data, earlier, _seed(4), seeds=found)
     assert fourth == _rounds(manifest)[4]["order"]
     assert not set(fourth) & earlier
 
