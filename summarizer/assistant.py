@@ -244,18 +244,29 @@ class Assistant:
     def stream_ask(
         self, question: str, *, trial_ids: Sequence[str] | None = None
     ) -> Iterator[str | Answer]:
-        """Text pieces as they are produced, then the final checked ``Answer``."""
+        """Text pieces as they are produced, then the final checked ``Answer``.
+
+        A provisional draft (an engine that has a checked answer now and a better one later)
+        is checked like any other and streamed as text; only the last draft becomes the
+        ``Answer``, which replaces what was streamed."""
         from summarizer.engines.base import StreamingGenerator
 
         _require_text(question, "question")
         trials = [self.get_trial(tid) for tid in trial_ids or []]
         generator = self._engine()
         if isinstance(generator, StreamingGenerator):
+            streamed = False
             for piece in generator.stream_draft(question, trials or None):
-                if isinstance(piece, DraftAnswer):
-                    yield self._verify_answer(piece, trials)
-                else:
+                if not isinstance(piece, DraftAnswer):
+                    streamed = True
                     yield piece
+                    continue
+                checked = self._verify_answer(piece, trials)
+                if piece.provisional or not streamed:
+                    streamed = True
+                    yield from (statement.text for statement in checked.statements)
+                if not piece.provisional:
+                    yield checked
             return
         answer = self._verify_answer(generator.draft_answer(question, trials or None), trials)
         for statement in answer.statements:

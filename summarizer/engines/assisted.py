@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -181,9 +181,27 @@ class AssistedEngine:
     # ------------------------------------------------------------ drafts
 
     def draft_answer(self, question: str, trials: Sequence[Trial] | None = None) -> DraftAnswer:
+        draft: DraftAnswer | None = None
+        for piece in self.stream_draft(question, trials):
+            if isinstance(piece, DraftAnswer):
+                draft = piece
+        assert draft is not None
+        return draft
+
+    def stream_draft(
+        self, question: str, trials: Sequence[Trial] | None = None
+    ) -> Iterator[str | DraftAnswer]:
+        """The extracted answer at once (provisional: checked and shown while the model works,
+        so a reader never waits on a small local model to see a cited answer), then the draft
+        with the rewrites, which replaces it."""
         draft = self.extractive.draft_answer(question, trials)
-        if draft.declined or draft.abstained or not draft.statements:
-            return draft
+        if draft.declined or draft.abstained or not self._hardest(draft.statements):
+            yield draft
+            return
+        yield draft.model_copy(update={"provisional": True})
+        yield self._rewritten(draft)
+
+    def _rewritten(self, draft: DraftAnswer) -> DraftAnswer:
         done = self.rewrite(draft.statements)
         return draft.model_copy(
             update={
@@ -220,15 +238,7 @@ class AssistedEngine:
     def rewrite(self, statements: Sequence[Statement]) -> Rewritten:
         """One request for every sentence worth rewriting; the simpler rewrites put in place."""
         target = self.rules.target_grade
-        grades: dict[int, float] = {}
-        for i, statement in enumerate(statements):
-            if not rewritable(statement) or len(statement.text.split()) < self.rules.min_words:
-                continue
-            g = grade(statement.text)
-            if g is not None and g > target:
-                grades[i] = g
-        hardest = sorted(grades, key=lambda i: -grades[i])[: self.rules.max_sentences]
-        grades = {i: grades[i] for i in sorted(hardest)}
+        grades = self._hardest(statements)
         out = Rewritten(statements=list(statements))
         if not grades:
             return out
@@ -261,6 +271,19 @@ class AssistedEngine:
             )
             out.originals[i] = original
         return out
+
+    def _hardest(self, statements: Sequence[Statement]) -> dict[int, float]:
+        """Index -> grade of the sentences worth sending: rewritable, long enough, above the
+        target grade; the hardest ``max_sentences`` of them, in their order."""
+        grades: dict[int, float] = {}
+        for i, statement in enumerate(statements):
+            if not rewritable(statement) or len(statement.text.split()) < self.rules.min_words:
+                continue
+            g = grade(statement.text)
+            if g is not None and g > self.rules.target_grade:
+                grades[i] = g
+        hardest = sorted(grades, key=lambda i: -grades[i])[: self.rules.max_sentences]
+        return {i: grades[i] for i in sorted(hardest)}
 
     def _ask(self, client: LLMClient, texts: list[str]) -> RewriteReply:
         numbered = [{"index": n, "text": defuse(t)} for n, t in enumerate(texts, start=1)]

@@ -32,6 +32,10 @@ class DraftAnswer(BaseModel):
         description="index in ``statements`` of a rewritten sentence -> the extracted sentence "
         "it replaces, shown instead when the rewrite fails the source check",
     )
+    provisional: bool = Field(
+        default=False,
+        description="shown (checked) while a better draft is written; the next draft replaces it",
+    )
 
 
 class DraftSection(BaseModel):

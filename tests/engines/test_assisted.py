@@ -328,3 +328,41 @@ def test_assisted_is_built_by_name_without_touching_the_network(
     assert engine.rewrites is False  # shown sentences are checked rewrites or extracted ones
     with pytest.raises(LLMError):
         engine.prepare()  # the missing endpoint surfaces here, before any work
+
+
+# ---------------------------------------------------------------- streaming
+
+
+def test_a_streamed_answer_shows_the_checked_extract_before_the_model_is_asked(
+    fake_openai: FakeOpenAI, llm_settings: Settings, seeds: dict[str, Trial], trial: Trial
+) -> None:
+    fake_openai.respond_with(rewrites(shorter))
+    assistant, _ = build(seeds, llm_settings)
+    before = extractive(seeds).ask(QUESTION, trial_ids=[trial.trial_id])
+    pieces = assistant.stream_ask(QUESTION, trial_ids=[trial.trial_id])
+
+    first = next(pieces)
+
+    assert first == before.statements[0].text  # the extracted sentence, checked
+    assert fake_openai.chat_requests == []  # shown before the model was asked
+    rest = list(pieces)
+    finals = [p for p in rest if isinstance(p, Answer)]
+    assert len(finals) == 1 and rest[-1] is finals[0]  # one Answer, last: it replaces the text
+    assert len(fake_openai.chat_requests) == 1
+    assert [s.text for s in finals[0].statements] != [s.text for s in before.statements]
+    assert finals[0] == assistant.ask(QUESTION, trial_ids=[trial.trial_id])
+
+
+def test_an_answer_with_nothing_to_rewrite_streams_once_without_asking_the_model(
+    fake_openai: FakeOpenAI, llm_settings: Settings, seeds: dict[str, Trial], trial: Trial
+) -> None:
+    fake_openai.respond_with(rewrites(shorter))
+    assistant, _ = build(seeds, llm_settings)
+    question = "How many people will take part?"
+    before = extractive(seeds).ask(question, trial_ids=[trial.trial_id])
+
+    pieces = list(assistant.stream_ask(question, trial_ids=[trial.trial_id]))
+
+    assert fake_openai.chat_requests == []
+    assert pieces[:-1] == [s.text for s in before.statements]  # each sentence once
+    assert isinstance(pieces[-1], Answer) and pieces[-1].answer == before.answer
