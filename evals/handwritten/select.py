@@ -20,6 +20,9 @@ rule with the seed ``trialsum-handwritten-v3``, skipping rounds 1 and 2's trials
 
 Round 4 (``--round 4``), fixed the same way before any round-4 question was written: the round-2
 rule with the seed ``trialsum-handwritten-v4``, skipping rounds 1, 2 and 3's trials.
+
+Round 5 (``--round 5``), fixed the same way before any round-5 question was written: the round-2
+rule with the seed ``trialsum-handwritten-v5``, skipping rounds 1 to 4's trials.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ SEED = "trialsum-handwritten-v1"
 SEED2 = "trialsum-handwritten-v2"
 SEED3 = "trialsum-handwritten-v3"
 SEED4 = "trialsum-handwritten-v4"
+SEED5 = "trialsum-handwritten-v5"
 COUNT = 32
 ROUND_COUNT = 16  # trials of each later round, half of them per half
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
@@ -46,7 +50,7 @@ RULE = (
     "documents; keep interventional or observational records with eligibility criteria text; "
     "first 32. Half: sha256('trialsum-handwritten-v1:half:' + NCT) even -> tune, odd -> report."
 )
-SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4}
+SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5}
 
 
 def round_rule(n: int) -> str:

@@ -76,7 +76,7 @@ def test_every_case_is_on_a_manifest_trial_in_that_trials_half(
 
 def test_rounds_share_no_trial(manifest: dict) -> None:
     orders = [set(rec["order"]) for rec in _rounds(manifest).values()]
-    assert len(orders) >= 4, "rounds 2, 3 and 4 are recorded"
+    assert len(orders) >= 5, "rounds 2, 3, 4 and 5 are recorded"
     assert sum(map(len, orders)) == len(set().union(*orders))
     assert len(_all_halves(manifest)) == sum(map(len, orders))
 
@@ -86,7 +86,7 @@ def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
         halves = _halves(rec)
         assert all(select.half_of(t, seed=_seed(n)) == h for t, h in halves.items()), n
         assert set(halves.values()) == {"tune", "report"}, n
-    for n in (2, 3, 4):
+    for n in range(2, max(select.SEEDS) + 1):
         later = Counter(_halves(_rounds(manifest)[n]).values())
         assert later["tune"] == later["report"] == select.ROUND_COUNT // 2, n
         assert _rounds(manifest)[n]["rule"] == select.round_rule(n), n
@@ -114,7 +114,10 @@ def test_counts_match_the_manifest_and_the_brief(
     assert len(cases) == sum(rec["cases"] for rec in rounds.values())
     assert manifest["cases"] >= 100
     per_trial = Counter(c.trial for c in cases)
-    assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 6
+    assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 7
+    # up to round 4 at most 6 a trial; round 5 asks 7 (about 110 questions on 16 trials)
+    assert max(n for t, n in per_trial.items() if t not in _rounds(manifest)[5]["order"]) <= 6
+    assert Counter(per_trial[t] for t in _rounds(manifest)[5]["order"]) == {7: 16}
     unanswerable = sum(not c.answerable for c in cases)
     assert 0.2 <= unanswerable / len(cases) <= 0.35
     for n, rec in rounds.items():
@@ -180,6 +183,11 @@ def test_the_manifest_lists_what_the_selection_rule_gives(
     fourth = select.choose_round(shared_data, earlier, _seed(4), seeds=found)
     assert fourth == _rounds(manifest)[4]["order"]
     assert not set(fourth) & earlier
+    earlier |= set(fourth)
+    assert earlier == select.earlier_trials(manifest, 5)
+    fifth = select.choose_round(shared_data, earlier, _seed(5), seeds=found)
+    assert fifth == _rounds(manifest)[5]["order"]
+    assert not set(fifth) & earlier
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import across, intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
-from summarizer.engines.extractive.field_answers import FIELD_ANSWERS, sites_in
+from summarizer.engines.extractive.field_answers import FIELD_ANSWERS, dates, names_place, sites_in
 from summarizer.engines.extractive.fit import good_fit, not_fit
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.engines.extractive.resources import threshold
@@ -164,8 +164,13 @@ class ExtractiveEngine:
             body = []
             for intent in ranked[:1]:
                 body = FIELD_ANSWERS[intent.name](trial)
+                if intent.name == "dates" and (parts := intents.date_kinds(question)):
+                    body = dates(trial, parts)  # 'When did it start?': the start date only
                 if intent.name == "locations" and (places := _places(question, trial)):
                     body = sites_in(trial, places)  # 'Is there a site in Munich?
+                elif intent.name == "locations" and body and (place := _unlisted(question, trial)):
+                    # 'Is it in Boston?' where no site is: say so before the sites it lists.
+                    body = [not_a_claim(layout().say("no_site_in", place=place), FRAMING), *body]
                 if intent.name == "doses":
                     # 'What doses of indacaterol?': the sentences naming what was asked first.
                     body = sorted(body, key=lambda st: -select.shared_terms(question, st.text))
@@ -202,6 +207,10 @@ class ExtractiveEngine:
         hits = self._hits(question, trial)
         candidates = select.whole_sentences(hits, trial) if hits else select.from_trial(trial)
         scored = select.rank(question, candidates)
+        if _names_treatment(trial, question):
+            # 'How many weeks do you take the naltrexone?': a sentence holding only the answer
+            # type ('1 day' in a criterion) and nothing the question names does not answer it.
+            scored = [s for s in scored if select.shared_terms(question, s.candidate.text)]
         floor = threshold("min_sentence_score")
         out: list[Statement] = []
         seen: set[str] = set()
@@ -412,6 +421,21 @@ def _places(question: str, trial: Trial) -> list[str]:
     return list(
         dict.fromkeys(c for loc in trial.locations if (c := loc.country) and c.lower() in region)
     )
+
+
+def _unlisted(question: str, trial: Trial) -> str | None:
+    """The place the question names ('any site in Massachusetts?') when none of the trial's
+    sites is there, else None. A region ('anywhere in Europe') is there when a site's country
+    is one of its countries."""
+    place = intents.asked_place(question)
+    if place is None:
+        return None
+    region = intents.region_countries(place)
+    if region:
+        there = any((loc.country or "").lower() in region for loc in trial.locations)
+    else:
+        there = names_place(trial, intents.place_names(place))
+    return None if there else place
 
 
 def _lacks_asked(question: str, body: list[Statement]) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from prompts.layout import layout
 from summarizer import normalize
 from summarizer.engines.common import STATUS_SENTENCES, citations
 from summarizer.engines.extractive import record_fields
 from summarizer.engines.extractive.plain_words import clean, explain, sentence_spans, shorten
 from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.studies import studies_statements
-from summarizer.models import Age, Location, Sourced, Span, Statement, Trial
+from summarizer.models import FRAMING, Age, Location, Sourced, Span, Statement, Trial, not_a_claim
 
 FieldAnswer = Callable[[Trial], list[Statement]]
 
@@ -113,6 +114,16 @@ def sites_in(trial: Trial, places: list[str] | tuple[str, ...]) -> list[Statemen
     return [_st(trial, text, list(named), "locations", "locations")]
 
 
+def names_place(trial: Trial, names: frozenset[str]) -> bool:
+    """Whether one of the trial's sites is in a place going by one of ``names`` (its city, state,
+    country or facility holds the name's words: 'new york' is in 'New York, New York')."""
+    for loc in trial.locations:
+        words = set(re.findall(r"[a-z0-9]+", " ".join(place_words(loc).lower().split())))
+        if any(set(re.findall(r"[a-z0-9]+", n)) <= words for n in names if n):
+            return True
+    return False
+
+
 def max_places() -> int:
     """How many sites an answer or summary names and cites (data: prompts/thresholds.json)."""
     return int(threshold("max_places"))
@@ -122,7 +133,9 @@ def status(trial: Trial) -> list[Statement]:
     if trial.status is None:
         return []
     value = trial.status.value
-    text = STATUS_SENTENCES.get(value, f"The listed status is: {normalize.status_words(value)}.")
+    # A status with no plain sentence is said in the record's words ('Unknown status').
+    words = clean(trial.status.raw or "") or normalize.status_words(value)
+    text = STATUS_SENTENCES.get(value, f"The listed status is: {words}.")
     return [_st(trial, text, [trial.status], "quick_facts", "status")]
 
 
@@ -195,12 +208,17 @@ def contact_words(trial: Trial) -> list[tuple[str, list[Sourced]]]:
 
 
 def contacts(trial: Trial) -> list[Statement]:
+    """The listed contacts; with none, that the documents list none, then the people they name
+    as leading the study (who to ask for, and a number when the record writes one there); with
+    neither, nothing: the engine abstains and points to the registry page."""
     found = contact_words(trial)
     out = [
         _st(trial, f"You can contact {text}.", items, "contacts", "contacts")
         for text, items in found
     ]
-    return out  # none listed: the engine abstains and points to the registry page
+    if not out and (leads := [s for s in sponsor(trial) if "officials" in s.fields]):
+        out = [not_a_claim(layout().wording["no_contact_listed"], FRAMING), *leads]
+    return out
 
 
 def targets(trial: Trial) -> list[Statement]:
@@ -275,7 +293,10 @@ def _span(start: int, end: int) -> Span:
 
 def outcomes(trial: Trial) -> list[Statement]:
     """The main (primary) measures, up to three, each with when it is measured, then the first
-    secondary one: 'how long are side effects tracked' needs every primary time frame."""
+    secondary one: 'how long are side effects tracked' needs every primary time frame. A record
+    with no outcome fields: its sentences naming the primary or secondary outcomes."""
+    if not trial.outcomes:
+        return _prose(trial, _PROSE_OUTCOME_RE, 2)
     out = []
     for kind, shown in (("primary", 3), ("secondary", 1)):
         items = [o for o in trial.outcomes if o.kind == kind]
@@ -326,11 +347,26 @@ def _when(time_frame: str) -> str:
 
 
 def design(trial: Trial) -> list[Statement]:
+    """The design in plain words, then the record's own term for any part the plain words do
+    not repeat ('single arm' is written 'Single Group Assignment'), so both readings are said."""
     if not trial.design:
         return []
     words = _list_words([clean(d.value).lower() for d in trial.design])
     text = explain(f"The study design is {words}.")
-    return [_st(trial, text, list(trial.design), "design", "design")]
+    out = [_st(trial, text, list(trial.design), "design", "design")]
+    own: list[Sourced] = [d for d in trial.design if _reworded(d.value, d.raw)]
+    if own:
+        said = _list_words([clean(d.raw or "") for d in trial.design if d in own])
+        out.append(_st(trial, f"In the record's words: {said}.", own, "design", "design"))
+    return out
+
+
+def _reworded(value: str, raw: str | None) -> bool:
+    """Whether the plain words and the record's words each hold a word the other lacks ('single
+    arm' / 'Single Group Assignment'); not when one only adds to the other ('open label' / 'None
+    (Open Label)', 'purpose: treatment' / 'Treatment')."""
+    plain, own = (set(re.findall(r"[a-z0-9]+", t.lower())) for t in (value, raw or ""))
+    return bool(own) and bool(plain - own) and bool(own - plain)
 
 
 def conditions(trial: Trial) -> list[Statement]:
@@ -368,7 +404,9 @@ def purpose(trial: Trial) -> list[Statement]:
     return studies_statements(trial, limit=2)
 
 
-def dates(trial: Trial) -> list[Statement]:
+def dates(trial: Trial, kinds: frozenset[str] | None = None) -> list[Statement]:
+    """The start and end dates the record gives; with ``kinds``, only those ('when did it
+    start' on a record with only a completion date: none, so the engine says it is not given)."""
     out = []
     names = {
         "start": "starts",
@@ -376,7 +414,7 @@ def dates(trial: Trial) -> list[Statement]:
         "completion": "ends",
     }
     for d in trial.dates:
-        if d.kind in names:
+        if d.kind in names and (kinds is None or d.kind in kinds):
             est = " (estimated)" if d.estimated else ""
             verb = names[d.kind]
             out.append(_st(trial, f"The trial {verb} {d.raw}{est}.", [d], "design", "dates"))
@@ -394,11 +432,55 @@ def _first_sentence(trial: Trial, start: int, end: int, words: int) -> tuple[int
     return (s, e) if len(trial.source.text[s:e].split()) <= words else None
 
 
+# A group the summary or description lays out by label ('- Arm I: Patients receive ...',
+# 'Group 2 will comprise ...'): the way NCI PDQ outlines and older records give arms in prose.
+_PROSE_ARM_RE = re.compile(
+    r"^[-*•\s]*(?:treatment |study )?(?:arm|group|cohort|regimen)\s+(?:[IVX]{1,4}|[A-H]|\d{1,2})"
+    r"\b\s*(?:[:.)-]|will (?:comprise|consist|receive|include)|(?:patients |participants )?"
+    r"(?:receive|get|are given|take)s?\b)",
+    re.I,
+)
+# The record's sentences that name a primary or secondary outcome in prose ('The primary outcomes
+# of interest are higher calcium intake ...'), for a record with no outcome fields.
+_PROSE_OUTCOME_RE = re.compile(
+    r"\b(?:primary|secondary|main) (?:outcomes?|end ?points?|efficacy (?:variables?|measures?))\b"
+    r"|\boutcomes? of interest\b",
+    re.I,
+)
+
+
+def _prose(trial: Trial, pattern: re.Pattern[str], limit: int) -> list[Statement]:
+    """The summary's and description's sentences matching ``pattern`` (at most ``limit``),
+    quoted and cited: a fact the record gives in its running text, not in a field."""
+    out: list[Statement] = []
+    text = trial.source.text
+    for section, fact in (
+        ("summary", trial.brief_summary),
+        ("description", trial.detailed_description),
+    ):
+        for span in fact.spans if fact else []:
+            for s, e in sentence_spans(text[span.start : span.end], span.start):
+                if len(out) < limit and pattern.search(text[s:e]):
+                    words = shorten(clean(text[s:e]).lstrip("-*• "), 40)
+                    out.append(
+                        Statement(
+                            text=explain(words),
+                            citations=citations(trial, [Span(start=s, end=e)], section),
+                            fields=[section],
+                        )
+                    )
+    return out
+
+
 def arms(trial: Trial) -> list[Statement]:
-    """The trial's groups (arms) by name, then each group's first sentence of description."""
+    """The trial's groups (arms) by name, then each group's first sentence of description; a
+    record without arm fields: the sentences that lay its groups out by label ('Arm I: ...'),
+    else the treatments it gives (what the groups get, so the reader sees what the record says)."""
     found = record_fields.arms(trial)
     if not found:
-        return []
+        return _prose(trial, _PROSE_ARM_RE, int(threshold("max_arms_described")) + 1) or (
+            interventions(trial)
+        )
     names = _list_words([a.label for a in found], limit=8)
     noun = "group (arm) is" if len(found) == 1 else "groups (arms) are"
     label_spans = [a.label_span for a in found[:9]]
@@ -467,7 +549,7 @@ def placebo(trial: Trial) -> list[Statement]:
         )
     if not out:
         # No placebo in the record: what people do get (the groups, else the treatments).
-        out = arms(trial)[:1] or interventions(trial)
+        out = arms(trial)[:1] if record_fields.arms(trial) else interventions(trial)
     return [*out, *design(trial)]
 
 

@@ -310,3 +310,48 @@ def gaps(question: str) -> list[Gap]:
     """The parts the question asks for that the record may lack, in file order."""
     q = normalize(corrected(question))
     return [gap for patterns, gap in _gaps() if any(p.search(q) for p in patterns)]
+
+
+def date_kinds(question: str) -> frozenset[str] | None:
+    """The record dates a date question asks for ('when did it begin': the start), from the
+    file's ``date_parts``; None when it names no part (every date answers)."""
+    q = normalize(corrected(question))
+    found = [
+        part
+        for part in load("intents").get("date_parts", [])
+        if any(re.search(p, q, re.IGNORECASE) for p in part["question"])
+    ]
+    return frozenset(k for part in found for k in part["kinds"]) if found else None
+
+
+def asked_place(question: str) -> str | None:
+    """The place a sites question names at its end ('is it in boston?': 'boston'), the way it
+    was written; None when it names none (``asked_place`` in the file: pattern, not_places)."""
+    data = load("intents").get("asked_place", {})
+    m = re.search(data.get("pattern", r"(?!)"), normalize(question), re.IGNORECASE)
+    if m is None:
+        return None
+    place = m.group("place").strip(" .'")
+    low = re.sub(r"^the\s+", "", place.lower())
+    skip = {w.lower() for w in data.get("not_places", [])}
+    return None if place.lower() in skip or low in skip else place
+
+
+def place_names(place: str) -> frozenset[str]:
+    """The names a place goes by in the registry: itself without 'the', and the country a short
+    form stands for ('us' -> 'united states'), lower case."""
+    data = load("intents").get("asked_place", {})
+    short = data.get("abbreviations", {})
+    low = re.sub(r"^the\s+", "", " ".join(place.lower().split()))
+    low = " ".join(short.get(w.rstrip("."), w) for w in low.split())
+    aliases = data.get("aliases", {})
+    return frozenset(
+        {
+            low,
+            *(
+                country
+                for country, forms in aliases.items()
+                if low in forms or place.lower() in forms
+            ),
+        }
+    )
