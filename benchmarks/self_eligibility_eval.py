@@ -3,7 +3,7 @@ the right criterion?
 
 Reads ``evals/criteria/self_questions.jsonl`` (round 1: 166 questions over 43 trials; round 2:
 66 questions over 16 more trials; round 3: 76 over 16 more; round 4: 74 over 16 more;
-round 5: 75 over 16 more;
+round 5: 75 over 16 more; round 6: 92 over 16 more;
 each chosen by
 ``evals/criteria/self_questions_sample.py`` and
 written and labelled by an AI helper reading the criteria, before running the engine), asks

@@ -31,6 +31,15 @@ excluding every NCT id named under samples/ and evals/ (rounds 1-4 among them; i
 rows aside); its half is the parity of a SEED5 hash. Fixed before any round-5 question was
 written, run on the session-24 tree (helper P4); the chosen trials are the round-5 rows of
 self_questions.jsonl.
+
+Round 6 (``--round 6``): the same rule with a sixth seed (``SEED6``): two XML trials per kind,
+excluding every NCT id named under samples/ and evals/ (rounds 1-5 among them; its own round-6
+rows aside); its half is the parity of a SEED6 hash. Fixed before any round-6 question was
+written, run on the session-25 tree (helper P); the chosen trials are the round-6 rows of
+self_questions.jsonl. The fit-bullet set's round 4, chosen at the same time, took one of the
+first pick's pregnancy trials; the rule was run again without it (a round's own rows no
+longer exempt a trial that another eval set names) and the next pregnancy trial took its place.
+(No NCT id is written in this file: every file under evals/ is read for the ids to skip.)
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from summarizer.parsers import parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("TRIALSUM_DATA_DIR", ROOT.parent / "shared" / "data"))
+QUESTIONS = ROOT / "evals" / "criteria" / "self_questions.jsonl"
 SEED = "self-eligibility-2026"
 PER_KIND = 5
 V2_TRIALS = 3
@@ -55,6 +65,8 @@ PER_KIND2 = 2
 SEED3 = "self-eligibility-2026-r3"
 SEED4 = "self-eligibility-2026-r4"
 SEED5 = "self-eligibility-2026-r5"
+SEED6 = "self-eligibility-2026-r6"
+SEEDS = {2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5, 6: SEED6}  # a later round's seed, by number
 KINDS: tuple[tuple[str, str], ...] = (
     ("observational", ""),
     ("children", ""),
@@ -76,11 +88,15 @@ def half(trial_id: str, seed: str = SEED) -> str:
     return "report" if int(rank(trial_id, "half", seed)[:8], 16) % 2 else "tune"
 
 
-def excluded_ids(folders: tuple[str, ...] = ("samples", "evals/cases", "evals/unseen")) -> set[str]:
+def excluded_ids(
+    folders: tuple[str, ...] = ("samples", "evals/cases", "evals/unseen"),
+    leave_out: Path | None = None,
+) -> set[str]:
+    """Every NCT id named in a file under ``folders`` (``leave_out`` not read)."""
     ids: set[str] = set()
     for folder in folders:
         for path in (ROOT / folder).rglob("*"):
-            if path.is_file():
+            if path.is_file() and path != leave_out:
                 ids.update(
                     re.findall(r"NCT\d{8}", path.read_text(encoding="utf-8", errors="ignore"))
                 )
@@ -140,10 +156,10 @@ def choose() -> list[dict[str, str]]:
     return picks
 
 
-def choose_round2(seed: str = SEED2, round_no: int = 2) -> list[dict[str, str]]:
-    """Round 2 (or a later round with its own seed): PER_KIND2 XML trials per kind by the
-    round's seed, none already used by any eval set."""
-    skip = excluded_ids(("samples", "evals")) - _round2_ids(round_no)
+def choose_round(seed: str = SEED2, round_no: int = 2) -> list[dict[str, str]]:
+    """Round 2 or any later round, each with its own seed: PER_KIND2 XML trials per kind by the
+    round's seed, none already used by any eval set (the round's own rows aside)."""
+    skip = excluded_ids(("samples", "evals"), leave_out=QUESTIONS) | _other_rounds_ids(round_no)
     pools: dict[str, list[Trial]] = {k: [] for k, _ in KINDS}
     for trial in xml_trials():
         if trial.trial_id in skip or not usable(trial):
@@ -158,12 +174,12 @@ def choose_round2(seed: str = SEED2, round_no: int = 2) -> list[dict[str, str]]:
     return picks
 
 
-def _round2_ids(round_no: int = 2) -> set[str]:
-    """The trials a round already chose: named under evals/ by their own questions, they are not
-    a reason to leave themselves out when the rule is run again."""
-    path = ROOT / "evals" / "criteria" / "self_questions.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return {r["trial"] for r in rows if r.get("round") == round_no}
+def _other_rounds_ids(round_no: int) -> set[str]:
+    """The trials the question set's other rounds ask about. The set's own file is read by rows,
+    not as text, so a round's own trials are no reason to leave themselves out when its rule is
+    run again, while a trial another eval set names still is."""
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
+    return {r["trial"] for r in rows if r.get("round", 1) != round_no}
 
 
 def _row(trial: Trial, source: str, kind: str, seed: str = SEED) -> dict[str, str]:
@@ -180,6 +196,5 @@ if __name__ == "__main__":
     import sys
 
     round_no = int(sys.argv[sys.argv.index("--round") + 1]) if "--round" in sys.argv else 1
-    seeds = {2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5}
-    for row in choose_round2(seeds[round_no], round_no) if round_no > 1 else choose():
+    for row in choose_round(SEEDS[round_no], round_no) if round_no > 1 else choose():
         print(json.dumps(row))

@@ -44,7 +44,8 @@ _NUM_BARE = (
 _COMP = (
     r"≥|>=|=>|≤|<=|=<|≧|≦|\\?>|\\?<|=|"
     r"greater than or equal to|less than or equal to|equal to or (?:greater|more|higher) than|"
-    r"equal to or (?:less|lower) than|(?:of )?at least|at most|no less than|not less than|"
+    r"equal to or (?:less|lower) than|equal to or (?:above|below)|(?:of )?at least|at most|"
+    r"no less than|not less than|"
     r"no more than|not more than|no greater than|not greater than|not to exceed|not exceeding|"
     r"more than|greater than|higher than|less than|lower than|fewer than|exceeding|"
     r"older than|younger than|above|below|under|over|up to|minimum of|maximum of|min\.?|max\.?"
@@ -72,23 +73,25 @@ _POST = (
     r"and (?:over|older|above)|or (?:older|more|greater|higher|above|over)|"
     r"or (?:less|younger|lower|below|fewer)|\+"
 )
-_NUM = r"(?<![\w./-])" + _NUM_BARE
+# A minus sign that opens a number ('T-score of -2.5 or lower', '≤ -2'), never a hyphen inside a
+# word ('COVID-19', 'T-2') nor a range's dash ('18-65').
+_NUM = r"(?:(?<![\w./)-])[-−](?=\d)|(?<![\w./-]))" + _NUM_BARE
 QTY = re.compile(
     rf"(?:(?P<btw>between|from)\s+|(?P<comp>{_COMP})\s*)?(?P<a>{_NUM})"
     rf"(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
     # 'and' joins a range only after 'between' ('between 18 and 45'; not 'ANC 1500 and 2 ...')
-    rf"(?:\s*(?:-|–|to|or|(?(btw)and|(?!)))\s*(?P<b>{_NUM_BARE}))?"
+    rf"(?:\s*(?:-|–|to|or|(?(btw)and|(?!)))\s*(?P<b>(?:[-−](?=\d))?{_NUM_BARE}))?"
     rf"(?:\s*(?:-\s*)?(?P<unit>{_UNIT})(?![a-z]))?"  # '18-months' is 18 months
     rf"(?:\s+(?P<post>{_POST})(?!\s*\d))?",  # 'or over 23 weeks' starts another number
     re.IGNORECASE,
 )
 _GE = ("≥", ">=", "=>", "≧", "at least", "of at least", "no less than", "not less than",
        "greater than or equal to", "equal to or greater than", "equal to or more than",
-       "equal to or higher than", "minimum of", "min", "min.")  # fmt: skip
+       "equal to or higher than", "equal to or above", "minimum of", "min", "min.")  # fmt: skip
 _LE = ("≤", "<=", "=<", "≦", "no more than", "not more than", "no greater than",
        "not greater than", "not to exceed", "less than or equal to", "equal to or less than",
-       "equal to or lower than", "up to", "at most", "maximum of", "max", "max.",
-       "not exceeding")  # fmt: skip
+       "equal to or lower than", "equal to or below", "up to", "at most", "maximum of", "max",
+       "max.", "not exceeding")  # fmt: skip
 _GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding",
        "older than", "above", "over")  # fmt: skip
 _LT = ("<", "\\<", "less than", "lower than", "fewer than", "younger than", "below", "under")
@@ -170,10 +173,12 @@ def number(raw: str) -> float | None:
     sci = re.fullmatch(r"(\d+(?:[.,]\d+)?)\s*[x×*]\s*10\s*\^?\s*(\d+)", raw)
     if sci:
         return float(sci.group(1).replace(",", ".")) * 10 ** int(sci.group(2))
+    sign = -1.0 if raw[:1] in ("-", "−") else 1.0
+    raw = raw.lstrip("-−")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):
         raw = raw.replace(",", "")
     try:
-        return float(raw.replace(",", "."))
+        return sign * float(raw.replace(",", "."))
     except ValueError:
         return None
 
@@ -215,6 +220,8 @@ def quantities(text: str) -> list[Found]:
         comp = _comparator(m.group("comp"), m.group("post"))
         if b is not None and comp is None:
             comp = "range"
+        if comp == "range" and b is not None and b < a < 0:
+            a, b = b, a  # 'between -1 and -2.5': the range from -2.5 to -1
         q = Quantity(
             comparator=comp,
             value=a,
@@ -241,6 +248,8 @@ def time_unit(unit: str | None) -> str | None:
 
 
 GESTATION = "gestational age"  # the concept of a pregnancy constraint that has weeks
+WEEKS_PER_MONTH = 4.345  # 365.25 / 12 / 7: a month of pregnancy in weeks
+WEEKS_PER = {"week": 1.0, "month": WEEKS_PER_MONTH, "day": 1 / 7}  # a time unit in weeks
 _ORDINAL_WEEKS = re.compile(
     r"\b(?P<a>\d{1,2})(?:st|nd|rd|th)\s*(?:(?:to|-|–|through|and)\s*(?:the\s+)?"
     r"(?P<b>\d{1,2})(?:st|nd|rd|th)\s+)?weeks?\b",
@@ -252,9 +261,18 @@ _GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b
 # weeks follow the name, its short form in brackets, or 'between'.
 _GESTATION_BEFORE = re.compile(
     r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:\([A-Z]{2,5}\)\s*)?"
-    r"(?:of|at|is|for|:|between)?\s*$",
+    r"(?:of|at|is|for|:|between)?\s*\(?\s*$",
     re.I,
 )
+# Trimesters in weeks of pregnancy, as NICHD dates them ('Pregnancy: condition information'):
+# the first from week 1 to the end of week 12, the second from week 13 to the end of week 26,
+# the third from week 27 to the end of the pregnancy.
+TRIMESTER_WEEKS: dict[str, tuple[Comparator, float, float | None]] = {
+    "first": ("lt", 13.0, None), "1st": ("lt", 13.0, None),
+    "second": ("range", 13.0, 26.99), "2nd": ("range", 13.0, 26.99),
+    "third": ("ge", 27.0, None), "3rd": ("ge", 27.0, None), "last": ("ge", 27.0, None),
+}  # fmt: skip
+_TRIMESTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|last)\s+trimester\b", re.I)
 _BIRTH = re.compile(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
 # What follows a number of years that makes it an age: '18 years of age', '65 years old'.
 _AGE_AFTER = re.compile(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", re.I)
@@ -378,11 +396,14 @@ class Detector:
             ):
                 continue
             lo, hi = clause(text, f.start, f.end)
-            if _BIRTH.search(text[lo:hi]):
-                continue
             used.append((f.start, f.end))
             last_end = f.end
-            add("pregnancy", f.start, f.end, quantity=f.quantity, concept=GESTATION)
+            # A baby's gestational age at birth ('Born at full term of pregnancy (≥ 37 weeks)')
+            # is no pregnancy of the person's: a measure of the baby, set against 'born at 34
+            # weeks'.
+            born = bool(_BIRTH.search(text[lo:hi]))
+            kind: ConstraintKind = "marker" if born else "pregnancy"
+            add(kind, f.start, f.end, quantity=f.quantity, concept=GESTATION)
         # 'pregnancy in the 16th to 24th week of gestation': weeks said as ordinals.
         for m in _ORDINAL_WEEKS.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
@@ -396,6 +417,11 @@ class Detector:
                 unit="weeks",
             )
             used.append((m.start(), m.end()))
+            add("pregnancy", m.start(), m.end(), quantity=q, concept=GESTATION)
+        # 'In their third trimester of pregnancy': a trimester is a span of weeks.
+        for m in _TRIMESTER.finditer(text):
+            comp, weeks, upper = TRIMESTER_WEEKS[m.group(1).lower()]
+            q = Quantity(comparator=comp, value=weeks, upper=upper, unit="weeks")
             add("pregnancy", m.start(), m.end(), quantity=q, concept=GESTATION)
 
     def _time_windows(self, text, qty, add, used) -> None:

@@ -229,7 +229,7 @@ def _limit_words(lo: float | None, hi: float | None) -> str:
 # Treatments one has had rather than takes: operations, transplants, radiation.
 _PROCEDURE = re.compile(
     r"surger|operation|bypass|transplant|graft|stent|angioplasty|radiation|radiotherapy|"
-    r"ectom|otom|ostom|plasty|biopsy",
+    r"ectom|otom|ostom|plasty|biopsy|prosthes|implant|replacement|brachytherapy",
     re.I,
 )
 

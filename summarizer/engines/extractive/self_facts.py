@@ -11,6 +11,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
+from summarizer.criteria.detect import WEEKS_PER_MONTH
 from summarizer.engines.extractive.resources import load
 
 _NUMBER_WORDS = {
@@ -73,7 +74,6 @@ _GESTATION_RE = (
         rf"\bpregnan\w*\b[^.?!]{{0,25}}?\b{_NUM}[- ](weeks?|wks?|months?)\b(?!\s+ago)", re.I
     ),
 )
-_WEEKS_PER_MONTH = 4.345
 _CURRENT_RE = re.compile(
     r"\b(?:i|he|she|they|we)\s+(?:currently\s+|still\s+)?(?:take|takes|use|uses|smoke|smokes|"
     r"inject|am taking|am using|am on|is taking|is on)\b|\bi'?m\s+(?:taking|using|on)\b|"
@@ -82,6 +82,60 @@ _CURRENT_RE = re.compile(
 )
 _STOPPED_RE = re.compile(
     r"\b(?:quit|stopped|gave up|given up|no longer|used to|former|ex-?smoker|came off|went off)\b",
+    re.I,
+)
+# Languages a person may name ('I only speak Portuguese'), as criteria name them ('English
+# speaking', 'unable to read/write English').
+LANGUAGES = (
+    "English", "Spanish", "French", "German", "Portuguese", "Italian", "Chinese", "Mandarin",
+    "Cantonese", "Japanese", "Korean", "Arabic", "Russian", "Hindi", "Vietnamese", "Tagalog",
+    "Polish", "Dutch", "Hebrew", "Greek", "Turkish", "Swedish", "Danish", "Norwegian", "Finnish",
+    "Creole", "Somali", "Farsi", "Urdu", "Bengali",
+)  # fmt: skip
+_LANG = "|".join(LANGUAGES)
+_SPEAK = r"(?:speak|speaks|read|reads|write|writes|understand|understands)"
+_ONLY_SPEAKS = re.compile(
+    rf"\b(?:only|just)\s+{_SPEAK}\s+({_LANG})\b|\b{_SPEAK}\s+(?:only|just)\s+({_LANG})\b", re.I
+)
+_NOT_SPEAKS = re.compile(
+    rf"\b(?:don't|do not|doesn't|does not|can't|cannot|can not)\s+{_SPEAK}"
+    rf"(?:\s+(?:or|and)\s+{_SPEAK})?\s+(?:much\s+|any\s+|good\s+)?({_LANG})\b",
+    re.I,
+)
+_LANG_LIST = rf"(?:{_LANG})(?:\s*(?:,|and|or)\s*(?:{_LANG}))*"
+_SPEAKS = re.compile(
+    rf"\b{_SPEAK}\s+(?:fluent\s+|good\s+)?({_LANG_LIST})\b|\b({_LANG})[- ]speaking\b|"
+    rf"\bfluent in ({_LANG_LIST})\b",
+    re.I,
+)
+_LANG_RE = re.compile(rf"\b(?:{_LANG})\b", re.I)
+
+
+def _languages(q: str, facts: PersonFacts) -> None:
+    def names(m: re.Match[str]) -> list[str]:
+        return [w.capitalize() for w in _LANG_RE.findall(m.group(0))]
+
+    facts.not_languages = [n for m in _NOT_SPEAKS.finditer(q) for n in names(m)]
+    for m in _ONLY_SPEAKS.finditer(q):
+        facts.only_languages = True
+        facts.languages.extend(names(m))
+    for m in _SPEAKS.finditer(q):
+        if not _NOT_SPEAKS.search(q[max(0, m.start() - 20) : m.end()]):
+            facts.languages.extend(names(m))
+    facts.languages = list(dict.fromkeys(facts.languages))
+
+
+_PAST_RE = re.compile(
+    r"\b(?:i|he|she|they|we)(?:'ve| have| has|'s)?\s+(?:already\s+)?(?:had|underwent|"
+    r"received|been on|been taking|undergone)\b|\bi'?ve\s+(?:already\s+)?(?:had|been on|"
+    r"been taking|received|undergone)\b",
+    re.I,
+)
+_TREATED_RE = re.compile(
+    r"\b(?:was|were|been|got|is|are|had it|had them)\s+(?:successfully\s+|fully\s+)?"
+    r"(?:treated|cured|removed|cut out|excised|resected)\b|\b(?:i'?m|he'?s|she'?s|they'?re)\s+"
+    r"(?:cured|in remission)\b|\boff (?:the |my |his |her |all )?(?:\w+ )?(?:drugs|medicines?|"
+    r"medications?|treatment|pills)\b",
     re.I,
 )
 _AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
@@ -202,6 +256,25 @@ class PersonFacts(BaseModel):
         default=False,
         description="the person says they no longer do or take it ('I quit smoking')",
     )
+    past: bool = Field(
+        default=False,
+        description="the person says they already had or have been on it ('I had radiation', "
+        "'I've been on HIV medicines for a year'), not that it is planned",
+    )
+    languages: list[str] = Field(
+        default_factory=list, description="languages the person says they speak ('Portuguese')"
+    )
+    only_languages: bool = Field(
+        default=False, description="they speak only those ('I only speak Portuguese')"
+    )
+    not_languages: list[str] = Field(
+        default_factory=list, description="languages they say they do not speak or read"
+    )
+    treated: bool = Field(
+        default=False,
+        description="the person says what they had was treated, removed or cured ('syphilis "
+        "that was treated 2 years ago', 'removed by surgery and I'm cured')",
+    )
     lacking: list[str] = Field(
         default_factory=list,
         description="the person's words for what they say they never had or do not have "
@@ -216,6 +289,8 @@ class PersonFacts(BaseModel):
             and not self.terms
             and not self.concepts
             and not self.measures
+            and not self.languages
+            and not self.not_languages
         )
 
 
@@ -257,7 +332,7 @@ _MEASURE_AFTER = re.compile(
     r"\s*(?:count|level|value|score|result|status)?\s*"
     r"(?:is|was|of|at|=|:|around|about|only|just)?\s*(?:is\s+|was\s+)?"
     r"(?:(?:tested|measured|checked|scored)\s+(?:at\s+|as\s+)?)?"  # 'IQ was tested at 65'
-    r"(?:around |about |only |just )?(\d+(?:\.\d+)?)\s*"
+    r"(?:around |about |only |just )?([-−]?\d+(?:\.\d+)?)\s*"
     r"(%|percent\b|mg/dl|mmol/l|g/dl|cells/mm3|/mm3|ml/min|kg/m2|grams\b|gram\b)?"
     r"(?!\s*(?:times|x\b|×|fold))",  # '3 times the upper limit' is not the value
     re.I,
@@ -289,8 +364,20 @@ _BORN_AT = re.compile(
 )
 
 
+# 'I weigh 320 pounds', 'my son weighs 14 kg': a body weight with its unit (the criteria parser's
+# marker name; the marker's own words, 'weight', are too common to be read as a measure alone).
+_WEIGHS = re.compile(
+    r"\b(?:weigh|weighs|weighed|weight is|weight of)\s+(?:about |around |only |just |over )?"
+    r"(\d{1,3}(?:\.\d+)?)\s*(pounds?|lbs?|kilograms?|kgs?|kilos?)\b",
+    re.I,
+)
+
+
 def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
     out: list[tuple[str, float, str | None, str]] = []
+    if m := _WEIGHS.search(q):
+        words = f"weight is {m.group(1)} {m.group(2).lower()}"
+        out.append(("body weight", float(m.group(1)), m.group(2).lower(), words))
     if m := _BORN_AT.search(q):
         from summarizer.criteria.detect import GESTATION
 
@@ -307,7 +394,8 @@ def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
             unit = after.group(2)
             unit = "%" if unit and unit.lower() == "percent" else unit
             unit = "grams" if unit and unit.lower() == "gram" else unit
-            out.append((name, float(after.group(1)), unit, q[m.start() : after.end()].strip()))
+            value = float(after.group(1).replace("−", "-"))
+            out.append((name, value, unit, q[m.start() : after.end()].strip()))
             taken.append((m.start(), after.end()))
     return out
 
@@ -378,14 +466,17 @@ def extract(question: str) -> PersonFacts:
     for pattern in _GESTATION_RE:
         if (m := pattern.search(q)) and m.group(1).lower() not in _ARTICLE:
             n, unit = _number(m.group(1)), m.group(2).lower()
-            facts.gestation_weeks = n * _WEEKS_PER_MONTH if unit.startswith("mo") else n
+            facts.gestation_weeks = n * WEEKS_PER_MONTH if unit.startswith("mo") else n
             facts.gestation_text = f"{m.group(1)} {unit}"
             if facts.since_text and facts.since_text in m.group(0):
                 facts.years_since = facts.since_text = None  # 'for 20 weeks' of pregnancy
             break
     facts.stopped = bool(_STOPPED_RE.search(q))
+    facts.treated = bool(_TREATED_RE.search(q))
+    facts.past = bool(_PAST_RE.search(q)) or facts.stopped
     facts.current = bool(_CURRENT_RE.search(q)) and not facts.stopped
     facts.measures = _measures(q)
+    _languages(q, facts)
     facts.concepts = _concepts(q, facts)
     facts.lacking = [w for w, _ in facts.concepts if _said_lacking(q, w)]
     for rule in term_rules():

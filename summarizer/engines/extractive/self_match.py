@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Literal
 
 from summarizer.criteria import criteria_for
-from summarizer.criteria.detect import GESTATION, quantities, time_unit
+from summarizer.criteria.detect import GESTATION, WEEKS_PER, quantities, time_unit
 from summarizer.criteria.model import (
     Comparator,
     Constraint,
@@ -32,7 +32,7 @@ from summarizer.criteria.model import (
 from summarizer.criteria.vocabulary import Mention, Vocabulary
 from summarizer.criteria.vocabulary import key as vocab_key
 from summarizer.criteria.vocabulary import load as load_vocabulary
-from summarizer.engines.extractive.self_facts import PersonFacts, term_rules
+from summarizer.engines.extractive.self_facts import LANGUAGES, PersonFacts, term_rules
 from summarizer.models import Criterion, Span, Trial
 
 Direction = Literal["does_not_take", "allowed_if", "takes", "confirm"]
@@ -65,7 +65,7 @@ _PERMITS = re.compile(
     r"(?<!not )(?:can|may) (?:be on|continue|remain on|stay on)|"
     r"(?<!not )(?:are|is|will be) (?:allowed|permitted|acceptable|eligible)|"
     r"not (?:be )?(?:a )?(?:cause|reason) for "
-    r"(?:automatic )?exclusion|will not exclude)\b|"
+    r"(?:automatic )?exclusion|will not exclude|(?:are|is)\s+no\s+longer\s+(?:be\s+)?excluded)\b|"
     r"^\W*(?:allowed|permitted)\s*:",  # 'Allowed: Hemophilia.'
     re.I,
 )
@@ -73,19 +73,10 @@ _PERMITS = re.compile(
 _ALLOWED_HEADING = re.compile(r"(?:allowed|permitted)\b[^:\n]{0,40}:\s*$", re.I)
 
 
-def _heading(text: str, start: int) -> str:
-    """The heading line a list item stands under: the nearest line before ``start`` that is
-    neither indented nor an item ('Allowed:' above '  -  AZT.'); '' when there is none."""
-    for line in reversed(text[:start].splitlines()[-40:]):
-        if not line.strip() or line[:1].isspace() or line.lstrip().startswith(("-", "*", "•")):
-            continue
-        return line.strip()
-    return ""
-
-
-def _under_concurrent(text: str, start: int) -> bool:
-    """A list item under 'Concurrent Medication: / Excluded:': about what is taken during the
-    study (the heading above its 'Excluded:' says so), not what was taken before."""
+def _headings(text: str, start: int) -> list[str]:
+    """The heading lines a list item stands under, nearest first: the lines before ``start``
+    that are neither indented nor an item, standing together right above the list ('Concurrent
+    Medication:' / 'Allowed:' above '  -  AZT.'); at most two, none when there is none."""
     heads: list[str] = []
     for line in reversed(text[:start].splitlines()[-40:]):
         if not line.strip():
@@ -97,12 +88,22 @@ def _under_concurrent(text: str, start: int) -> bool:
         heads.append(line.strip())
         if len(heads) == 2:
             break
-    return bool(heads) and any(re.match(r"concurrent|concomitant", h, re.I) for h in heads)
+    return heads
+
+
+def _heading(text: str, start: int) -> str:
+    """The nearest heading a list item stands under ('Allowed:'); '' when there is none."""
+    return next(iter(_headings(text, start)), "")
+
+
+def _under_concurrent(text: str, start: int) -> bool:
+    """A list item under 'Concurrent Medication: / Excluded:': about what is taken during the
+    study (the heading above its 'Excluded:' says so), not what was taken before."""
+    return any(re.match(r"concurrent|concomitant", h, re.I) for h in _headings(text, start))
 
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "twelve": 12}  # fmt: skip
-_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Finding:
     allows: bool = False  # the criterion permits it ('may have diabetes', 'is allowed')
     group: str | None = None  # the heading of the one group it is listed for ('Group 3b')
     stage: bool | None = None  # the person's weeks of pregnancy are among those it names
+    every_kind: bool = False  # the criterion names its class with 'any' ('Any vaccination')
 
     @property
     def window_relation(self) -> str | None:
@@ -286,6 +288,15 @@ def find(
                 and _ALLOWED_HEADING.match(_heading(text, top.span.start))
             ):
                 continue  # 'Allowed: Medications for ... HIV infection': the medicine is allowed
+            if _TIME_POINT.search(text[max(node.span.start, start - 60) : start]):
+                continue  # 'within 8 weeks of immunization': the study's own event, a time point
+            if (
+                crit.kind == "inclusion"
+                and facts.past
+                and fact.kind in ("treatment", "procedure")
+                and _PLANNED.search(text[node.span.start : start])
+            ):
+                continue  # 'must plan to have radiation': asks for what is to come, not what was
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
             if (
@@ -296,8 +307,12 @@ def find(
                 continue  # 'Contraindications to beta-blockers' is not about taking them
             finding = _finding(trial, crit, top, node, fact, start, end, negated, exception, facts)
             finding.steps = steps
+            finding.every_kind = bool(
+                _ANY_KIND.search(text[max(node.span.start, start - 30) : start])
+            )
             found.append(finding)
     found.extend(_measure_findings(trial, parsed.criteria, by_key, facts))
+    found.extend(_language_findings(trial, parsed.criteria, by_key, facts))
     groups = _groups(trial)
     for f in found:
         f.group = groups.get((f.criterion.kind, f.criterion.number))
@@ -308,6 +323,34 @@ def find(
     # 'another cancer' would meet every exclusion that says 'cancer').
     typed = [f for f in found if not f.fact.key.startswith("rule:")]
     return _settle(typed or found)
+
+
+# A term that only marks when something else is measured: 'Negative ELISA for HIV within 8 weeks
+# of immunization', 'within 14 days after randomization', 'until their radiation course is
+# complete'.
+_TIME_POINT = re.compile(
+    r"\b(?:within|in the|no more than|less than)\s+(?:\w+\s+)?\w+\s+(?:days?|weeks?|months?|"
+    r"hours?)\s+(?:of|before|after|prior to|following|preceding)\s+(?:the\s+)?(?:first\s+)?$|"
+    r"\buntil\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:end\s+of\s+(?:the\s+|their\s+)?)?$",
+    re.I,
+)
+
+
+# An inclusion that asks for a treatment still to come: 'must plan to have external beam
+# radiation', 'Intend to start antiretroviral therapy', 'Women who are starting HAART-based
+# therapy', 'Due to receive actinomycin-D'.
+_PLANNED = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?\s+to|intend(?:s|ing)?\s+to|scheduled\s+(?:to|for)|(?:are|is)\s+"
+    r"starting|about\s+to\s+(?:start|begin)|due\s+to\s+"
+    r"(?:receive|have|undergo|start|begin)|candidates?\s+for|will\s+(?:receive|undergo|start|begin))"
+    r"\b[^.;]{0,120}$",
+    re.I,
+)
+
+
+# 'Any vaccination in the 4 weeks', 'any other vaccine': a class named with 'any' covers each of
+# its kinds, so it stands beside a criterion that names the person's own kind.
+_ANY_KIND = re.compile(r"\b(?:any|all)\s+(?:(?:other|prior|previous|current|live)\s+)?$", re.I)
 
 
 # A second limit written right after a marker's first: 'CD4 count > 50 and < 350 cells/mm3'.
@@ -331,6 +374,21 @@ def _limit_after(text: str, start: int, end: int) -> Quantity | None:
 
 
 _RELATIVE_UNIT = re.compile(r"\buln\b|upper limit|\btimes\b|^x\b|\bx\s", re.I)
+
+
+# Units of weight, in kilograms: a weight given in pounds is set against a limit in kilograms.
+_LB = 0.45359237
+_KG_PER = {"kg": 1.0, "kgs": 1.0, "kilogram": 1.0, "kilograms": 1.0, "kilo": 1.0, "kilos": 1.0,
+           "lb": _LB, "lbs": _LB, "pound": _LB, "pounds": _LB}  # fmt: skip
+
+
+def _in_unit(value: float, unit: str | None, q: Quantity) -> tuple[float, str | None]:
+    """The person's value in the limit's unit when both are units of weight ('320 pounds'
+    against 'greater than 300 pounds', '4 kilograms' against '< 5 kg'); else as given."""
+    have, want = (unit or "").lower(), (q.unit or "").lower()
+    if have in _KG_PER and want in _KG_PER:
+        return value * _KG_PER[have] / _KG_PER[want], q.unit
+    return value, unit
 
 
 def _comparable(value: float, unit: str | None, q: Quantity) -> bool:
@@ -371,7 +429,8 @@ def _measure_findings(
                     q = _limit_after(text, c.span.end, node.span.end)
                 if q is None:
                     continue
-                for name, value, unit, words in facts.measures:
+                for name, said_value, said_unit, words in facts.measures:
+                    value, unit = _in_unit(said_value, said_unit, q)
                     if c.concept != name or not _comparable(value, unit, q):
                         continue
                     limits = [q]
@@ -403,6 +462,75 @@ def _measure_findings(
                         finding.direction = "does_not_take"
                         finding.note = f"{said}, which is {side} limit."
                     out.append(finding)
+    return out
+
+
+# A language named as one the participant must speak, read or write: 'English speaking',
+# 'unable to read/write English', 'fluent in Spanish', 'Spanish-language questionnaires'.
+_LANGUAGE_CUE = re.compile(
+    r"\b(?:speak\w*|read\w*|writ\w*|understand\w*|fluen\w*|literate|literacy|language|"
+    r"translat\w*|interpret\w*|communicat\w*)\b",
+    re.I,
+)
+_LANG_RE = re.compile(rf"\b(?:{'|'.join(LANGUAGES)})\b")
+_UNABLE = re.compile(
+    r"\b(?:unable|inability|not able|cannot|can't|can not|non|does not|do not|don't|lack\w*|"
+    r"illiterate|not (?:fluent|literate))\b[^.;]*$",
+    re.I,
+)
+
+
+def _language_findings(
+    trial: Trial,
+    criteria: Sequence[ParsedCriterion],
+    by_key: Mapping[tuple[Literal["inclusion", "exclusion"], int], Criterion],
+    facts: PersonFacts,
+) -> list[Finding]:
+    """The languages the person said they speak (or do not) against a criterion that asks for
+    one ('English speaking') or rules out those who cannot use it ('unable to read/write
+    English'): not speaking it rules them out; speaking it is what the requirement asks."""
+    if not facts.languages and not facts.not_languages:
+        return []
+    text = trial.source.text
+    out: list[Finding] = []
+    for top in criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is None:
+            continue
+        segment = text[top.span.start : top.span.end]
+        for m in _LANG_RE.finditer(segment):
+            lang = m.group(0).capitalize()
+            s, e = top.span.start + m.start(), top.span.start + m.end()
+            sentence = _sentence(text, top.span.start, top.span.end, s, e)
+            if not _LANGUAGE_CUE.search(sentence) and not re.match(r"[- ]speaking", text[e:]):
+                continue
+            speaks = lang in facts.languages
+            lacks = lang in facts.not_languages or (facts.only_languages and not speaks)
+            if not (speaks or lacks):
+                continue
+            before = text[max(top.span.start, s - 60) : s]
+            unable = bool(_UNABLE.search(before))
+            asks = (top.kind == "inclusion") != unable  # 'English speaking' / 'unable to read'
+            if not asks:
+                continue
+            who = "you" if facts.who == "you" else facts.who
+            said = ", ".join(facts.languages) if facts.only_languages else None
+            people = f"people who speak {lang}" if asks and not unable else None
+            people = people or f"people with limited {lang}"
+            fact = Fact(key=f"language:{lang}", words=lang, kind="language", people=people)
+            span = _quote_span(text, top, _deepest(top, s, e), s, e)
+            finding = Finding(crit, fact, "takes", span, text[s:e], rules_out=unable)
+            if lacks:
+                finding.direction = "does_not_take"
+                heard = (
+                    f"only speak{'s' if who != 'you' else ''} {said}"
+                    if said
+                    else (f"{'do' if who == 'you' else 'does'} not speak {lang}")
+                )
+                obj = "you" if who == "you" else "them"
+                finding.note = f"You said {who} {heard}, so it rules {obj} out."
+            out.append(finding)
+            break  # one finding per criterion
     return out
 
 
@@ -495,7 +623,12 @@ def _match(
                 and _pregnancy_as_purpose(text, node, constraint)
             ):
                 continue  # 'must use contraception to avoid pregnancy' asks for no pregnancy
-            if best is None or steps < best[5]:
+            # The person's own thing named twice, once in a carve-out: the carve-out decides
+            # ('anticoagulant medication other than aspirin ... Patients on aspirin should
+            # discontinue it'); a class of it named in both ('cancer ... other malignancies
+            # treated 10 years ago') is read where it stands outside.
+            own = exception and steps == 0
+            if best is None or (steps, not own) < (best[5], not (best[4] and best[5] == 0)):
                 best = (node, s, e, negated, exception, steps)
     if best is not None:
         return best
@@ -714,6 +847,20 @@ def _window(
     return None
 
 
+# A carve-out for what was dealt with: treated, removed, cured, long past.
+_TREATED_WORDS = re.compile(
+    r"\b(?:treated|treatment|cured?|removed|excis\w+|resect\w+|in remission|resolved|healed|"
+    r"remote)\b",
+    re.I,
+)
+
+
+def _treated_carve_out(text: str, node: ParsedCriterion) -> bool:
+    """Whether the item makes an exception for a treated, removed or cured case ('unless
+    successfully treated', 'eligible if ... treated', 'except if it has been removed')."""
+    return any(_TREATED_WORDS.search(text[x.start : x.end]) for x in node.exception_spans)
+
+
 _WINDOW_HEADING = re.compile(r"(?:excluded|not allowed|prohibited)\b[^:\n]*:\s*$", re.I)
 
 
@@ -768,6 +915,13 @@ def _finding(
         return found
     if exception:
         found.direction, found.exception = "allowed_if", True
+        return found
+    if rules_out and facts.treated and fact.kind == "condition" and _treated_carve_out(text, node):
+        # 'Active syphilis (eligible if ... remote, i.e., > 6 months treated, infection)', 'a
+        # history of cancer, except if it has been removed with surgery': said to be treated,
+        # the person is what the carve-out allows, on the terms it states.
+        found.direction, found.exception = "allowed_if", True
+        found.note = "You said it was treated, and this criterion makes an exception for that."
         return found
     if fact.words in facts.lacking:
         # 'I've never had chemotherapy' against 'Failed at least one prior chemotherapy': a
@@ -832,7 +986,7 @@ def _finding(
             found.window = found.window_words = None  # a window that is no time limit on it
             return found
         found.window = window.model_copy(update={"relation": "within"})
-        limit = (window.upper or window.amount) * _DAYS[window.unit]
+        limit = window.model_copy(update={"amount": window.upper or window.amount}).days
         if days is None:
             found.direction = "allowed_if"
         elif days <= limit:
@@ -876,11 +1030,8 @@ def _stage(node: ParsedCriterion, top: ParsedCriterion, weeks: float) -> bool | 
     return None
 
 
-_WEEKS = {"week": 1.0, "month": 4.345, "day": 1 / 7}
-
-
 def _within_limit(q: Quantity, weeks: float) -> bool:
-    per = _WEEKS.get(time_unit(q.unit) or "week", 1.0)
+    per = WEEKS_PER.get(time_unit(q.unit) or "week", 1.0)
     upper = None if q.upper is None else q.upper * per
     scaled = Quantity(comparator=q.comparator, value=q.value * per, upper=upper)
     held = None if q.comparator == "eq" else scaled.holds(weeks)
@@ -957,7 +1108,7 @@ def _settle(found: list[Finding]) -> list[Finding]:
         fewest[f.fact.key] = min(f.steps, fewest.get(f.fact.key, f.steps))
     # A criterion that names the person's own condition outranks one that only names a broad
     # class of it ('small cell lung cancer' over 'tumor'); only the most specific are kept.
-    found = [f for f in found if f.steps <= fewest[f.fact.key]]
+    found = [f for f in found if f.steps <= fewest[f.fact.key] or f.every_kind]
     # An inclusion asks for the fact even when the person's own weeks of pregnancy fall outside
     # the ones it asks for: the exclusions of other kinds of pregnancy are still cases to confirm.
     asked = {
