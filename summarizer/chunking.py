@@ -150,9 +150,25 @@ def _section_spans(trial: Trial) -> Iterator[tuple[str, list[Span]]]:
     yield "design", _spans(trial.design)
     yield "conditions", _spans([*trial.conditions, *trial.condition_mesh_terms, *trial.keywords])
     yield "interventions", _spans([*trial.interventions, *trial.intervention_mesh_terms])
-    yield "outcomes", _spans(trial.outcomes)
+    yield "outcomes", _spans([*trial.outcomes, *_result_items(trial)])
     yield "locations", _spans(location_items)
     yield "contacts", _spans(trial.contacts)
+
+
+def _result_items(trial: Trial) -> list[object]:
+    """Posted results (outcome titles, values, p-values, adverse events, flow, publications):
+    searchable with the outcomes they report on, within the parser's caps."""
+    items: list[object] = list(trial.publications)
+    results = trial.results
+    if results is None:
+        return items
+    items.extend(results.flow)
+    items.extend(results.adverse_events)
+    for outcome in results.outcomes:
+        items.append(outcome)
+        items.extend(outcome.values)
+        items.extend(outcome.analyses)
+    return items
 
 
 def _regions(

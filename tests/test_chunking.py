@@ -217,3 +217,39 @@ def test_a_trial_without_mesh_headings_chunks_as_before(seed_trials: list[Trial]
             trial.model_dump(exclude={"condition_mesh_terms", "intervention_mesh_terms"})
         )
         assert [c.id for c in chunk_trial(stored)] == [c.id for c in chunk_trial(trial)]
+
+
+def _results_trial(events: int) -> Trial:
+    from summarizer.parsers.ctgov_xml import PARSER
+
+    rows = "".join(
+        f"<event><sub_title>Event number {i}</sub_title>"
+        f'<counts group_id="E1" subjects_affected="{1 + i % 5}" subjects_at_risk="90"/></event>'
+        for i in range(events)
+    )
+    text = (
+        "<clinical_study><id_info><nct_id>NCT09999996</nct_id></id_info>"
+        "<brief_title>Drug X</brief_title><clinical_results><outcome_list><outcome>"
+        "<type>Primary</type><title>Weight change</title><group_list>"
+        '<group group_id="O1"><title>Drug X</title></group></group_list><measure>'
+        "<units>kg</units><param>Mean</param><class_list><class><category_list><category>"
+        '<measurement_list><measurement group_id="O1" value="-2.4"/></measurement_list>'
+        "</category></category_list></class></class_list></measure></outcome></outcome_list>"
+        '<reported_events><group_list><group group_id="E1"><title>Drug X</title></group>'
+        "</group_list><other_events><category_list><category><title>General</title>"
+        f"<event_list>{rows}</event_list></category></category_list></other_events>"
+        "</reported_events></clinical_results></clinical_study>"
+    )
+    return PARSER.parse("r.xml", text)[0]
+
+
+def test_posted_results_are_searchable_outcome_chunks_and_stay_bounded() -> None:
+    trial = _results_trial(events=3)
+    chunks = chunk_trial(trial)
+    results = [c for c in chunks if "Drug X: -2.4 kg" in c.text]
+    assert results and all(c.section == "outcomes" for c in results)
+    assert any("Event number 1" in c.text and c.section == "outcomes" for c in chunks)
+    assert all(c.text == trial.source.text[c.start : c.end] for c in chunks)
+    # Thousands of posted events add no more chunks than the parser's caps allow.
+    many = chunk_trial(_results_trial(events=5000))
+    assert len(many) <= len(chunks) + 10

@@ -352,3 +352,40 @@ def test_the_heap_is_frozen_for_the_collector_during_an_ingest_and_released_afte
             assert gc.get_freeze_count() > 0
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_a_record_stored_before_results_were_read_is_rewritten_with_them_on_reingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored version covers the whole parsed Trial, so a parser that now reads the posted
+    results makes the next ingest of the same file store them (a results-less record stays as it
+    is: nothing new to store)."""
+    import summarizer.parsers.ctgov_xml as ctgov_xml
+
+    with_results = (
+        "<clinical_study><id_info><nct_id>NCT09999997</nct_id></id_info>"
+        "<brief_title>Drug X for asthma</brief_title>"
+        "<brief_summary><textblock>This study tests Drug X in adults with asthma."
+        "</textblock></brief_summary><clinical_results><reported_events><group_list>"
+        '<group group_id="E1"><title>Drug X</title></group></group_list><other_events>'
+        "<category_list><category><title>General</title><event_list><event><sub_title>Headache"
+        '</sub_title><counts group_id="E1" subjects_affected="3" subjects_at_risk="20"/></event>'
+        "</event_list></category></category_list></other_events></reported_events>"
+        "</clinical_results></clinical_study>"
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "NCT09999997.xml").write_text(with_results, encoding="utf-8")
+    runtime = make_runtime(tmp_path / "home")
+    with monkeypatch.context() as old_parser:  # the parser before results were read
+        old_parser.setattr(ctgov_xml, "results_from_xml", lambda root: None)
+        first = ingest_paths([folder], runtime)
+    assert first.trials_new == 1
+    assert runtime.store.get_trial("NCT09999997").results is None
+    again = ingest_paths([folder], runtime)
+    assert again.trials_updated == 1 and again.trials_unchanged == 0
+    stored = runtime.store.get_trial("NCT09999997")
+    assert stored.results is not None
+    assert [e.term for e in stored.results.adverse_events] == ["Headache"]
+    assert any("Headache" in c.text for c in runtime.store.chunks("NCT09999997"))
+    assert ingest_paths([folder], runtime).trials_unchanged == 1

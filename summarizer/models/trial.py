@@ -90,6 +90,93 @@ class Outcome(Sourced):
     description: str | None = None
 
 
+class ResultValue(Sourced):
+    """One group's posted value for a result measure, as posted ('27.3', 'NA'); its span is the
+    rendered line ``- group[, category]: value ...``."""
+
+    group: str
+    value: str
+    category: str | None = Field(default=None, description="the class/category it is posted under")
+    spread: str | None = None
+    lower: str | None = None
+    upper: str | None = None
+    analysed: str | None = Field(default=None, description="participants analysed, as posted")
+
+
+class ResultAnalysis(Sourced):
+    """A posted statistical analysis: the p-value as written ('<0.05', '0.012'), its method."""
+
+    p_value: str
+    method: str | None = None
+    groups: list[str] = Field(default_factory=list)
+
+
+class ResultOutcome(Sourced):
+    """A posted outcome result; ``spans`` cover its title through its time frame, population and
+    measure lines (values and analyses carry their own)."""
+
+    kind: Literal["primary", "secondary", "other", "post_hoc"]
+    title: str
+    time_frame: str | None = None
+    population: str | None = None
+    param: str | None = Field(default=None, description="Mean, Median, Number, Count ...")
+    dispersion: str | None = None
+    units: str | None = None
+    values: list[ResultValue] = Field(default_factory=list)
+    analyses: list[ResultAnalysis] = Field(default_factory=list)
+
+
+class EventCount(BaseModel):
+    group: str
+    affected: int
+    at_risk: int | None = None
+
+
+class AdverseEvent(Sourced):
+    """A posted adverse event (or a 'Total, ...' row) with per-group counts; one rendered line."""
+
+    serious: bool
+    term: str
+    organ_system: str | None = None
+    total: bool = False
+    counts: list[EventCount] = Field(default_factory=list)
+
+    @property
+    def affected(self) -> int:
+        return sum(c.affected for c in self.counts)
+
+
+class FlowGroup(Sourced):
+    """Participant flow of one group: how many started and completed, as posted."""
+
+    group: str
+    started: int | None = None
+    completed: int | None = None
+
+
+class Publication(Sourced):
+    """A publication of the trial's results (XML ``results_reference``, v2 references of type
+    RESULT)."""
+
+    citation: str
+    pmid: str | None = None
+
+
+class PostedResults(BaseModel):
+    """Results posted on the registry, bounded (``summarizer.parsers.limits``): ``*_posted`` count
+    what the record holds, the lists what was kept."""
+
+    outcomes: list[ResultOutcome] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    flow: list[FlowGroup] = Field(default_factory=list)
+    outcomes_posted: int = 0
+    events_posted: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.outcomes or self.adverse_events or self.flow)
+
+
 class Criterion(Sourced):
     """One top-level criterion; nested sub-items stay inside ``text`` with their parent."""
 
@@ -167,6 +254,12 @@ class Trial(BaseModel):
     exclusion_criteria: list[Criterion] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     dates: list[TrialDate] = Field(default_factory=list)
+    results: PostedResults | None = Field(
+        default=None, description="results posted on the registry; None when none are posted"
+    )
+    publications: list[Publication] = Field(
+        default_factory=list, description="publications of the results the record lists"
+    )
     source: Source
     warnings: list[str] = Field(
         default_factory=list, description="what the parser could not read, in plain words"

@@ -23,6 +23,17 @@ from summarizer.parsers.ctgov_record import (
     RawOutcome,
     trial_from_record,
 )
+from summarizer.parsers.ctgov_results import (
+    RawAnalysis,
+    RawEvent,
+    RawFlow,
+    RawPublication,
+    RawResultOutcome,
+    RawResults,
+    RawValue,
+    count,
+    short,
+)
 from summarizer.parsers.record_text import clean_block, clean_inline, unescape_markdown
 
 FORMAT = "ctgov_json"
@@ -127,6 +138,160 @@ def _mesh_terms(study: Any, module: str) -> list[str]:
     return [term for item in _list(meshes) if (term := _str(_get(item, "term")))]
 
 
+def _group_titles(items: Any) -> dict[str, str]:
+    return {
+        gid: short(_str(_get(g, "title"))) or gid
+        for g in _list(items)
+        if (gid := _str(_get(g, "id")))
+    }
+
+
+def _participants(denoms: Any) -> dict[str, str]:
+    for denom in _list(denoms):
+        if "participant" in (_str(_get(denom, "units")) or "participants").lower():
+            return {
+                gid: value
+                for c in _list(_get(denom, "counts"))
+                if (gid := _str(_get(c, "groupId"))) and (value := _str(_get(c, "value")))
+            }
+    return {}
+
+
+def _result_outcome(item: Any) -> RawResultOutcome | None:
+    title = short(_str(_get(item, "title")))
+    if not title:
+        return None
+    groups = _group_titles(_get(item, "groups"))
+    analysed = _participants(_get(item, "denoms"))
+    out = RawResultOutcome(
+        kind=_words(_get(item, "type")) or "",
+        title=title,
+        time_frame=short(_str(_get(item, "timeFrame"))),
+        population=short(_str(_get(item, "populationDescription"))),
+        param=_words(_get(item, "paramType")),
+        dispersion=_words(_get(item, "dispersionType")),
+        units=short(_str(_get(item, "unitOfMeasure"))),
+    )
+    for cls in _list(_get(item, "classes")):
+        class_title = _str(_get(cls, "title"))
+        for cat in _list(_get(cls, "categories")):
+            label = ", ".join(t for t in (class_title, _str(_get(cat, "title"))) if t) or None
+            for m in _list(_get(cat, "measurements")):
+                gid, value = _str(_get(m, "groupId")), _str(_get(m, "value"))
+                if not gid or value is None:
+                    continue
+                out.values.append(
+                    RawValue(
+                        group=groups.get(gid, gid),
+                        value=value,
+                        category=short(label),
+                        spread=_str(_get(m, "spread")),
+                        lower=_str(_get(m, "lowerLimit")),
+                        upper=_str(_get(m, "upperLimit")),
+                        analysed=analysed.get(gid),
+                    )
+                )
+    for analysis in _list(_get(item, "analyses")):
+        p_value = _str(_get(analysis, "pValue"))
+        if p_value:
+            out.analyses.append(
+                RawAnalysis(
+                    p_value=p_value,
+                    method=short(_str(_get(analysis, "statisticalMethod"))),
+                    groups=[groups.get(g, g) for g in _strs(_get(analysis, "groupIds"))],
+                )
+            )
+    return out
+
+
+def _flow(module: Any) -> list[RawFlow]:
+    groups = _group_titles(_get(module, "groups"))
+    periods = _list(_get(module, "periods"))
+    if not periods:
+        return []
+
+    def milestone(period: Any, name: str) -> dict[str, int]:
+        for ms in _list(_get(period, "milestones")):
+            if (_str(_get(ms, "type")) or "").upper() == name:
+                return {
+                    gid: n
+                    for a in _list(_get(ms, "achievements"))
+                    if (gid := _str(_get(a, "groupId")))
+                    and (n := count(_get(a, "numSubjects"))) is not None
+                }
+        return {}
+
+    started, completed = milestone(periods[0], "STARTED"), milestone(periods[-1], "COMPLETED")
+    return [
+        RawFlow(group=title, started=started.get(gid), completed=completed.get(gid))
+        for gid, title in groups.items()
+        if gid in started or gid in completed
+    ]
+
+
+_EVENT_TOTALS = (
+    ("Total, all-cause mortality", True, "deaths"),
+    ("Total, serious adverse events", True, "serious"),
+    ("Total, other adverse events", False, "other"),
+)
+
+
+def _events(module: Any) -> list[RawEvent]:
+    groups = _group_titles(_get(module, "eventGroups"))
+    out: list[RawEvent] = []
+    for term, serious, key in _EVENT_TOTALS:
+        counts = [
+            (groups.get(gid, gid), n, count(_get(g, f"{key}NumAtRisk")))
+            for g in _list(_get(module, "eventGroups"))
+            if (gid := _str(_get(g, "id")))
+            and (n := count(_get(g, f"{key}NumAffected"))) is not None
+        ]
+        if counts:
+            out.append(RawEvent(serious=serious, term=term, total=True, counts=counts))
+    for key, serious in (("seriousEvents", True), ("otherEvents", False)):
+        for event in _list(_get(module, key)):
+            name = short(_str(_get(event, "term")))
+            if not name:
+                continue
+            counts = [
+                (groups.get(gid, gid), n, count(_get(st, "numAtRisk")))
+                for st in _list(_get(event, "stats"))
+                if (gid := _str(_get(st, "groupId")))
+                and (n := count(_get(st, "numAffected"))) is not None
+            ]
+            organ = short(_str(_get(event, "organSystem")))
+            out.append(RawEvent(serious=serious, term=name, organ_system=organ, counts=counts))
+    return out
+
+
+def results_from_json(study: Any) -> RawResults | None:
+    """``resultsSection`` read into the neutral form; None when the study posts none."""
+    section = _get(study, "resultsSection")
+    if not isinstance(section, dict):
+        return None
+    outcomes = [
+        o
+        for item in _list(_get(section, "outcomeMeasuresModule", "outcomeMeasures"))
+        if (o := _result_outcome(item))
+    ]
+    raw = RawResults(
+        outcomes=outcomes,
+        events=_events(_get(section, "adverseEventsModule")),
+        flow=_flow(_get(section, "participantFlowModule")),
+    )
+    return None if raw.empty else raw
+
+
+def publications_from_json(protocol: Any) -> list[RawPublication]:
+    """References the record marks as reporting the results (type RESULT)."""
+    return [
+        RawPublication(citation=citation, pmid=_str(_get(ref, "pmid")))
+        for ref in _list(_get(protocol, "referencesModule", "references"))
+        if (_str(_get(ref, "type")) or "").upper() == "RESULT"
+        and (citation := short(_str(_get(ref, "citation"))))
+    ]
+
+
 def record_from_json(study: Any) -> CtgovRecord:
     """Map one API v2 study onto the neutral record."""
     p = _get(study, "protocolSection")
@@ -148,6 +313,12 @@ def record_from_json(study: Any) -> CtgovRecord:
     ]
     if verified := _str(_get(status, "statusVerifiedDate")):
         dates.append(RawDate(kind="verified", raw=verified))
+    results: RawResults | None = None
+    warnings: list[str] = []
+    try:
+        results = results_from_json(study)
+    except Exception as exc:  # a bad results section never fails the record
+        warnings.append(f"posted results could not be read ({type(exc).__name__})")
     return CtgovRecord(
         nct_id=nct_id,
         brief_title=_str(_get(ident, "briefTitle")),
@@ -229,6 +400,9 @@ def record_from_json(study: Any) -> CtgovRecord:
             if (measure := _str(_get(item, "measure")))
         ],
         dates=dates,
+        results=results,
+        publications=publications_from_json(p),
+        warnings=warnings,
     )
 
 

@@ -28,8 +28,31 @@ from summarizer.models import (
     TrialDate,
     sha256_text,
 )
+from summarizer.models.trial import (
+    AdverseEvent,
+    EventCount,
+    FlowGroup,
+    PostedResults,
+    Publication,
+    ResultAnalysis,
+    ResultOutcome,
+    ResultValue,
+)
 from summarizer.parsers.criteria import split_criteria
-from summarizer.parsers.limits import check_section
+from summarizer.parsers.ctgov_results import (
+    RawPublication,
+    RawResultOutcome,
+    RawResults,
+    RawValue,
+    bounded,
+    bounded_publications,
+    result_kind,
+)
+from summarizer.parsers.limits import (
+    MAX_RESULT_EVENT_CHARS,
+    MAX_RESULT_OUTCOME_CHARS,
+    check_section,
+)
 from summarizer.parsers.record_text import Renderer, join_spans
 
 DateKind = Literal[
@@ -132,6 +155,9 @@ class CtgovRecord:
     criteria: str | None = None
     outcomes: list[RawOutcome] = field(default_factory=list)
     dates: list[RawDate] = field(default_factory=list)
+    results: RawResults | None = None  # posted results, as read (uncapped)
+    publications: list[RawPublication] = field(default_factory=list)  # of the results
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read
 
 
 # Design notes in plain words, keyed by the design label and a lower-case fragment of its value.
@@ -197,7 +223,7 @@ class _Builder:
         self.record = record
         self.out = Renderer()
         self.fields: dict[str, object] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[str] = list(record.warnings)
         self.segments: list[Span] = []  # where targets are looked for
 
     def fact(self, label: str, value: str | None, normalized: str | None = None) -> Fact | None:
@@ -219,6 +245,7 @@ class _Builder:
             self._descriptions,
             self._eligibility,
             self._outcomes,
+            self._results,
             self._contacts,
             self._locations,
         ):
@@ -494,6 +521,157 @@ class _Builder:
             )
         self.fields["outcomes"] = outcomes
 
+    def _results(self) -> None:
+        """The posted results under a 'Posted Results' heading, one line per value, each with its
+        span; a section that cannot be rendered is left out with a warning."""
+        r = self.record
+        if r.results is None and not r.publications:
+            return
+        mark = self.out.mark()
+        try:
+            self._render_results()
+        except Exception as exc:  # a bad results section never fails the record
+            self.out.truncate(mark)
+            self.fields.pop("results", None)
+            self.fields.pop("publications", None)
+            self.warnings.append(f"posted results could not be read ({type(exc).__name__})")
+
+    def _render_results(self) -> None:
+        r, out = self.record, self.out
+        out.heading("Posted Results")
+        if r.results is not None:
+            raw = bounded(r.results, self.warnings)
+            flow: list[FlowGroup] = []
+            if raw.flow:
+                out.write("Participant Flow:\n")
+            for f in raw.flow:
+                out.write("- ")
+                words = [f"{f.started} started" if f.started is not None else None]
+                words.append(f"{f.completed} completed" if f.completed is not None else None)
+                span = out.add(f"{f.group}: " + ", ".join(w for w in words if w))
+                out.newline()
+                flow.append(
+                    FlowGroup(group=f.group, started=f.started, completed=f.completed, spans=[span])
+                )
+            outcomes: list[ResultOutcome] = []
+            start = out.offset
+            for o in raw.outcomes:
+                if out.offset - start > MAX_RESULT_OUTCOME_CHARS:
+                    self.warnings.append(
+                        f"posted results: {len(outcomes)} of {raw.outcomes_posted} outcome "
+                        f"measures kept (text over {MAX_RESULT_OUTCOME_CHARS:,} characters)"
+                    )
+                    break
+                outcomes.append(self._result_outcome(o))
+            events = []
+            for serious, label in (
+                (True, "Serious Adverse Events"),
+                (False, "Other Adverse Events"),
+            ):
+                kept = [e for e in raw.events if e.serious is serious]
+                if kept:
+                    out.write(f"{label}:\n")
+                start = out.offset
+                for index, e in enumerate(kept):
+                    if out.offset - start > MAX_RESULT_EVENT_CHARS:
+                        self.warnings.append(
+                            f"posted results: {index} of {len(kept)} {label.lower()} rows kept "
+                            f"(text over {MAX_RESULT_EVENT_CHARS:,} characters)"
+                        )
+                        break
+                    out.write("- ")
+                    head = e.term + (f" ({e.organ_system})" if e.organ_system else "")
+                    counts = "; ".join(
+                        f"{g} {n} of {risk}" if risk is not None else f"{g} {n}"
+                        for g, n, risk in e.counts
+                    )
+                    span = out.add(f"{head}: {counts}" if counts else head)
+                    out.newline()
+                    events.append(
+                        AdverseEvent(
+                            serious=e.serious,
+                            term=e.term,
+                            organ_system=e.organ_system,
+                            total=e.total,
+                            counts=[
+                                EventCount(group=g, affected=n, at_risk=risk)
+                                for g, n, risk in e.counts
+                            ],
+                            spans=[span],
+                        )
+                    )
+            self.fields["results"] = PostedResults(
+                outcomes=outcomes,
+                adverse_events=events,
+                flow=flow,
+                outcomes_posted=raw.outcomes_posted,
+                events_posted=raw.events_posted,
+            )
+        publications = []
+        kept_pubs = bounded_publications(r.publications)
+        if kept_pubs:
+            out.write("Results Publications:\n")
+        for pub in kept_pubs:
+            out.write("- ")
+            span = out.add(pub.citation)
+            out.write(f" (PMID {pub.pmid})\n" if pub.pmid else "\n")
+            publications.append(Publication(citation=pub.citation, pmid=pub.pmid, spans=[span]))
+        self.fields["publications"] = publications
+
+    def _result_outcome(self, raw: RawResultOutcome) -> ResultOutcome:
+        out = self.out
+        kind = result_kind(raw.kind)
+        out.write(f"{raw.kind or 'Outcome'} Outcome Result: ")
+        title = last = out.add(raw.title)
+        out.newline()
+        if raw.time_frame:
+            last = out.field("  Time Frame", raw.time_frame)
+        if raw.population:
+            last = out.field("  Population", raw.population)
+        measure = ", ".join(x for x in (raw.param, raw.dispersion) if x)
+        if measure:
+            last = out.field("  Measure", measure)
+        values = []
+        for v in raw.values:
+            out.write("  - ")
+            span = out.add(value_words(v, raw.units, raw.dispersion))
+            out.newline()
+            values.append(
+                ResultValue(
+                    group=v.group,
+                    value=v.value,
+                    category=v.category,
+                    spread=v.spread,
+                    lower=v.lower,
+                    upper=v.upper,
+                    analysed=v.analysed,
+                    spans=[span],
+                )
+            )
+        analyses = []
+        for a in raw.analyses:
+            out.write("  Analysis")
+            if a.groups:
+                out.write(f" ({' vs '.join(a.groups)})")
+            out.write(": ")
+            span = out.add(f"p-value {a.p_value}" + (f", {a.method}" if a.method else ""))
+            out.newline()
+            analyses.append(
+                ResultAnalysis(p_value=a.p_value, method=a.method, groups=a.groups, spans=[span])
+            )
+        return ResultOutcome(
+            kind=kind,  # type: ignore[arg-type]
+            title=raw.title,
+            time_frame=raw.time_frame,
+            population=raw.population,
+            param=raw.param,
+            dispersion=raw.dispersion,
+            units=raw.units,
+            values=values,
+            analyses=analyses,
+            spans=[join_spans(title, last)],
+        )
+
     def _contact(self, raw: RawContact) -> Contact:
         head = " ".join(x for x in (raw.name, f"({raw.role})" if raw.role else None) if x)
         phone = f"{raw.phone} ext. {raw.phone_ext}" if raw.phone and raw.phone_ext else raw.phone
@@ -579,6 +757,23 @@ def _locate_target(piece: str, value: str) -> tuple[int, int] | None:
             if normalize.targets(words) == [value]:
                 return match.start(), match.end()
     return None
+
+
+def value_words(v: RawValue, units: str | None, dispersion: str | None) -> str:
+    """'Placebo, 12 WEEK DATA: 10.7 units on a scale (Standard Deviation 8.3); 58 participants
+    analysed': one group's posted value with everything posted beside it, numbers as posted."""
+    head = v.group + (f", {v.category}" if v.category else "")
+    words = v.value + (f" {units}" if units else "")
+    spread = None
+    if v.spread:
+        spread = v.spread
+    elif v.lower or v.upper:
+        spread = f"{v.lower or 'NA'} to {v.upper or 'NA'}"
+    if spread:
+        words += f" ({dispersion} {spread})" if dispersion else f" ({spread})"
+    if v.analysed:
+        words += f"; {v.analysed} participants analysed"
+    return f"{head}: {words}"
 
 
 def _check_sizes(record: CtgovRecord) -> None:

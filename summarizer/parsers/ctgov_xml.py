@@ -25,6 +25,17 @@ from summarizer.parsers.ctgov_record import (
     RawOutcome,
     trial_from_record,
 )
+from summarizer.parsers.ctgov_results import (
+    RawAnalysis,
+    RawEvent,
+    RawFlow,
+    RawPublication,
+    RawResultOutcome,
+    RawResults,
+    RawValue,
+    count,
+    short,
+)
 from summarizer.parsers.record_text import clean_block, clean_inline
 
 FORMAT = "ctgov_xml"
@@ -133,6 +144,161 @@ def _official(el: ET.Element) -> str | None:
     return name + (f" ({role})" if role else "") + (f", {affiliation}" if affiliation else "")
 
 
+def _groups(el: ET.Element | None) -> dict[str, str]:
+    """``group_list/group[@group_id]/title``: group id -> its title (the id when untitled)."""
+    if el is None:
+        return {}
+    return {
+        gid: short(_text(g, "title")) or gid
+        for g in el.findall("group_list/group")
+        if (gid := g.get("group_id"))
+    }
+
+
+def _analysed(measure: ET.Element) -> dict[str, str]:
+    """Participants analysed per group id (``analyzed_list``, units Participants)."""
+    for analyzed in measure.findall("analyzed_list/analyzed"):
+        units = (_text(analyzed, "units") or "participants").lower()
+        if "participant" in units:
+            return {
+                gid: value
+                for c in analyzed.findall("count_list/count")
+                if (gid := c.get("group_id")) and (value := c.get("value"))
+            }
+    return {}
+
+
+def _result_outcome(el: ET.Element) -> RawResultOutcome | None:
+    title = short(_text(el, "title"))
+    measure = el.find("measure")
+    if not title:
+        return None
+    groups = _groups(el)
+    out = RawResultOutcome(
+        kind=_text(el, "type") or "",
+        title=title,
+        time_frame=short(_text(el, "time_frame")),
+        population=short(_text(el, "population")),
+    )
+    if measure is not None:
+        out.param = _text(measure, "param")
+        out.dispersion = _text(measure, "dispersion")
+        out.units = short(_text(measure, "units"))
+        analysed = _analysed(measure)
+        for cls in measure.findall("class_list/class"):
+            class_title = _text(cls, "title")
+            for cat in cls.findall("category_list/category"):
+                label = ", ".join(t for t in (class_title, _text(cat, "title")) if t) or None
+                for m in cat.findall("measurement_list/measurement"):
+                    gid, value = m.get("group_id"), m.get("value")
+                    if not gid or value is None or not value.strip():
+                        continue
+                    out.values.append(
+                        RawValue(
+                            group=groups.get(gid, gid),
+                            value=value.strip(),
+                            category=short(label),
+                            spread=m.get("spread"),
+                            lower=m.get("lower_limit"),
+                            upper=m.get("upper_limit"),
+                            analysed=analysed.get(gid),
+                        )
+                    )
+    for analysis in el.findall("analysis_list/analysis"):
+        p_value = _text(analysis, "p_value")
+        if p_value:
+            out.analyses.append(
+                RawAnalysis(
+                    p_value=p_value,
+                    method=short(_text(analysis, "method")),
+                    groups=[
+                        groups.get(gid, gid) for gid in _texts(analysis, "group_id_list/group_id")
+                    ],
+                )
+            )
+    return out
+
+
+def _flow(el: ET.Element | None) -> list[RawFlow]:
+    """Started (first period) and completed (last period) per group."""
+    if el is None:
+        return []
+    groups = _groups(el)
+    periods = el.findall("period_list/period")
+    if not periods:
+        return []
+
+    def milestone(period: ET.Element, name: str) -> dict[str, int]:
+        for ms in period.findall("milestone_list/milestone"):
+            if (_text(ms, "title") or "").upper() == name:
+                return {
+                    gid: n
+                    for p in ms.findall("participants_list/participants")
+                    if (gid := p.get("group_id")) and (n := count(p.get("count"))) is not None
+                }
+        return {}
+
+    started, completed = milestone(periods[0], "STARTED"), milestone(periods[-1], "COMPLETED")
+    return [
+        RawFlow(group=title, started=started.get(gid), completed=completed.get(gid))
+        for gid, title in groups.items()
+        if gid in started or gid in completed
+    ]
+
+
+def _events(el: ET.Element | None) -> list[RawEvent]:
+    if el is None:
+        return []
+    groups = _groups(el)
+    out: list[RawEvent] = []
+    for tag, serious in (("serious_events", True), ("other_events", False)):
+        for cat in el.findall(f"{tag}/category_list/category"):
+            organ = _text(cat, "title")
+            total = (organ or "").lower() == "total"
+            for event in cat.findall("event_list/event"):
+                term = short(_text(event, "sub_title"))
+                if not term:
+                    continue
+                counts = [
+                    (groups.get(gid, gid), n, count(c.get("subjects_at_risk")))
+                    for c in event.findall("counts")
+                    if (gid := c.get("group_id"))
+                    and (n := count(c.get("subjects_affected"))) is not None
+                ]
+                out.append(
+                    RawEvent(
+                        serious=serious,
+                        term=term,
+                        organ_system=None if total else short(organ),
+                        total=total,
+                        counts=counts,
+                    )
+                )
+    return out
+
+
+def results_from_xml(root: ET.Element) -> RawResults | None:
+    """``clinical_results`` read into the neutral form; None when the record posts none."""
+    el = root.find("clinical_results")
+    if el is None:
+        return None
+    outcomes = [o for item in el.findall("outcome_list/outcome") if (o := _result_outcome(item))]
+    raw = RawResults(
+        outcomes=outcomes,
+        events=_events(el.find("reported_events")),
+        flow=_flow(el.find("participant_flow")),
+    )
+    return None if raw.empty else raw
+
+
+def publications_from_xml(root: ET.Element) -> list[RawPublication]:
+    return [
+        RawPublication(citation=citation, pmid=_text(ref, "PMID"))
+        for ref in root.findall("results_reference")
+        if (citation := short(_text(ref, "citation")))
+    ]
+
+
 def record_from_xml(root: ET.Element) -> CtgovRecord:
     """Map ``<clinical_study>`` elements onto the neutral record."""
     nct_id = _text(root, "id_info/nct_id")
@@ -140,6 +306,12 @@ def record_from_xml(root: ET.Element) -> CtgovRecord:
         raise ParseError("record has no NCT ID (id_info/nct_id)")
     design_el = root.find("study_design_info")
     enrollment_el = root.find("enrollment")
+    results: RawResults | None = None
+    warnings: list[str] = []
+    try:
+        results = results_from_xml(root)
+    except Exception as exc:  # a bad results section never fails the record
+        warnings.append(f"posted results could not be read ({type(exc).__name__})")
     return CtgovRecord(
         nct_id=nct_id,
         brief_title=_text(root, "brief_title"),
@@ -212,6 +384,9 @@ def record_from_xml(root: ET.Element) -> CtgovRecord:
             for kind, tag in _DATES
             if (el := root.find(tag)) is not None and (raw := _text(root, tag))
         ],
+        results=results,
+        publications=publications_from_xml(root),
+        warnings=warnings,
     )
 
 

@@ -31,3 +31,19 @@ def check_page(label: str, text: str) -> None:
         raise ParseError(
             f"{label} too long ({len(text):,} characters; limit {MAX_PAGE_CHARS:,} for a page)"
         )
+
+
+# Posted results (``clinical_results`` / ``resultsSection``) are read within these caps: the
+# registry allows hundreds of outcome measures and thousands of adverse-event rows, and every kept
+# value is a rendered line, a chunk's worth of text and a span. Among the 440 shared XML records
+# with results, the largest post a few dozen outcomes; what is cut is counted in the trial's
+# warnings. A results text value (a population, a title) longer than ``MAX_RESULT_TEXT`` is cut.
+MAX_RESULT_OUTCOMES = 20
+MAX_RESULT_VALUES = 16  # group x category values per outcome
+MAX_RESULT_ANALYSES = 4  # p-values per outcome
+MAX_RESULT_OUTCOME_CHARS = 16_000  # rendered outcome results: later outcomes are left out
+MAX_RESULT_EVENT_CHARS = 10_000  # rendered adverse events of each kind: rarer ones are left out
+MAX_EVENTS = 25  # per kind (serious, other), the most frequent kept; 'Total' rows always kept
+MAX_FLOW_GROUPS = 20
+MAX_PUBLICATIONS = 10
+MAX_RESULT_TEXT = 1_000

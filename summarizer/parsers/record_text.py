@@ -66,6 +66,15 @@ class Renderer:
             self._parts.append(text)
             self._length += len(text)
 
+    def mark(self) -> tuple[int, int]:
+        """Where the text is now, for ``truncate``."""
+        return len(self._parts), self._length
+
+    def truncate(self, mark: tuple[int, int]) -> None:
+        """Back to ``mark``: drops a section half-written."""
+        del self._parts[mark[0] :]
+        self._length = mark[1]
+
     def newline(self) -> None:
         self.write("\n")
 
@@ -180,4 +189,24 @@ def span_problems(trial: Trial) -> list[str]:
         contacts.extend(location.contacts)
     for contact in contacts:
         within("contact", [contact.name, contact.phone, contact.email], contact.spans)
+    if trial.results is not None:
+        for result in trial.results.outcomes:
+            within(
+                "result outcome", [result.title, result.time_frame, result.population], result.spans
+            )
+            for value in result.values:
+                within("result value", [value.group, value.value, value.analysed], value.spans)
+            for analysis in result.analyses:
+                within("result analysis", [analysis.p_value, analysis.method], analysis.spans)
+        for event in trial.results.adverse_events:
+            counts = [str(c.affected) for c in event.counts]
+            within(
+                "adverse event",
+                [event.term, *[c.group for c in event.counts], *counts],
+                event.spans,
+            )
+        for group in trial.results.flow:
+            within("flow", [group.group], group.spans)
+    for publication in trial.publications:
+        exact("publication", publication.citation, publication.spans)
     return problems

@@ -27,6 +27,8 @@ V2_FLOORS = {
     "locations.contacts": 0.44, "enrollment.kind": 0.97,
     # Measured 2026-12: derivedSection meshes (NLM's headings; most of these lack them).
     "condition_mesh_terms": 0.13, "intervention_mesh_terms": 0.68,
+    # Measured 2026-12: resultsSection (5 of 100) and references of type RESULT (1 of 100).
+    "results": 0.05, "publications": 0.01,
 }  # fmt: skip
 # Measured 2025: 6,786 legacy XML records.
 XML_FLOORS = {
@@ -41,6 +43,8 @@ XML_FLOORS = {
     "locations.contacts": 0.021, "enrollment.kind": 0.46,
     # Measured 2026-12: condition_browse / intervention_browse (95.9% and 61.5%).
     "condition_mesh_terms": 0.95, "intervention_mesh_terms": 0.61,
+    # Measured 2026-12: clinical_results (440, 6.48%) and results_reference (1,069, 15.75%).
+    "results": 0.064, "publications": 0.157,
 }  # fmt: skip
 
 

@@ -20,7 +20,13 @@ from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
 from summarizer.engines.extractive import across, intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
-from summarizer.engines.extractive.field_answers import FIELD_ANSWERS, dates, names_place, sites_in
+from summarizer.engines.extractive.field_answers import (
+    FIELD_ANSWERS,
+    dates,
+    names_place,
+    posted_results,
+    sites_in,
+)
 from summarizer.engines.extractive.fit import good_fit, not_fit
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.engines.extractive.resources import threshold
@@ -156,8 +162,12 @@ class ExtractiveEngine:
         if about_self:
             body = self_statements(trial, facts, question)
         elif topic is not None:
-            # Cost, payment, travel...: only sentences about the topic itself may answer.
-            body = topic_statements(trial, topic)
+            # Cost, payment, travel...: only sentences about the topic itself may answer; a
+            # results question is answered first from the results the record posts.
+            body = []
+            if topic.name == "results":
+                body = posted_results(trial, intents.results_parts(question))
+            body = body or topic_statements(trial, topic)
             if not body:
                 return []
         else:

@@ -7,7 +7,7 @@ returns no statements when the record does not hold that field, so the engine ca
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from prompts.layout import layout
 from summarizer import normalize
@@ -572,6 +572,110 @@ _DOSE_RE = re.compile(
     r"\d[\d.,×x^\s]*(?:10\^?\d+)?\s*(?:mg|g|ml|mL|µg|mcg|cells|CAR-T cells|/kg|units|IU)\b|dose",
     re.I,
 )
+
+# --- posted results ---------------------------------------------------------------------------
+
+RESULT_OUTCOMES = 3  # outcome results said for 'did it work?' (primary first)
+RESULT_VALUES = 8  # values said per outcome (each group's, as posted)
+RESULT_EVENTS = 6  # adverse events said per kind, most frequent first
+RESULT_PUBLICATIONS = 3
+_KIND_WORDS = {
+    "primary": "primary outcome",
+    "secondary": "secondary outcome",
+    "other": "other outcome",
+    "post_hoc": "post-hoc outcome",
+}
+
+
+def _ended(text: str) -> str:
+    """A sentence ending in one full stop (a quoted citation may end in its own)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _quoted(trial: Trial, items: Sequence[Sourced]) -> str:
+    """The items' rendered lines, exactly as in the record text, joined with '; '."""
+    return "; ".join(trial.quote(item.spans[0]) for item in items if item.spans)
+
+
+def posted_results(trial: Trial, parts: frozenset[str] | set[str]) -> list[Statement]:
+    """The record's posted results a question asks for ('outcomes', 'events', 'flow',
+    'publications'), the numbers exactly as posted, per group, each sentence citing the lines it
+    quotes.
+
+    Nothing is interpreted: an outcome's values and, where posted, its p-value are said, never
+    whether the treatment helped. No statements when the record posts none of what is asked, so
+    the engine keeps its abstention (the publications of the results it lists are said even
+    when it posts no results: they are its own list)."""
+    results = trial.results
+    posted: list[Statement] = []
+    if results is not None and not results.empty:
+        if "outcomes" in parts:
+            posted += _outcome_results(trial)
+        if "events" in parts:
+            posted += _event_results(trial)
+        if "flow" in parts and results.flow:
+            flow: list[Sourced] = list(results.flow)
+            text = _ended(f"Participant flow as posted: {_quoted(trial, flow)}")
+            posted.append(_st(trial, text, flow, "outcomes", "results"))
+    pubs: list[Sourced] = []
+    if "publications" in parts:
+        pubs = list(trial.publications[:RESULT_PUBLICATIONS])
+    elif posted and "outcomes" in parts:
+        pubs = list(trial.publications[:1])  # where the results were written up
+    body: list[Statement] = []
+    if posted:
+        lead = "These are the results as posted on the registry, not a judgement of them."
+        body = [not_a_claim(lead, FRAMING), *posted]
+    if pubs:
+        word = "a publication" if len(pubs) == 1 else "publications"
+        text = _ended(f"The record lists {word} of the results: {_quoted(trial, pubs)}")
+        body.append(_st(trial, text, pubs, "outcomes", "results"))
+    return body
+
+
+def _outcome_results(trial: Trial) -> list[Statement]:
+    results = trial.results
+    if results is None:
+        return []
+    posted = [o for o in results.outcomes if o.values or o.analyses]
+    order = {"primary": 0, "secondary": 1, "other": 2, "post_hoc": 3}
+    chosen = sorted(posted, key=lambda o: order[o.kind])[:RESULT_OUTCOMES]
+    body: list[Statement] = []
+    for outcome in chosen:
+        values = outcome.values[:RESULT_VALUES]
+        when = f" ({outcome.time_frame})" if outcome.time_frame else ""
+        head = f'Posted result for the {_KIND_WORDS[outcome.kind]} "{outcome.title}"{when}'
+        text = _ended(f"{head}: {_quoted(trial, list(values))}" if values else head)
+        body.append(_st(trial, text, [outcome, *values], "outcomes", "results"))
+        if len(outcome.values) > len(values):
+            body.append(not_a_claim("The record posts more values for this outcome.", FRAMING))
+        for analysis in outcome.analyses[:2]:
+            quote = _quoted(trial, [analysis])
+            text = _ended(f"For this outcome the record posts a statistical analysis: {quote}")
+            body.append(_st(trial, text, [analysis], "outcomes", "results"))
+    if len(posted) > len(chosen):
+        more = f"The record posts results for {len(posted)} outcome measures in all."
+        body.append(not_a_claim(more, FRAMING))
+    return body
+
+
+def _event_results(trial: Trial) -> list[Statement]:
+    results = trial.results
+    if results is None or not results.adverse_events:
+        return []
+    body: list[Statement] = []
+    for serious, words in ((True, "Serious adverse events"), (False, "Other adverse events")):
+        rows = [e for e in results.adverse_events if e.serious is serious]
+        totals = [e for e in rows if e.total]
+        named = sorted((e for e in rows if not e.total), key=lambda e: -e.affected)
+        named = named[:RESULT_EVENTS]
+        if not (totals or named):
+            continue
+        text = f"{words} as posted (people affected of people at risk, per group): "
+        text = _ended(text + _quoted(trial, [*totals, *named]))
+        body.append(_st(trial, text, [*totals, *named], "outcomes", "results"))
+    return body
+
 
 FIELD_ANSWERS: dict[str, FieldAnswer] = {
     "age": ages,

@@ -324,6 +324,19 @@ def date_kinds(question: str) -> frozenset[str] | None:
     return frozenset(k for part in found for k in part["kinds"]) if found else None
 
 
+def results_parts(question: str) -> frozenset[str]:
+    """The posted results a results question asks for, from the file's ``results_parts``
+    ('what side effects did people have': events; 'how many finished': flow); a question
+    naming none asks for the outcome results ('did it work?')."""
+    q = normalize(corrected(question))
+    found = frozenset(
+        part["part"]
+        for part in load("intents").get("results_parts", [])
+        if any(re.search(p, q, re.IGNORECASE) for p in part["question"])
+    )
+    return found or frozenset({"outcomes"})
+
+
 def asked_place(question: str) -> str | None:
     """The place a sites question names at its end ('is it in boston?': 'boston'), the way it
     was written; None when it names none (``asked_place`` in the file: pattern, not_places)."""
