@@ -91,7 +91,13 @@ def annex_items() -> list[dict[str, Any]]:
 
 
 def _record_has(trial: Any, names: list[str]) -> bool:
-    return any(bool(getattr(trial, n, None)) for n in names)
+    """Whether the record carries any of ``names``: a non-empty value (posted results that hold
+    nothing, ``empty``, count as none)."""
+    for n in names:
+        value = getattr(trial, n, None)
+        if value and not getattr(value, "empty", False):
+            return True
+    return False
 
 
 def annex_v(trial: Any, summary: Any) -> dict[str, str]:

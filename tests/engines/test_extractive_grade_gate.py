@@ -3,7 +3,7 @@ a whole wording is chosen, so no fact is dropped."""
 
 from __future__ import annotations
 
-from summarizer.engines.extractive.grade_gate import plainest, section_grade
+from summarizer.engines.extractive.grade_gate import plainest, section_grade, within_grade
 from summarizer.models import Statement
 
 
@@ -27,3 +27,18 @@ def test_when_none_reaches_the_target_the_plainest_is_taken():
         [harder, HARD], key=lambda o: section_grade(o) or 0.0
     )
     assert plainest([HARD], target=0.0) == HARD
+
+
+def test_retry_keeps_a_hard_sentence_once_a_plainer_one_makes_room_and_keeps_the_order():
+    hard = Statement(text="Drugs used in chemotherapy use different ways to stop tumor cells.")
+    easy = Statement(text="More than one drug may kill more of them.")
+    assert section_grade([hard]) > 8.0 >= section_grade([hard, easy])
+    assert within_grade([], [hard, easy]) == [easy]  # without retry the hard one is lost
+    assert within_grade([], [hard, easy], retry=True) == [hard, easy]
+
+
+def test_retry_never_takes_what_the_whole_section_cannot_carry():
+    hard = _says("Interdisciplinary cardiovascular rehabilitation investigations.")[0]
+    easy = _says("It is in a town.")[0]
+    assert within_grade([], [hard, easy], retry=True) == [easy]
+    assert within_grade([], [easy, easy, hard], retry=True, limit=2) == [easy, easy]

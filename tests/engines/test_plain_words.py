@@ -33,6 +33,15 @@ def test_asides_without_numbers_go_and_short_limits_stay():
     assert drop_asides(kept) == kept
 
 
+def test_an_aside_that_states_an_exception_is_never_dropped():
+    text = "Any concurrent malignancy (other than non-melanoma skin cancers) in the last 3 years"
+    assert drop_asides(text) == text
+    assert "other than non-melanoma skin cancers" in plain(text)
+    assert drop_asides("Any cancer (including lymphoma) in the last 3 years") == (
+        "Any cancer in the last 3 years"
+    )
+
+
 def test_a_cut_never_drops_a_negation():
     text = (
         "Severe infection or persistent infection of any kind that cannot be effectively controlled"

@@ -22,7 +22,7 @@ from summarizer.engines.extractive.constraint_words import DEFAULT_RANK, bullet,
 from summarizer.engines.extractive.criterion_pieces import grouped
 from summarizer.engines.extractive.field_answers import age_range_words
 from summarizer.engines.extractive.plain_words import explain, is_whole
-from summarizer.models import Statement, Trial
+from summarizer.models import Span, Statement, Trial
 
 __all__ = [
     "FIELD_RANK",
@@ -39,6 +39,9 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _EXPLAIN_MAX_WORDS = 8
+# A criterion under its own 'Age:' or 'Sex:' sub-heading (the NCI PDQ layout: 'Age: - 20 to 80')
+# says what the age and sex fields say.
+_FIELD_HEADING = re.compile(r"age|sex|gender", re.I)
 # The fields stand where their criteria would: the age (and sex) with the age's rank.
 FIELD_RANK = {"min_age": rank_of(("age",)), "sex": rank_of(("age",))}
 
@@ -56,7 +59,8 @@ def _lower_units(words: str) -> str:
 
 
 def field_bullets(trial: Trial) -> list[Statement]:
-    """'People aged 18 years to 65 years.', 'Women only.', 'Healthy volunteers can take part.'"""
+    """'People aged 18 years to 65 years.', 'Only women can take part.', 'Healthy volunteers can
+    take part.' (a sentence with a verb: 'Women only.' grades 8.8, two long-ish words alone)."""
     out = []
     if words := age_range_words(trial):
         items = [a for a in (trial.min_age, trial.max_age) if a is not None]
@@ -68,7 +72,10 @@ def field_bullets(trial: Trial) -> list[Statement]:
             )
         )
     if trial.sex is not None and (
-        words := {"FEMALE": "Women only.", "MALE": "Men only."}.get(trial.sex.value)
+        words := {
+            "FEMALE": "Only women can take part.",
+            "MALE": "Only men can take part.",
+        }.get(trial.sex.value)
     ):
         out.append(
             Statement(
@@ -82,10 +89,22 @@ def field_bullets(trial: Trial) -> list[Statement]:
         out.append(
             Statement(
                 text="Healthy volunteers can take part.",
-                citations=citations(trial, hv.spans, "eligibility"),
+                citations=citations(trial, _with_label(trial, hv.spans), "eligibility"),
                 fields=["healthy_volunteers"],
             )
         )
+    return out
+
+
+def _with_label(trial: Trial, spans: list[Span]) -> list[Span]:
+    """A bare 'Yes' / 'No' value cited with its label on the same line ('Accepts Healthy
+    Volunteers: Yes'): the answer alone says nothing a checker can read a sentence against."""
+    text = trial.source.text
+    out = []
+    for span in spans:
+        if re.fullmatch(r"\s*(?:yes|no)\s*", text[span.start : span.end], re.I):
+            span = Span(start=text.rfind("\n", 0, span.start) + 1, end=span.end)
+        out.append(span)
     return out
 
 
@@ -128,7 +147,11 @@ def criterion_bullets(trial: Trial, side: str, fields: bool = False) -> list[Ran
             if (
                 side == "good_fit"
                 and fields
-                and (cat.key in ("age", "sex") or (typed and set(typed.kinds) <= {"age", "sex"}))
+                and (
+                    cat.key in ("age", "sex")
+                    or (typed and set(typed.kinds) <= {"age", "sex"})
+                    or _FIELD_HEADING.fullmatch((p.crit.group or "").strip(" :"))
+                )
             ):
                 continue  # the fields say it plainer
             text, spans = (typed.text, typed.spans) if typed else (p.text, p.spans)

@@ -19,7 +19,16 @@ from summarizer.engines.extractive.resources import load
 from summarizer.engines.extractive.select import looks_like_instruction
 from summarizer.models import Criterion, Span, Trial
 
-__all__ = ["Category", "Piece", "categories", "category", "criterion_text", "grouped", "piece"]
+__all__ = [
+    "Category",
+    "Piece",
+    "categories",
+    "category",
+    "criterion_text",
+    "grouped",
+    "piece",
+    "says_nothing",
+]
 
 _FRAGMENT = re.compile(r"(?:[ivxIVX]+|\d+|[a-zA-Z])\s?[.)]?")
 _NOT_FIT_MAX_WORDS = 18
@@ -121,6 +130,19 @@ def category(text: str, side: str) -> Category | None:
     return next((c for c in categories(side) if c.key == "other"), None)
 
 
+@cache
+def _empty() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in load("lay_summary")["empty_criteria"])
+
+
+def says_nothing(text: str) -> bool:
+    """True for a criterion that states no requirement: a layout's placeholder ('Not
+    specified', 'See Disease Characteristics') or a bare sub-heading ('Chemotherapy')."""
+    words = clean(text).rstrip(".:; ")
+    after = clean(words.split(":", 1)[-1])  # 'Hormone receptor status: Not specified'
+    return any(p.fullmatch(words) or p.fullmatch(after) for p in _empty())
+
+
 def criterion_text(trial: Trial, crit: Criterion) -> str:
     return " ".join(trial.source.text[s.start : s.end] for s in crit.spans)
 
@@ -131,7 +153,11 @@ def grouped(trial: Trial, side: str) -> list[tuple[Category, list[Piece]]]:
     crits = trial.inclusion_criteria if side == "good_fit" else trial.exclusion_criteria
     found: dict[str, list[Piece]] = {}
     for crit in crits:
+        if says_nothing(criterion_text(trial, crit)):
+            continue
         cat = category(criterion_text(trial, crit), side)
+        if cat is not None and cat.key == "other" and crit.group:
+            cat = category(crit.group, side) or cat  # 'Age:' over '20 to 80'
         if cat is None:
             continue
         p = piece(trial, crit, cat.patterns, _NOT_FIT_MAX_WORDS)

@@ -29,19 +29,34 @@ def within_grade(
     *,
     target: float = TARGET_GRADE,
     limit: int | None = None,
+    retry: bool = False,
 ) -> list[Statement]:
     """``chosen`` plus each candidate, in order, that keeps the section at or under ``target``;
-    at most ``limit`` are added."""
-    out = list(chosen)
-    added = 0
-    for st in candidates:
-        if limit is not None and added >= limit:
+    at most ``limit`` are added.
+
+    With ``retry``, a candidate that would lift the section over the target is held and tried
+    again after each later one is taken: the grade is the whole section's, so a plainer sentence
+    after it can make room for it. The added ones keep the candidates' order."""
+    added: list[tuple[int, Statement]] = []
+    held: list[tuple[int, Statement]] = []
+
+    def fits(extra: tuple[int, Statement]) -> bool:
+        ordered = [st for _, st in sorted([*added, extra], key=lambda p: p[0])]
+        g = section_grade([*chosen, *ordered])
+        return g is None or g <= target
+
+    for order, st in enumerate(candidates):
+        if limit is not None and len(added) >= limit:
             break
-        g = section_grade([*out, st])
-        if g is None or g <= target:
-            out.append(st)
-            added += 1
-    return out
+        if fits((order, st)):
+            added.append((order, st))
+            for item in list(held):
+                if (limit is None or len(added) < limit) and fits(item):
+                    added.append(item)
+                    held.remove(item)
+        elif retry:
+            held.append((order, st))
+    return [*chosen, *(st for _, st in sorted(added, key=lambda p: p[0]))]
 
 
 def plainest(

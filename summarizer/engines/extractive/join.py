@@ -21,6 +21,7 @@ from summarizer.engines.extractive.plain_words import (
     sentence,
     sentence_spans,
     simplify,
+    without_heading,
 )
 from summarizer.engines.extractive.resources import load, threshold
 from summarizer.engines.extractive.select import looks_like_instruction
@@ -28,6 +29,9 @@ from summarizer.models import Fact, Span, Statement, Trial
 
 _PLACEBO_RE = re.compile(r"\b(placebos?|sham|dummy)\b", re.I)
 _MAX_SENTENCE_WORDS = 30
+_MAX_STATEMENTS = 8
+# A date that names its day ('May 30, 1997', '30 May 1997', '1997-05-30') takes 'on'.
+_DAY_RE = re.compile(r"\b\d{1,2},\s*\d{4}\b|^\d{1,2}\s+[A-Za-z]+\s+\d{4}$|\d{4}-\d{2}-\d{2}")
 
 
 @cache
@@ -99,10 +103,12 @@ def _design(trial: Trial) -> list[Statement]:
 
 
 def _as_cited(trial: Trial, fact: Fact) -> str:
-    """The design note spelled as its cited words spell it ('open-label', not 'open label'),
+    """The design note spelled as its cited words spell it ('open-label', not 'open label';
+    'multi-center', not 'multicenter'),
     so the sentence matches its quote; the note itself when the quote words it otherwise."""
     words = clean(fact.value)
-    pattern = re.compile(r"[\s-]+".join(re.escape(w) for w in words.split()), re.I)
+    letters = re.sub(r"[\s-]+", "", words)  # 'multicenter' is cited as 'multi-center'
+    pattern = re.compile(r"[\s-]?".join(re.escape(c) for c in letters), re.I)
     for span in fact.spans:
         if m := pattern.search(trial.source.text[span.start : span.end]):
             return m.group(0).lower()
@@ -119,7 +125,9 @@ def _when(trial: Trial) -> list[Statement]:
             verb = "is expected to end" if d.estimated else "ended"
         else:
             continue
-        out.append(_st(trial, f"The trial {verb} in {clean(d.raw)}.", d.spans, "design", "dates"))
+        raw = clean(d.raw)
+        on = "on" if _DAY_RE.search(raw) else "in"  # 'on May 30, 1997', 'in May 1997'
+        out.append(_st(trial, f"The trial {verb} {on} {raw}.", d.spans, "design", "dates"))
     return out
 
 
@@ -133,6 +141,7 @@ def _schedule(trial: Trial) -> list[Statement]:
         for span in fact.spans if fact else []:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
+                s, e = without_heading(trial.source.text, s, e)  # 'OUTLINE:' is not prose
                 raw = trial.source.text[s:e]
                 if not any(p.search(raw) for p in _schedule_cues()):
                     continue
@@ -162,6 +171,14 @@ def join_statements(trial: Trial) -> list[Statement]:
         *_design(trial),
         *_schedule(trial)[:2],
         *fa.outcomes(trial),
-        *_when(trial),
     ]
-    return within_grade([], candidates, limit=8)
+    when = _when(trial)  # when the trial runs has its room kept (EU CTR Annex V item 3)
+    body = within_grade([], candidates, limit=_MAX_STATEMENTS - len(when), retry=True)
+    return [_tidy(st) for st in within_grade(body, when, retry=True)]
+
+
+def _tidy(st: Statement) -> Statement:
+    """One full stop at the end: a field that ends in '.' inside a wording that adds one
+    ('..., 5 years post mastectomy..') would read as an ellipsis."""
+    text = re.sub(r"\.{2}$", ".", st.text.rstrip())
+    return st if text == st.text else st.model_copy(update={"text": text})

@@ -120,6 +120,13 @@ def main_condition(trial: Trial):
     return None
 
 
+def _healthy_condition(trial: Trial):
+    """The listed condition that says the study is of healthy volunteers ('Healthy', 'Healthy
+    Volunteers'; the last ``not_conditions`` rule), else None."""
+    rule = re.compile(load("lay_summary")["not_conditions"][-1], re.I)
+    return next((c for c in trial.conditions if rule.fullmatch(clean(c.value))), None)
+
+
 def _frames(kind: str) -> list[str]:
     return [str(f) for f in load("lay_summary")["lede_frames"][kind]]
 
@@ -144,8 +151,19 @@ def lede(trial: Trial) -> Statement | None:
     observational = trial.study_type is not None and trial.study_type.value != "INTERVENTIONAL"
     tested = citations(trial, items[0].spans, "interventions") if items else []
     about = citations(trial, cond.spans, "conditions") if cond is not None else []
+    healthy = _healthy_condition(trial) if cond is None else None
     if name and not observational and who:
         kind, cited, fields = "tests_for", [*tested, *about], ["interventions", "conditions"]
+    elif healthy is not None:  # 'Healthy' is the registry's condition: no illness to name
+        about = citations(trial, healthy.spans, "conditions")
+        if name and not observational:
+            kind, cited, fields = (
+                "healthy_tests",
+                [*tested, *about],
+                ["interventions", "conditions"],
+            )
+        else:
+            kind, cited, fields = "healthy", about, ["conditions"]
     elif name and not observational:
         kind, cited, fields = "tests", tested, ["interventions"]
     elif who:

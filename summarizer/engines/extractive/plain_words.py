@@ -67,6 +67,23 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
+# A registry heading that opens a paragraph: all capitals, up to four words, then ':' ('PURPOSE:',
+# 'PROJECTED ACCRUAL:', the NCI PDQ summaries' layout), with a list marker after it ('I.', '1.').
+_HEADING_RE = re.compile(
+    r"\s*[A-Z][A-Z/&-]{3,}(?: [A-Z/&-]+){0,3}\s*:\s+(?:(?:[IVX]{1,4}|\d{1,2})[.)]\s+)?"
+)
+
+
+def without_heading(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence ``text[start:end]`` without a registry heading that opens it ('PURPOSE:
+    Randomized phase III trial ...' -> 'Randomized phase III trial ...'); unchanged when it has
+    none or nothing would be left after it."""
+    match = _HEADING_RE.match(text, start)
+    if match is None or match.end() >= end or not re.search(r"[^\W_]", text[match.end() : end]):
+        return start, end
+    return match.end(), end
+
+
 def clause_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Finer pieces of a long criterion: split at ';' and sentence ends."""
     spans: list[tuple[int, int]] = []
@@ -236,8 +253,9 @@ def simplify(text: str) -> str:
 
 
 # Asides in brackets: abbreviations, lists of subtypes, 'including ...'. Kept when they hold a
-# short number (a limit or a dose like '(5mg per day for 2 weeks)'); a long lab definition is left
-# to the cited criterion. Innermost first so nesting unwinds.
+# short number (a limit or a dose like '(5mg per day for 2 weeks)') or state an exception ('other
+# than ...'); a long lab definition is left to the cited criterion. Innermost first so nesting
+# unwinds.
 _ASIDE_MAX_WORDS = 6
 _ASIDE_RE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 
@@ -251,9 +269,17 @@ def drop_asides(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+# An aside that states an exception changes who the sentence is about: never dropped.
+_EXCEPTION_RE = re.compile(
+    r"\b(?:other than|except|excluding|exclusive of|unless|but not|apart from|aside from)\b", re.I
+)
+
+
 def _drop_one_aside(text: str) -> str:
     for match in _ASIDE_RE.finditer(text):
         aside = match.group(0)
+        if _EXCEPTION_RE.search(aside):
+            continue  # 'cancer (other than non-melanoma skin cancer)' keeps its exception
         if (
             not re.search(r"\d", aside)
             or "following" in aside

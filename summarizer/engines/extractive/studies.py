@@ -19,6 +19,7 @@ from summarizer.engines.extractive.plain_words import (
     sentence,
     sentence_spans,
     simplify,
+    without_heading,
 )
 from summarizer.engines.extractive.resources import load, threshold
 from summarizer.engines.extractive.select import looks_like_instruction
@@ -47,6 +48,9 @@ def _source_sentences(trial: Trial) -> list[tuple[str, Span]]:
         for span in fact.spans:
             text = trial.source.text[span.start : span.end]
             for s, e in sentence_spans(text, span.start):
+                if why.under_why_heading(trial.source.text, s, span.start):
+                    continue  # a reason: 'Why it matters' says it
+                s, e = without_heading(trial.source.text, s, e)  # 'PURPOSE:' is not prose
                 if not looks_like_instruction(trial.source.text[s:e]):  # injected, not content
                     out.append((section, Span(start=s, end=e)))
     return out
@@ -58,13 +62,29 @@ def _plain_versions(raw: str) -> list[str]:
 
 
 def greedy(
-    trial: Trial, lead: list[Statement], pool: list[tuple[str, Span]], limit: int
+    trial: Trial,
+    lead: list[Statement],
+    pool: list[tuple[str, Span]],
+    limit: int,
+    *,
+    retry: bool = False,
 ) -> list[Statement]:
-    """Add simplified source sentences while the section stays at or under the target grade."""
+    """Add simplified source sentences while the section stays at or under the target grade.
+
+    With ``retry``, a sentence that would lift the section over the target alone is held and
+    tried again after each later sentence is taken (the grade is the section's, read as a whole);
+    the section keeps the source's order. A sentence is never cut or reworded to fit."""
     chosen = list(lead)
-    added = 0
-    for section, span in pool:
-        if added >= limit:
+    held: list[tuple[int, Statement]] = []
+    taken: list[tuple[int, Statement]] = []
+
+    def fits(extra: list[tuple[int, Statement]]) -> bool:
+        ordered = [st for _, st in sorted([*taken, *extra], key=lambda p: p[0])]
+        g = _grade([*chosen, *ordered])
+        return g is not None and g <= TARGET_GRADE
+
+    for order, (section, span) in enumerate(pool):
+        if len(taken) >= limit:
             break
         raw = trial.source.text[span.start : span.end]
         words = len(raw.split())
@@ -74,12 +94,16 @@ def greedy(
             if not is_whole(text):  # the source's own sentence is broken off ('aims at.')
                 continue
             st = Statement(text=text, citations=citations(trial, [span], section), fields=[section])
-            g = _grade([*chosen, st])
-            if g is not None and g <= TARGET_GRADE:
-                chosen.append(st)
-                added += 1
-                break
-    return chosen
+            if fits([(order, st)]):
+                taken.append((order, st))
+                for item in list(held) if retry else []:
+                    if len(taken) < limit and fits([item]):
+                        taken.append(item)
+                        held.remove(item)
+            elif retry:
+                held.append((order, st))
+            break
+    return chosen + [st for _, st in sorted(taken, key=lambda p: p[0])]
 
 
 def _condition(trial: Trial):
@@ -125,4 +149,4 @@ def studies_statements(trial: Trial, limit: int = 3) -> list[Statement]:
         for p in _source_sentences(trial)
         if not why.says_why(trial.source.text[p[1].start : p[1].end])
     ]
-    return greedy(trial, lead, pool, limit)
+    return greedy(trial, lead, pool, limit, retry=True)

@@ -7,6 +7,8 @@ sentence while its reading grade stays at or under the target; missing facts are
 
 from __future__ import annotations
 
+import re
+
 from prompts.layout import layout
 from summarizer.engines.common import citations, guidance, registry_url
 from summarizer.engines.extractive import field_answers as fa
@@ -35,8 +37,10 @@ CRITERIA_GRADE = 10.5
 
 
 def why_statements(trial: Trial) -> list[Statement]:
-    """Only the source's own purpose / benefit / background sentences; none, no section."""
-    return greedy(trial, [], why.candidates(trial), 2)
+    """Only the source's own purpose / benefit / background sentences; none, no section. A
+    reason too hard to read alone is kept when a plainer one beside it brings the section to
+    the target (the source's order kept)."""
+    return greedy(trial, [], why.candidates(trial), 2, retry=True)
 
 
 _EXPLAIN_MAX_WORDS = 8
@@ -58,6 +62,22 @@ def eligibility_statements(trial: Trial) -> list[Statement]:
     return chosen
 
 
+# A country in the inverted ISO 3166 form registries use ('Iran, Islamic Republic of', 'Korea,
+# Republic of', 'Congo, The Democratic Republic of the'): a sentence cannot end on its 'of'.
+_INVERTED_COUNTRY_RE = re.compile(r"^([^,]+),\s*((?:the\s+)?[^,]*\bof(?:\s+the)?)$", re.I)
+
+
+def country_words(name: str) -> str:
+    """The country as a sentence says it: 'Iran, Islamic Republic of' -> 'Islamic Republic of
+    Iran'; any other name as written."""
+    match = _INVERTED_COUNTRY_RE.match(name.strip())
+    if match is None:
+        return name
+    head, lead = match.group(1).strip(), match.group(2).strip()
+    lead = re.sub(r"^the\s+", "", lead, flags=re.I)
+    return f"{lead} {head}"
+
+
 def _shared_country(trial: Trial) -> str | None:
     """The country every site is in, with 'the' where it reads so; None when they differ or
     one is not given."""
@@ -65,13 +85,19 @@ def _shared_country(trial: Trial) -> str | None:
     if len(countries) != 1 or None in countries:
         return None
     country = str(next(iter(countries)))
-    return f"the {country}" if country in load("lay_summary")["countries_with_the"] else country
+    if country in load("lay_summary")["countries_with_the"]:
+        return f"the {country}"
+    said = country_words(country)
+    return f"the {said}" if said != country else country
 
 
 def _site_sentence(loc: Location, words: dict[str, str], *, with_country: bool) -> str:
-    parts = (loc.city, loc.region, loc.country) if with_country else (loc.city, loc.region)
+    country = country_words(loc.country) if loc.country else None
+    parts = (loc.city, loc.region, country) if with_country else (loc.city, loc.region)
     place = ", ".join(dict.fromkeys(p for p in parts if p))
     facility = clean(loc.facility or "").rstrip(".")  # 'Ctr.' ends where the wording's '.' does
+    if any(re.search(p, facility, re.I) for p in load("lay_summary")["not_facility_names"]):
+        facility = ""  # 'For additional information ..., contact 1-877-...' names no site
     if facility and place:
         return words["site"].format(facility=facility, place=place)
     if facility:
@@ -211,7 +237,11 @@ def lede_statements(trial: Trial) -> list[Statement]:
 
 
 def results_statements(trial: Trial) -> list[Statement]:
-    """Trial records here carry no posted results (EU CTR Annex V items 6-8): said, not invented."""
+    """EU CTR Annex V items 6-8. A record without posted results: said, not invented. A record
+    with them: said that they are posted and where, never that they are not available (this
+    summary does not yet put posted numbers in plain words)."""
+    if trial.results is not None and not trial.results.empty:
+        return [guidance(layout().wording["results_on_registry"])]
     return [guidance(layout().wording["results_pending"])]
 
 

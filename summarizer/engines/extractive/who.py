@@ -40,12 +40,19 @@ _DEFINING_GRADE = 10.5
 
 
 def _choose(ranked: list[Ranked], ceiling: float = TARGET_GRADE) -> list[Statement]:
-    """Defining criteria first (stable within a rank), each kept while the section stays under
-    the ceiling; then the rest, each kept while it does not lift the section's grade."""
+    """Defining criteria first (stable within a rank), as many as the section carries at the
+    target grade (a hard one kept when plainer ones beside it make room); when the most defining
+    one (the disease) cannot be read at the target with them, it is kept alone under the
+    ceiling and the other defining ones only while they do not lift the section's grade. Then
+    the rest, each kept while it does not lift the section's grade."""
     ordered = in_order(ranked)
     defining = [r.statement for r in ordered if r.rank < DEFAULT_RANK]
     rest = [r.statement for r in ordered if r.rank >= DEFAULT_RANK]
-    chosen = within_grade([], defining, target=ceiling, limit=_MAX_BULLETS)
+    chosen = within_grade([], defining, limit=_MAX_BULLETS, retry=True)
+    if defining and not any(st is defining[0] for st in chosen):
+        first = within_grade([], defining[:1], target=ceiling)
+        floor = max(TARGET_GRADE, section_grade(first) or 0.0)
+        chosen = within_grade(first, defining[1:], target=floor, limit=_MAX_BULLETS - len(first))
     target = max(TARGET_GRADE, section_grade(chosen) or 0.0)
     return within_grade(chosen, rest, target=target, limit=_MAX_BULLETS - len(chosen))
 

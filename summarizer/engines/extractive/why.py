@@ -3,7 +3,8 @@ known, made plainer and cited. Nothing is written when the source says none of t
 
 Candidates come from the brief summary, the detailed description, the official title and any
 other page sentence outside the criteria (editorial pages carry 'Potential benefit: ...').
-Only sentences matching a cue in prompts/lay_summary.json count.
+Only sentences matching a cue in prompts/lay_summary.json count, and every sentence of a field
+paragraph opened by a heading of reasons ('RATIONALE:' in NCI PDQ summaries, 'BACKGROUND:').
 """
 
 from __future__ import annotations
@@ -33,6 +34,19 @@ def says_why(text: str) -> bool:
     return any(p.search(text) for p in _cues())
 
 
+@cache
+def _paragraph_label_re() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w in load("lay_summary")["why_paragraph_labels"])
+    return re.compile(rf"\s*(?:{labels})\s*:", re.I)
+
+
+def under_why_heading(text: str, start: int, floor: int = 0) -> bool:
+    """Whether the sentence at ``start`` sits in a paragraph (not before ``floor``, the field's
+    start) opened by a heading of reasons ('RATIONALE: Drugs used in chemotherapy ...')."""
+    begin = max(floor, text.rfind("\n\n", 0, start) + 1)
+    return bool(_paragraph_label_re().match(text, begin))
+
+
 def strip_label(trial: Trial, span: Span) -> Span:
     """The sentence without an editorial label such as 'Potential benefit:'."""
     text = trial.source.text[span.start : span.end]
@@ -40,8 +54,9 @@ def strip_label(trial: Trial, span: Span) -> Span:
     return Span(start=span.start + match.end(), end=span.end) if match else span
 
 
-def _field_sentences(trial: Trial) -> list[tuple[str, Span]]:
-    out: list[tuple[str, Span]] = []
+def _field_sentences(trial: Trial) -> list[tuple[str, Span, bool]]:
+    """(section, sentence span, under a heading of reasons) of each field sentence."""
+    out: list[tuple[str, Span, bool]] = []
     for section, fact in (
         ("summary", trial.brief_summary),
         ("description", trial.detailed_description),
@@ -49,7 +64,14 @@ def _field_sentences(trial: Trial) -> list[tuple[str, Span]]:
     ):
         for span in fact.spans if fact else []:
             text = trial.source.text[span.start : span.end]
-            out.extend((section, Span(start=s, end=e)) for s, e in sentence_spans(text, span.start))
+            out.extend(
+                (
+                    section,
+                    Span(start=s, end=e),
+                    section != "title" and under_why_heading(trial.source.text, s, span.start),
+                )
+                for s, e in sentence_spans(text, span.start)
+            )
     return out
 
 
@@ -126,15 +148,15 @@ def _page_sentences(
 def candidates(trial: Trial) -> list[tuple[str, Span]]:
     """(citation section, span) of every sentence that says why, fields first, in source order."""
     fields = _field_sentences(trial)
-    inside = _merged([s for _, s in fields] + _taken(trial))
+    inside = _merged([s for _, s, _ in fields] + _taken(trial))
     starts = [start for start, _ in inside]
     page = [
-        ("page", Span(start=s, end=e))
+        ("page", Span(start=s, end=e), False)
         for s, e in _page_sentences(trial.source.text, inside, starts)
     ]
     out = []
-    for section, span in [*fields, *page]:
+    for section, span, headed in [*fields, *page]:
         said = trial.source.text[span.start : span.end]
-        if says_why(said) and not looks_like_instruction(said):  # injected text is not content
+        if (headed or says_why(said)) and not looks_like_instruction(said):  # injected: not content
             out.append((section, strip_label(trial, span)))
     return out
