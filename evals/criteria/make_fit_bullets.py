@@ -14,8 +14,9 @@ Three steps, all reproducible:
    the kinds are taken in turn (first of each kind, then second of each, ...) up to
    ``ROUND2_COUNT`` trials, and the half is the parity of each trial's rank in another seeded
    order (so the round is split evenly). Round 3 (``select --round 3``) does the same under a
-   third seed (``SEED_ROUND3``, ``ROUND3_COUNT`` trials), leaving out rounds 1 and 2 too. Rows
-   without ``round`` are round 1.
+   third seed (``SEED_ROUND3``, ``ROUND3_COUNT`` trials), leaving out rounds 1 and 2 too; round 4
+   (``select --round 4``) under a fourth seed (``SEED_ROUND4``, ``ROUND4_COUNT`` trials), leaving
+   out rounds 1 to 3 too. Rows without ``round`` are round 1.
 2. Right paraphrases (``fit_bullets_right.jsonl``) were written by an AI helper reading the
    criterion text, before running the checker (round-2 rows say who wrote them in
    ``provenance``). Each names its trial, side and the criterion words
@@ -61,8 +62,14 @@ SEED_ROUND2 = "fit-bullets-issue14-round2"
 ROUND2_COUNT = 12
 SEED_ROUND3 = "fit-bullets-issue14-round3"
 ROUND3_COUNT = 10
+SEED_ROUND4 = "fit-bullets-issue14-round4"
+ROUND4_COUNT = 10
 # Later rounds: their seed and trial count.
-ROUNDS = {2: (SEED_ROUND2, ROUND2_COUNT), 3: (SEED_ROUND3, ROUND3_COUNT)}
+ROUNDS = {
+    2: (SEED_ROUND2, ROUND2_COUNT),
+    3: (SEED_ROUND3, ROUND3_COUNT),
+    4: (SEED_ROUND4, ROUND4_COUNT),
+}
 PROVENANCE = "written by an AI helper reading the criterion text, before running the checker"
 
 # Kinds in priority order (rarer first, so a vaccine trial in children counts as a vaccine trial).
@@ -221,8 +228,8 @@ def select(data: Path) -> list[TrialPick]:
     return out
 
 
-def select_round2(data: Path, earlier: list[TrialPick], round_no: int = 2) -> list[TrialPick]:
-    """A later round (2, 3): the kinds in turn under that round's seed, none of ``earlier`` nor
+def select_round(data: Path, earlier: list[TrialPick], round_no: int) -> list[TrialPick]:
+    """A later round (2, 3, 4): the kinds in turn under that round's seed, none of ``earlier`` nor
     any NCT id under ``samples/`` or ``evals/``; halves by the parity of a seeded rank (an even
     split)."""
     seed, count = ROUNDS[round_no]
@@ -482,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--round",
         type=int,
-        choices=[1, 2, 3],
+        choices=[1, *ROUNDS],
         default=None,
         help="select/dump/build: that round only (build keeps the other rounds' rows as they are)",
     )
@@ -491,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.step == "select" and args.round in ROUNDS:
         body = json.loads(TRIALS_FILE.read_text(encoding="utf-8"))
         first = [p for p in load_picks() if p.round_no < args.round]
-        new = select_round2(args.data, first, args.round)
+        new = select_round(args.data, first, args.round)
         seed, count = ROUNDS[args.round]
         body.update({f"seed_round{args.round}": seed, f"round{args.round}_count": count})
         body["trials"] = [p.model_dump(exclude_none=True) for p in (*first, *new)]

@@ -8,11 +8,13 @@ the criterion it paraphrases (shared concepts first, then words) and compares ty
 * ages against the trial's age limits (structured fields and age criteria);
 * every other number against the aligned criterion's: value, range, unit, and the direction of
   the limit read with both sides (a good-fit bullet may restate an exclusion limit the other way
-  round: 'platelets at least 100,000' for 'excluded: platelets below 100,000');
+  round: 'platelets at least 100,000' for 'excluded: platelets below 100,000'); a bullet that
+  joins two criteria has its numbers read against the one that states numbers;
 * conditions: each must be named in the trial (the same concept, a narrower one for a
   generalization, or the words themselves), else it is an invented condition;
 * side and negation: a good-fit bullet resting on an exclusion (or a not-a-fit bullet on an
-  inclusion) is contradicted unless a negation turns it round ('You are not pregnant');
+  inclusion) is contradicted unless a negation turns it round ('You are not pregnant'); a state
+  said in its opposite form ('treated' for 'untreated') counts as a negation;
 * a dropped exception: a not-a-fit bullet that leaves out the criterion's carve-out ('except
   treated basal cell carcinoma') is **unsupported**, not contradicted: what it says holds for most
   people the criterion names, but it would turn away the ones the carve-out lets in, so the
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 
 from summarizer.checker import polarity
 from summarizer.checker.support import coverage
-from summarizer.checker.text import content_terms, negations, non_name, stem_all, synonym_heads
+from summarizer.checker.text import content_terms, negations, non_name, stem_all, synonym_runs
 from summarizer.checker.text import lexicon as checker_lexicon
 from summarizer.criteria import CriteriaSet, parse_trial
 from summarizer.criteria.detect import (
@@ -293,11 +295,13 @@ def _align(
     words (the parser typed no such thing there: 'non-smoking' for 'smoke'). Most shared
     concepts first (a concept named in words counts as a weak one), then most words; among
     equals, the one that speaks of the same time ('taking' is the current-use criterion, not
-    the prior-use one), then one the bullet reads the same way as (side and negation agree:
+    the prior-use one), then the one that says the words outside a bracketed aside ('Cannot
+    take ZDV', not '... (This study has been changed to include women receiving ZDV ...)'), then
+    one the bullet reads the same way as (side and negation agree:
     'You have atrial fibrillation' as a good fit is the inclusion criterion, not 'ablation for
     atrial fibrillation' under exclusions), then the fewest typed things the bullet does not
     speak of, then the narrowest span."""
-    Key = tuple[int, float, int, int, int, int]
+    Key = tuple[int, float, int, float, int, int, int]
     best: tuple[Key, _Node, list[tuple[Constraint, Constraint]], float, int] | None = None
     has_terms = bool(content_terms(claim))
     when = _timing(claim)
@@ -311,7 +315,7 @@ def _align(
             for b in mine
             if b.kind in _CONCEPT_KINDS and (carve is None or b.span.start < carve.start())
             for c in own
-            if _related(b, c, vocab)
+            if _related(b, c, vocab) and not _modifier(c, trial.source.text)
         ]
         words = coverage(claim, n.text) if has_terms else 0.0
         in_pairs = {id(b) for b, _ in pairs}
@@ -346,6 +350,7 @@ def _align(
             sum(strength.values()) + named + _shared_numbers(numbers, n.text),
             round(words, 6),
             len(when & theirs),
+            round(coverage(claim, _ASIDE.sub(" ", n.text)), 6) if has_terms else 0.0,
             int(agrees),
             -unmatched,
             -(n.node.span.end - n.node.span.start),
@@ -357,6 +362,31 @@ def _align(
     return best[1], best[2], best[3], best[4]
 
 
+# 'HIV-related infection', 'cancer-associated pain': the condition named before '-related'
+# qualifies the thing after it, which is what the criterion is about.
+_MODIFIES = re.compile(
+    r"\)?[\s-]*(?:related|associated|induced|caused)\b(?!\s+(?:to|with)\b)", re.I
+)
+
+
+def _modifier(c: Constraint, src: str) -> bool:
+    """Whether a criterion's concept only qualifies the word next to it ('HIV-related
+    infection', 'anti-HIV drugs')."""
+    if c.kind != "condition":
+        return False
+    return bool(
+        _MODIFIES.match(src, c.span.end)
+        or _AGAINST.search(src[max(0, c.span.start - 6) : c.span.start])
+    )
+
+
+# 'anti-HIV drugs', 'anti-cancer therapy': what acts against the condition, not the condition.
+_AGAINST = re.compile(r"\banti-?$", re.I)
+
+
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
 def _said_in(b: Constraint, text: str, vocab: Vocabulary | None) -> bool:
     """Whether a criterion's words say the bullet's concept (one of its terms, in other words
     or inside a compound) though the parser typed nothing there; not for a family of diseases."""
@@ -364,8 +394,7 @@ def _said_in(b: Constraint, text: str, vocab: Vocabulary | None) -> bool:
         return False
     if len(vocab.narrower(b.concept)) >= _GENERIC:
         return False
-    seq = _heads(text)
-    return _terms_in(vocab.concepts[b.concept].terms, seq, frozenset(seq))
+    return _terms_in(vocab.concepts[b.concept].terms, *_text_heads(text))
 
 
 def _cite(trial: Trial, start: int, end: int, section: str) -> Citation:
@@ -620,7 +649,24 @@ def _limit_neg(text: str, f: Found) -> bool:
     else ('did not respond to at least one chemotherapy')."""
     if re.search(r"\b(?:not|no)\s+$", text[: f.start], re.I):
         return True
-    return bool(f.quantity.unit) and _local_neg(text, f.start)
+    closed = _CLOSED_WITHOUT.sub(lambda m: " " * len(m.group(0)), text[: f.start])
+    if not f.quantity.unit:
+        return False
+    before = re.split(r"[;:.]\s", text[max(0, f.start - 60) : f.start])[-1]
+    return _local_neg(closed + text[f.start :], f.start) != bool(_INTOLERANCE.search(before))
+
+
+# 'intolerance to a dose of 500 mg/day or less' says the dose could not be tolerated: the 'in-'
+# of 'intolerance' is a 'not' over the amount, as 'could not tolerate' is.
+_INTOLERANCE = re.compile(r"\bintoleran(?:ce|t)\s+(?:to|of)\b", re.I)
+
+
+# A 'without' phrase closed before the amount's own phrase starts: 'without a break for 2 years'
+# says 'not' of the break, not of the 2 years.
+_CLOSED_WITHOUT = re.compile(
+    r"\bwithout\s+(?:[\w-]+\s+){1,3}?(?=(?:for|in|during|over|within|after|before|since)\s)",
+    re.I,
+)
 
 
 def _scale_tops(f: Found, mine: list[Constraint]) -> frozenset[float]:
@@ -688,7 +734,50 @@ def _quantities(text: str) -> list[Found]:
         short = f"{steps[0]}-{steps[-1]}"
         return short + " " * (len(m.group(0)) - len(short))
 
-    return quantities(_STEP_RUN.sub(as_range, text))
+    text = _UNIT_GAP.sub(lambda m: " " * len(m.group(0)), _STEP_RUN.sub(as_range, text))
+    text = _LIST_MARK.sub(lambda m: " " * len(m.group(0)), text)
+    signed = {m.end() for m in _MINUS.finditer(text)}
+    text = _MINUS.sub(" ", text)
+    out = []
+    for f in quantities(_OR_MORE.sub(_or_more_as_sign, text)):
+        digit = re.search(r"\d", text[f.start : f.end])
+        if digit is not None and f.start + digit.start() in signed and f.quantity.upper is None:
+            q = f.quantity.model_copy(update={"value": -f.quantity.value})
+            f = Found(start=f.start, end=f.end, quantity=q)
+        out.append(f)
+    return out
+
+
+# A list item's number at the start of a line ('  8. received influenza vaccine'): not an amount.
+_LIST_MARK = re.compile(r"(?m)^[ \t]*\(?\d{1,2}[.)](?=\s)")
+# A minus sign before a number ('a z-score of -2 or lower'), not a hyphen in a range ('18-65')
+# or a name ('z-score'): the value is negative.
+_MINUS = re.compile(r"(?<![\w.)\]])[-−](?=\d)")
+
+
+# 'for 2 or more years', '500 or less mg/day': the limit said between the count and its unit
+# (a time, a unit per something, or a common measure), read as '≥2 years' (padded with spaces,
+# offsets unchanged) so the unit is the count's.
+_OR_MORE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s+or\s+(more|longer|greater|less|fewer|shorter)"
+    r"(?=\s+(?:hours?|days?|weeks?|months?|years?|[a-z]+/[a-z0-9]+|mg|g|kg|ml|mmhg)\b)",
+    re.I,
+)
+
+
+def _or_more_as_sign(m: re.Match[str]) -> str:
+    sign = "≥" if m.group(2).lower() in ("more", "longer", "greater") else "≤"
+    out = sign + m.group(1)
+    return out + " " * (len(m.group(0)) - len(out))
+
+
+# A word between a count and its time unit ('30 consecutive days', '4 continuous weeks'): read
+# over, so the unit is the count's (blanked to spaces, offsets unchanged).
+_UNIT_GAP = re.compile(
+    r"(?<=\d\s)(?:consecutive|continuous|successive|straight|calendar|full)(?=\s+"
+    r"(?:hours?|days?|weeks?|months?|years?)\b)",
+    re.I,
+)
 
 
 def _same_value(a: Found, b: Found) -> bool:
@@ -711,7 +800,7 @@ def _shares_value(a: Found, b: Found) -> bool:
 def _numbers(text: str, skip: list[tuple[int, int]]) -> list[Found]:
     return [
         f
-        for f in quantities(text)
+        for f in _quantities(text)
         if not any(s <= f.start < e for s, e in skip)
         and not re.search(
             r"(?:type|stage|class|grade|phase|cd|brca|\bm)\s*-?$", text[: f.start], re.I
@@ -719,12 +808,40 @@ def _numbers(text: str, skip: list[tuple[int, int]]) -> list[Found]:
     ]
 
 
+def _units_agree(f: Found, t: Found) -> bool:
+    """Whether two amounts are in the same unit, or one of them has none."""
+    mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
+    return not (mu and tu and mu != tu)
+
+
+def _number_node(claim: str, mine: list[Constraint], node: _Node, nodes: Sequence[_Node]) -> _Node:
+    """The criterion the bullet's numbers are compared with: the aligned one when it states any
+    number, else the one with numbers that holds most of the bullet's words (a bullet that joins
+    two criteria, 'You have HIV and have taken a PI for 2 or more years', aligns on its concept
+    but its numbers are the other criterion's)."""
+    skip = [(c.span.start, c.span.end) for c in mine if c.kind == "age"]
+    if not _numbers(claim, skip) or _quantities(node.text):
+        return node
+    claimed = _numbers(claim, skip)
+    scored = [
+        ((_shared_numbers(claimed, n.text), words), n)
+        for n in nodes
+        if n is not node and _quantities(n.text) and (words := coverage(claim, n.text)) > 0
+    ]
+    best = max(scored, key=lambda x: x[0], default=None)
+    if best is None or (best[0][0] == 0 and best[0][1] < MEASURE_WORDS):
+        return node
+    return best[1]
+
+
 def _elsewhere(claim: str, f: Found, others: Sequence[_Node], node: _Node) -> bool:
     """Whether another criterion the bullet shares words with states this number."""
     for n in others:
         if n is node or n.top is node.top:
             continue
-        if any(_same_value(f, t) for t in _quantities(n.text)) and coverage(claim, n.text) >= 0.2:
+        if any(_same_value(f, t) and _units_agree(f, t) for t in _quantities(n.text)) and (
+            coverage(claim, n.text) >= 0.2
+        ):
             return True
     return False
 
@@ -855,29 +972,21 @@ def _stems_named(terms: Iterable[str], words: frozenset[str]) -> bool:
     )
 
 
-_TRIAL_HEADS: dict[tuple[str, str], tuple[tuple[str, ...], frozenset[str]]] = {}
-
-
 @functools.lru_cache(maxsize=8192)
-def _heads(text: str) -> tuple[str, ...]:
-    """Content words stemmed, synonyms to one head, hyphens split ('non-smoking')."""
+def _word_heads(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """Each content word's head with its span, in order: stemmed, a synonym (one word or two)
+    to its group's head, hyphens split ('non-smoking'), stop and generic words left out."""
     stop = _stop_words()
-    return tuple(
-        synonym_heads(
-            stem_all([w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in stop])
-        )
-    )
+    toks = [m for m in re.finditer(r"[a-z0-9]+", text.lower()) if m.group(0) not in stop]
+    stems = stem_all([m.group(0) for m in toks])
+    return tuple((head, (toks[i].start(), toks[j - 1].end())) for head, i, j in synonym_runs(stems))
 
 
-def _trial_heads(trial: Trial) -> tuple[tuple[str, ...], frozenset[str]]:
-    key = (trial.trial_id, trial.source.sha256 or "")
-    hit = _TRIAL_HEADS.get(key)
-    if hit is None:
-        if len(_TRIAL_HEADS) > 256:
-            _TRIAL_HEADS.clear()
-        seq = _heads(trial.source.text)
-        hit = _TRIAL_HEADS[key] = (seq, frozenset(seq))
-    return hit
+@functools.lru_cache(maxsize=64)
+def _text_heads(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A text's heads in order and as a set (a trial's record is read once per process)."""
+    seq = tuple(head for head, _ in _word_heads(text))
+    return seq, frozenset(seq)
 
 
 def _term_said(terms: Iterable[str], trial: Trial) -> bool:
@@ -885,14 +994,13 @@ def _term_said(terms: Iterable[str], trial: Trial) -> bool:
     or a synonym, side by side in any order ('infection with human immunodeficiency virus'
     for 'human immunodeficiency virus infection', 'in situ carcinoma', 'pulmonary disorder'
     for 'lung disease'), or a one-word term inside a compound ('non-smoking' for 'smoking')."""
-    seq, have = _trial_heads(trial)
-    return _terms_in(terms, seq, have)
+    return _terms_in(terms, *_text_heads(trial.source.text))
 
 
 def _terms_in(terms: Iterable[str], seq: Sequence[str], have: frozenset[str]) -> bool:
     """Whether a term's content words (each or a synonym) sit side by side in ``seq``."""
     for term in terms:
-        want = list(dict.fromkeys(_heads(term)))
+        want = list(dict.fromkeys(head for head, _ in _word_heads(term)))
         if not want or not set(want) <= have:
             continue
         if len(want) == 1:
@@ -928,6 +1036,35 @@ def _phrase_words(text: str, c: Constraint) -> list[str]:
     return [w for w in words if w not in _GENERIC_WORDS and not states.fullmatch(w)]
 
 
+# Condition heads that say nothing of which condition when bare ('a disease', 'an infection').
+_BARE_HEADS = frozenset(
+    {"disease", "disorder", "syndrome", "condition", "illnes", "infection", "failure",
+     "insufficiency", "deficiency", "cancer", "tumor", "tumour", "malignancy", "neoplasm"}
+)  # fmt: skip
+
+
+def _word_named(word: str, trial: Trial) -> bool:
+    """Whether the trial says a word: itself, a form of it or a synonym ('lung', 'pulmonary')."""
+    _, words = _trial_words(trial)
+    if word in words or _stems_named([word], words):
+        return True
+    heads = {head for head, _ in _word_heads(word)}
+    return bool(heads) and heads <= _text_heads(trial.source.text)[1]
+
+
+def _naming_words(text: str, c: Constraint) -> list[str]:
+    """The words that say which one of a family a condition phrase is: its own words before its
+    head and up to two before it, without generic and state words ('active cervix cancer':
+    cervix; 'foot deformity': foot; 'heart defect from birth': heart)."""
+    states = patterns()["states"]
+    own = [
+        w
+        for w in re.findall(r"[a-z0-9]+", c.text.lower())[:-1]
+        if w not in _GENERIC_WORDS and not states.fullmatch(w) and len(w) > 2
+    ]
+    return list(dict.fromkeys([*_phrase_words(text, c), *own]))
+
+
 def _check_conditions(
     text: str, mine: list[Constraint], trial: Trial, vocab: Vocabulary | None, out: CriteriaCheck
 ) -> None:
@@ -947,22 +1084,43 @@ def _check_conditions(
         cid = c.concept or ""
         if c.kind == "condition" and not c.concept:
             which = _phrase_words(text, c)
-            if which and not any(w in words or _stems_named([w], words) for w in which):
+            if not which and c.text.lower().rstrip("s") not in _BARE_HEADS:
+                which = [c.text.lower()]  # 'a neuropathy': the head names the condition itself
+                head = ""
+            else:
+                head = f" {c.text}"
+            if which and not any(_word_named(w, trial) for w in which):
                 out.add(
                     "condition",
                     "unsupported",
-                    f"condition '{' '.join(which)} {c.text}' is not named in this trial "
+                    f"condition '{' '.join(which)}{head}' is not named in this trial "
                     f"(it names {named})",
                 )
             continue
         if cid not in vocab.concepts:
             continue
         concept = vocab.concepts[cid]
-        if cid in have or " ".join(c.text.lower().split()) in low:
+        if " ".join(c.text.lower().split()) in low:
             out.verified.append(c.text)
             continue
         if len(vocab.narrower(cid)) >= _GENERIC:
-            continue  # 'cancer', 'disease': too broad to be a different condition
+            # 'cancer', 'foot deformity': a family, named by its words ('cervix cancer' names
+            # which cancer): each must be in the trial in some form.
+            which = _naming_words(text, c)
+            missing = [w for w in which if not _word_named(w, trial)]
+            if missing:
+                out.add(
+                    "condition",
+                    "unsupported",
+                    f"condition '{' '.join(which)}' is not named in this trial (it names {named}; "
+                    f"no '{missing[0]}')",
+                )
+            elif cid in have:
+                out.verified.append(c.text)
+            continue
+        if cid in have:
+            out.verified.append(c.text)
+            continue
         narrower = {k.id for k in vocab.expand(cid) if _subtype(k)}
         if narrower & have:  # a right generalization: 'lymphoma' for 'B-cell lymphoma'
             out.verified.append(c.text)
@@ -1118,7 +1276,7 @@ def _constraint_negated(
     return _parity(claim), _parity(src[lo:hi])
 
 
-_CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z]{3,}")
+_CONTENT_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def _shared_word(claim: str, text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -1126,29 +1284,56 @@ def _shared_word(claim: str, text: str) -> tuple[tuple[int, int], tuple[int, int
     (span in claim, span in text); None when they share none."""
     theirs = dict(reversed(_word_heads(text)))  # the first place each head is said
     cue = _EXC_CUE.search(claim)
-    for head, span in _word_heads(claim[: cue.start()] if cue else claim):
+    for head, (s, e) in _word_heads(claim[: cue.start()] if cue else claim):
+        if not _CONTENT_WORD.search(claim[s:e]) or negations(claim[s:e]):
+            continue  # a short word or number; 'cannot' is how the words are said, not what of
         hit = theirs.get(head)
         if hit is not None:
-            return span, hit
+            return (s, e), hit
     return None
-
-
-@functools.lru_cache(maxsize=8192)
-def _word_heads(text: str) -> tuple[tuple[str, tuple[int, int]], ...]:
-    """Each content word's head (stem or synonym group) with its span, in order."""
-    stop = _stop_words()
-    out = []
-    for m in _CONTENT_WORD.finditer(text):
-        w = m.group(0).lower()
-        if w not in stop:
-            out.append((synonym_heads(stem_all([w]))[0], (m.start(), m.end())))
-    return tuple(out)
 
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
     lex = checker_lexicon()
     return frozenset([*lex["stopwords"], *lex["framing_words"], *_GENERIC_WORDS])
+
+
+def _state_readings(text: str) -> dict[str, tuple[bool, bool]]:
+    """Each state the text says that has an opposite ('treated' / 'untreated'), by its plain
+    form: (said in its prefixed form, said the negative way: the prefix or a 'not' over it,
+    'untreated', 'not being treated'); a state said both ways is left out."""
+    opposed: dict[str, str] = {
+        k: v for k, v in checker_lexicon().get("opposed_states", {}).items() if k != "_doc"
+    }
+    plain = set(opposed.values())
+    out: dict[str, tuple[bool, bool]] = {}
+    both: set[str] = set()
+    for m in re.finditer(r"[A-Za-z]+", text):
+        w = m.group(0).lower()
+        if w not in opposed and w not in plain:
+            continue
+        base = opposed.get(w, w)
+        said = (w in opposed, (w in opposed) != _local_neg(text, m.start()))
+        if out.setdefault(base, said) != said:
+            both.add(base)
+    return {k: v for k, v in out.items() if k not in both}
+
+
+def _states_differ(claim: str, node: _Node, trial: Trial) -> bool:
+    """Whether the bullet says a state in the other form from its criterion and the opposite
+    way ('has been treated before' for 'previously untreated'; 'not being treated' for
+    'untreated' agrees). A 'not' over the same form is read with the shared concept already;
+    an exclusion's prohibitive frame is not a 'not'."""
+    mine = _state_readings(claim)
+    if not mine:
+        return False
+    a, b = node.node.span.start, node.node.span.end
+    theirs = _state_readings(_criterion_text(node, trial.source.text)[a:b])
+    return any(
+        base in theirs and theirs[base][0] != prefixed and theirs[base][1] != neg
+        for base, (prefixed, neg) in mine.items()
+    )
 
 
 def _mixed_negation(
@@ -1356,13 +1541,19 @@ def check_bullet(
     out.evidence.insert(0, _cite(trial, node.node.span.start, node.node.span.end, node.top.kind))
     side_flip = (role == "not_fit") != (kind == "exclusion")
     b_neg, c_neg = _constraint_negated(pairs, text, node, trial)
-    neg_flip = b_neg != c_neg
+    neg_flip = (b_neg != c_neg) != _states_differ(text, node, trial)
     # Read around a shared concept, or around a shared word of a criterion that holds most of
     # the bullet's words: the sentence-wide reading is not needed on top.
     out.polarity_judged = bool(pairs) or (
         (named > 0 or words >= CONFIDENT_WORDS) and _shared_word(text, _head(node)) is not None
     )
-    directed = _check_numbers(text, mine, side_flip, node, trial, out, nodes)
+    by_number = _number_node(text, mine, node, nodes)
+    if by_number is not node:
+        out.evidence.append(
+            _cite(trial, by_number.node.span.start, by_number.node.span.end, by_number.top.kind)
+        )
+    number_flip = (role == "not_fit") != (by_number.side == "exclusion")
+    directed = _check_numbers(text, mine, number_flip, by_number, trial, out, nodes)
     # A limit compared in direction (its side and any 'not' over it read) settles the side, and
     # the criterion stating the same amount is the one the bullet paraphrases.
     out.polarity_judged = out.polarity_judged or directed

@@ -97,10 +97,13 @@ def claim_polarity(text: str, role: Role) -> bool:
 
 
 # An exclusion item said as a prohibition ('Participant cannot have any other ... disorder',
-# 'Patients must not have distant metastases'): its 'not' is the exclusion's own frame.
+# 'Patients must not have distant metastases'): its 'not' is the exclusion's own frame. An item
+# that opens with a bare 'Cannot' (no subject) says who is unable: 'Cannot take medications by
+# mouth', 'Cannot have an MRI scan' (the record pattern across the shared archive's exclusion
+# lists), so its 'not' is read.
 _PROHIBITION = re.compile(
-    r"^\W*(?:[A-Za-z]+\s+){0,3}?(?:can\s*not|cannot|must\s+not|may\s+not|should\s+not|"
-    r"will\s+not)(?=\s+(?:have|be|take|receive|use|undergo|show|had)\b)",
+    r"^\W*(?:(?:[A-Za-z]+\s+){1,3}?(?:can\s*not|cannot)|(?:[A-Za-z]+\s+){0,3}?(?:must\s+not|"
+    r"may\s+not|should\s+not|will\s+not))(?=\s+(?:have|be|take|receive|use|undergo|show|had)\b)",
     re.IGNORECASE,
 )
 

@@ -135,16 +135,21 @@ def content_terms(text: str) -> list[str]:
 def synonym_heads(stems: list[str]) -> list[str]:
     """Stems with synonyms (one or two words) mapped to their group's head word, so 'performance
     status' and 'ECOG', or 'side effects' and 'adverse events', count as the same content."""
+    return [head for head, _, _ in synonym_runs(stems)]
+
+
+def synonym_runs(stems: list[str]) -> list[tuple[str, int, int]]:
+    """``synonym_heads`` with where each head comes from: (head, first stem, last stem + 1)."""
     syn = _synonyms()
-    out: list[str] = []
+    out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(stems):
         pair = " ".join(stems[i : i + 2])
         if i + 1 < len(stems) and pair in syn:
-            out.append(syn[pair])
+            out.append((syn[pair], i, i + 2))
             i += 2
             continue
-        out.append(syn.get(stems[i], stems[i]))
+        out.append((syn.get(stems[i], stems[i]), i, i + 1))
         i += 1
     return out
 
