@@ -579,12 +579,7 @@ RESULT_OUTCOMES = 3  # outcome results said for 'did it work?' (primary first)
 RESULT_VALUES = 8  # values said per outcome (each group's, as posted)
 RESULT_EVENTS = 6  # adverse events said per kind, most frequent first
 RESULT_PUBLICATIONS = 3
-_KIND_WORDS = {
-    "primary": "primary outcome",
-    "secondary": "secondary outcome",
-    "other": "other outcome",
-    "post_hoc": "post-hoc outcome",
-}
+# The sentences' wording is the 'posted_*' wording in prompts/layout.json.
 
 
 def _ended(text: str) -> str:
@@ -615,7 +610,7 @@ def posted_results(trial: Trial, parts: frozenset[str] | set[str]) -> list[State
             posted += _event_results(trial)
         if "flow" in parts and results.flow:
             flow: list[Sourced] = list(results.flow)
-            text = _ended(f"Participant flow as posted: {_quoted(trial, flow)}")
+            text = _ended(layout().say("posted_flow", flow=_quoted(trial, flow)))
             posted.append(_st(trial, text, flow, "outcomes", "results"))
     pubs: list[Sourced] = []
     if "publications" in parts:
@@ -624,11 +619,10 @@ def posted_results(trial: Trial, parts: frozenset[str] | set[str]) -> list[State
         pubs = list(trial.publications[:1])  # where the results were written up
     body: list[Statement] = []
     if posted:
-        lead = "These are the results as posted on the registry, not a judgement of them."
-        body = [not_a_claim(lead, FRAMING), *posted]
+        body = [not_a_claim(layout().say("posted_lead"), FRAMING), *posted]
     if pubs:
-        word = "a publication" if len(pubs) == 1 else "publications"
-        text = _ended(f"The record lists {word} of the results: {_quoted(trial, pubs)}")
+        name = "posted_publication" if len(pubs) == 1 else "posted_publications"
+        text = _ended(layout().say(name, publications=_quoted(trial, pubs)))
         body.append(_st(trial, text, pubs, "outcomes", "results"))
     return body
 
@@ -640,21 +634,27 @@ def _outcome_results(trial: Trial) -> list[Statement]:
     posted = [o for o in results.outcomes if o.values or o.analyses]
     order = {"primary": 0, "secondary": 1, "other": 2, "post_hoc": 3}
     chosen = sorted(posted, key=lambda o: order[o.kind])[:RESULT_OUTCOMES]
+    words = layout()
     body: list[Statement] = []
     for outcome in chosen:
         values = outcome.values[:RESULT_VALUES]
-        when = f" ({outcome.time_frame})" if outcome.time_frame else ""
-        head = f'Posted result for the {_KIND_WORDS[outcome.kind]} "{outcome.title}"{when}'
-        text = _ended(f"{head}: {_quoted(trial, list(values))}" if values else head)
-        body.append(_st(trial, text, [outcome, *values], "outcomes", "results"))
+        kind = words.say(f"posted_kind_{outcome.kind}")
+        head = words.say("posted_outcome", kind=kind, title=outcome.title)
+        if outcome.time_frame:
+            head = words.say(
+                "posted_outcome_time_frame", outcome=head, time_frame=outcome.time_frame
+            )
+        if values:
+            head = words.say("posted_outcome_values", outcome=head, values=_quoted(trial, values))
+        body.append(_st(trial, _ended(head), [outcome, *values], "outcomes", "results"))
         if len(outcome.values) > len(values):
-            body.append(not_a_claim("The record posts more values for this outcome.", FRAMING))
+            body.append(not_a_claim(words.say("posted_more_values"), FRAMING))
         for analysis in outcome.analyses[:2]:
             quote = _quoted(trial, [analysis])
-            text = _ended(f"For this outcome the record posts a statistical analysis: {quote}")
+            text = _ended(words.say("posted_analysis", analysis=quote))
             body.append(_st(trial, text, [analysis], "outcomes", "results"))
     if len(posted) > len(chosen):
-        more = f"The record posts results for {len(posted)} outcome measures in all."
+        more = words.say("posted_all_outcomes", n=len(posted))
         body.append(not_a_claim(more, FRAMING))
     return body
 
@@ -664,15 +664,14 @@ def _event_results(trial: Trial) -> list[Statement]:
     if results is None or not results.adverse_events:
         return []
     body: list[Statement] = []
-    for serious, words in ((True, "Serious adverse events"), (False, "Other adverse events")):
+    for serious, name in ((True, "posted_serious_events"), (False, "posted_other_events")):
         rows = [e for e in results.adverse_events if e.serious is serious]
         totals = [e for e in rows if e.total]
         named = sorted((e for e in rows if not e.total), key=lambda e: -e.affected)
         named = named[:RESULT_EVENTS]
         if not (totals or named):
             continue
-        text = f"{words} as posted (people affected of people at risk, per group): "
-        text = _ended(text + _quoted(trial, [*totals, *named]))
+        text = _ended(layout().say(name, events=_quoted(trial, [*totals, *named])))
         body.append(_st(trial, text, [*totals, *named], "outcomes", "results"))
     return body
 
