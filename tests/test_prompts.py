@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,30 @@ def test_rewrite_prompts_keep_the_sentences_out_of_the_system_prompt(name: str) 
     assert prompt.placeholders == {"sentences"}
     assert "{{sentences}}" in prompt.user.replace(" ", "")
     assert '"rewrites"' in prompt.system
+
+
+def _wording_users() -> str:
+    root = Path(__file__).resolve().parents[1]
+    return "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("summarizer", "ui", "prompts", "evals")
+        for path in (root / folder).rglob("*.py")
+    )
+
+
+def test_every_wording_in_the_layout_file_is_read_by_the_code() -> None:
+    """A wording nobody reads is a sentence an editor may change to no effect. A key is read when
+    the code names it, or builds it from a named prefix (f"posted_kind_{kind}")."""
+    from prompts.layout import layout
+
+    code = _wording_users()
+    prefixes = set(re.findall(r"""f["']([a-z_]+_)\{""", code))
+    unread = [
+        key
+        for key in layout().wording
+        if f'"{key}"' not in code
+        and f"'{key}'" not in code
+        and not any(key.startswith(prefix) for prefix in prefixes)
+    ]
+    assert "decline" in layout().wording and "decline" not in unread  # the check can see a read
+    assert unread == []
