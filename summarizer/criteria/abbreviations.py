@@ -1,8 +1,9 @@
 """Abbreviations a record defines for itself: 'Type 1 diabetes mellitus (T1DM)' makes 'T1DM'
 name Type 1 diabetes in that trial's criteria ('Time since diagnosis of T1DM >= 5 years').
 
-A definition is a vocabulary mention followed by a bracketed short form whose letters appear in
-the long form in order, the first letter starting one of its words (the check of Schwartz and
+A definition is a vocabulary mention followed by a bracketed short form (or a short form followed
+by its bracketed long form: 'OAD (oral anti-diabetic drugs)') whose letters appear in the long form
+in order, the first letter starting one of its words (the check of Schwartz and
 Hearst, 2003). A short form the vocabulary already gives another meaning keeps that meaning.
 """
 
@@ -50,7 +51,26 @@ def defined(text: str, vocab: Vocabulary | None) -> dict[str, Concept]:
             continue
         if _fits(short, before[mention.start : mention.end]):
             out[short] = mention.concept
+    # The other order, short form first: 'OAD (oral anti-diabetic drugs)'.
+    for m in _SHORT_FIRST.finditer(text):
+        short, inner = m.group(1), m.group(2)
+        if sum(ch.isupper() for ch in short) < 2 or short in out:
+            continue
+        mentions = vocab.find(inner)
+        if not mentions or mentions[0].start > 0 or inner[mentions[0].end :].strip(" ."):
+            continue  # the bracket holds more than one term
+        known = vocab.lookup(short)
+        if known is not None and known.id != mentions[0].concept.id:
+            continue
+        if _fits(short, inner):
+            out[short] = mentions[0].concept
     return out
+
+
+# 'OAD (oral anti-diabetic drugs)': a short form, then its long form alone in brackets.
+_SHORT_FIRST = re.compile(
+    r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,9})\s*[(\[]\s*([^()\[\]]{4,80}?)\s*[)\]]"
+)
 
 
 def find(text: str, aliases: dict[str, Concept]) -> list[tuple[int, int, Concept]]:

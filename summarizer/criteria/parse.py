@@ -66,8 +66,12 @@ def parse_trial(trial: Trial, vocab: Vocabulary | None = None) -> CriteriaSet:
 
 def _defined(trial: Trial, vocab: Vocabulary | None) -> dict[str, Concept]:
     """The short forms the record defines, read from its criteria ('Type 1 diabetes mellitus
-    (T1DM)'); a bounded read, so a huge record costs no more than its criteria."""
+    (T1DM)') and its brief summary ('inadequately controlled with OAD (oral anti-diabetic
+    drugs)', then 'Current treatment with OAD' in a criterion); a bounded read, so a huge record
+    costs no more than its criteria."""
     spans = [s for c in trial.criteria[:MAX_CRITERIA] for s in c.spans]
+    if trial.brief_summary is not None:
+        spans += trial.brief_summary.spans
     text = trial.source.text
     parts = [text[s.start : s.end] for s in spans if s.end - s.start <= MAX_TYPED_CHARS]
     return abbreviations.defined("\n".join(parts), vocab)

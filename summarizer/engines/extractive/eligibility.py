@@ -229,7 +229,7 @@ def _limit_words(lo: float | None, hi: float | None) -> str:
 # Treatments one has had rather than takes: operations, transplants, radiation.
 _PROCEDURE = re.compile(
     r"surger|operation|bypass|transplant|graft|stent|angioplasty|radiation|radiotherapy|"
-    r"ectom|otom|ostom|plasty|biopsy|prosthes|implant|replacement|brachytherapy",
+    r"ectom|otom|ostom|plasty|biopsy|prosthes|implant|replacement|brachytherapy|detoxification",
     re.I,
 )
 
@@ -271,6 +271,10 @@ def _who(finding: Finding) -> str:
         # name the checker reads as one, so it is said.)
         thing = "treatment" if fact.kind == "treatment" else "condition"
         return f"people with the {thing} this criterion names"
+    if finding.reaction:
+        # 'history of allergies to lidocaine' said to 'I'm allergic to lidocaine': the people it
+        # names react to it, they need not take it.
+        return f"people with an allergy or reaction to {words}"
     if fact.kind == "treatment" and _PROCEDURE.search(words):
         return f"people who have had {words}"
     if fact.kind == "treatment":
@@ -360,10 +364,11 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
     out = age_statements(trial, facts)
     trial_sex = trial.sex.value if trial.sex else None
     if facts.sex and trial.sex and trial_sex in ("FEMALE", "MALE") and trial_sex != facts.sex:
-        only = "women" if trial_sex == "FEMALE" else "men"
+        only = _sex_people(trial, trial_sex)
+        field = trial.sex.raw or trial_sex.title()
         out.append(
             Statement(
-                text=f"This trial is only for {only}.",
+                text=f"This trial is only for {only} (its sex field says {field}).",
                 citations=citations(trial, trial.sex.spans, "eligibility"),
                 fields=["sex"],
             )
@@ -393,6 +398,14 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
         quoted.add(quote)
         out.extend(finding_statements(trial, finding))
         to_confirm.append(_label(finding.criterion))
+    hv = trial.healthy_volunteers
+    lacks = [w for w in facts.lacking if w not in ("pregnancy", "breastfeeding")]
+    if lacks and hv is not None and hv.value == "yes" and hv.spans:
+        # 'I'm HIV negative, can I volunteer?': someone without the condition is who the
+        # record's healthy-volunteers field speaks to, beside the criteria about having it.
+        text = "The record says this trial accepts healthy volunteers."
+        cites = citations(trial, hv.spans, "eligibility")
+        out.append(Statement(text=text, citations=cites, fields=["healthy_volunteers"]))
     if facts.age_years is not None and not age_bounds(trial):
         text = "I found no age limit in this trial's documents."
         out.append(Statement(text=text, fields=["absence"]))
@@ -420,6 +433,27 @@ def self_statements(trial: Trial, facts: PersonFacts, question: str = "") -> lis
 
 
 _SEX_WORDS = {"ALL": "men and women", "FEMALE": "women", "MALE": "men"}
+# Who one sex is, by the ages the trial's age fields take: a trial for ages 9 to 13 is for girls,
+# not women; one whose ages span both children and adults is for females (NIH style: 'girls' and
+# 'boys' under 18, 'women' and 'men' from 18).
+_ADULT_YEARS = 18.0
+_SEX_BY_AGE = {
+    "FEMALE": ("girls", "women", "females"),
+    "MALE": ("boys", "men", "males"),
+}
+
+
+def _sex_people(trial: Trial, sex: str) -> str:
+    """'girls', 'women' or 'females' for a FEMALE trial, by its age fields (no lower age field
+    reads as adults, as the registry's default population is)."""
+    children, adults, both = _SEX_BY_AGE[sex]
+    lo = trial.min_age.years if trial.min_age is not None else None
+    hi = trial.max_age.years if trial.max_age is not None else None
+    if hi is not None and hi < _ADULT_YEARS:
+        return children
+    if lo is not None and lo < _ADULT_YEARS:
+        return both
+    return adults
 
 
 def sex_statements(trial: Trial, sex: str) -> list[Statement]:

@@ -128,7 +128,10 @@ def _languages(q: str, facts: PersonFacts) -> None:
 _PAST_RE = re.compile(
     r"\b(?:i|he|she|they|we)(?:'ve| have| has|'s)?\s+(?:already\s+)?(?:had|underwent|"
     r"received|been on|been taking|undergone)\b|\bi'?ve\s+(?:already\s+)?(?:had|been on|"
-    r"been taking|received|undergone)\b",
+    r"been taking|received|undergone)\b|"
+    # 'Risperidone didn't work for me before', 'it stopped working for me': a treatment tried.
+    r"\b(?:didn't|did not|never)\s+(?:really\s+)?(?:work|help)(?:ed)?\s+(?:for|on)\s+(?:me|him|her|"
+    r"them|my\s+\w+)\b|\bstopped\s+working\s+(?:for|on)\s+(?:me|him|her|them|my\s+\w+)\b",
     re.I,
 )
 _TREATED_RE = re.compile(
@@ -413,19 +416,41 @@ def _relative(q: str) -> re.Match[str] | None:
     return None
 
 
-# 'I've never had chemotherapy', 'I don't have diabetes', 'I have not taken steroids': what
-# follows in the same clause is something the person does not have.
+# 'I've never had chemotherapy', 'I don't have diabetes', 'I have not taken steroids', 'I haven't
+# done detox yet', 'has not completed detoxification': what follows in the same clause is
+# something the person does not have or has not been through.
 _LACKS = re.compile(
     r"\b(?:never\s+(?:had|been|taken|used|received|smoked)|"
-    r"(?:have|has)(?:n't|\s+not|\s+never)\s+(?:had|been|taken|used|received)|"
+    r"(?:have|has)(?:n't|\s+not|\s+never)\s+(?:yet\s+)?(?:had|been|taken|used|received|"
+    r"done|undergone|gone\s+through|completed|finished|started)|"
     r"(?:don't|do not|doesn't|does not)\s+(?:have|take|use)|no history of)\b"
     r"(?:(?!\b(?:but|and (?:I|he|she|they)|though|although|yet)\b)[^.;,]){0,40}$",
     re.I,
 )
 
 
+# 'I'm HIV negative', 'hepatitis C-negative', 'tested negative for TB', 'negative for HIV': a
+# test status said negative is a condition the person does not have (as a criterion's 'must be
+# HIV negative' rules the condition out). 'HER2-negative breast cancer' names a kind of cancer the
+# person has: a negative status followed by a disease word is no lack of it.
+_NEGATIVE_AFTER = re.compile(
+    r"[- ]?(?:sero)?negative\b(?!\s+(?:breast|cancer|tumou?r|disease|lymphoma|leukemia|"
+    r"carcinoma|[a-z]+oma)\b)",
+    re.I,
+)
+_NEGATIVE_BEFORE = re.compile(
+    r"\b(?:(?:tested|tests|test|came back|was|is|am|i'm)\s+)?negative\s+(?:for|to|on)\s+"
+    r"(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+
+
 def _said_lacking(q: str, words: str) -> bool:
     at = q.find(words)
+    if at < 0:
+        return False
+    if _NEGATIVE_AFTER.match(q, at + len(words)) or _NEGATIVE_BEFORE.search(q[:at]):
+        return True
     return at > 0 and bool(_LACKS.search(q[:at]))
 
 
@@ -480,8 +505,30 @@ def extract(question: str) -> PersonFacts:
     facts.concepts = _concepts(q, facts)
     facts.lacking = [w for w, _ in facts.concepts if _said_lacking(q, w)]
     for rule in term_rules():
-        if any(p.search(q) for p in rule.say) and rule.label not in facts.terms:
+        hits = [m for p in rule.say for m in p.finditer(q)]
+        if hits and rule.label not in facts.terms:
             facts.terms.append(rule.label)
-    if {"pregnancy", "breastfeeding"} & set(facts.terms) and facts.sex is None:
+            if rule.kind == "state" and all(_state_denied(q, m.start()) for m in hits):
+                facts.lacking.append(rule.label)  # 'I'm not pregnant or breastfeeding'
+    said = {"pregnancy", "breastfeeding"} & set(facts.terms) - set(facts.lacking)
+    if said and facts.sex is None:
         facts.sex = "FEMALE"
     return facts
+
+
+# 'I'm not breastfeeding', 'I am not pregnant or breastfeeding', 'neither pregnant nor nursing',
+# 'I don't plan to breastfeed': a state denied in its own sentence. The denial does not carry
+# into the next sentence ('I'm not pregnant. I am breastfeeding.'), and only a few words may stand
+# between the denial and the state, so 'not sure if I'm pregnant' is no denial.
+_STATE_DENIED = re.compile(
+    r"(?:\bnot|n't|\bnever|\bneither|\bnor|\bno\s+longer)\s+"
+    r"(?:(?:currently|now|yet|plan(?:ning)?|going|intend(?:ing)?|want(?:ing)?|to|be|"
+    r"pregnant|breast[- ]?feeding|nursing|lactating|or|nor|and|either|expecting|a\s+baby),?\s+)"
+    r"{0,4}$",
+    re.I,
+)
+
+
+def _state_denied(q: str, at: int) -> bool:
+    start = max(q.rfind(c, 0, at) for c in ".?!;") + 1
+    return bool(_STATE_DENIED.search(q[start:at]))

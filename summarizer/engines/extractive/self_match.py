@@ -142,6 +142,7 @@ class Finding:
     group: str | None = None  # the heading of the one group it is listed for ('Group 3b')
     stage: bool | None = None  # the person's weeks of pregnancy are among those it names
     every_kind: bool = False  # the criterion names its class with 'any' ('Any vaccination')
+    reaction: bool = False  # the criterion names the treatment as what one reacts to ('allergy to')
 
     @property
     def window_relation(self) -> str | None:
@@ -278,6 +279,8 @@ def find(
             if hit is None:
                 continue
             node, start, end, negated, exception, steps = hit
+            if exception and fact.words in facts.lacking:
+                continue  # 'excluding ... for detoxification' said to one who has had none
             if _CONSEQUENCE_OF.search(
                 text[max(node.span.start, start - 30) : start]
             ) and _ITEM_NEGATED.search(text[node.span.start : start]):
@@ -299,14 +302,14 @@ def find(
                 continue  # 'must plan to have radiation': asks for what is to come, not what was
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
-            if (
-                fact.kind == "treatment"
-                and _REACTION_TO.search(text[max(node.span.start, start - 40) : start])
-                and "an allergy" not in facts.terms
-            ):
+            reaction = fact.kind == "treatment" and bool(
+                _REACTION_TO.search(text[max(node.span.start, start - 40) : start])
+            )
+            if reaction and "an allergy" not in facts.terms:
                 continue  # 'Contraindications to beta-blockers' is not about taking them
             finding = _finding(trial, crit, top, node, fact, start, end, negated, exception, facts)
             finding.steps = steps
+            finding.reaction = reaction
             finding.every_kind = bool(
                 _ANY_KIND.search(text[max(node.span.start, start - 30) : start])
             )
@@ -320,9 +323,23 @@ def find(
             f.direction = "confirm"  # a criterion for one group is not applied to everyone
     # The term rules are the fallback: a fact the vocabulary read is matched by its concept
     # ('non-small cell lung cancer' meets the inclusion that asks for it, where the rule
-    # 'another cancer' would meet every exclusion that says 'cancer').
+    # 'another cancer' would meet every exclusion that says 'cancer'). A rule that names a
+    # concept of its own ('drinking alcohol': Alcohol Drinking) is the fallback for that concept
+    # alone: it stays when none of the typed findings is of words it reads ('I still drink and
+    # haven't done detox': 'detox' is typed, the drinking is still the rule's). A rule that only
+    # qualifies what is typed ('an allergy' to penicillin) goes with any typed finding.
     typed = [f for f in found if not f.fact.key.startswith("rule:")]
-    return _settle(typed or found)
+    if not typed:
+        return _settle(found)
+    own = {r.label: r.say for r in term_rules() if r.concept}
+    untyped = [
+        f
+        for f in found
+        if f.fact.words in own
+        and f.fact.key.startswith("rule:")
+        and not any(p.search(t.fact.words) for t in typed for p in own[f.fact.words])
+    ]
+    return _settle([*typed, *untyped])
 
 
 # A term that only marks when something else is measured: 'Negative ELISA for HIV within 8 weeks
@@ -913,6 +930,23 @@ def _finding(
         # 'Participants may have diabetes ... will not be cause for exclusion': allowed.
         found.direction, found.rules_out, found.allows = "allowed_if", False, True
         return found
+    if fact.words in facts.lacking:
+        # 'I've never had chemotherapy' against 'Failed at least one prior chemotherapy': a
+        # requirement they do not meet; an exclusion of it does not touch them, and neither do
+        # its carve-outs ('excluding ... benzodiazepines for detoxification'), so this comes first.
+        if fact.kind in ("pregnancy", "breastfeeding"):  # a state: 'you are not'
+            said = "You said you are not" if facts.who == "you" else f"You said {facts.who} is not"
+        else:
+            who = "you have" if facts.who == "you" else f"{facts.who} has"
+            said = f"You said {who} not had it"
+        if rules_out:
+            found.direction = "allowed_if"
+            found.note = f"{said}, which this criterion allows."
+        else:
+            found.direction = "does_not_take"
+            obj = "you" if facts.who == "you" else "them"
+            found.note = f"{said}, and this criterion asks for it, so it rules {obj} out."
+        return found
     if exception:
         found.direction, found.exception = "allowed_if", True
         return found
@@ -922,19 +956,6 @@ def _finding(
         # the person is what the carve-out allows, on the terms it states.
         found.direction, found.exception = "allowed_if", True
         found.note = "You said it was treated, and this criterion makes an exception for that."
-        return found
-    if fact.words in facts.lacking:
-        # 'I've never had chemotherapy' against 'Failed at least one prior chemotherapy': a
-        # requirement they do not meet; an exclusion of it does not touch them.
-        who = "you have" if facts.who == "you" else f"{facts.who} has"
-        said = f"You said {who} not had it"
-        if rules_out:
-            found.direction = "allowed_if"
-            found.note = f"{said}, which this criterion allows."
-        else:
-            found.direction = "does_not_take"
-            obj = "you" if facts.who == "you" else "them"
-            found.note = f"{said}, and this criterion asks for it, so it rules {obj} out."
         return found
     if fact.kind == "pregnancy" and facts.gestation_weeks is not None:
         named = _stage(node, top, facts.gestation_weeks)
