@@ -110,3 +110,11 @@ def test_pregnancy_implies_female_and_relatives_carry_sex():
     assert extract("I'm pregnant").sex == "FEMALE"
     assert extract("my son has lymphoma").sex == "MALE"
     assert extract("Where is it?").empty
+
+
+def test_a_treatment_that_failed_the_asker_is_about_the_asker() -> None:
+    from summarizer.engines.extractive.intents import is_about_self
+
+    assert is_about_self("Risperidone didn't work for me before.")
+    assert is_about_self("Metformin stopped working for my dad")
+    assert not is_about_self("Did the vaccine work for most people in the trial?")
