@@ -3,8 +3,9 @@ llm), on the local 0.5B model unless OPENAI_BASE_URL points elsewhere.
 
 Runs ``trialsum eval``'s runner (``evals.runner.run_eval``) once per engine on the same cases and
 prints correctness, faithfulness, unsupported facts, reading grade per summary section, latency
-p50/p95 and time to first token (first text piece of ``stream_ask``), with each figure's ratio to
-the extractive engine's. The full suite is slow on a 0.5B model on a shared CPU, so by default a
+p50/p95, time to first token (first text piece of ``stream_ask``) and to the streamed final
+answer (for ``assisted``: the checked extract streams at once, the checked rewrite replaces it),
+with each figure's ratio to the extractive engine's. The full suite is slow on a 0.5B model on a shared CPU, so by default a
 fixed, named subset runs: every summary case plus the first N answer cases of
 ``evals/cases/questions.jsonl`` in file order (``--answers N``; ``--all`` for every case).
 
@@ -65,8 +66,10 @@ def streams(engine: str, settings: Settings) -> bool:
 
 def first_token_seconds(
     engine: str, settings: Settings, questions: list[tuple[str, str]]
-) -> list[float]:
-    """Seconds to the first text piece of ``stream_ask`` (what a reader waits to see anything)."""
+) -> tuple[list[float], list[float]]:
+    """Per question, seconds to the first text piece of ``stream_ask`` (what a reader waits to
+    see anything: for ``assisted``, the checked extract) and to the final ``Answer`` (for
+    ``assisted``, the checked rewrite that replaces it)."""
     from summarizer.assistant import build_assistant
     from summarizer.ingest import ingest_paths
     from summarizer.runtime import Runtime
@@ -77,17 +80,21 @@ def first_token_seconds(
         assistant = build_assistant(run_settings, engine=engine)
         assistant.warm()
         by_ref = {Path(t.source_path or "").name[:3]: t.trial_id for t in assistant.trials()}
-        out = []
+        first: list[float] = []
+        final: list[float] = []
         for question, ref in questions:
             trial_id = by_ref.get(ref.removeprefix("seed:"))
             if trial_id is None:
                 continue
             started = time.perf_counter()
+            seen: float | None = None
             for piece in assistant.stream_ask(question, trial_ids=[trial_id]):
-                if isinstance(piece, str) and piece.strip():
-                    break
-            out.append(time.perf_counter() - started)
-        return out
+                if seen is None and isinstance(piece, str) and piece.strip():
+                    seen = time.perf_counter() - started
+            done = time.perf_counter() - started
+            first.append(done if seen is None else seen)
+            final.append(done)
+        return first, final
 
 
 def section_grades(report: Report) -> dict[str, float | None]:
@@ -123,7 +130,7 @@ def latencies(report: Report, task: str) -> list[float]:
     ]
 
 
-def figures(report: Report, ttft: list[float]) -> dict[str, Any]:
+def figures(report: Report, ttft: list[float], final: list[float]) -> dict[str, Any]:
     m = report.metrics
     answers = latencies(report, "answer")
     summaries = latencies(report, "summary")
@@ -146,6 +153,9 @@ def figures(report: Report, ttft: list[float]) -> dict[str, Any]:
         "first_token_p50_s": pct(ttft, 0.5),
         "first_token_p95_s": pct(ttft, 0.95),
         "first_token_max_s": max(ttft) if ttft else None,
+        "streamed_final_p50_s": pct(final, 0.5),
+        "streamed_final_p95_s": pct(final, 0.95),
+        "streamed_final_max_s": max(final) if final else None,
         "seconds": report.seconds,
     }
 
@@ -186,7 +196,9 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=20, help="answer cases in the subset")
     parser.add_argument("--summaries", type=int, help="summary cases in the subset (default all)")
     parser.add_argument("--all", action="store_true", help="every eval case (slow on 0.5B)")
-    parser.add_argument("--ttft", type=int, default=5, help="questions timed to first token")
+    parser.add_argument(
+        "--ttft", type=int, default=20, help="answer questions timed to first token and to the end"
+    )
     parser.add_argument("--home", type=Path, help="trialsum home holding models/ (llm pull)")
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads")
     parser.add_argument("--json", type=Path, help="write the figures here too")
@@ -235,10 +247,10 @@ def main() -> int:
                 progress=lambda i, n, cid, e=engine: print(f"  {e} {i}/{n} {cid}", file=sys.stderr),
             )
             if streams(engine, settings):
-                ttft = first_token_seconds(engine, settings, ttft_questions)
+                ttft, final = first_token_seconds(engine, settings, ttft_questions)
             else:
-                ttft = latencies(report, "answer")
-            results[engine] = figures(report, ttft)
+                ttft = final = latencies(report, "answer")[: len(ttft_questions)]
+            results[engine] = figures(report, ttft, final)
             print(f"{engine}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     load_after = os.getloadavg()
     print()
