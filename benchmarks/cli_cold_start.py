@@ -16,6 +16,15 @@ the store has none, and fills the OS page cache). Bytecode is cached as for an i
 (in a private ``PYTHONPYCACHEPREFIX``, even when ``PYTHONDONTWRITEBYTECODE`` is set), so the
 figures do not include compiling trialsum's own modules on every start.
 
+With ``--compare-full``, each command also runs in-process with the direct read path turned off
+(``TRIALSUM_CHROMA_DIRECT=0``: chromadb's full client, as before issue 13's round 6), in the same
+run, so the two are measured under the same load. ``--no-api`` skips the served runs.
+
+A local read uses the direct path only when the folder is settled at the current write epoch
+(``vectorstore.chroma_connection``); with chromadb 1.5.9 a read's own log replay rewrites the index
+files it touches, so a run after a run may find the folder unsettled and settle it (full client):
+the spread between min and median shows how often that happened.
+
 The commands may write to the store (a BM25 snapshot, the embedding cache, the lock file): point
 ``--store`` at a copy of a store you must not change.
 
@@ -70,6 +79,9 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, in
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
+#: Turns the direct read path off (``vectorstore.chroma_direct.ENV_SWITCH``).
+TRIALSUM_DIRECT = "TRIALSUM_CHROMA_DIRECT"
+
 #: Distinct per process, so a "{run}" query is new to every process of every benchmark run.
 _RUN = f"{os.getpid()}-{time.time_ns()}"
 
@@ -101,8 +113,14 @@ def main() -> None:
     ap.add_argument("--store", type=Path, required=True, help="store home (TRIALSUM_HOME) to read")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--compare-full",
+        action="store_true",
+        help="also run in-process with the direct read path off (TRIALSUM_CHROMA_DIRECT=0)",
+    )
+    ap.add_argument("--no-api", action="store_true", help="skip the served (TRIALSUM_URL) runs")
     args = ap.parse_args()
-    env = {k: v for k, v in os.environ.items() if k != "TRIALSUM_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in ("TRIALSUM_URL", TRIALSUM_DIRECT)}
     env.update(TRIALSUM_HOME=str(args.store), ANONYMIZED_TELEMETRY="False")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode cached
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "trialsum-bench-pycache")
@@ -112,12 +130,17 @@ def main() -> None:
     load_before = os.getloadavg()
     baseline = measure([sys.executable, "-c", "pass"], env, args.runs)
     rows: dict[str, dict[str, dict[str, float]]] = {}
+    full_env = {**env, TRIALSUM_DIRECT: "0"}
     for name, argv in commands.items():
         rows[name] = {"in_process": measure(cli + argv, env, args.runs)}
-    with serving(args.store) as (url, _proc, ready_s):
-        remote_env = {**env, "TRIALSUM_URL": url}
-        for name, argv in commands.items():
-            rows[name]["via_api"] = measure(cli + argv, remote_env, args.runs)
+        if args.compare_full:
+            rows[name]["in_full"] = measure(cli + argv, full_env, args.runs)
+    ready_s = 0.0
+    if not args.no_api:
+        with serving(args.store) as (url, _proc, ready_s):
+            remote_env = {**env, "TRIALSUM_URL": url}
+            for name, argv in commands.items():
+                rows[name]["via_api"] = measure(cli + argv, remote_env, args.runs)
     result = {
         "store": str(args.store),
         "runs": args.runs,
@@ -137,7 +160,8 @@ def main() -> None:
         f"baseline python -c pass: median {b:.3f} s wall, {bc:.3f} s CPU, "
         f"rss {baseline['rss_mb']:.0f} MB"
     )
-    print(f"server ready (not counted below): {ready_s:.1f} s")
+    if not args.no_api:
+        print(f"server ready (not counted below): {ready_s:.1f} s")
     head = (
         "command",
         "mode",

@@ -2,7 +2,10 @@
 
 ``LocalFolder`` (``PersistentClient``): one client per folder per process, used only while
 holding the folder's ``StoreLock`` (shared to read, exclusive to write), and reopened whenever
-another process has written since (see ``vectorstore.store_lock`` for why).
+another process has written since (see ``vectorstore.store_lock`` for why). A folder settled at
+the current epoch is read through chromadb's Rust bindings alone, without importing chromadb
+(``vectorstore.chroma_direct``); the first write, or anything the direct client cannot do,
+reopens it with the full client.
 
 ``RemoteServer`` (``HttpClient``): the server serialises access itself; every call retries with
 backoff while the server is unreachable (see ``vectorstore.server_retry``).
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlparse
 
+from vectorstore.chroma_direct import open_direct
 from vectorstore.disk_space import MIN_FREE_BYTES, StoreDiskFullError, free_bytes, is_disk_full
 from vectorstore.index_repair import VectorsFor, is_torn_index, pending, rebuild
 from vectorstore.server_retry import Retrying, RetryPolicy
@@ -66,6 +70,7 @@ class LocalFolder:
         self.location = str(path)
         self.lock = lock
         self._client: Any = None
+        self._direct = False  # ``_client`` is the read-only DirectClient
         self._seen: str | None = None
         self._incarnation = 0
         self._depth = 0
@@ -107,10 +112,10 @@ class LocalFolder:
             self._depth += 1
             self._wrote = self._wrote or write
             try:
-                if self._client is None or self.lock.epoch() != self._seen:
+                if self._stale(write):
                     with self.lock.hold(exclusive=True):  # opening may rewrite index files
-                        if self._client is None or self.lock.epoch() != self._seen:
-                            self._reopen()
+                        if self._stale(write):
+                            self._reopen(direct=not write)
                 if write:
                     unmark(self.path)  # before anything changes: see vectorstore.settle_marker
                 yield
@@ -126,6 +131,11 @@ class LocalFolder:
                     self._wrote = False
                     self._seen = self.lock.new_epoch()
 
+    def _stale(self, write: bool) -> bool:
+        """Whether the client must be (re)opened first: none yet, another process wrote since,
+        or a write is coming and the client is the read-only one."""
+        return self._client is None or self.lock.epoch() != self._seen or (write and self._direct)
+
     def client(self) -> Any:
         return self._client
 
@@ -135,13 +145,46 @@ class LocalFolder:
     def wrap(self, collection: Any) -> Any:
         return collection
 
-    def _reopen(self) -> None:
+    def _full_client(self) -> Any:
+        """The full client, reopening with it if the direct one is open (``DirectClient``'s
+        fallback, for what only the full client can do: creating a collection)."""
+        with self.lock.hold(exclusive=True):
+            if self._direct or self._stale(False):
+                self._reopen()
+        return self._client
+
+    def _reopen(self, *, direct: bool = False) -> None:
+        """Open the folder afresh (under the exclusive hold): with the read-only direct client
+        when ``direct`` is asked for and the folder is settled at this epoch with no repair
+        pending, else with the full client, settling the folder first if it needs it."""
+        epoch = self.lock.epoch()
+        reader = None
+        if (
+            direct
+            and self.path.is_dir()
+            and not pending(self.path)
+            and is_settled(self.path, epoch)
+        ):
+            reader = open_direct(self.path, self._full_client)  # None: not with these bindings
+        if reader is not None:
+            self._close_client()
+            self._client, self._direct = reader, True
+            self._seen = epoch
+            self._incarnation += 1
+            return
+        self._open_full()
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client, self._direct = None, False
+
+    def _open_full(self) -> None:
         import chromadb
         from chromadb.api.shared_system_client import SharedSystemClient
 
         key = str(self.path)
-        if self._client is not None:
-            self._client.close()
+        self._close_client()
         # Another client object for the same folder would keep chroma's cached (stale) system
         # alive; drop it so the new client reads the folder afresh.
         system = SharedSystemClient._identifier_to_system.pop(key, None)

@@ -13,13 +13,15 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel
 
 from vectorstore.base import Embedder
 from vectorstore.embed_base import BaseEmbedder, ModelName, embedder_from_config
+
+if TYPE_CHECKING:  # numpy is imported on the first lookup: a command that embeds nothing
+    import numpy as np  # (``trialsum trials``) does not pay for it
 
 _SQLITE_VARS = 500  # stay well under SQLITE_MAX_VARIABLE_NUMBER
 
@@ -56,6 +58,8 @@ class EmbeddingCache:
 
     def get_many(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """The cached vectors among ``hashes``; missing ones are simply absent."""
+        import numpy as np
+
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, np.ndarray] = {}
         with self._lock:
@@ -76,6 +80,8 @@ class EmbeddingCache:
     def put_many(
         self, model: str, items: Iterable[tuple[str, Sequence[float] | np.ndarray]]
     ) -> None:
+        import numpy as np
+
         rows = []
         for h, vec in items:
             arr = np.asarray(vec, dtype=np.float32)
@@ -161,6 +167,8 @@ class CachedEmbedder(BaseEmbedder):
         found = self.cache.get_many(self.name, distinct)
         missing = [h for h in distinct if h not in found]
         if missing:
+            import numpy as np
+
             vectors = self.inner.embed_documents([distinct[h] for h in missing])
             pairs = zip(missing, vectors, strict=True)
             new = {h: np.asarray(v, dtype=np.float32) for h, v in pairs}

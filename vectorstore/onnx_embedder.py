@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from vectorstore.embed_base import BaseEmbedder, ModelName, register_with_chroma
+
+if TYPE_CHECKING:  # numpy is imported when something is embedded: a read that embeds nothing
+    import numpy as np  # (``trialsum trials``) does not pay for it
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
@@ -127,6 +128,8 @@ class OnnxMiniLMEmbedder(BaseEmbedder):
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
         """float32 array [len(texts), 384]; rows in input order."""
+        import numpy as np
+
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
@@ -140,6 +143,8 @@ class OnnxMiniLMEmbedder(BaseEmbedder):
         return out
 
     def _run(self, session: Any, batch: list[list[int]]) -> np.ndarray:
+        import numpy as np
+
         width = self.max_tokens if self.pad_to_max else max(len(x) for x in batch)
         input_ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)

@@ -7,7 +7,11 @@ killed process is found and rebuilt. On a large store that costs seconds on ever
 
 Once a folder is settled and nothing has written since, the next open has nothing to settle:
 loading an index then leaves its files as they are (seen with chromadb 1.5: only
-``chroma.sqlite3`` is touched). This marker records that state -- the write epoch it held and a
+``chroma.sqlite3`` is touched) -- once each collection's index has been persisted at least once,
+which Chroma does every ``hnsw:sync_threshold`` (1,000) records written. Until then (a store of a
+few trials) every read replays the collection's whole log and rewrites its index files, which
+changes the fingerprint, so such a folder is found unsettled and settled again by the next open
+(seen with chromadb 1.5.9). This marker records that state -- the write epoch it held and a
 fingerprint (name, size, modification time) of every vector-index file -- and an open that finds
 both unchanged skips the reads. Anything else settles as before:
 

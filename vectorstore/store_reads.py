@@ -105,19 +105,22 @@ class StoreReader:
 
     def _current(self) -> tuple[Any, Any, Any, Any]:
         """The four collections of the connection's current client (refetched after a reopen)."""
-        incarnation = self.connection.incarnation()
-        if self._collections is None or self._collections[0] != incarnation:
+        # A fetch may itself reopen the client (a read-only local client hands the creation of
+        # a missing collection to the full one): fetch again until one client gave all four.
+        while self._collections is None or self._collections[0] != self.connection.incarnation():
+            incarnation = self.connection.incarnation()
             client = self.connection.client()
             space = {"hnsw:space": "cosine"}
             names = (self.name, f"{self.name}_lex", f"{self.name}_trials", f"{self.name}_records")
-            found = [
-                self.connection.wrap(
-                    client.get_or_create_collection(name, embedding_function=None, metadata=space)
-                )
-                for name in names
-            ]
-            self.max_batch = int(client.get_max_batch_size())
-            self._collections = (incarnation, *found)
+            found = []
+            for name in names:
+                got = client.get_or_create_collection(name, embedding_function=None, metadata=space)
+                found.append(self.connection.wrap(got))
+                if self.connection.incarnation() != incarnation:
+                    break  # reopened meanwhile: start again with the new client
+            else:
+                self.max_batch = int(client.get_max_batch_size())
+                self._collections = (incarnation, *found)
         return self._collections[1:]
 
     @property

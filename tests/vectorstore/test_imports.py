@@ -61,6 +61,8 @@ def test_an_embedder_loads_chromadb_only_when_chroma_uses_it() -> None:
     Chroma collection registers it there, which does."""
     embedders = ("vectorstore.embed_base", "vectorstore.onnx_embedder", "vectorstore.embeddings")
     assert "chromadb" not in loaded_after(*embedders)
+    # nor numpy, until something is embedded or looked up (``trialsum trials`` never is)
+    assert loaded_after(*embedders) == []
     code = (
         "import sys\nfrom vectorstore.onnx_embedder import OnnxMiniLMEmbedder\n"
         "OnnxMiniLMEmbedder.name()\n"  # what Chroma asks when a collection is created with it
