@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from summarizer.checker import entities, numbers, polarity
+from summarizer.checker import dates, entities, numbers, polarity
 from summarizer.checker.evidence import Unit, as_citation, best_units, units
 from summarizer.checker.support import calibration, score
 from summarizer.checker.text import content_terms, sentences, strip_additions
@@ -110,6 +110,7 @@ def _hard_facts(
                 f"trial id {nct} is not this trial's ({', '.join(sorted(ids)) or 'none'})",
             )
 
+    _dates(claim, scope, f, near)
     pool = numbers.quantities(scope)
     near_pool = [q for text in near or () for q in numbers.quantities(text)]
     n_sites = len(trial.locations)
@@ -127,6 +128,9 @@ def _hard_facts(
             continue
         if near is not None and numbers.find(q, pool) is not None:
             f.verified.append(q.text)  # stated elsewhere, about something else: no limit to flip
+            continue
+        if _year_of_a_date(q, scope):
+            f.verified.append(q.text)  # 'in 2021' for a source date '2021-05-27'
             continue
         other = numbers.rival(q, pool if near is None else near_pool)
         if other is not None:
@@ -189,6 +193,31 @@ def _hard_facts(
             f.contradict("status", f"says the trial {said}, but it is {', '.join(sorted(held))}")
 
 
+def _dates(claim: str, scope: str, f: _Findings, near: Sequence[str] | None) -> None:
+    """Calendar dates of ``claim`` against ``scope``, compared as dates whatever their written
+    form ('May 27, 2021' is '2021-05-27'; 'May 2021' holds on any day of it). A date the source
+    does not give is contradicted by another date there (in the sentences an uncited claim
+    restates, when it has them), else missing."""
+    pool = dates.dates(scope)
+    near_pool = [d for text in near or () for d in dates.dates(text)]
+    for d in dates.dates(claim):
+        if dates.find(d, pool) is not None:
+            f.verified.append(d.text)
+            continue
+        other = next(iter(near_pool if near is not None else pool), None)
+        if other is not None:
+            f.contradict("number", f"date '{d.text}' differs from the source's '{other.text}'")
+        else:
+            f.miss("number", f"date '{d.text}' is not in the source")
+
+
+def _year_of_a_date(q: numbers.Quantity, scope: str) -> bool:
+    """A bare year ('in 2021') that is the year of a date in the source."""
+    if q.unit is not None or q.direction is not None or not 1900 <= q.value <= 2099:
+        return False
+    return any(d.year == int(q.value) for d in dates.dates(scope))
+
+
 def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role = None) -> Check:
     """Supported, unsupported or contradicted, with the source sentences it was judged on."""
     cal = calibration()
@@ -231,7 +260,20 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
         lo, hi = on_criterion
         if not (polar_unit.start < hi and lo < polar_unit.end):
             polar_unit = None
-    if polar_unit is not None:
+    permission = None
+    if polar_unit is not None and polarity.permits(claim):
+        # A claim that lets people in with something the source permits by name reads against
+        # that permission, wherever in the criterion it stands (its rule may be the opposite).
+        permission = polarity.permission_about(
+            claim, scope if cited else " ".join(u.text for _, u in ranked)
+        )
+    if permission is not None:
+        pc = polarity.compare(
+            claim, permission, role=role, kind=None, flipped_limits=f.flipped_limits
+        )
+        if pc.conflict:
+            f.contradict("polarity", f"polarity: {pc.reason} ({permission[:80]!r})")
+    elif polar_unit is not None:
         # A short citation ('Accepts Healthy Volunteers: | No') is read whole: its answer cell
         # carries the polarity.
         short = cited and len(scope.split()) <= 40

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from summarizer.checker import dates
+
 Direction = Literal["ge", "le", "gt", "lt"] | None
 
 _NUMBER_WORDS = {
@@ -81,10 +83,14 @@ _QTY_RE = re.compile(
     re.IGNORECASE,
 )
 # Identifiers whose digits are not quantities: NCT ids, antigens (CD19), scales (NYHA III), lists.
+# A list marker is one wherever it stands, in the source or in a sentence quoting it: '1.' opening
+# a line, '1)' or '(1)' before a word at a line's start or after a clause mark ('... as posted:
+# 1) Placebo: 8 started; 2) Testosterone Gel ...'), never a count or a decimal in brackets
+# ('Placebo (8)', '(n = 8) had', '(HbA1c >= 6.5) and').
 _MASK_RE = re.compile(
     r"\bNCT\d{8}\b|\b(?:CD|IL|HLA|PD|CTLA|B7|MMT|SLEDAI|CTCAE|v|T|N|M|t|q|type|class|grade|item|"
     r"criterion|criteria|stage)\s?-?\d+[a-z]?(?:\.\d+)?\b|\b[A-Z]+\d+[A-Z]*\b|\b\d+(?:st|nd|rd|th)\b"
-    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|^\s*\d+[.)]\s|\bv\d+(?:\.\d+)?\b|(?i:\bphase\s?(?:\d|iv|i{1,3})\b(?:\s?[/,&]\s?(?:phase\s?)?(?:\d|iv|i{1,3})\b)*)",
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|^\s*\d+[.)]\s|(?:^|(?<=:)|(?<=[.:;,]\s))\(?\d{1,2}\)(?=\s+[A-Za-z])|\bv\d+(?:\.\d+)?\b|(?i:\bphase\s?(?:\d|iv|i{1,3})\b(?:\s?[/,&]\s?(?:phase\s?)?(?:\d|iv|i{1,3})\b)*)",
     re.MULTILINE,
 )
 
@@ -106,7 +112,11 @@ def _words_to_digits(text: str) -> str:
 
 
 def _mask(text: str) -> str:
-    return _MASK_RE.sub(lambda m: " " * len(m.group(0)), text)
+    """Identifiers and calendar dates blanked out (dates are checked as dates, ``dates.py``)."""
+    masked = _MASK_RE.sub(lambda m: " " * len(m.group(0)), text)
+    for start, end in dates.spans(masked):
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    return masked
 
 
 def _parse_num(raw: str) -> float | None:

@@ -10,12 +10,13 @@ out.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
 from pydantic import BaseModel
 
-from summarizer.checker.text import negations
+from summarizer.checker.text import content_terms, negations, sentences
 
 Role = Literal["good_fit", "not_fit"] | None
 Kind = Literal["inclusion", "exclusion"] | None
@@ -29,16 +30,22 @@ _EXCLUSION_FRAME = re.compile(
     r"exclusion criteri(?:on|a)(?:\s+(?:says?|reads?|states?|lists?)\b|\s*:))",
     re.IGNORECASE,
 )
-# A claim that lets people in with something ('allows people with X', 'X is permitted').
+# A claim that lets people in with something ('allows people with X', 'X is permitted', 'you may
+# join'), or says the same words turned round ('does not allow', 'may not join'): a negated one is
+# read against the source's rule as before, unless the source permits what it names
+# (``permission_about``).
 _PERMITS = re.compile(
     r"\b(?:allows?|permits?|(?:is|are|still)\s+(?:allowed|permitted|accepted|acceptable|eligible)|"
-    r"can (?:still )?join)\b",
+    r"(?:can|may)(?:\s*not)? (?:still )?(?:join|take part)|(?:is|are) no longer excluded)\b",
     re.IGNORECASE,
 )
 # A permission inside a source sentence: '(history of preeclampsia ... is permitted)',
-# '(although IV AZT is allowed during labor)'.
+# '(although IV AZT is allowed during labor)', and an amendment lifting an exclusion ('The following
+# medications are no longer excluded: thymopentin, hydroxyurea, ...', the wording CT.gov records
+# use for a changed protocol): its 'no' and 'excluded' cancel out, so it reads as a permission.
 _PERMISSION = re.compile(
-    r"[^()]*\b(?:is|are|will be|may be)\s+(?:permitted|allowed|acceptable|eligible)\b[^()]*",
+    r"[^()]*\b(?:(?:is|are|will be|may be)\s+(?:permitted|allowed|acceptable|eligible)|"
+    r"(?:is|are|will)\s+no\s+longer\s+(?:be\s+)?excluded)\b[^()]*",
     re.IGNORECASE,
 )
 # An exception that ends a sentence ('... such as smoking, unless the risk factor is present only
@@ -50,6 +57,37 @@ _NEUTRAL = re.compile(
     r"\b(?:no\.|non-?hodgkin|not applicable|n/a|with or without|whether or not|or not)\b",
     re.IGNORECASE,
 )
+
+
+def permits(claim: str) -> bool:
+    """Whether the claim, outside its quotes, lets people in ('allows', 'you may join')."""
+    return bool(_PERMITS.search(_QUOTED.sub(" ", claim)))
+
+
+def permission_about(claim: str, source: str) -> str | None:
+    """The permission in ``source`` that is about what a claim names in its own words (outside
+    its quotes): 'allows people who take hydroxyurea' and 'The following medications are no
+    longer excluded: ..., hydroxyurea, ...' in a criterion whose first sentence excludes immune
+    drugs. That permission, not the criterion's rule, is what such a claim restates."""
+    own = set(content_terms(_QUOTED.sub(" ", claim))) - _permission_terms()
+    if not own:
+        return None
+    for sent, _, _ in sentences(source):
+        for m in _PERMISSION.finditer(sent):
+            if own & set(content_terms(m.group(0))):
+                return m.group(0).strip()
+    return None
+
+
+@functools.cache
+def _permission_terms() -> frozenset[str]:
+    """The permission's own words: sharing them says nothing about what is permitted."""
+    return frozenset(
+        content_terms(
+            "allows permits permitted allowed accepted acceptable eligible join "
+            "take part no longer excluded people"
+        )
+    )
 
 
 class PolarityCheck(BaseModel):
