@@ -7,7 +7,8 @@ p50/p95, time to first token (first text piece of ``stream_ask``) and to the str
 answer (for ``assisted``: the checked extract streams at once, the checked rewrite replaces it),
 with each figure's ratio to the extractive engine's. The full suite is slow on a 0.5B model on a
 shared CPU, so by default a fixed, named subset runs: every summary case plus the first N
-answer cases of ``evals/cases/questions.jsonl`` in file order (``--answers N``; ``--all`` for every case).
+answer cases of ``evals/cases/questions.jsonl`` in file order (``--answers N``; ``--all`` for
+every case).
 
     .venv/bin/python benchmarks/engines_side_by_side.py --home /tmp/trialsum_m_home
     .venv/bin/python benchmarks/engines_side_by_side.py --engines extractive,assisted,llm --all
