@@ -7,6 +7,7 @@ unanswered rather than answered by a sentence that only shares a word with them.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from summarizer.engines.extractive import field_answers as fa
@@ -343,3 +344,20 @@ def test_what_did_they_find_is_answered_only_by_a_reported_result() -> None:
     # No result in the record: the aim ('to find out whether ...') is no finding.
     aim = record(summary="This study will find out whether Capsule X shrinks tumors.")
     assert ask(aim, "what did the study find?").abstained
+
+
+def test_an_answer_window_ends_at_a_clause_end_never_inside_a_decimal() -> None:
+    from summarizer.engines.extractive.engine import _answer_window
+
+    text = (
+        "Results indicated no difference in the success rate of moderate-risk transplants by "
+        "donor age, with the cell loss after 5 years being slightly lower in corneas from younger "
+        "donors (r = -0.19, 95% confidence interval -0.29 to -0.08), and more words follow here."
+    )
+    need = re.compile(r"confidence interval")
+    window = _answer_window("how much lower was the cell loss?", text, need)
+
+    assert window is not None
+    quoted = text[window[0] : window[1]]
+    assert quoted.endswith("-0.08),")  # the clause's own end
+    assert not quoted.endswith("-0.")  # not the point inside '-0.29'

@@ -576,7 +576,7 @@ def _answer_window(
     if not ends:
         return None
     stop = max(ends)
-    close = re.search(r"[,;.]", text[stop:])
+    close = re.search(r"[,;.](?=\s|$)", text[stop:])  # not the point of '-0.29' or '2.5'
     stop = stop + close.start() + 1 if close else len(text)
     most = int(threshold("max_sentence_words"))
     starts = [m.end() for m in _CLAUSE_RE.finditer(text[:stop])]
