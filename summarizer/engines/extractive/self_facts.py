@@ -85,13 +85,8 @@ _STOPPED_RE = re.compile(
     re.I,
 )
 # Languages a person may name ('I only speak Portuguese'), as criteria name them ('English
-# speaking', 'unable to read/write English').
-LANGUAGES = (
-    "English", "Spanish", "French", "German", "Portuguese", "Italian", "Chinese", "Mandarin",
-    "Cantonese", "Japanese", "Korean", "Arabic", "Russian", "Hindi", "Vietnamese", "Tagalog",
-    "Polish", "Dutch", "Hebrew", "Greek", "Turkish", "Swedish", "Danish", "Norwegian", "Finnish",
-    "Creole", "Somali", "Farsi", "Urdu", "Bengali",
-)  # fmt: skip
+# speaking', 'unable to read/write English'): prompts/conditions.json 'languages'.
+LANGUAGES: tuple[str, ...] = tuple(load("conditions")["languages"])
 _LANG = "|".join(LANGUAGES)
 _SPEAK = r"(?:speak|speaks|read|reads|write|writes|understand|understands)"
 _ONLY_SPEAKS = re.compile(
