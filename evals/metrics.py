@@ -22,7 +22,6 @@ from pydantic import BaseModel, Field
 from evals.dataset import Case
 from summarizer.checker.judge import Checker, OfflineChecker
 from summarizer.models import Answer, Citation, FitDraft, LaySummary, Statement, Trial
-from summarizer.readability import grade
 
 SAFETY_FILE = Path(__file__).resolve().parent / "safety_patterns.json"
 _OFFLINE = OfflineChecker()
@@ -233,14 +232,15 @@ def faithfulness(run: CaseRun, checker: Checker | None = None) -> dict[str, floa
 
 
 def readability(run: CaseRun) -> dict[str, float]:
+    """Each section's reading grade as the summary itself states it (``SummarySection.grade``,
+    set in the one verification step: web addresses and fixed guidance left out), so the eval
+    scores the figure a reader and the README see, not a second computation of it."""
     if not isinstance(run.output, LaySummary):
         return {}
     out: dict[str, float] = {}
     for sec in run.output.sections:
-        prose = " ".join(s.text for s in sec.statements)
-        g = grade(prose) if prose else None
-        if g is not None:
-            out[f"grade:{sec.key}"] = round(g, 2)
+        if sec.grade is not None:
+            out[f"grade:{sec.key}"] = round(sec.grade, 2)
     if out:
         out["grade_max"] = max(out.values())
     return out
