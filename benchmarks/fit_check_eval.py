@@ -7,11 +7,11 @@ paraphrases written by an AI helper reading the criterion text before running th
 wrong ones planted from them by rules. The tune half was used to develop the check; the report
 half is the measurement. A planted bullet is caught when its verdict is not ``supported``; a
 right one is a false alarm when it is not ``supported``. The set has rounds (round 2: trials chosen
-under a second seed, excluding round 1's; rounds 3 and 4 likewise); ``--round`` keeps one, and
+under a second seed, excluding round 1's; rounds 3 to 5 likewise); ``--round`` keeps one, and
 with every round (the default) each round's figures are printed under the whole set's.
 
     .venv/bin/python benchmarks/fit_check_eval.py [--data DIR] [--half tune|report|both]
-        [--round 1|2|3|4|all] [--json]
+        [--round 1|2|3|4|5|all] [--json]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--half", choices=["tune", "report", "both"], default="both")
-    ap.add_argument("--round", choices=["1", "2", "3", "4", "all"], default="all")
+    ap.add_argument("--round", choices=["1", "2", "3", "4", "5", "all"], default="all")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not (args.data / XML_ARCHIVE).is_file():

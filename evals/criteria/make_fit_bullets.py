@@ -16,7 +16,8 @@ Three steps, all reproducible:
    order (so the round is split evenly). Round 3 (``select --round 3``) does the same under a
    third seed (``SEED_ROUND3``, ``ROUND3_COUNT`` trials), leaving out rounds 1 and 2 too; round 4
    (``select --round 4``) under a fourth seed (``SEED_ROUND4``, ``ROUND4_COUNT`` trials), leaving
-   out rounds 1 to 3 too. Rows without ``round`` are round 1.
+   out rounds 1 to 3 too; round 5 (``select --round 5``) under a fifth seed (``SEED_ROUND5``,
+   ``ROUND5_COUNT`` trials), leaving out rounds 1 to 4 too. Rows without ``round`` are round 1.
 2. Right paraphrases (``fit_bullets_right.jsonl``) were written by an AI helper reading the
    criterion text, before running the checker (round-2 rows say who wrote them in
    ``provenance``). Each names its trial, side and the criterion words
@@ -64,11 +65,14 @@ SEED_ROUND3 = "fit-bullets-issue14-round3"
 ROUND3_COUNT = 10
 SEED_ROUND4 = "fit-bullets-issue14-round4"
 ROUND4_COUNT = 10
+SEED_ROUND5 = "fit-bullets-issue14-round5"
+ROUND5_COUNT = 6
 # Later rounds: their seed and trial count.
 ROUNDS = {
     2: (SEED_ROUND2, ROUND2_COUNT),
     3: (SEED_ROUND3, ROUND3_COUNT),
     4: (SEED_ROUND4, ROUND4_COUNT),
+    5: (SEED_ROUND5, ROUND5_COUNT),
 }
 PROVENANCE = "written by an AI helper reading the criterion text, before running the checker"
 
@@ -229,7 +233,7 @@ def select(data: Path) -> list[TrialPick]:
 
 
 def select_round(data: Path, earlier: list[TrialPick], round_no: int) -> list[TrialPick]:
-    """A later round (2, 3, 4): the kinds in turn under that round's seed, none of ``earlier`` nor
+    """A later round (2 to 5): the kinds in turn under that round's seed, none of ``earlier`` nor
     any NCT id under ``samples/`` or ``evals/``; halves by the parity of a seeded rank (an even
     split)."""
     seed, count = ROUNDS[round_no]

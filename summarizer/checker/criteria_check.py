@@ -818,11 +818,15 @@ def _number_node(claim: str, mine: list[Constraint], node: _Node, nodes: Sequenc
     """The criterion the bullet's numbers are compared with: the aligned one when it states any
     number, else the one with numbers that holds most of the bullet's words (a bullet that joins
     two criteria, 'You have HIV and have taken a PI for 2 or more years', aligns on its concept
-    but its numbers are the other criterion's)."""
+    but its numbers are the other criterion's). When the aligned one states numbers only in
+    other units ('more than 75%' for 'more than 60 days'), the criterion that states every one
+    of the bullet's amounts in its own unit ('Greater than 60 days post BMT') is the one."""
     skip = [(c.span.start, c.span.end) for c in mine if c.kind == "age"]
-    if not _numbers(claim, skip) or _quantities(node.text):
-        return node
     claimed = _numbers(claim, skip)
+    if not claimed:
+        return node
+    if _quantities(node.text):
+        return _same_amounts_node(claimed, node, nodes) or node
     scored = [
         ((_shared_numbers(claimed, n.text), words), n)
         for n in nodes
@@ -832,6 +836,31 @@ def _number_node(claim: str, mine: list[Constraint], node: _Node, nodes: Sequenc
     if best is None or (best[0][0] == 0 and best[0][1] < MEASURE_WORDS):
         return node
     return best[1]
+
+
+def _same_unit(f: Found, t: Found) -> bool:
+    mu, tu = _canon_unit(f.quantity.unit), _canon_unit(t.quantity.unit)
+    return bool(mu) and mu == tu
+
+
+def _same_amounts_node(claimed: list[Found], node: _Node, nodes: Sequence[_Node]) -> _Node | None:
+    """The one other criterion that states each of the bullet's amounts, value and unit, when
+    the aligned criterion states none of the bullet's units; None otherwise."""
+    theirs = _quantities(node.text)
+    if not all(f.quantity.unit for f in claimed) or any(
+        _same_unit(f, t) for f in claimed for t in theirs
+    ):
+        return None
+    found = [
+        n
+        for n in nodes
+        if n is not node
+        and all(
+            any(_same_value(f, t) and _same_unit(f, t) for t in _quantities(n.text))
+            for f in claimed
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _elsewhere(claim: str, f: Found, others: Sequence[_Node], node: _Node) -> bool:
@@ -1191,11 +1220,24 @@ _OWN_VERB = re.compile(
 )
 
 
+# How far back a negation cue reaches, in words, when 60 characters fall short of it: a cue
+# opening a noun phrase with a relative clause ('without access to a legal guardian who can
+# provide informed consent') governs the whole phrase, however long its words are.
+_NEG_REACH_WORDS = 10
+_WORD = re.compile(r"\S+")
+
+
+def _words_back(text: str, start: int, n: int) -> int:
+    """Where the n-th word before ``start`` begins (0 when there are fewer)."""
+    spans = [m.start() for m in _WORD.finditer(text, max(0, start - 40 * n), start)]
+    return spans[-n] if len(spans) >= n else max(0, start - 40 * n) if spans else start
+
+
 def _local_neg(text: str, start: int, floor: int = 0, end: int | None = None) -> bool:
     """Negation governing the words at ``start`` (to ``end``): cues in the same clause, up to 60
     characters before ('no history of HIV'), read by conjunct; 'non-Hodgkin' and the like are
     names, not negations; 'negative' before or after the words turns them round ('HIV-negative')."""
-    lo = max(floor, start - 60)
+    lo = max(floor, min(start - 60, _words_back(text, start, _NEG_REACH_WORDS)))
     before = text[lo:start]
     non = _NON_BEFORE.search(before)
     if non is not None:  # the word read is the X of 'non-X': read apart below
@@ -1263,10 +1305,10 @@ def _constraint_negated(
     lead = _lead_pair(pairs, claim) if pairs else None
     if lead is not None:
         b, c = lead
-        return (
-            _local_neg(claim, b.span.start, 0, b.span.end),
-            _local_neg(src, c.span.start, node.node.span.start, c.span.end),
-        )
+        b_neg = _local_neg(claim, b.span.start, 0, b.span.end)
+        if _both_ways(pairs, claim, node, src, b):
+            return b_neg, b_neg
+        return b_neg, _local_neg(src, c.span.start, node.node.span.start, c.span.end)
     shared = _shared_word(claim, _head(node))
     if shared is not None:
         (bs, be), (cs, ce) = shared
@@ -1302,15 +1344,19 @@ def _stop_words() -> frozenset[str]:
 def _state_readings(text: str) -> dict[str, tuple[bool, bool]]:
     """Each state the text says that has an opposite ('treated' / 'untreated'), by its plain
     form: (said in its prefixed form, said the negative way: the prefix or a 'not' over it,
-    'untreated', 'not being treated'); a state said both ways is left out."""
+    'untreated', 'not being treated'); a state said both ways is left out. A phrase of the
+    lexicon's ``state_phrases`` ('under control') is read as the plain word it stands for."""
     opposed: dict[str, str] = {
         k: v for k, v in checker_lexicon().get("opposed_states", {}).items() if k != "_doc"
     }
     plain = set(opposed.values())
+    phrases = {k: v for k, v in checker_lexicon().get("state_phrases", {}).items() if k != "_doc"}
+    words = "|".join([*(re.escape(p).replace(r"\ ", r"\s+") for p in phrases), "[A-Za-z]+"])
     out: dict[str, tuple[bool, bool]] = {}
     both: set[str] = set()
-    for m in re.finditer(r"[A-Za-z]+", text):
-        w = m.group(0).lower()
+    for m in re.finditer(rf"\b(?:{words})\b", text, re.I):
+        w = " ".join(m.group(0).lower().split())
+        w = phrases.get(w, w)  # 'under control' says 'controlled'
         if w not in opposed and w not in plain:
             continue
         base = opposed.get(w, w)
@@ -1340,7 +1386,9 @@ def _mixed_negation(
     pairs: list[tuple[Constraint, Constraint]], claim: str, node: _Node, trial: Trial
 ) -> bool:
     """Whether the bullet turns one shared thing round and not another ('negative pregnancy
-    test and be lactating' for '... and not be lactating'): each thing read in its own clause."""
+    test and be lactating' for '... and not be lactating'): each thing read in its own clause.
+    A thing the criterion names more than once, read both ways ('first HIV-negative and later
+    HIV-positive') is not turned round by a bullet that names it both ways too."""
     src = trial.source.text
     carved = {id(e) for n in node.node.walk() for e in n.exceptions}
     cue = _EXC_CUE.search(claim)
@@ -1349,10 +1397,36 @@ def _mixed_negation(
         if id(c) in carved or (cue is not None and b.span.start >= cue.start()):
             continue  # a carve-out is read by the exception check
         if id(b) not in flips:
-            flips[id(b)] = _local_neg(claim, b.span.start, 0, b.span.end) != _local_neg(
-                src, c.span.start, node.node.span.start, c.span.end
+            flips[id(b)] = not _both_ways(pairs, claim, node, src, b) and (
+                _local_neg(claim, b.span.start, 0, b.span.end)
+                != _local_neg(src, c.span.start, node.node.span.start, c.span.end)
             )
     return len(set(flips.values())) > 1
+
+
+def _both_ways(
+    pairs: list[tuple[Constraint, Constraint]],
+    claim: str,
+    node: _Node,
+    src: str,
+    lead: Constraint,
+) -> bool:
+    """Whether the bullet and the criterion both name the lead thing both ways round ('first
+    HIV-negative and later HIV-positive' for 'HIV-positive ... evidence of being HIV-negative'):
+    then neither turns it round; which mention pairs with which says nothing."""
+    if lead.concept is None:
+        return False
+    mine = {
+        _local_neg(claim, b.span.start, 0, b.span.end)
+        for b, _ in pairs
+        if b.concept == lead.concept
+    }
+    theirs = {
+        _local_neg(src, c.span.start, node.node.span.start, c.span.end)
+        for _, c in pairs
+        if c.concept == lead.concept
+    }
+    return len(mine) == 2 and len(theirs) == 2
 
 
 def _head(node: _Node) -> str:

@@ -3,7 +3,8 @@ on a listed trial in that trial's half and round, the rounds share no trial, eac
 seed and count are recorded and its halves split evenly, the right paraphrases are the rows of
 fit_bullets_right.jsonl in order with their provenance, and every planted bullet is what the
 planting rules make of its right one (so no planted row was hand-edited). Round 4 (session 25)
-has its own seed, ten trials and planted bullets of every kind."""
+has its own seed, ten trials and planted bullets of every kind; round 5 (session 25, helper Q3)
+its own seed and six trials, three in each half, with every kind planted over the round."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_later_rounds_record_their_seed_and_count_and_split_evenly(
     picks: list[mfb.TrialPick],
 ) -> None:
     body = json.loads(mfb.TRIALS_FILE.read_text(encoding="utf-8"))
-    assert set(mfb.ROUNDS) == {2, 3, 4}
+    assert set(mfb.ROUNDS) == {2, 3, 4, 5}
     seeds = [body["seed"]]
     for n, (seed, count) in mfb.ROUNDS.items():
         assert body[f"seed_round{n}"] == seed and body[f"round{n}_count"] == count
@@ -57,6 +58,7 @@ def test_later_rounds_record_their_seed_and_count_and_split_evenly(
         assert abs(halves["tune"] - halves["report"]) <= count % 2, n
     assert len(set(seeds)) == len(seeds), "a round reuses a seed"
     assert mfb.ROUNDS[4] == ("fit-bullets-issue14-round4", 10)
+    assert mfb.ROUNDS[5] == ("fit-bullets-issue14-round5", 6)
 
 
 def test_round_halves_follow_the_seeded_rank_parity(picks: list[mfb.TrialPick]) -> None:
@@ -124,7 +126,22 @@ def test_round_four_has_about_round_threes_size_and_every_kind(bullets: list[mfb
         kinds = Counter(b.mistake for b in four if b.half == half)
         assert kinds["right"] >= 30, half
         assert all(kinds[k] > 0 for k in mfb.MISTAKES), (half, kinds)
-    assert {b.round_no for b in bullets} == {1, 2, 3, 4}
+    assert {b.round_no for b in bullets} >= {1, 2, 3, 4}
+
+
+def test_round_five_has_six_trials_split_three_and_three_and_every_kind(
+    picks: list[mfb.TrialPick], bullets: list[mfb.Bullet]
+) -> None:
+    five = [b for b in bullets if b.round_no == 5]
+    trials = [p for p in picks if p.round_no == 5]
+    assert len(trials) == 6 and {b.nct for b in five} == {p.nct for p in trials}
+    assert Counter(p.half for p in trials) == {"tune": 3, "report": 3}
+    assert {p.kind for p in trials} == set(list(mfb.KINDS)[:6]), "the kinds in turn"
+    for half in ("tune", "report"):
+        kinds = Counter(b.mistake for b in five if b.half == half)
+        assert kinds["right"] >= 25 and kinds["swap"] == kinds["right"], half
+    assert all(any(b.mistake == k for b in five) for k in mfb.MISTAKES)
+    assert {b.round_no for b in bullets} == {1, 2, 3, 4, 5}
 
 
 def test_the_selection_step_serves_every_later_round() -> None:
