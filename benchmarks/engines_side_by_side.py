@@ -1,5 +1,6 @@
 """Engines side by side on the eval suite: extractive (the baseline, same run) and assisted (and
-llm), on the local 0.5B model unless OPENAI_BASE_URL points elsewhere.
+llm), on the local 0.5B model (``--model 1.5b`` for the larger one) unless OPENAI_BASE_URL
+points elsewhere.
 
 Runs ``trialsum eval``'s runner (``evals.runner.run_eval``) once per engine on the same cases and
 prints correctness, faithfulness, unsupported facts, reading grade per summary section, latency
@@ -202,6 +203,7 @@ def main() -> int:
     )
     parser.add_argument("--home", type=Path, help="trialsum home holding models/ (llm pull)")
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads")
+    parser.add_argument("--model", default=None, help="local model key: 0.5b (default) or 1.5b")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     args = parser.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
@@ -212,7 +214,7 @@ def main() -> int:
             from summarizer.local_llm.models import DEFAULT_MODEL, get_model
             from summarizer.local_llm.serve import LocalServer, ServeOptions, client_environment
 
-            spec = get_model(DEFAULT_MODEL)
+            spec = get_model(args.model or DEFAULT_MODEL)
             home = args.home or Settings().home
             server = stack.enter_context(
                 LocalServer(spec, home, ServeOptions(verify=False, threads=args.threads))

@@ -25,18 +25,25 @@ GATE = HERE / "fit_bullets_gate.toml"
 
 
 @pytest.fixture(scope="module")
-def report_half(shared_data: Path) -> HalfFigures:
+def gate_file() -> dict[str, object]:
+    return tomllib.loads(GATE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report_half(shared_data: Path, gate_file: dict[str, object]) -> HalfFigures:
     if not (shared_data / XML_ARCHIVE).is_file():
         pytest.skip(f"{shared_data / XML_ARCHIVE} not found")
-    rounds = int(tomllib.loads(GATE.read_text(encoding="utf-8"))["gated_rounds"])
+    rounds = int(str(gate_file["gated_rounds"]))
     bullets = [b for b in load_bullets() if b.half == "report" and b.round_no <= rounds]
     assert len({b.nct for b in bullets}) >= 20, "the report half lost its trials"
     return figures(run(check_statement, bullets, trials(shared_data)), "report")
 
 
 @pytest.fixture(scope="module")
-def gate() -> dict[str, float]:
-    return tomllib.loads(GATE.read_text(encoding="utf-8"))["report"]
+def gate(gate_file: dict[str, object]) -> dict[str, float]:
+    report = gate_file["report"]
+    assert isinstance(report, dict)
+    return report
 
 
 def test_false_alarms_on_right_paraphrases_stay_under_the_ceiling(
