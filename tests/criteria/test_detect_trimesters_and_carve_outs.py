@@ -12,7 +12,7 @@ from summarizer.criteria import parse_trial
 from summarizer.criteria.detect import GESTATION, TRIMESTER_WEEKS, WEEKS_PER, Detector, quantities
 from summarizer.criteria.vocabulary import load
 from summarizer.engines.extractive.self_facts import extract
-from tests.engines.test_extractive_engine import parse_seed
+from tests.engines.builders import parse_seed
 
 
 def run(text: str):

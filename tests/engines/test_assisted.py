@@ -26,7 +26,7 @@ from summarizer.local_llm.serve import free_port
 from summarizer.models import Answer, Check, LaySummary, Statement, Trial
 from summarizer.readability import grade
 from summarizer.verify import Verifier
-from tests.engines.test_extractive_engine import FakeRuntime, parse_seed
+from tests.engines.builders import FakeRuntime, parse_seed
 from tests.fake_openai import FakeOpenAI, RecordedRequest, Reply
 
 QUESTION = "What is this trial testing?"

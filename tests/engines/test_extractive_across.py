@@ -12,7 +12,7 @@ from evals.unseen.records import iter_xml
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive import across
 from summarizer.models import Answer, Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import assistant_over, parse_seed
 
 
 @pytest.fixture(scope="module")

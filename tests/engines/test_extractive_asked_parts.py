@@ -12,7 +12,7 @@ from summarizer.engines.extractive import intents
 from summarizer.engines.extractive.plain_words import sentence_spans
 from summarizer.loader import parse_document
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over
+from tests.engines.builders import assistant_over
 
 DRUG_SENTENCE = "Dobutamine is a drug that makes the heart beat faster, as exercise does."
 STRESS_SUMMARY = (

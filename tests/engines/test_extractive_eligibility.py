@@ -10,7 +10,7 @@ import pytest
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Answer, Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import assistant_over, parse_seed
 
 NEVER = re.compile(r"\byou are eligible\b|\byou (?:can|will) (?:definitely )?(?:join|qualify)\b")
 

@@ -12,7 +12,7 @@ import pytest
 from summarizer.engines.extractive import intents
 from summarizer.loader import parse_document
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over
+from tests.engines.builders import assistant_over
 
 ACCRUAL = "PROJECTED ACCRUAL: A total of 18-24 patients will be accrued for this study."
 COHORTS = "Cohorts of 4 patients receive escalating doses of IL-2 until the maximum dose is found."

@@ -14,7 +14,7 @@ from summarizer.engines.extractive import field_answers as fa
 from summarizer.engines.extractive import intents
 from summarizer.loader import parse_document
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over
+from tests.engines.builders import assistant_over
 
 NCT = "NCT07654321"
 

@@ -13,7 +13,7 @@ import pytest
 
 from evals.unseen.records import iter_xml
 from summarizer.parsers import parse_text
-from tests.engines.test_extractive_engine import assistant_over
+from tests.engines.builders import assistant_over
 
 MANIFEST = Path(__file__).resolve().parents[2] / "evals" / "unseen" / "manifest.json"
 N_TRIALS = 20

@@ -9,7 +9,8 @@ import pytest
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _XML = """<clinical_study><id_info><nct_id>{nct}</nct_id></id_info>
 <brief_title>A study of {nct}</brief_title><overall_status>Recruiting</overall_status>
@@ -47,10 +48,6 @@ def trial() -> Trial:
 @pytest.fixture(scope="module")
 def engine(trial: Trial) -> Assistant:
     return assistant_over([trial])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_a_drug_meets_the_criterion_about_its_class(engine, trial):

@@ -14,7 +14,8 @@ import pytest
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _RECORD = """<clinical_study><id_info><nct_id>NCT09990041</nct_id></id_info>
 <brief_title>A study of water and liver health</brief_title>
@@ -46,10 +47,6 @@ def trial() -> Trial:
 @pytest.fixture(scope="module")
 def engine(trial: Trial) -> Assistant:
     return assistant_over([trial])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_drinking_water_in_a_criterion_is_not_alcohol(engine, trial):

@@ -14,7 +14,8 @@ from summarizer.assistant import Assistant
 from summarizer.criteria.vocabulary import load
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _RECORD = """<clinical_study><id_info><nct_id>NCT09990051</nct_id></id_info>
 <brief_title>A study of memory and mood</brief_title>
@@ -77,10 +78,6 @@ def trial() -> Trial:
 @pytest.fixture(scope="module")
 def engine(trial: Trial) -> Assistant:
     return assistant_over([trial])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_what_the_person_never_had_does_not_meet_a_requirement(engine, trial):

@@ -8,7 +8,7 @@ import pytest
 
 from summarizer.assistant import Assistant
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import assistant_over, parse_seed
 
 _RECORD = """<clinical_study><id_info><nct_id>NCT09990051</nct_id></id_info>
 <brief_title>A study of a new drug for lung cancer</brief_title>

@@ -11,7 +11,8 @@ from summarizer.assistant import Assistant
 from summarizer.engines.extractive.eligibility import age_bounds
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _PREGNANCY = """<clinical_study><id_info><nct_id>NCT09990011</nct_id></id_info>
 <brief_title>A study in pregnancy</brief_title><overall_status>Recruiting</overall_status>
@@ -79,10 +80,6 @@ def children() -> Trial:
 @pytest.fixture(scope="module")
 def engine(pregnancy: Trial, children: Trial) -> Assistant:
     return assistant_over([pregnancy, children])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_the_person_says_how_far_along_and_what_they_measure_not_an_age() -> None:

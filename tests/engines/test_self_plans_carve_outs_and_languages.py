@@ -15,7 +15,8 @@ import pytest
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _RECORD = """<clinical_study><id_info><nct_id>NCT09990061</nct_id></id_info>
 <brief_title>A study of radiation, vaccines and language</brief_title>
@@ -65,10 +66,6 @@ def trial() -> Trial:
 @pytest.fixture(scope="module")
 def engine(trial: Trial) -> Assistant:
     return assistant_over([trial])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_a_device_or_implant_is_had_not_taken():

@@ -8,7 +8,8 @@ import pytest
 
 from summarizer.assistant import Assistant
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import ask_about as ask
+from tests.engines.builders import assistant_over, parse_seed
 
 _RECORD = """<clinical_study><id_info><nct_id>NCT09990061</nct_id></id_info>
 <brief_title>Risperidone for irritability in adults</brief_title>
@@ -36,10 +37,6 @@ def trial() -> Trial:
 @pytest.fixture(scope="module")
 def engine(trial: Trial) -> Assistant:
     return assistant_over([trial])
-
-
-def ask(engine: Assistant, trial: Trial, question: str) -> str:
-    return engine.ask(question, trial_ids=[trial.trial_id]).answer
 
 
 def test_a_statement_about_ones_own_dose_is_answered_from_the_criteria(engine, trial):

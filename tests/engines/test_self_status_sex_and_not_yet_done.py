@@ -24,7 +24,7 @@ import pytest
 from summarizer.assistant import Assistant
 from summarizer.engines.extractive.self_facts import extract
 from summarizer.models import Trial
-from tests.engines.test_extractive_engine import assistant_over, parse_seed
+from tests.engines.builders import assistant_over, parse_seed
 
 _GIRLS = """<clinical_study><id_info><nct_id>NCT09990071</nct_id></id_info>
 <brief_title>Osteoporosis prevention in preadolescent girls</brief_title>
