@@ -15,7 +15,7 @@ Facts are matched by vocabulary concept (with everything narrower, so 'warfarin'
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -260,17 +260,13 @@ def find(
 
     ``people`` is ``person_facts(facts, vocab)`` when the caller already has it (a pre-screen
     reads one person against many trials)."""
-    parsed = criteria_for(trial)
-    by_key = {(c.kind, c.number): c for c in trial.criteria}
+    pairs = _paired(trial)
     voc = vocab if vocab is not None else _vocabulary()
     if people is None:
         people = person_facts(facts, voc)
     text = trial.source.text
     found: list[Finding] = []
-    for top in parsed.criteria:
-        crit = by_key.get((top.kind, top.number))
-        if crit is None:
-            continue
+    for top, crit in pairs:
         reading = _read(top, voc)  # once per criterion, then set against each fact
         for fact in people:
             if fact.only and top.kind != fact.only:
@@ -314,8 +310,8 @@ def find(
                 _ANY_KIND.search(text[max(node.span.start, start - 30) : start])
             )
             found.append(finding)
-    found.extend(_measure_findings(trial, parsed.criteria, by_key, facts))
-    found.extend(_language_findings(trial, parsed.criteria, by_key, facts))
+    found.extend(_measure_findings(trial, pairs, facts))
+    found.extend(_language_findings(trial, pairs, facts))
     groups = _groups(trial)
     for f in found:
         f.group = groups.get((f.criterion.kind, f.criterion.number))
@@ -419,10 +415,21 @@ def _comparable(value: float, unit: str | None, q: Quantity) -> bool:
     return q.value == 0 or 0.05 <= value / q.value <= 20
 
 
+def _paired(trial: Trial) -> list[tuple[ParsedCriterion, Criterion]]:
+    """Each parsed top-level criterion with the trial's stored criterion of the same kind and
+    number (the one an answer quotes); a parsed criterion with no stored twin is left out."""
+    by_key = {(c.kind, c.number): c for c in trial.criteria}
+    pairs = []
+    for top in criteria_for(trial).criteria:
+        crit = by_key.get((top.kind, top.number))
+        if crit is not None:
+            pairs.append((top, crit))
+    return pairs
+
+
 def _measure_findings(
     trial: Trial,
-    criteria: Sequence[ParsedCriterion],
-    by_key: Mapping[tuple[Literal["inclusion", "exclusion"], int], Criterion],
+    pairs: Sequence[tuple[ParsedCriterion, Criterion]],
     facts: PersonFacts,
 ) -> list[Finding]:
     """A lab value or score the person gave ('my HbA1c is 14%') against each criterion that
@@ -431,10 +438,7 @@ def _measure_findings(
         return []
     text = trial.source.text
     out: list[Finding] = []
-    for top in criteria:
-        crit = by_key.get((top.kind, top.number))
-        if crit is None:
-            continue
+    for top, crit in pairs:
         for node in top.walk():
             for c in node.constraints:
                 # A baby's weeks of gestation at birth ('born at 36 weeks') meet a criterion's
@@ -499,8 +503,7 @@ _UNABLE = re.compile(
 
 def _language_findings(
     trial: Trial,
-    criteria: Sequence[ParsedCriterion],
-    by_key: Mapping[tuple[Literal["inclusion", "exclusion"], int], Criterion],
+    pairs: Sequence[tuple[ParsedCriterion, Criterion]],
     facts: PersonFacts,
 ) -> list[Finding]:
     """The languages the person said they speak (or do not) against a criterion that asks for
@@ -510,10 +513,7 @@ def _language_findings(
         return []
     text = trial.source.text
     out: list[Finding] = []
-    for top in criteria:
-        crit = by_key.get((top.kind, top.number))
-        if crit is None:
-            continue
+    for top, crit in pairs:
         segment = text[top.span.start : top.span.end]
         for m in _LANG_RE.finditer(segment):
             lang = m.group(0).capitalize()
