@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     embedding_model: str = "text-embedding-3-small"
     llm_timeout: float = 60.0
     llm_max_retries: int = 3
+    llm_max_reply_tokens: int = Field(
+        default=2048,
+        ge=16,
+        description="most tokens one llm reply may run to; a reply cut there is reported as cut "
+        "(a small local model can otherwise write until its context is full)",
+    )
     llm_concurrency: int = Field(
         default=4, ge=1, description="most llm requests in flight at once, across threads"
     )

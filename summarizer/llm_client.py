@@ -96,6 +96,7 @@ def build_chat_model(settings: Settings, **overrides: Any) -> ChatOpenAI:
         "timeout": settings.llm_timeout,
         "max_retries": 0,
         "temperature": 0,
+        "max_tokens": settings.llm_max_reply_tokens,
         "stream_usage": False,  # stream_options is not understood by every local server
     }
     params.update(overrides)

@@ -44,6 +44,24 @@ def test_sends_the_configured_model_messages_and_key(
     assert request.headers["authorization"] == f"Bearer {TEST_KEY}"
 
 
+def test_every_reply_is_capped_at_the_configured_length(
+    llm_settings: Settings, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.enqueue(Reply.text("ok"), Reply.text("ok"))
+
+    LLMClient(llm_settings).complete(MESSAGES)
+    short = llm_settings.model_copy(update={"llm_max_reply_tokens": 64})
+    LLMClient(short).complete(MESSAGES)
+
+    # langchain-openai names the cap max_completion_tokens (older versions: max_tokens)
+    default, capped = (
+        (r.body or {}).get("max_completion_tokens", (r.body or {}).get("max_tokens"))
+        for r in fake_openai.chat_requests
+    )
+    assert default == Settings().llm_max_reply_tokens == 2048
+    assert capped == 64
+
+
 def test_a_local_server_needs_no_key(
     fake_openai: FakeOpenAI, llm_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
