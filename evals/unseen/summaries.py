@@ -1,5 +1,7 @@
 """Lay summaries of unseen trials: cut sentences, reading grade per section, the verifier's
-unsupported sentences and coverage of the EU CTR 536/2014 Annex V lay-summary items.
+unsupported sentences, how many summaries have each section ('summaries_with': 'why' counts the
+summaries that say why the trial matters) and coverage of the EU CTR 536/2014 Annex V lay-summary
+items.
 
 A cut sentence is one a reader would see as broken off: it holds an ellipsis, ends on a word
 that cannot end an English clause ('during.', 'of.', 'and.'), or leaves a bracket open. That is a
@@ -126,6 +128,7 @@ def check_summaries(assistant: Any, trial_ids: list[str], max_grade: float = 8.0
     examples: dict[str, list[str]] = {"cut": [], "unsupported": [], "section_grade": []}
     errors: list[str] = []
     annex: dict[str, dict[str, int]] = {}
+    present: dict[str, int] = {}  # section key -> summaries that have it ('why': said why)
     for tid in trial_ids:
         try:
             summary = assistant.summarize(tid)
@@ -136,6 +139,8 @@ def check_summaries(assistant: Any, trial_ids: list[str], max_grade: float = 8.0
         for key, state in annex_v(trial, summary).items():
             row_a = annex.setdefault(key, {})
             row_a[state] = row_a.get(state, 0) + 1
+        for key in {sec.key for sec in summary.sections if sec.statements}:
+            present[key] = present.get(key, 0) + 1
         for sec in summary.sections:
             row = per.setdefault(
                 sec.key,
@@ -177,6 +182,7 @@ def check_summaries(assistant: Any, trial_ids: list[str], max_grade: float = 8.0
         "trials": len(trial_ids),
         "max_grade": max_grade,
         "total": total,
+        "summaries_with": dict(sorted(present.items())),
         "sections": per,
         "annex_v": {
             "items": annex,

@@ -35,11 +35,12 @@ def test_every_sentence_under_a_rationale_heading_is_a_reason_and_the_purpose_is
     assert not any(t.startswith("RATIONALE") for t in said)  # the heading is not read out
 
 
-def test_a_reason_too_hard_alone_is_kept_beside_a_plainer_one_in_source_order():
+def test_reasons_are_kept_in_source_order_and_each_is_supported():
     trial = xml_trial(summary=PDQ)
     texts = _texts(why_statements(trial))
-    assert texts[0].startswith("Drugs used in chemotherapy")  # grade 9.8 alone
-    assert texts[1].startswith("Combining more than one drug")
+    assert texts[0].startswith("Drugs used in chemo")  # split into plain whole sentences
+    assert texts[-1].startswith("Combining more than one drug")
+    assert not any(t.startswith("Combining") for t in texts[:-1])
     for st in why_statements(trial):
         assert check_statement(st, trial).verdict == "supported", st.text
 

@@ -136,6 +136,12 @@ def _plainest(options: list[Statement]) -> Statement:
     return plainest([[o] for o in options], target=LEDE_GRADE)[0]
 
 
+def _illnesses(trial: Trial) -> list:
+    """The listed conditions that name an illness, the main one first (``main_condition``)."""
+    rules = [re.compile(p, re.I) for p in load("lay_summary")["not_conditions"]]
+    return [c for c in trial.conditions if not any(r.fullmatch(clean(c.value)) for r in rules)]
+
+
 def lede(trial: Trial) -> Statement | None:
     """One line: what the trial tests and for whom ('This trial tests X in people with Y.'), or
     for a study without a treatment, whom it looks at; each part cited, nothing when neither.
@@ -143,10 +149,19 @@ def lede(trial: Trial) -> Statement | None:
     The wording is chosen among frames (prompts/lay_summary.json ``lede_frames``) by reading
     grade, and only among frames that say every fact the record gives: a long illness name gets
     a plainer frame with the name in its own short sentence ('This study is about X. It looks at
-    people who have it.'), never a line that leaves the illness or the treatment out."""
+    people who have it.'), never a line that leaves the illness or the treatment out. When no
+    frame reads at the target with the main illness's name, another illness the record lists
+    (its shorter name: 'Recurrent Uterine Corpus Cancer' beside 'Endometrial Endometrioid
+    Adenocarcinoma, Variant With Squamous Differentiation') is said instead, if one does."""
+    illnesses = _illnesses(trial) or [None]
+    options = [o for cond in illnesses for o in _lede_options(trial, cond)]
+    return _plainest(options) if options else None
+
+
+def _lede_options(trial: Trial, cond) -> list[Statement]:
+    """The lede's wordings with ``cond`` as the illness (None: the record names none)."""
     items = ranked(trial)
     name = simplify(clean(items[0].name)) if items else ""
-    cond = main_condition(trial)
     who = simplify(clean(cond.value)) if cond is not None else ""
     observational = trial.study_type is not None and trial.study_type.value != "INTERVENTIONAL"
     tested = citations(trial, items[0].spans, "interventions") if items else []
@@ -169,9 +184,8 @@ def lede(trial: Trial) -> Statement | None:
     elif who:
         kind, cited, fields = ("study_of" if observational else "trial_for"), about, ["conditions"]
     else:
-        return None
-    options = [
+        return []
+    return [
         Statement(text=f.format(name=name, who=who), citations=cited, fields=fields)
         for f in _frames(kind)
     ]
-    return _plainest(options)

@@ -20,7 +20,7 @@ from summarizer.engines.extractive.lead import lede
 from summarizer.engines.extractive.plain_words import clean, explain, is_whole, sentence
 from summarizer.engines.extractive.quick_facts import quick_facts
 from summarizer.engines.extractive.resources import load
-from summarizer.engines.extractive.studies import TARGET_GRADE, greedy, studies_statements
+from summarizer.engines.extractive.studies import TARGET_GRADE, studies_statements
 from summarizer.engines.extractive.who import good_fit_statements, not_fit_statements
 from summarizer.models import Contact, DraftSection, DraftSummary, Location, Statement, Trial
 
@@ -37,10 +37,9 @@ CRITERIA_GRADE = 10.5
 
 
 def why_statements(trial: Trial) -> list[Statement]:
-    """Only the source's own purpose / benefit / background sentences; none, no section. A
-    reason too hard to read alone is kept when a plainer one beside it brings the section to
-    the target (the source's order kept)."""
-    return greedy(trial, [], why.candidates(trial), 2, retry=True)
+    """Only the source's own purpose / benefit / background sentences, said plainer in whole
+    sentences that each cite their clause (why.statements); none, no section."""
+    return why.statements(trial)
 
 
 _EXPLAIN_MAX_WORDS = 8
@@ -186,11 +185,17 @@ def _registry(trial: Trial) -> list[Statement]:
     return []
 
 
-def contact_statements(trial: Trial) -> list[Statement]:
+def contact_wordings() -> list[dict[str, str]]:
+    """Each way of giving a contact: ``contact_sentences`` first, then ``contact_wordings``."""
+    data = load("lay_summary")
+    return [data["contact_sentences"], *data.get("contact_wordings", [])]
+
+
+def contact_statements(trial: Trial, words: dict[str, str] | None = None) -> list[Statement]:
     """Each contact (as field answers pick them) with the name, the phone number and the email
     in short sentences of their own: a name, a number and an address run together read, and
-    grade, as one long sentence."""
-    words = load("lay_summary")["contact_sentences"]
+    grade, as one long sentence. ``words``: the wording (default: the first)."""
+    words = words or contact_wordings()[0]
     out = []
     for _, items in fa.contact_words(trial):
         contact = items[0]
@@ -225,8 +230,9 @@ def how_statements(trial: Trial) -> list[Statement]:
             guidance(layout().wording["closed_no_invitation"]),
             *_registry(trial),
         ]
-    out = contact_statements(trial)
-    out += _registry(trial)
+    # The first wording of the contacts whose section (the guidance lines are not graded) reads
+    # at or under the target; all say the same facts.
+    out = plainest([[*contact_statements(trial, w), *_registry(trial)] for w in contact_wordings()])
     out.append(guidance("Go over the criteria with your own doctor first."))
     out.append(guidance("Then ask the study team if you can be checked for the trial."))
     return out

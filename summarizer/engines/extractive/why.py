@@ -5,6 +5,10 @@ Candidates come from the brief summary, the detailed description, the official t
 other page sentence outside the criteria (editorial pages carry 'Potential benefit: ...').
 Only sentences matching a cue in prompts/lay_summary.json count, and every sentence of a field
 paragraph opened by a heading of reasons ('RATIONALE:' in NCI PDQ summaries, 'BACKGROUND:').
+
+Each reason is said plainer without losing its support: split at safe clause links into whole
+shorter sentences, each citing its own clause (plain_words.clause_pieces), long words swapped.
+The clearest reason is taken first; others join while the section reads at or under the target.
 """
 
 from __future__ import annotations
@@ -13,10 +17,18 @@ import bisect
 import re
 from functools import cache
 
-from summarizer.engines.extractive.plain_words import sentence_spans
-from summarizer.engines.extractive.resources import load
+from summarizer.engines.common import citations
+from summarizer.engines.extractive.grade_gate import TARGET_GRADE, plainest, section_grade
+from summarizer.engines.extractive.plain_words import (
+    clause_pieces,
+    explain,
+    is_whole,
+    piece_text,
+    sentence_spans,
+)
+from summarizer.engines.extractive.resources import load, threshold
 from summarizer.engines.extractive.select import looks_like_instruction
-from summarizer.models import Span, Trial
+from summarizer.models import Span, Statement, Trial
 
 
 @cache
@@ -160,3 +172,100 @@ def candidates(trial: Trial) -> list[tuple[str, Span]]:
         if (headed or says_why(said)) and not looks_like_instruction(said):  # injected: not content
             out.append((section, strip_label(trial, span)))
     return out
+
+
+# A sentence that leans on the one before it ('It also helps ...', 'These tumors ...') says
+# nothing alone: it is no reason by itself.
+_LEANS_BACK_RE = re.compile(
+    r"^\s*(?:(?:it|they|he|she)\s+also\b|(?:these|those|such|this)\b"
+    r"(?!\s+(?:study|trial|protocol|research|project|work)\b))",
+    re.I,
+)
+
+
+def _key(statements: list[Statement]) -> str:
+    return re.sub(r"\W+", " ", " ".join(s.text for s in statements)).strip().lower()
+
+
+def reasons(trial: Trial) -> list[list[Statement]]:
+    """Each reason the source gives as plain whole sentences (one source sentence's pieces
+    together, each citing its own clause); the same words given twice (summary and description)
+    once. A sentence that only leans on the one before it, or is too short or long to be read
+    alone, is left out."""
+    text = trial.source.text
+    out: list[list[Statement]] = []
+    seen: set[str] = set()
+    for section, span in candidates(trial):
+        raw = text[span.start : span.end]
+        words = len(raw.split())
+        if words < 6 or words > threshold("max_sentence_words") * 2 or _LEANS_BACK_RE.match(raw):
+            continue
+        group = []
+        for piece in clause_pieces(raw, span.start):
+            said = piece_text(text, piece)
+            if not said or not is_whole(said):
+                break
+            group.append(
+                Statement(
+                    text=said,
+                    citations=citations(trial, [Span(start=piece.start, end=piece.end)], section),
+                    fields=[section],
+                )
+            )
+        else:
+            if group and (key := _key(group)) not in seen:
+                seen.add(key)
+                out.append(group)
+    return out
+
+
+def _explained(group: list[Statement], seen: set[str]) -> list[Statement]:
+    """The group with the first use of a jargon term explained (glossary, in brackets the
+    checker reads as an addition), one term a sentence, each term once (``seen``); a word that
+    is itself a plain swap ('chemo') is not explained again."""
+    return [
+        st.model_copy(
+            update={
+                "text": explain(
+                    st.text, seen, limit=1, max_words=_EXPLAIN_MAX_WORDS, skip_plain=True
+                )
+            }
+        )
+        for st in group
+    ]
+
+
+_EXPLAIN_MAX_WORDS = 8
+
+
+def statements(trial: Trial, limit: int = 2) -> list[Statement]:
+    """Up to ``limit`` of the source's reasons: the clearest first, then each other one (clearest
+    next) that keeps the section at or under the target grade; said in the source's order, with
+    jargon explained where the section still reads at the target (an explanation in short words
+    can bring a reason to the target). None when no reason reads at the target, even alone."""
+    groups = reasons(trial)
+    options = [[_explained(g, set()), g] for g in groups]
+
+    def best(i: int) -> float:
+        return min(section_grade(o) or 0.0 for o in options[i])
+
+    taken: dict[int, list[Statement]] = {}
+    for i in sorted(range(len(groups)), key=lambda i: (best(i), i)):
+        if len(taken) >= limit:
+            break
+        for option in options[i]:
+            trial_pick = {**taken, i: option}
+            g = section_grade([st for j in sorted(trial_pick) for st in trial_pick[j]])
+            if g is not None and g <= TARGET_GRADE:
+                taken[i] = option
+                break
+    if not taken:
+        return []
+    seen: set[str] = set()
+    once = [
+        st
+        for j in sorted(taken)
+        for st in (_explained(groups[j], seen) if taken[j] is not groups[j] else groups[j])
+    ]
+    bare = [st for j in sorted(taken) for st in groups[j]]
+    return plainest([once, [st for j in sorted(taken) for st in taken[j]], bare])
