@@ -21,9 +21,11 @@ With ``--compare-full``, each command also runs in-process with the direct read 
 run, so the two are measured under the same load. ``--no-api`` skips the served runs.
 
 A local read uses the direct path only when the folder is settled at the current write epoch
-(``vectorstore.chroma_connection``); with chromadb 1.5.9 a read's own log replay rewrites the index
-files it touches, so a run after a run may find the folder unsettled and settle it (full client):
-the spread between min and median shows how often that happened.
+(``vectorstore.chroma_connection``). The settle folds each collection's write log into its index
+files (``vectorstore.index_fold``), so later reads replay nothing and leave the folder settled;
+the first run after a write (or on a store settled before the fold existed) settles and folds,
+which the untimed run pays. A store never opened by this trialsum is folded by that run too:
+point ``--store`` at a copy.
 
 The commands may write to the store (a BM25 snapshot, the embedding cache, the lock file): point
 ``--store`` at a copy of a store you must not change.

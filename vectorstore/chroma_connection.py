@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 from vectorstore.chroma_direct import open_direct
 from vectorstore.disk_space import MIN_FREE_BYTES, StoreDiskFullError, free_bytes, is_disk_full
+from vectorstore.index_fold import fold
 from vectorstore.index_repair import VectorsFor, is_torn_index, pending, rebuild
 from vectorstore.server_retry import Retrying, RetryPolicy
 from vectorstore.settle_marker import is_settled, mark_settled, unmark
@@ -79,6 +80,7 @@ class LocalFolder:
         #: How to recompute the vectors of each known collection, should its index be torn.
         self.vectors_for: dict[str, VectorsFor] = {}
         self.repairs: list[str] = []  # one line per collection rebuilt by this process
+        self._folded = False  # the current settle lowered a sync threshold (index_fold)
 
     @classmethod
     def get(cls, path: Path, *, timeout: float = 600.0) -> LocalFolder:
@@ -179,7 +181,7 @@ class LocalFolder:
             self._client.close()
         self._client, self._direct = None, False
 
-    def _open_full(self) -> None:
+    def _new_full_client(self) -> Any:
         import chromadb
         from chromadb.api.shared_system_client import SharedSystemClient
 
@@ -192,11 +194,20 @@ class LocalFolder:
         if system is not None:
             system.stop()
         self.path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(path=key, settings=_settings())
+        return chromadb.PersistentClient(path=key, settings=_settings())
+
+    def _open_full(self) -> None:
+        self._client = self._new_full_client()
         epoch = self.lock.epoch()
         if pending(self.path) or not is_settled(self.path, epoch):
             unmark(self.path)
-            if self._settle(self._client):
+            self._folded = False
+            settled = self._settle(self._client)
+            if self._folded:
+                # The folding client caches index writers that persist on every write (see
+                # vectorstore.index_fold): writes go through a fresh one.
+                self._client = self._new_full_client()
+            if settled:
                 mark_settled(self.path, epoch)
         self._seen = epoch
         self._incarnation += 1
@@ -212,6 +223,10 @@ class LocalFolder:
         the exclusive hold, and an index found torn (a process killed while Chroma wrote it)
         is rebuilt here from the collection's own records (``vectorstore.index_repair``).
 
+        Each read also folds the collection's write log into its index files
+        (``vectorstore.index_fold``), so that readers of the settled folder replay nothing and
+        leave the files as they are.
+
         Skipped when the folder was settled at the current write epoch and its index files are
         unchanged since (``vectorstore.settle_marker``). Returns False when a torn index was
         left for another store to rebuild (so the folder is not settled yet)."""
@@ -220,7 +235,7 @@ class LocalFolder:
             settled = self._repair(client, name) and settled
         for collection in client.list_collections():
             try:
-                client.get_collection(collection.name).count()
+                self._folded = fold(client, collection.name) or self._folded
             except Exception as exc:
                 if not is_torn_index(exc):
                     raise

@@ -7,13 +7,15 @@ killed process is found and rebuilt. On a large store that costs seconds on ever
 
 Once a folder is settled and nothing has written since, the next open has nothing to settle:
 loading an index then leaves its files as they are (seen with chromadb 1.5: only
-``chroma.sqlite3`` is touched) -- once each collection's index has been persisted at least once,
-which Chroma does every ``hnsw:sync_threshold`` (1,000) records written. Until then (a store of a
-few trials) every read replays the collection's whole log and rewrites its index files, which
-changes the fingerprint, so such a folder is found unsettled and settled again by the next open
-(seen with chromadb 1.5.9). This marker records that state -- the write epoch it held and a
-fingerprint (name, size, modification time) of every vector-index file -- and an open that finds
-both unchanged skips the reads. Anything else settles as before:
+``chroma.sqlite3`` is touched), because the settle folded every collection's write log into its
+index files (``vectorstore.index_fold``). Without that fold, a collection whose index was never
+persisted (fewer than ``hnsw:sync_threshold``, 1,000, records: a store of a few trials) replays its
+whole log and rewrites its index files on every read, which changes the fingerprint, so such a
+folder was found unsettled by every other open (seen with chromadb 1.5.9). This marker records
+the settled state -- the write epoch it held, a fingerprint (name, size, modification time) of
+every vector-index file, and the version of the fold the settle made (a marker written before the
+fold existed names none, so the next open settles once more and folds) -- and an open that finds
+all three unchanged skips the reads. Anything else settles as before:
 
 - a write removes the marker before it changes anything, so a writer killed mid-way (whose epoch
   never moves on) leaves no marker behind;
@@ -29,6 +31,8 @@ import os
 from pathlib import Path
 
 MARKER_NAME = "chroma.settled"
+#: What the settle did besides reading: 1 = each collection's log folded into its index files.
+FOLD_VERSION = 1
 #: Chroma's catalogue and log: a transactional SQLite database, touched by every open.
 _UNWATCHED = ("chroma.sqlite3",)
 
@@ -65,7 +69,11 @@ def is_settled(folder: Path, epoch: str) -> bool:
         return False
     if not isinstance(saved, dict):
         return False
-    return saved.get("epoch") == epoch and saved.get("files") == fingerprint(folder)
+    return (
+        saved.get("epoch") == epoch
+        and saved.get("fold") == FOLD_VERSION
+        and saved.get("files") == fingerprint(folder)
+    )
 
 
 def mark_settled(folder: Path, epoch: str) -> None:
@@ -74,7 +82,8 @@ def mark_settled(folder: Path, epoch: str) -> None:
     marker = marker_path(folder)
     tmp = marker.with_name(f".{MARKER_NAME}.{os.getpid()}")
     try:
-        tmp.write_text(json.dumps({"epoch": epoch, "files": fingerprint(folder)}), encoding="utf-8")
+        state = {"epoch": epoch, "fold": FOLD_VERSION, "files": fingerprint(folder)}
+        tmp.write_text(json.dumps(state), encoding="utf-8")
         tmp.replace(marker)
     except OSError:
         tmp.unlink(missing_ok=True)

