@@ -39,6 +39,7 @@ class TrialFilters(BaseModel):
     age: float | None = Field(default=None, ge=0, le=130, description="the person's age in years")
     sex: str | None = Field(default=None, description="FEMALE or MALE; trials open to ALL match")
     place: str = ""
+    results: bool = Field(default=False, description="only trials whose record posts results")
 
 
 class TrialCard(BaseModel):
@@ -60,6 +61,7 @@ class TrialCard(BaseModel):
     places: list[str] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
     open: bool = False
+    has_results: bool = Field(default=False, description="the record posts results")
 
 
 def plain_status(value: str | None) -> str | None:
@@ -127,8 +129,16 @@ def _ages(trial: Trial) -> str | None:
     return None
 
 
+def has_results(trial: Trial) -> bool:
+    """Whether the trial's record posts results (outcomes, adverse events, participant flow or
+    baseline characteristics: XML ``clinical_results``, v2 ``resultsSection``)."""
+    return trial.results is not None and not trial.results.empty
+
+
 def matches(trial: Trial, filters: TrialFilters) -> bool:
     """Whether ``trial`` passes every filter that is set."""
+    if filters.results and not has_results(trial):
+        return False
     status = trial.status.value if trial.status else None
     if filters.statuses and status not in filters.statuses:
         return False
@@ -180,6 +190,7 @@ def card(trial: Trial) -> TrialCard:
         places=_places(trial),
         conditions=[f.value for f in trial.conditions],
         open=status in OPEN_ORDER,
+        has_results=has_results(trial),
     )
 
 

@@ -23,6 +23,12 @@ rule with the seed ``trialsum-handwritten-v4``, skipping rounds 1, 2 and 3's tri
 
 Round 5 (``--round 5``), fixed the same way before any round-5 question was written: the round-2
 rule with the seed ``trialsum-handwritten-v5``, skipping rounds 1 to 4's trials.
+
+Round 6 (``--round 6``), fixed the same way before any round-6 question was written: the round-2
+rule with the seed ``trialsum-handwritten-v6``, skipping rounds 1 to 5's trials, keeping only
+records that post results (a ``<clinical_results>`` element), and taking ``ROUND_COUNTS[6]`` = 10
+trials (5 per half): the round asks about posted results (baseline, outcomes, side effects, how
+many finished) on trials nobody tuned on.
 """
 
 from __future__ import annotations
@@ -41,8 +47,11 @@ SEED2 = "trialsum-handwritten-v2"
 SEED3 = "trialsum-handwritten-v3"
 SEED4 = "trialsum-handwritten-v4"
 SEED5 = "trialsum-handwritten-v5"
+SEED6 = "trialsum-handwritten-v6"
 COUNT = 32
 ROUND_COUNT = 16  # trials of each later round, half of them per half
+ROUND_COUNTS = {6: 10}  # a round that takes another number of trials
+RESULTS_ROUNDS = frozenset({6})  # rounds that keep only records posting results
 KEEP_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL")
 RULE = (
     "XML records of ctgov_xml_6786.tar.gz ranked by sha256('trialsum-handwritten-v1:pick:' + NCT); "
@@ -50,7 +59,17 @@ RULE = (
     "documents; keep interventional or observational records with eligibility criteria text; "
     "first 32. Half: sha256('trialsum-handwritten-v1:half:' + NCT) even -> tune, odd -> report."
 )
-SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5}
+SEEDS = {1: SEED, 2: SEED2, 3: SEED3, 4: SEED4, 5: SEED5, 6: SEED6}
+
+
+def round_count(n: int) -> int:
+    """How many trials round ``n`` (2 on) takes, half of them per half."""
+    return ROUND_COUNTS.get(n, ROUND_COUNT)
+
+
+def posts_results(text: str) -> bool:
+    """The raw XML record posts results (it has a ``<clinical_results>`` element)."""
+    return "<clinical_results>" in text or "<clinical_results " in text
 
 
 def round_rule(n: int) -> str:
@@ -59,12 +78,14 @@ def round_rule(n: int) -> str:
         return RULE
     before = [str(i) for i in range(1, n)]
     which = f"round {before[0]}'s" if n == 2 else f"rounds {', '.join(before[:-1])} and {n - 1}'s"
+    count = round_count(n)
+    posted = " that post results (clinical_results present)" if n in RESULTS_ROUNDS else ""
     return (
         f"XML records of ctgov_xml_6786.tar.gz ranked by sha256('{SEEDS[n]}:pick:' + NCT); "
         f"skip {which} trials and any NCT id named under evals/ (other than evals/handwritten), "
         "samples/ or the seed documents; keep interventional or observational records with "
-        f"eligibility criteria text; half: sha256('{SEEDS[n]}:half:' + NCT) even -> tune, "
-        f"odd -> report; first {ROUND_COUNT // 2} of each half in rank order ({ROUND_COUNT})."
+        f"eligibility criteria text{posted}; half: sha256('{SEEDS[n]}:half:' + NCT) even -> "
+        f"tune, odd -> report; first {count // 2} of each half in rank order ({count})."
     )
 
 
@@ -116,9 +137,11 @@ def choose_round(
     seed: str,
     seeds: Path | None = None,
     count: int = ROUND_COUNT,
+    results_only: bool = False,
 ) -> list[str]:
     """A later round's trials in rank order under ``seed``: ``count // 2`` per half, none of
-    ``earlier``'s (the trials of the rounds before)."""
+    ``earlier``'s (the trials of the rounds before); with ``results_only``, only records that
+    post results."""
     skip = used_elsewhere(seeds=seeds) | earlier
     ranked = sorted(
         (h("pick", nct, seed=seed), nct, text)
@@ -129,7 +152,7 @@ def choose_round(
     out: list[str] = []
     for _, nct, text in ranked:
         half = half_of(nct, seed=seed)
-        if not want[half]:
+        if not want[half] or (results_only and not posts_results(text)):
             continue
         rec = records.from_xml(text)
         if rec.study_type in KEEP_TYPES and rec.criteria.strip():
@@ -151,5 +174,12 @@ if __name__ == "__main__":
     if n == 1:
         chosen = choose(data, seeds=seeds_dir)
     else:
-        chosen = choose_round(data, earlier_trials(manifest, n), SEEDS[n], seeds=seeds_dir)
+        chosen = choose_round(
+            data,
+            earlier_trials(manifest, n),
+            SEEDS[n],
+            seeds=seeds_dir,
+            count=round_count(n),
+            results_only=n in RESULTS_ROUNDS,
+        )
     json.dump({t: half_of(t, seed=SEEDS[n]) for t in chosen}, sys.stdout, indent=1)

@@ -162,6 +162,37 @@ class Publication(Sourced):
     pmid: str | None = None
 
 
+class BaselineGroup(Sourced):
+    """A baseline group (an arm, or the 'Total' of all) and how many it analysed, as posted; one
+    rendered line."""
+
+    group: str
+    analysed: str | None = Field(default=None, description="participants analysed, as posted")
+    total: bool = Field(default=False, description="the registry's 'Total' of all groups")
+
+
+class BaselineMeasure(Sourced):
+    """A posted baseline characteristic (Age, Sex/Gender, Race, Region of Enrollment ...) with
+    each group's value as posted; ``spans`` cover its title and measure line (values carry
+    their own)."""
+
+    title: str
+    param: str | None = Field(default=None, description="Mean, Median, Count of Participants ...")
+    dispersion: str | None = None
+    units: str | None = None
+    values: list[ResultValue] = Field(default_factory=list)
+
+
+class Baseline(BaseModel):
+    """Who took part, as posted (XML ``clinical_results/baseline``, v2
+    ``baselineCharacteristicsModule``), bounded: ``measures_posted`` counts what the record
+    holds."""
+
+    groups: list[BaselineGroup] = Field(default_factory=list)
+    measures: list[BaselineMeasure] = Field(default_factory=list)
+    measures_posted: int = 0
+
+
 class PostedResults(BaseModel):
     """Results posted on the registry, bounded (``summarizer.parsers.limits``): ``*_posted`` count
     what the record holds, the lists what was kept."""
@@ -169,12 +200,13 @@ class PostedResults(BaseModel):
     outcomes: list[ResultOutcome] = Field(default_factory=list)
     adverse_events: list[AdverseEvent] = Field(default_factory=list)
     flow: list[FlowGroup] = Field(default_factory=list)
+    baseline: Baseline | None = Field(default=None, description="None when none is posted")
     outcomes_posted: int = 0
     events_posted: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.outcomes or self.adverse_events or self.flow)
+        return not (self.outcomes or self.adverse_events or self.flow or self.baseline)
 
 
 class Criterion(Sourced):

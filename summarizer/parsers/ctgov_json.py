@@ -25,6 +25,9 @@ from summarizer.parsers.ctgov_record import (
 )
 from summarizer.parsers.ctgov_results import (
     RawAnalysis,
+    RawBaseline,
+    RawBaselineGroup,
+    RawBaselineMeasure,
     RawEvent,
     RawFlow,
     RawPublication,
@@ -32,7 +35,9 @@ from summarizer.parsers.ctgov_results import (
     RawResults,
     RawValue,
     count,
+    read_baseline,
     short,
+    total_group,
 )
 from summarizer.parsers.record_text import clean_block, clean_inline, unescape_markdown
 
@@ -157,6 +162,60 @@ def _participants(denoms: Any) -> dict[str, str]:
     return {}
 
 
+def _values(item: Any, groups: dict[str, str], analysed: dict[str, str]) -> list[RawValue]:
+    """Each group's posted value of a measure, class by class and category by category."""
+    out: list[RawValue] = []
+    for cls in _list(_get(item, "classes")):
+        class_title = _str(_get(cls, "title"))
+        for cat in _list(_get(cls, "categories")):
+            label = ", ".join(t for t in (class_title, _str(_get(cat, "title"))) if t) or None
+            for m in _list(_get(cat, "measurements")):
+                gid, value = _str(_get(m, "groupId")), _str(_get(m, "value"))
+                if not gid or value is None:
+                    continue
+                out.append(
+                    RawValue(
+                        group=groups.get(gid, gid),
+                        value=value,
+                        category=short(label),
+                        spread=_str(_get(m, "spread")),
+                        lower=_str(_get(m, "lowerLimit")),
+                        upper=_str(_get(m, "upperLimit")),
+                        analysed=analysed.get(gid),
+                    )
+                )
+    return out
+
+
+def _baseline(module: Any) -> RawBaseline | None:
+    """``baselineCharacteristicsModule``: the groups with how many were analysed (``denoms``),
+    then each characteristic (Age, Sex, Race, Region of Enrollment ...) with every group's
+    value."""
+    if not isinstance(module, dict):
+        return None
+    groups = _group_titles(_get(module, "groups"))
+    analysed = _participants(_get(module, "denoms"))
+    out = RawBaseline(
+        groups=[
+            RawBaselineGroup(group=title, analysed=analysed.get(gid), total=total_group(title))
+            for gid, title in groups.items()
+        ]
+    )
+    for item in _list(_get(module, "measures")):
+        title = short(_str(_get(item, "title")))
+        if title:
+            out.measures.append(
+                RawBaselineMeasure(
+                    title=title,
+                    param=_words(_get(item, "paramType")),
+                    dispersion=_words(_get(item, "dispersionType")),
+                    units=short(_str(_get(item, "unitOfMeasure"))),
+                    values=_values(item, groups, {}),
+                )
+            )
+    return out
+
+
 def _result_outcome(item: Any) -> RawResultOutcome | None:
     title = short(_str(_get(item, "title")))
     if not title:
@@ -172,25 +231,7 @@ def _result_outcome(item: Any) -> RawResultOutcome | None:
         dispersion=_words(_get(item, "dispersionType")),
         units=short(_str(_get(item, "unitOfMeasure"))),
     )
-    for cls in _list(_get(item, "classes")):
-        class_title = _str(_get(cls, "title"))
-        for cat in _list(_get(cls, "categories")):
-            label = ", ".join(t for t in (class_title, _str(_get(cat, "title"))) if t) or None
-            for m in _list(_get(cat, "measurements")):
-                gid, value = _str(_get(m, "groupId")), _str(_get(m, "value"))
-                if not gid or value is None:
-                    continue
-                out.values.append(
-                    RawValue(
-                        group=groups.get(gid, gid),
-                        value=value,
-                        category=short(label),
-                        spread=_str(_get(m, "spread")),
-                        lower=_str(_get(m, "lowerLimit")),
-                        upper=_str(_get(m, "upperLimit")),
-                        analysed=analysed.get(gid),
-                    )
-                )
+    out.values = _values(item, groups, analysed)
     for analysis in _list(_get(item, "analyses")):
         p_value = _str(_get(analysis, "pValue"))
         if p_value:
@@ -274,10 +315,15 @@ def results_from_json(study: Any) -> RawResults | None:
         for item in _list(_get(section, "outcomeMeasuresModule", "outcomeMeasures"))
         if (o := _result_outcome(item))
     ]
+    warnings: list[str] = []
     raw = RawResults(
         outcomes=outcomes,
         events=_events(_get(section, "adverseEventsModule")),
         flow=_flow(_get(section, "participantFlowModule")),
+        baseline=read_baseline(
+            lambda: _baseline(_get(section, "baselineCharacteristicsModule")), warnings
+        ),
+        warnings=warnings,
     )
     return None if raw.empty else raw
 

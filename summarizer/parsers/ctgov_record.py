@@ -30,6 +30,9 @@ from summarizer.models import (
 )
 from summarizer.models.trial import (
     AdverseEvent,
+    Baseline,
+    BaselineGroup,
+    BaselineMeasure,
     EventCount,
     FlowGroup,
     PostedResults,
@@ -40,6 +43,8 @@ from summarizer.models.trial import (
 )
 from summarizer.parsers.criteria import split_criteria
 from summarizer.parsers.ctgov_results import (
+    MAX_BASELINE_CHARS,
+    RawBaseline,
     RawPublication,
     RawResultOutcome,
     RawResults,
@@ -553,6 +558,7 @@ class _Builder:
                 flow.append(
                     FlowGroup(group=f.group, started=f.started, completed=f.completed, spans=[span])
                 )
+            baseline = self._baseline(raw.baseline) if raw.baseline is not None else None
             outcomes: list[ResultOutcome] = []
             start = out.offset
             for o in raw.outcomes:
@@ -604,6 +610,7 @@ class _Builder:
                 outcomes=outcomes,
                 adverse_events=events,
                 flow=flow,
+                baseline=baseline,
                 outcomes_posted=raw.outcomes_posted,
                 events_posted=raw.events_posted,
             )
@@ -617,6 +624,64 @@ class _Builder:
             out.write(f" (PMID {pub.pmid})\n" if pub.pmid else "\n")
             publications.append(Publication(citation=pub.citation, pmid=pub.pmid, spans=[span]))
         self.fields["publications"] = publications
+
+    def _baseline(self, raw: RawBaseline) -> Baseline:
+        """'Baseline Characteristics': one line per group (how many were analysed), then each
+        characteristic's title and measure lines and one line per group's value, as posted."""
+        out = self.out
+        out.write("Baseline Characteristics:\n")
+        groups = []
+        for g in raw.groups:
+            if g.analysed is None:
+                continue
+            out.write("- ")
+            span = out.add(f"{g.group}: {g.analysed} participants analysed")
+            out.newline()
+            groups.append(
+                BaselineGroup(group=g.group, analysed=g.analysed, total=g.total, spans=[span])
+            )
+        measures: list[BaselineMeasure] = []
+        start = out.offset
+        for m in raw.measures:
+            if out.offset - start > MAX_BASELINE_CHARS:
+                self.warnings.append(
+                    f"posted baseline: {len(measures)} of {raw.measures_posted} characteristics "
+                    f"kept (text over {MAX_BASELINE_CHARS:,} characters)"
+                )
+                break
+            out.write("Baseline Measure: ")
+            title = last = out.add(m.title)
+            out.newline()
+            measure = ", ".join(x for x in (m.param, m.dispersion) if x)
+            if measure:
+                last = out.field("  Measure", measure)
+            values = []
+            for v in m.values:
+                out.write("  - ")
+                span = out.add(value_words(v, m.units, m.dispersion))
+                out.newline()
+                values.append(
+                    ResultValue(
+                        group=v.group,
+                        value=v.value,
+                        category=v.category,
+                        spread=v.spread,
+                        lower=v.lower,
+                        upper=v.upper,
+                        spans=[span],
+                    )
+                )
+            measures.append(
+                BaselineMeasure(
+                    title=m.title,
+                    param=m.param,
+                    dispersion=m.dispersion,
+                    units=m.units,
+                    values=values,
+                    spans=[join_spans(title, last)],
+                )
+            )
+        return Baseline(groups=groups, measures=measures, measures_posted=raw.measures_posted)
 
     def _result_outcome(self, raw: RawResultOutcome) -> ResultOutcome:
         out = self.out

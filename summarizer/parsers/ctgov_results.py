@@ -2,14 +2,18 @@
 
 The XML and JSON readers map their element names into these dataclasses (display text as the
 registry shows it, numbers as posted: '27.3', '<0.05', 'NA'); ``bounded`` keeps them within the
-caps of ``summarizer.parsers.limits`` and counts what it cut, and ``ctgov_record`` renders what is
-kept into the record text, every value with its span. A results section that cannot be read is
-left out with a warning: it never fails the record.
+caps of ``summarizer.parsers.limits`` (and the baseline caps here) and counts what it cut, and
+``ctgov_record`` renders what is kept into the record text, every value with its span. The
+baseline characteristics (who took part: groups with how many were analysed, then measures such
+as Age, Sex/Gender, Race, Region of Enrollment with each group's value) reuse ``RawValue``. A
+results section (or its baseline) that cannot be read is left out with a warning: it never fails
+the record.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from summarizer.parsers.limits import (
@@ -21,6 +25,12 @@ from summarizer.parsers.limits import (
     MAX_RESULT_TEXT,
     MAX_RESULT_VALUES,
 )
+
+# Baseline caps (beside the results caps of ``limits``): the registry posts age and sex first,
+# then race/ethnicity and region; a race measure over 3 groups and a total takes ~28 values.
+MAX_BASELINE_MEASURES = 12
+MAX_BASELINE_VALUES = 32  # group x category values per characteristic
+MAX_BASELINE_CHARS = 8_000  # rendered baseline: later characteristics are left out
 
 #: Outcome types as written in either format -> the model's kind.
 _KINDS = (
@@ -83,22 +93,73 @@ class RawFlow:
 
 
 @dataclass
+class RawBaselineGroup:
+    group: str
+    analysed: str | None = None
+    total: bool = False  # the registry's 'Total' of all groups
+
+
+@dataclass
+class RawBaselineMeasure:
+    title: str  # as posted: 'Age, Continuous', 'Sex: Female, Male', 'Region of Enrollment' ...
+    param: str | None = None
+    dispersion: str | None = None
+    units: str | None = None
+    values: list[RawValue] = field(default_factory=list)
+
+
+@dataclass
+class RawBaseline:
+    groups: list[RawBaselineGroup] = field(default_factory=list)
+    measures: list[RawBaselineMeasure] = field(default_factory=list)
+    measures_posted: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not any(m.values for m in self.measures)
+
+
+@dataclass
 class RawResults:
     outcomes: list[RawResultOutcome] = field(default_factory=list)
     events: list[RawEvent] = field(default_factory=list)
     flow: list[RawFlow] = field(default_factory=list)
+    baseline: RawBaseline | None = None
     outcomes_posted: int = 0
     events_posted: int = 0
+    warnings: list[str] = field(default_factory=list)  # parts that could not be read
 
     @property
     def empty(self) -> bool:
-        return not (self.outcomes or self.events or self.flow)
+        return not (self.outcomes or self.events or self.flow or self.baseline)
 
 
 @dataclass
 class RawPublication:
     citation: str
     pmid: str | None = None
+
+
+def total_group(title: str | None) -> bool:
+    """The registry's 'Total' baseline group (XML and v2 title it 'Total')."""
+    return (title or "").strip().lower() == "total"
+
+
+def read_baseline(
+    read: Callable[[], RawBaseline | None], warnings: list[str]
+) -> RawBaseline | None:
+    """``read()``'s baseline when it posts a value; a baseline that cannot be read is left out
+    with a warning (the rest of the results stay)."""
+    try:
+        baseline = read()
+    except Exception as exc:  # a bad baseline never fails the results or the record
+        warnings.append(f"posted baseline characteristics could not be read ({type(exc).__name__})")
+        return None
+    if baseline is None or baseline.empty:
+        return None
+    baseline.measures = [m for m in baseline.measures if m.values]
+    baseline.measures_posted = len(baseline.measures)
+    return baseline
 
 
 def result_kind(words: str | None) -> str:
@@ -158,12 +219,47 @@ def bounded(raw: RawResults, warnings: list[str]) -> RawResults:
                 "events kept"
             )
         events.extend(seen[:MAX_EVENTS])
+    warnings.extend(raw.warnings)
     return RawResults(
         outcomes=outcomes,
         events=events,
         flow=raw.flow[:MAX_FLOW_GROUPS],
+        baseline=_bounded_baseline(raw.baseline, warnings),
         outcomes_posted=len(raw.outcomes),
         events_posted=sum(1 for e in raw.events if not e.total),
+    )
+
+
+def _bounded_baseline(raw: RawBaseline | None, warnings: list[str]) -> RawBaseline | None:
+    """The baseline within ``MAX_BASELINE_MEASURES`` measures (posted order: the registry posts
+    age and sex first) of ``MAX_BASELINE_VALUES`` values each, ``MAX_FLOW_GROUPS`` groups."""
+    if raw is None:
+        return None
+    measures = raw.measures[:MAX_BASELINE_MEASURES]
+    if len(raw.measures) > len(measures):
+        warnings.append(
+            f"posted baseline: {len(measures)} of {len(raw.measures)} characteristics kept"
+        )
+    kept = []
+    for m in measures:
+        if len(m.values) > MAX_BASELINE_VALUES:
+            warnings.append(
+                f"posted baseline: {MAX_BASELINE_VALUES} of {len(m.values)} values kept for "
+                f"{m.title[:60]!r}"
+            )
+        kept.append(
+            RawBaselineMeasure(
+                title=m.title,
+                param=m.param,
+                dispersion=m.dispersion,
+                units=m.units,
+                values=m.values[:MAX_BASELINE_VALUES],
+            )
+        )
+    return RawBaseline(
+        groups=raw.groups[:MAX_FLOW_GROUPS],
+        measures=kept,
+        measures_posted=raw.measures_posted or len(raw.measures),
     )
 
 

@@ -27,6 +27,9 @@ from summarizer.parsers.ctgov_record import (
 )
 from summarizer.parsers.ctgov_results import (
     RawAnalysis,
+    RawBaseline,
+    RawBaselineGroup,
+    RawBaselineMeasure,
     RawEvent,
     RawFlow,
     RawPublication,
@@ -34,7 +37,9 @@ from summarizer.parsers.ctgov_results import (
     RawResults,
     RawValue,
     count,
+    read_baseline,
     short,
+    total_group,
 )
 from summarizer.parsers.record_text import clean_block, clean_inline
 
@@ -168,6 +173,61 @@ def _analysed(measure: ET.Element) -> dict[str, str]:
     return {}
 
 
+def _values(
+    measure: ET.Element, groups: dict[str, str], analysed: dict[str, str]
+) -> list[RawValue]:
+    """Each group's posted value of a measure, class by class and category by category."""
+    out: list[RawValue] = []
+    for cls in measure.findall("class_list/class"):
+        class_title = _text(cls, "title")
+        for cat in cls.findall("category_list/category"):
+            label = ", ".join(t for t in (class_title, _text(cat, "title")) if t) or None
+            for m in cat.findall("measurement_list/measurement"):
+                gid, value = m.get("group_id"), m.get("value")
+                if not gid or value is None or not value.strip():
+                    continue
+                out.append(
+                    RawValue(
+                        group=groups.get(gid, gid),
+                        value=value.strip(),
+                        category=short(label),
+                        spread=m.get("spread"),
+                        lower=m.get("lower_limit"),
+                        upper=m.get("upper_limit"),
+                        analysed=analysed.get(gid),
+                    )
+                )
+    return out
+
+
+def _baseline(el: ET.Element | None) -> RawBaseline | None:
+    """``clinical_results/baseline``: the groups with how many were analysed, then each
+    characteristic (Age, Sex, Race, Region of Enrollment ...) with every group's value."""
+    if el is None:
+        return None
+    groups = _groups(el)
+    analysed = _analysed(el)
+    out = RawBaseline(
+        groups=[
+            RawBaselineGroup(group=title, analysed=analysed.get(gid), total=total_group(title))
+            for gid, title in groups.items()
+        ]
+    )
+    for measure in el.findall("measure_list/measure"):
+        title = short(_text(measure, "title"))
+        if title:
+            out.measures.append(
+                RawBaselineMeasure(
+                    title=title,
+                    param=_text(measure, "param"),
+                    dispersion=_text(measure, "dispersion"),
+                    units=short(_text(measure, "units")),
+                    values=_values(measure, groups, {}),
+                )
+            )
+    return out
+
+
 def _result_outcome(el: ET.Element) -> RawResultOutcome | None:
     title = short(_text(el, "title"))
     measure = el.find("measure")
@@ -184,26 +244,7 @@ def _result_outcome(el: ET.Element) -> RawResultOutcome | None:
         out.param = _text(measure, "param")
         out.dispersion = _text(measure, "dispersion")
         out.units = short(_text(measure, "units"))
-        analysed = _analysed(measure)
-        for cls in measure.findall("class_list/class"):
-            class_title = _text(cls, "title")
-            for cat in cls.findall("category_list/category"):
-                label = ", ".join(t for t in (class_title, _text(cat, "title")) if t) or None
-                for m in cat.findall("measurement_list/measurement"):
-                    gid, value = m.get("group_id"), m.get("value")
-                    if not gid or value is None or not value.strip():
-                        continue
-                    out.values.append(
-                        RawValue(
-                            group=groups.get(gid, gid),
-                            value=value.strip(),
-                            category=short(label),
-                            spread=m.get("spread"),
-                            lower=m.get("lower_limit"),
-                            upper=m.get("upper_limit"),
-                            analysed=analysed.get(gid),
-                        )
-                    )
+        out.values = _values(measure, groups, _analysed(measure))
     for analysis in el.findall("analysis_list/analysis"):
         p_value = _text(analysis, "p_value")
         if p_value:
@@ -283,10 +324,13 @@ def results_from_xml(root: ET.Element) -> RawResults | None:
     if el is None:
         return None
     outcomes = [o for item in el.findall("outcome_list/outcome") if (o := _result_outcome(item))]
+    warnings: list[str] = []
     raw = RawResults(
         outcomes=outcomes,
         events=_events(el.find("reported_events")),
         flow=_flow(el.find("participant_flow")),
+        baseline=read_baseline(lambda: _baseline(el.find("baseline")), warnings),
+        warnings=warnings,
     )
     return None if raw.empty else raw
 

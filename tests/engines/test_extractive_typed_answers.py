@@ -1,9 +1,9 @@
 """What a question asks for is answered even when the field that routes it does not say it:
 how a treatment is given ('is it a shot or a pill?'), how long or how often, from the record's
 prose; who leads the study, not only who sponsors it; a long sentence whose answer sits at its end
-is quoted at the end; and patients' words ('how many women took part', 'by chance', 'no medicine
-at all', 'anywhere in Toronto') reach the right reading. Each with its twin: a record that does
-not say it gets no made-up answer."""
+is quoted at the end; and patients' words ('how many women will take part', 'by chance', 'no
+medicine at all', 'anywhere in Toronto') reach the right reading. Each with its twin: a record
+that does not say it gets no made-up answer."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_a_long_sentence_is_still_cut_when_the_question_asks_nothing_past_the_cu
 @pytest.mark.parametrize(
     ("question", "intent"),
     [
-        ("how many women took part", "enrollment"),
+        ("how many women will take part", "enrollment"),  # 'took part': the posted baseline
         ("how many guys are in the study", "enrollment"),
         ("do they decide by chance if i get pills or IV?", "design"),
         ("could my baby end up getting no medicine at all?", "placebo"),

@@ -7,11 +7,14 @@ from __future__ import annotations
 import pytest
 
 from prompts.layout import Layout, layout
+from summarizer.engines.extractive import across
 from summarizer.engines.extractive.field_answers import posted_results
 from summarizer.models import Trial
 from summarizer.parsers.ctgov_xml import PARSER
 
-ALL_PARTS = frozenset({"outcomes", "events", "flow", "publications"})
+ALL_PARTS = frozenset(
+    {"outcomes", "events", "flow", "publications", "baseline_age", "baseline_sex", "baseline_all"}
+)
 _GROUPS = (
     '<group_list><group group_id="{p}1"><title>Drug X</title></group>'
     '<group group_id="{p}2"><title>Placebo</title></group></group_list>'
@@ -58,6 +61,36 @@ FLOW = (
 )
 
 
+def _baseline(races: int = 1) -> str:
+    """Age (mean, with its spread, no category) and one race measure with ``races`` categories
+    over two groups and their total: more than 12 values once ``races`` is 5."""
+    groups = (
+        '<group_list><group group_id="B1"><title>Drug X</title></group>'
+        '<group group_id="B2"><title>Placebo</title></group>'
+        '<group group_id="B3"><title>Total</title></group></group_list>'
+    )
+    race = "".join(
+        f"<category><title>Race {i}</title><measurement_list>"
+        + "".join(f'<measurement group_id="B{g}" value="{i}{g}"/>' for g in (1, 2, 3))
+        + "</measurement_list></category>"
+        for i in range(1, races + 1)
+    )
+    return (
+        f"<baseline>{groups}<analyzed_list><analyzed><units>Participants</units><count_list>"
+        '<count group_id="B1" value="20"/><count group_id="B2" value="21"/>'
+        '<count group_id="B3" value="41"/></count_list></analyzed></analyzed_list><measure_list>'
+        "<measure><title>Age</title><units>years</units><param>Mean</param>"
+        "<dispersion>Standard Deviation</dispersion><class_list><class><category_list><category>"
+        '<measurement_list><measurement group_id="B1" value="51.2" spread="8.1"/>'
+        '<measurement group_id="B2" value="49.9" spread="7.7"/>'
+        '<measurement group_id="B3" value="50.5" spread="7.9"/></measurement_list>'
+        "</category></category_list></class></class_list></measure>"
+        "<measure><title>Race</title><units>Participants</units><class_list><class>"
+        f"<category_list>{race}</category_list></class></class_list></measure>"
+        "</measure_list></baseline>"
+    )
+
+
 def _reference(n: int) -> str:
     return (
         f"<results_reference><citation>Doe J. Drug X paper {n}. J Test. 2004;{n}:1-9.</citation>"
@@ -65,10 +98,11 @@ def _reference(n: int) -> str:
     )
 
 
-def _trial(outcomes: list[str], references: int = 1) -> Trial:
+def _trial(outcomes: list[str], references: int = 1, races: int = 1) -> Trial:
     results = (
         "<clinical_results>"
         + FLOW
+        + _baseline(races)
         + f"<outcome_list>{''.join(outcomes)}</outcome_list>"
         + "<reported_events>"
         + _GROUPS.format(p="E")
@@ -95,7 +129,16 @@ def _trials() -> list[Trial]:
         _outcome("Post-Hoc", "Step count"),
     ]
     many_values = [_outcome("Post-Hoc", "Step count", categories=5)]
-    return [_trial(every_kind, references=1), _trial(many_values, references=2)]
+    # An outcome posted with no value, only its population note (a trial stopped early).
+    no_values = [
+        "<outcome><type>Primary</type><title>Response rate</title><population>Stopped early: "
+        "no analyses were conducted.</population></outcome>"
+    ]
+    return [
+        _trial(every_kind, references=1),
+        _trial(many_values, references=2, races=5),
+        _trial(no_values, references=0),
+    ]
 
 
 def test_every_posted_results_wording_in_the_data_file_is_what_the_answers_say(monkeypatch):
@@ -108,11 +151,15 @@ def test_every_posted_results_wording_in_the_data_file_is_what_the_answers_say(m
 
     monkeypatch.setattr(Layout, "say", recording)
     said = [s.text for t in _trials() for s in posted_results(t, ALL_PARTS)]
+    picked = across.Selection(results=True)
+    said += [s.text for t in _trials() for s in across.evidence(t, picked) or []]
     templates = {k for k in layout().wording if k.startswith("posted_")}
     assert templates, "the posted-results wording is in prompts/layout.json"
     assert set(used) == templates  # each template is used, and no wording comes from elsewhere
     assert said[0] == layout().wording["posted_lead"]
     assert "Posted result for the post-hoc outcome" in " ".join(said)
+    joined = " ".join(said)
+    assert 'Baseline "Age" as posted (Mean): Drug X: 51.2 years (Standard Deviation 8.1)' in joined
 
 
 def test_a_changed_template_changes_the_answer_and_keeps_the_records_lines(monkeypatch):

@@ -76,7 +76,7 @@ def test_every_case_is_on_a_manifest_trial_in_that_trials_half(
 
 def test_rounds_share_no_trial(manifest: dict) -> None:
     orders = [set(rec["order"]) for rec in _rounds(manifest).values()]
-    assert len(orders) >= 5, "rounds 2, 3, 4 and 5 are recorded"
+    assert len(orders) >= 6, "rounds 2, 3, 4, 5 and 6 are recorded"
     assert sum(map(len, orders)) == len(set().union(*orders))
     assert len(_all_halves(manifest)) == sum(map(len, orders))
 
@@ -88,8 +88,12 @@ def test_halves_follow_the_hash_rule_and_both_are_used(manifest: dict) -> None:
         assert set(halves.values()) == {"tune", "report"}, n
     for n in range(2, max(select.SEEDS) + 1):
         later = Counter(_halves(_rounds(manifest)[n]).values())
-        assert later["tune"] == later["report"] == select.ROUND_COUNT // 2, n
+        assert later["tune"] == later["report"] == select.round_count(n) // 2, n
         assert _rounds(manifest)[n]["rule"] == select.round_rule(n), n
+    # Round 6 takes 10 trials that post results, and its rule says so; the others 16.
+    assert select.round_count(6) == 10 and select.round_count(5) == select.ROUND_COUNT == 16
+    assert "that post results (clinical_results present)" in select.round_rule(6)
+    assert "results" not in select.round_rule(5)
 
 
 def test_trials_are_listed_in_the_rules_hash_order(manifest: dict) -> None:
@@ -114,10 +118,19 @@ def test_counts_match_the_manifest_and_the_brief(
     assert len(cases) == sum(rec["cases"] for rec in rounds.values())
     assert manifest["cases"] >= 100
     per_trial = Counter(c.trial for c in cases)
-    assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 7
-    # up to round 4 at most 6 a trial; round 5 asks 7 (about 110 questions on 16 trials)
-    assert max(n for t, n in per_trial.items() if t not in _rounds(manifest)[5]["order"]) <= 6
+    assert min(per_trial.values()) >= 3 and max(per_trial.values()) <= 8
+    # up to round 4 at most 6 a trial; round 5 asks 7 (about 110 questions on 16 trials);
+    # round 6 asks 8 (who took part, outcomes, side effects, how many finished, two ordinary
+    # questions and two the record does not answer) on 10 trials that post results
+    later = set(_rounds(manifest)[5]["order"]) | set(_rounds(manifest)[6]["order"])
+    assert max(n for t, n in per_trial.items() if t not in later) <= 6
     assert Counter(per_trial[t] for t in _rounds(manifest)[5]["order"]) == {7: 16}
+    assert Counter(per_trial[t] for t in _rounds(manifest)[6]["order"]) == {8: 10}
+    sixth = [c for c in cases if c.round == 6]
+    for trial in _rounds(manifest)[6]["order"]:
+        kinds = Counter(c.kind for c in sixth if c.trial == trial and c.answerable)
+        assert kinds["baseline"] == 1 and kinds["side_effects"] == 1, trial
+        assert kinds["results"] == 2, trial  # the outcome results and how many finished
     unanswerable = sum(not c.answerable for c in cases)
     assert 0.2 <= unanswerable / len(cases) <= 0.35
     for n, rec in rounds.items():
@@ -188,6 +201,19 @@ def test_the_manifest_lists_what_the_selection_rule_gives(
     fifth = select.choose_round(shared_data, earlier, _seed(5), seeds=found)
     assert fifth == _rounds(manifest)[5]["order"]
     assert not set(fifth) & earlier
+    earlier |= set(fifth)
+    assert earlier == select.earlier_trials(manifest, 6)
+    sixth = select.choose_round(
+        shared_data, earlier, _seed(6), seeds=found, count=10, results_only=True
+    )
+    assert sixth == _rounds(manifest)[6]["order"]
+    assert not set(sixth) & earlier
+    texts = dict(records.iter_xml(shared_data, set(sixth)))
+    assert all(select.posts_results(texts[t]) for t in sixth)  # the round's own rule
+
+
+def _attribute_values(tag: re.Match[str]) -> str:
+    return " " + " ".join(re.findall(r'="([^"]*)"', tag.group(0))) + " "
 
 
 @pytest.mark.slow
@@ -200,7 +226,8 @@ def test_every_expected_fact_is_worded_as_its_record_words_it(
     assert set(texts) == {c.trial for c in cases}
     missing = []
     for c in cases:
-        words = normalize(html.unescape(re.sub(r"<[^>]+>", " ", texts[c.trial])))
+        # Posted results put their numbers in attributes (value="62.0"): a tag reads as them.
+        words = normalize(html.unescape(re.sub(r"<[^>]+>", _attribute_values, texts[c.trial])))
         for f in c.facts:
             if not any(_has_phrase(words, normalize(x)) for x in f.forms):
                 missing.append((c.id, f.label))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import summarizer.parsers.ctgov_results as ctgov_results
 import summarizer.parsers.ctgov_xml as ctgov_xml
 from summarizer.models import Trial
 from summarizer.parsers.ctgov_json import PARSER as JSON_PARSER
@@ -202,3 +203,111 @@ def test_v2_study_without_results_section_has_none(v2_studies):
         JSON_PARSER.parse("s.json", json.dumps(v2_studies[n]))[0].results is not None
         for n in with_results
     )
+
+
+# ---------------------------------------------------------------- baseline characteristics
+
+_BASELINE = (
+    "<baseline><group_list>"
+    '<group group_id="B1"><title>Drug</title></group>'
+    '<group group_id="B2"><title>Total</title></group></group_list>'
+    "<analyzed_list><analyzed><units>Participants</units><count_list>"
+    '<count group_id="B1" value="12"/><count group_id="B2" value="12"/></count_list>'
+    "</analyzed></analyzed_list><measure_list>"
+    "<measure><title>Age</title><units>years</units><param>Mean</param>"
+    "<dispersion>Standard Deviation</dispersion><class_list><class><category_list><category>"
+    '<measurement_list><measurement group_id="B1" value="61.5" spread="9.2"/>'
+    '<measurement group_id="B2" value="61.5" spread="9.2"/></measurement_list>'
+    "</category></category_list></class></class_list></measure>"
+    "<measure><title>Region of Enrollment</title><units>participants</units><param>Number</param>"
+    "<class_list><class><title>Canada</title><category_list><category><measurement_list>"
+    '<measurement group_id="B1" value="12"/><measurement group_id="B2" value="12"/>'
+    "</measurement_list></category></category_list></class></class_list></measure>"
+    "<measure><title>Nothing posted</title><class_list/></measure>"
+    "</measure_list></baseline>"
+)
+
+
+def test_baseline_characteristics_keep_each_groups_values_as_posted_with_their_lines():
+    trial = PARSER.parse("b.xml", _record(_BASELINE))[0]
+    assert trial.results is not None and trial.results.baseline is not None
+    baseline = trial.results.baseline
+    assert [(g.group, g.analysed, g.total) for g in baseline.groups] == [
+        ("Drug", "12", False),
+        ("Total", "12", True),
+    ]
+    age, region = baseline.measures  # a characteristic with no value posted is left out
+    assert (age.title, age.param, age.dispersion, age.units) == (
+        "Age",
+        "Mean",
+        "Standard Deviation",
+        "years",
+    )
+    assert [(v.group, v.value, v.spread) for v in age.values] == [
+        ("Drug", "61.5", "9.2"),
+        ("Total", "61.5", "9.2"),
+    ]
+    assert trial.quote(age.values[0].spans[0]) == "Drug: 61.5 years (Standard Deviation 9.2)"
+    assert trial.quote(age.spans[0]).startswith("Age\n  Measure: Mean, Standard Deviation")
+    assert trial.quote(region.values[0].spans[0]) == "Drug, Canada: 12 participants"
+    assert trial.quote(baseline.groups[0].spans[0]) == "Drug: 12 participants analysed"
+    assert baseline.measures_posted == 2
+    assert span_problems(trial) == []
+
+
+def test_a_record_that_posts_only_a_baseline_has_results_and_one_without_has_none():
+    only = PARSER.parse("b.xml", _record(_BASELINE))[0]
+    assert only.results is not None and not only.results.empty
+    assert only.results.outcomes == [] and only.results.baseline is not None
+    bare = PARSER.parse("b.xml", _record("<baseline><measure_list/></baseline>"))[0]
+    assert bare.results is None  # a baseline with no posted value is nothing posted
+
+
+def test_a_baseline_that_cannot_be_read_is_left_out_and_the_other_results_stay(monkeypatch):
+    def broken(el):
+        raise ValueError("bad baseline")
+
+    flow = (
+        '<participant_flow><group_list><group group_id="P1"><title>Drug</title></group>'
+        "</group_list><period_list><period><milestone_list><milestone><title>STARTED</title>"
+        '<participants_list><participants group_id="P1" count="12"/></participants_list>'
+        "</milestone></milestone_list></period></period_list></participant_flow>"
+    )
+    monkeypatch.setattr(ctgov_xml, "_baseline", broken)
+    trial = PARSER.parse("b.xml", _record(flow + _BASELINE))[0]
+    assert trial.results is not None and trial.results.baseline is None
+    assert [f.started for f in trial.results.flow] == [12]
+    assert "posted baseline characteristics could not be read (ValueError)" in trial.warnings
+    monkeypatch.undo()
+    assert PARSER.parse("b.xml", _record(flow + _BASELINE))[0].results.baseline is not None
+
+
+def test_a_large_baseline_is_bounded_and_says_what_it_cut(xml_texts):
+    trial = _xml(xml_texts, "NCT00460603")  # 12 cohorts and a total
+    baseline = trial.results.baseline if trial.results else None
+    assert baseline is not None
+    assert all(len(m.values) <= ctgov_results.MAX_BASELINE_VALUES for m in baseline.measures)
+    assert any(w.startswith("posted baseline:") for w in trial.warnings)
+    sex = next(m for m in baseline.measures if m.title.startswith("Sex"))
+    total = [v for v in sex.values if v.group == "Total"]
+    assert [(v.category, v.value) for v in total] == [("Female", "67"), ("Male", "120")]
+    assert span_problems(trial) == []
+
+
+def test_v2_baseline_reads_the_same_facts(v2_studies):
+    trial = JSON_PARSER.parse("s.json", json.dumps(v2_studies["NCT02369484"]))[0]
+    baseline = trial.results.baseline if trial.results else None
+    assert baseline is not None
+    assert [(g.group, g.analysed) for g in baseline.groups] == [("Afatinib", "13")]
+    age = baseline.measures[0]
+    assert (age.title, age.param, age.dispersion, age.units) == (
+        "Age, Continuous",
+        "Median",
+        "Full range",
+        "years",
+    )
+    assert [(v.value, v.lower, v.upper) for v in age.values] == [("59", "39", "82")]
+    assert trial.quote(age.values[0].spans[0]) == "Afatinib: 59 years (Full range 39 to 82)"
+    sex = baseline.measures[1]
+    assert [(v.category, v.value) for v in sex.values] == [("Female", "9"), ("Male", "4")]
+    assert span_problems(trial) == []

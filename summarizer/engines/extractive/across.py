@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from prompts.layout import layout
 from summarizer.checker.text import stem_all
 from summarizer.criteria import criteria_for
 from summarizer.criteria.vocabulary import Vocabulary
@@ -24,7 +25,16 @@ from summarizer.engines.extractive import intents
 from summarizer.engines.extractive.field_answers import FIELD_ANSWERS, place_words
 from summarizer.engines.extractive.plain_words import clean, shorten
 from summarizer.engines.extractive.resources import load
-from summarizer.models import Fact, Location, Span, Statement, Trial
+from summarizer.models import (
+    Baseline,
+    Fact,
+    Location,
+    ResultOutcome,
+    Sourced,
+    Span,
+    Statement,
+    Trial,
+)
 
 # Constraint text that turns a pregnancy mention into a test, a warning or a negation
 # ('negative pregnancy test', 'must avoid pregnancy'): such an inclusion does not take
@@ -35,6 +45,14 @@ _NOT_TAKING = re.compile(
     re.I,
 )
 _RULES_OUT = re.compile(r"\b(negative|not|non|no|avoid\w*|prevent\w*)\b", re.I)
+# 'Which of these have posted results?', 'studies with results': the registry's own filter
+# ('Studies With Results' / 'Has Results') and its 'posted results' wording.
+_POSTED_RESULTS = (
+    r"\b(with|have|has|having|that (have|has)|which (have|has)|posting|posted)"
+    r"( any)?( posted| published| reported)? (study |trial )?results\b"
+    r"|\bresults? (were |are |have been |has been )?(posted|available|reported)\b"
+    r"|\bposted results\b"
+)
 _PREGNANCY_CONDITION = re.compile(
     r"\b(pregnan\w*|gestation\w*|pre-?eclampsia|preterm (birth|labou?r)|obstetric\w*)\b", re.I
 )
@@ -66,10 +84,18 @@ class Selection:
     places: tuple[str, ...] = ()
     concepts: frozenset[str] = frozenset()
     condition_words: tuple[str, ...] = field(default=())
+    results: bool = False  # only trials whose record posts results
 
     @property
     def empty(self) -> bool:
-        return not (self.statuses or self.populations or self.ages or self.places or self.concepts)
+        return not (
+            self.statuses
+            or self.populations
+            or self.ages
+            or self.places
+            or self.concepts
+            or self.results
+        )
 
 
 def _take(pattern: str, text: str) -> tuple[bool, str]:
@@ -97,6 +123,7 @@ def parse(question: str, trials: Sequence[Trial]) -> Selection:
         hit, rest = _take(words, rest)
         if hit:
             populations.add(name)
+    results, rest = _take(_POSTED_RESULTS, rest)
     ages = None
     if group := intents.age_group(rest):
         ages = (group.min_years, group.max_years)
@@ -112,10 +139,10 @@ def parse(question: str, trials: Sequence[Trial]) -> Selection:
     concepts = frozenset(m.concept.id for m in mentions)
     # Leftover words filter by condition only when nothing else was asked: 'trials for heart
     # trouble' yes, but the 'women' of 'pregnant women' is no condition.
-    alone = not (statuses or populations or ages or places or concepts)
+    alone = not (statuses or populations or ages or places or concepts or results)
     words = tuple(re.findall(r"[a-z0-9]{3,}", rest.lower())) if alone else ()
     return Selection(
-        frozenset(statuses), frozenset(populations), ages, tuple(places), concepts, words
+        frozenset(statuses), frozenset(populations), ages, tuple(places), concepts, words, results
     )
 
 
@@ -300,6 +327,52 @@ def _condition(trial: Trial, sel: Selection) -> list[Statement] | None:
     ]
 
 
+def posted_parts(trial: Trial) -> list[tuple[str, Sourced]]:
+    """What the trial's record posts of its results, each part with its first item: ('outcomes',
+    the first outcome with a value), ('events', ...), ('flow', ...), ('baseline', ...)."""
+    results = trial.results
+    if results is None:
+        return []
+    firsts: list[tuple[str, Sourced | None]] = [
+        ("outcomes", next((o for o in results.outcomes if o.values or o.analyses), None)),
+        ("events", next(iter(results.adverse_events), None)),
+        ("flow", next(iter(results.flow), None)),
+        ("baseline", _first_baseline(results.baseline)),
+    ]
+    return [(part, item) for part, item in firsts if item is not None and item.spans]
+
+
+def _first_baseline(baseline: Baseline | None) -> Sourced | None:
+    if baseline is None:
+        return None
+    return next(iter(baseline.groups), None) or next(iter(baseline.measures), None)
+
+
+def _posted(trial: Trial) -> list[Statement] | None:
+    """'The record posts results: outcome results, adverse events ...', citing a line of each
+    part; None when it posts none."""
+    parts = posted_parts(trial)
+    if not parts:
+        return None
+    words = layout()
+    names = [words.say(f"posted_results_parts_{part}") for part, _ in parts]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    # One posted line quoted as the example, the shortest kind first (a flow line).
+    order = ("flow", "baseline", "outcomes", "events")
+    _, item = min(parts, key=lambda p: order.index(p[0]))
+    span = item.spans[0]
+    if isinstance(item, ResultOutcome) and item.values:
+        span = item.values[0].spans[0]  # a value line, not the outcome's title block
+    example = shorten(clean(trial.quote(span)), 25)
+    return [
+        Statement(
+            text=words.say("posted_results_trial", parts=listed, example=example),
+            citations=citations(trial, [span], "outcomes"),
+            fields=["results"],
+        )
+    ]
+
+
 def evidence(trial: Trial, sel: Selection) -> list[Statement] | None:
     """The cited sentences that show ``trial`` matches ``sel``; None when it does not match.
     Each filter asked is checked in turn; the first that fails drops the trial."""
@@ -323,6 +396,8 @@ def evidence(trial: Trial, sel: Selection) -> list[Statement] | None:
         checks.append(lambda: _place(trial, sel.places))
     if sel.concepts or sel.condition_words:
         checks.append(lambda: _condition(trial, sel))
+    if sel.results:
+        checks.append(lambda: _posted(trial))
     said: list[Statement] = []
     for check in checks:
         got = check()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from prompts.layout import layout
 from summarizer import normalize
@@ -18,7 +18,7 @@ from summarizer.checker import entities as checker_entities
 from summarizer.checker.text import negations
 from summarizer.engines.common import citation, citations, status_note
 from summarizer.engines.extractive import abstain as ab
-from summarizer.engines.extractive import across, intents, select
+from summarizer.engines.extractive import intents, select
 from summarizer.engines.extractive.eligibility import in_age_group, self_statements
 from summarizer.engines.extractive.field_answers import (
     FIELD_ANSWERS,
@@ -27,12 +27,10 @@ from summarizer.engines.extractive.field_answers import (
     posted_results,
     sites_in,
 )
-from summarizer.engines.extractive.fit import good_fit, not_fit
 from summarizer.engines.extractive.plain_words import clean, explain, shorten
 from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.select import topic_statements
 from summarizer.engines.extractive.self_facts import extract
-from summarizer.engines.extractive.summary import summarize as build_summary
 from summarizer.models import (
     FRAMING,
     NOT_CLAIMS,
@@ -46,6 +44,12 @@ from summarizer.models import (
     TrialHit,
     not_a_claim,
 )
+
+if TYPE_CHECKING:
+    from summarizer.engines.extractive import across
+
+# Imported where used (``across``, ``fit``, ``summary``): a question about one trial needs none of
+# them, and they cost a cold ``trialsum ask --trial`` ~0.1 s to import.
 
 log = logging.getLogger(__name__)
 _JOIN_WORDS = ("join", "eligible", "qualify", "take part", "participate", "enroll", "accepted")
@@ -118,11 +122,14 @@ class ExtractiveEngine:
         if not trials:
             return self._across(question)
         trials = list(trials)
-        if len(trials) > 1 and across.is_selection(question):
-            # 'Which of these are recruiting?': pick among the chosen trials by their fields.
-            picked = self._pick(question, trials, len(trials))
-            if picked is not None:
-                return picked
+        if len(trials) > 1:
+            from summarizer.engines.extractive import across
+
+            if across.is_selection(question):
+                # 'Which of these are recruiting?': pick among the chosen trials by their fields.
+                picked = self._pick(question, trials, len(trials))
+                if picked is not None:
+                    return picked
         statements: list[Statement] = []
         for trial in trials:
             body = about(trial, self._answer_one(question, trial))
@@ -307,11 +314,15 @@ class ExtractiveEngine:
     def _pick_in_store(self, question: str, ranked: list[str]) -> DraftAnswer | None:
         """A selection across the store: the ranked trials, and every stored trial when the
         question filters by fields alone (status, people), since words do not rank those."""
+        from summarizer.engines.extractive import across
+
         if not across.is_selection(question):
             return None
         top = [t for tid in ranked if (t := self.trials.get_trial(tid)) is not None]
         sel = across.parse(question, top)
-        if sel.empty or not (sel.statuses or sel.populations or sel.ages or sel.places):
+        if sel.empty or not (
+            sel.statuses or sel.populations or sel.ages or sel.places or sel.results
+        ):
             return None  # a condition alone: the word ranking below answers it
         if sel.places or sel.concepts or sel.condition_words:
             return self._pick(question, top, None, sel)
@@ -327,6 +338,8 @@ class ExtractiveEngine:
     ) -> DraftAnswer | None:
         """Trials kept by what the question filters on, each named with its status and a cited
         sentence per filter; ``scope`` is how many trials were chosen (None: the store)."""
+        from summarizer.engines.extractive import across
+
         sel = sel or across.parse(question, trials)
         if sel.empty:
             return None
@@ -399,12 +412,16 @@ class ExtractiveEngine:
 
     # ------------------------------------------------------------ summaries
     def draft_summary(self, trial: Trial) -> DraftSummary:
+        from summarizer.engines.extractive.summary import summarize as build_summary
+
         draft = build_summary(trial)
         for section in draft.sections:
             section.statements = about(trial, section.statements)
         return draft
 
     def draft_fit(self, trial: Trial) -> DraftFit:
+        from summarizer.engines.extractive.fit import good_fit, not_fit
+
         return DraftFit(
             trial_id=trial.trial_id,
             good_fit=about(trial, good_fit(trial)),
@@ -425,6 +442,8 @@ _STATUS_STEMS = frozenset(
 def _places(question: str, trial: Trial) -> list[str]:
     """The places the question names that the trial's sites name ('Is there a site in Munich?'),
     else the trial's countries in a region it names ('anywhere in Europe')."""
+    from summarizer.engines.extractive import across
+
     if places := across.parse(question, [trial]).places:
         return list(places)
     region = intents.region_countries(question)

@@ -16,7 +16,17 @@ from summarizer.engines.extractive import record_fields
 from summarizer.engines.extractive.plain_words import clean, explain, sentence_spans, shorten
 from summarizer.engines.extractive.resources import threshold
 from summarizer.engines.extractive.studies import studies_statements
-from summarizer.models import FRAMING, Age, Location, Sourced, Span, Statement, Trial, not_a_claim
+from summarizer.models import (
+    FRAMING,
+    Age,
+    Location,
+    ResultValue,
+    Sourced,
+    Span,
+    Statement,
+    Trial,
+    not_a_claim,
+)
 
 FieldAnswer = Callable[[Trial], list[Statement]]
 
@@ -594,8 +604,8 @@ def _quoted(trial: Trial, items: Sequence[Sourced]) -> str:
 
 def posted_results(trial: Trial, parts: frozenset[str] | set[str]) -> list[Statement]:
     """The record's posted results a question asks for ('outcomes', 'events', 'flow',
-    'publications'), the numbers exactly as posted, per group, each sentence citing the lines it
-    quotes.
+    'publications', 'baseline_age' / 'baseline_sex' / 'baseline_all'), the numbers exactly as
+    posted, per group, each sentence citing the lines it quotes.
 
     Nothing is interpreted: an outcome's values and, where posted, its p-value are said, never
     whether the treatment helped. No statements when the record posts none of what is asked, so
@@ -612,6 +622,8 @@ def posted_results(trial: Trial, parts: frozenset[str] | set[str]) -> list[State
             flow: list[Sourced] = list(results.flow)
             text = _ended(layout().say("posted_flow", flow=_quoted(trial, flow)))
             posted.append(_st(trial, text, flow, "outcomes", "results"))
+        for part in sorted(p for p in parts if p.startswith("baseline_")):
+            posted += posted_baseline(trial, part.removeprefix("baseline_"))[1:]
     pubs: list[Sourced] = []
     if "publications" in parts:
         pubs = list(trial.publications[:RESULT_PUBLICATIONS])
@@ -636,6 +648,21 @@ def _outcome_results(trial: Trial) -> list[Statement]:
     chosen = sorted(posted, key=lambda o: order[o.kind])[:RESULT_OUTCOMES]
     words = layout()
     body: list[Statement] = []
+    if not posted:
+        # Outcomes posted without a value: the registry's population note says why ('the study
+        # was terminated early ... no analyses were conducted'); the first such outcome's.
+        said = sorted((o for o in results.outcomes if o.population), key=lambda o: order[o.kind])[
+            :1
+        ]
+        for outcome in said:
+            kind = words.say(f"posted_kind_{outcome.kind}")
+            text = words.say(
+                "posted_outcome_no_values",
+                kind=kind,
+                title=outcome.title,
+                population=outcome.population,
+            )
+            body.append(_st(trial, _ended(text), [outcome], "outcomes", "results"))
     for outcome in chosen:
         values = outcome.values[:RESULT_VALUES]
         kind = words.say(f"posted_kind_{outcome.kind}")
@@ -676,6 +703,84 @@ def _event_results(trial: Trial) -> list[Statement]:
     return body
 
 
+# --- posted baseline characteristics (who took part) --------------------------------------------
+
+BASELINE_VALUES = 12  # values said per characteristic (the 'Total' group's first when cut)
+BASELINE_MEASURES = 4  # characteristics said for 'who took part?' (posted order: age, sex first)
+# Which posted characteristics a part of a 'who took part?' question asks for, by the words the
+# registry titles them with (its Baseline Characteristics module: 'Age', 'Age, Continuous',
+# 'Age, Customized'; 'Sex: Female, Male', 'Sex/Gender, Customized', 'Gender').
+_BASELINE_TITLES = {
+    "age": re.compile(r"^age\b", re.I),
+    "sex": re.compile(r"^(sex|gender)\b", re.I),
+}
+
+
+def _baseline_values(values: Sequence[ResultValue], limit: int) -> list[ResultValue]:
+    """At most ``limit`` values in posted order; when some must go, the 'Total' group's stay."""
+    if len(values) <= limit:
+        return list(values)
+    totals = {id(v) for v in values if v.group.strip().lower() == "total"}
+    keep = {id(v) for v in values if id(v) in totals}
+    for v in values:
+        if len(keep) >= limit:
+            break
+        keep.add(id(v))
+    return [v for v in values if id(v) in keep][:limit]
+
+
+def posted_baseline(trial: Trial, part: str = "all") -> list[Statement]:
+    """Who took part, from the baseline characteristics the record posts: for ``part`` 'age' or
+    'sex' the characteristics titled so, for 'all' how many each group analysed and the first
+    characteristics (age and sex as the registry posts them first). Each group's value as posted,
+    units and spread kept, each sentence citing the lines it quotes; nothing is compared or
+    judged. No statements when the record posts no such characteristic."""
+    results = trial.results
+    baseline = results.baseline if results is not None else None
+    if baseline is None:
+        return []
+    words = layout()
+    if part in _BASELINE_TITLES:
+        measures = [m for m in baseline.measures if _BASELINE_TITLES[part].search(m.title)]
+    else:
+        measures = baseline.measures[:BASELINE_MEASURES]
+    measures = [m for m in measures if m.values]
+    body: list[Statement] = []
+    if part == "all" and baseline.groups:
+        groups: list[Sourced] = list(baseline.groups)
+        text = _ended(words.say("posted_baseline_groups", groups=_quoted(trial, groups)))
+        body.append(_st(trial, text, groups, "outcomes", "baseline"))
+    for m in measures:
+        values = _baseline_values(m.values, BASELINE_VALUES)
+        quote = _quoted(trial, values)
+        if m.param:
+            text = words.say("posted_baseline_measure", title=m.title, param=m.param, values=quote)
+        else:
+            text = words.say("posted_baseline_measure_plain", title=m.title, values=quote)
+        body.append(_st(trial, _ended(text), [m, *values], "outcomes", "baseline"))
+        if len(m.values) > len(values):
+            body.append(not_a_claim(words.say("posted_baseline_more_values"), FRAMING))
+    if not any(st.citations for st in body):
+        return []
+    return [not_a_claim(words.say("posted_baseline_lead"), FRAMING), *body]
+
+
+def baseline_age(trial: Trial) -> list[Statement]:
+    """'How old were the people in the study?': the posted ages, else the ages it takes."""
+    return posted_baseline(trial, "age") or ages(trial)
+
+
+def baseline_sex(trial: Trial) -> list[Statement]:
+    """'How many women took part?': the posted sex counts, else whom it takes and how many."""
+    return posted_baseline(trial, "sex") or [*sex(trial), *enrollment(trial)]
+
+
+def baseline_all(trial: Trial) -> list[Statement]:
+    """'Who took part?': the posted baseline (groups, age, sex ...); nothing when none is posted
+    (the engine then reads the record's own words)."""
+    return posted_baseline(trial, "all")
+
+
 FIELD_ANSWERS: dict[str, FieldAnswer] = {
     "age": ages,
     "sex": sex,
@@ -698,4 +803,7 @@ FIELD_ANSWERS: dict[str, FieldAnswer] = {
     "study_type": study_type,
     "purpose": purpose,
     "dates": dates,
+    "baseline_age": baseline_age,
+    "baseline_sex": baseline_sex,
+    "baseline_all": baseline_all,
 }

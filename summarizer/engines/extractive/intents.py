@@ -18,6 +18,75 @@ class IntentRule:
     about_trial: bool = False  # about the trial even when asked in the first person
     # Record sentences that hold the intent's fact in prose, when the field does not.
     source: tuple[re.Pattern[str], ...] = ()
+    weight: float = 1.0  # what a matched pattern scores
+
+
+# Questions about who took part, answered from the posted baseline characteristics: past tense
+# or 'took part' about the people in it, never 'who can take part' (eligibility) or 'how many
+# will take part' (enrollment). The parts are named after the registry's Baseline
+# Characteristics measures (Age; Sex/Gender; and the module itself for 'who took part').
+# Code-defined beside the file's intents (see the session-26 notes: they can move into
+# prompts/intents.json as a 'baseline_parts' table); each is an intent 'baseline_<part>' that
+# outranks the eligibility and enrollment readings of the same words.
+_PEOPLE = r"(people|patients|participants|subjects|volunteers|veterans|adults|kids|children)"
+_TOOK_PART = (
+    r"(took part|taking part|were (in|enrolled|included|recruited|studied|treated|randomi[sz]ed)"
+    r"|was (in|enrolled|included|recruited|studied)|participated|joined|signed up|were there)"
+)
+BASELINE_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "age",
+        (
+            r"\bhow old (were|was)\b",
+            r"\b(average|mean|median|typical) ages?\b(?![^?]*\b(can|must|should|need|allowed)\b)",
+            r"\bwhat (were|was) the ages?\b",
+            rf"\bages? of (the )?{_PEOPLE} (who )?{_TOOK_PART}",
+        ),
+    ),
+    (
+        "sex",
+        (
+            rf"\bhow many (of (the|them) )?(\w+ )?(women|men|females|males|girls|boys)\b[^?]*"
+            rf"\b{_TOOK_PART}",
+            rf"\bhow many (of (the|them) )?{_PEOPLE}? ?(were|was) (women|men|female|male)\b",
+            r"\b(sex|gender) (split|breakdown|mix|balance|ratio)\b",
+            r"\b(what|which) (share|percentage|proportion|number|part) of (the )?"
+            rf"{_PEOPLE} (were|was) (women|men|female|male)\b",
+        ),
+    ),
+    (
+        "all",
+        (
+            rf"\bwho {_TOOK_PART}",
+            rf"\b(what|which) (kind|kinds|sort|type) of {_PEOPLE} {_TOOK_PART}",
+            rf"\bwhat were the {_PEOPLE} like\b",
+            r"\b(demographics?|baseline characteristics)\b",
+        ),
+    ),
+)
+BASELINE_WEIGHT = 3.0  # a matched 'who took part' question outranks a keyword reading
+
+
+@cache
+def _baseline_rules() -> tuple[IntentRule, ...]:
+    return tuple(
+        IntentRule(
+            f"baseline_{part}",
+            _compile(list(patterns)),
+            {},
+            about_trial=True,
+            weight=BASELINE_WEIGHT,
+        )
+        for part, patterns in BASELINE_QUESTIONS
+    )
+
+
+def baseline_part(question: str) -> str | None:
+    """The part of who took part a question asks about ('age', 'sex', 'all'), first in order;
+    None when it asks nothing about the people who took part."""
+    q = normalize(corrected(question))
+    rule = next((r for r in _baseline_rules() if any(p.search(q) for p in r.patterns)), None)
+    return rule.name.removeprefix("baseline_") if rule else None
 
 
 @dataclass(frozen=True)
@@ -32,6 +101,11 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 
 @cache
 def _rules() -> tuple[IntentRule, ...]:
+    return (*_file_rules(), *_baseline_rules())
+
+
+@cache
+def _file_rules() -> tuple[IntentRule, ...]:
     data = load("intents")
     return tuple(
         IntentRule(
@@ -168,7 +242,7 @@ def classify(question: str) -> list[Intent]:
     words = re.findall(r"[a-z0-9]+", q.lower())
     out: list[Intent] = []
     for rule in _rules():
-        score = 1.0 if any(p.search(q) for p in rule.patterns) else 0.0
+        score = rule.weight if any(p.search(q) for p in rule.patterns) else 0.0
         score += sum(rule.keywords.get(w, 0.0) for w in set(words))
         if score >= float(load("intents")["min_score"]):
             out.append(Intent(rule.name, round(score, 3)))
@@ -211,10 +285,34 @@ def _topics() -> tuple[Topic, ...]:
     )
 
 
+# Results questions the file's 'results' topic patterns miss, asked in the past tense about what
+# a treatment did: a drug code for a name ('did MSL-109 help?', the file allows plain words only),
+# the verbs registry outcome titles measure change with ('lower', 'reduce', 'improve': 'Change
+# From Baseline in ...', 'Reduction in ...'), and side effects 'reported' or 'seen' (past tense
+# only: 'what are the side effects?' stays the risks question).
+RESULTS_QUESTIONS = (
+    r"\bdid (the |this |these |their |adding |giving )?[\w-]+( [\w-]+){0,3} (help|work|shrink|"
+    r"lower|reduce|raise|improve|increase|decrease|prevent|slow|delay|extend|prolong|cure|"
+    r"change|affect)\b",
+    r"\b(were|was) (there )?(any )?(serious |bad |major )?(side[- ]effects?|adverse (events?|"
+    r"effects?|reactions?)|complications?)\b[^?]*\b(reported|seen|found|recorded|posted|"
+    r"observed|noted)\b",
+)
+
+
+@cache
+def _results_questions() -> tuple[re.Pattern[str], ...]:
+    return _compile(list(RESULTS_QUESTIONS))
+
+
 def topic(question: str) -> Topic | None:
-    """The seldom-documented topic a question asks about, if any (first in file order)."""
+    """The seldom-documented topic a question asks about, if any (first in file order; a past
+    tense question about what a treatment did is the results topic, ``RESULTS_QUESTIONS``)."""
     q = normalize(corrected(question))
-    return next((t for t in _topics() if any(p.search(q) for p in t.question)), None)
+    found = next((t for t in _topics() if any(p.search(q) for p in t.question)), None)
+    if found is None and any(p.search(q) for p in _results_questions()):
+        found = next((t for t in _topics() if t.name == "results"), None)
+    return found
 
 
 def region_countries(question: str) -> frozenset[str]:
@@ -324,16 +422,38 @@ def date_kinds(question: str) -> frozenset[str] | None:
     return frozenset(k for part in found for k in part["kinds"]) if found else None
 
 
+# 'Complete' names an outcome, not finishing the study, in the response terms of RECIST and the
+# NCI dictionary ('complete response', 'complete remission', 'completely healed'); typo
+# tolerance may have read 'complete' as the intent word 'completed'.
+_OUTCOME_NOT_FLOW = re.compile(
+    r"\bcompleted? (response|remission|recovery|resolution|healing|healed|cure|cured|clearance)"
+    r"|\bcompletely (healed|cleared|resolved|cured|recovered)\b",
+    re.IGNORECASE,
+)
+_FLOW_TOO = re.compile(
+    r"\b(finish(ed)?|drop(ped)? out|dropouts?|withdr[ea]w\w*|quit|left the (study|trial)|"
+    r"completed the (study|trial|treatment))\b",
+    re.IGNORECASE,
+)
+
+
 def results_parts(question: str) -> frozenset[str]:
     """The posted results a results question asks for, from the file's ``results_parts``
-    ('what side effects did people have': events; 'how many finished': flow); a question
-    naming none asks for the outcome results ('did it work?')."""
+    ('what side effects did people have': events; 'how many finished': flow; 'how many of the
+    patients were women': 'baseline_sex', see ``baseline_part``); a question naming none asks
+    for the outcome results ('did it work?')."""
     q = normalize(corrected(question))
     found = frozenset(
         part["part"]
         for part in load("intents").get("results_parts", [])
         if any(re.search(p, q, re.IGNORECASE) for p in part["question"])
     )
+    if "flow" in found and _OUTCOME_NOT_FLOW.search(q):
+        found |= {"outcomes"}  # 'had a complete response': an outcome ...
+        if not _FLOW_TOO.search(q):
+            found -= {"flow"}  # ... and not finishing the study, unless that is asked too
+    if (people := baseline_part(question)) is not None:
+        found |= {f"baseline_{people}"}  # 'how many of the patients were women?'
     return found or frozenset({"outcomes"})
 
 
