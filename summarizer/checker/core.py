@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from summarizer.checker import dates, entities, numbers, polarity
 from summarizer.checker.evidence import Unit, as_citation, best_units, units
 from summarizer.checker.support import calibration, score
-from summarizer.checker.text import content_terms, sentences, strip_additions
+from summarizer.checker.text import content_terms, restates, sentences, strip_additions
 from summarizer.models import Check, Citation, Statement, Trial
 from summarizer.models.answer import FactKind, Finding
 
@@ -279,10 +279,11 @@ def check_statement(statement: Statement, trial: Trial, *, role: polarity.Role =
         short = cited and len(scope.split()) <= 40
         pc = polarity.compare(
             claim,
-            scope if short else polar_unit.text,
+            _restated(claim, pool, polar_unit) if short else polar_unit.text,
             role=role,
             kind=polar_unit.kind,
             flipped_limits=f.flipped_limits,
+            context=scope if cited else " ".join(u.text for _, u in ranked),
         )
         if pc.conflict:
             f.contradict("polarity", f"polarity: {pc.reason} ({polar_unit.text[:80]!r})")
@@ -392,6 +393,14 @@ def _polarity_unit(
     if (n_terms == 0 and n_numbers) or (cov >= min_overlap and cov * n_terms + n_numbers >= 2):
         return unit
     return None
+
+
+def _restated(claim: str, pool: Sequence[Unit], closest: Unit) -> str:
+    """A short citation read whole for its polarity, without the sentences the claim does not
+    restate: a posted result quoted with its group and value is not read against the population
+    note cited beside it ('Population: Four participants did not experience skeletal events.').
+    The closest sentence and the short answer cells ('No') are always read."""
+    return " ".join(u.text for u in pool if u is closest or restates(claim, u.text))
 
 
 def _fmt(parts: dict[str, float]) -> str:

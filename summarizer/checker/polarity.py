@@ -16,7 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from summarizer.checker.text import content_terms, negations, sentences
+from summarizer.checker.text import (
+    content_terms,
+    negations,
+    quoted_runs,
+    sentences,
+    without_shared_negations,
+)
 
 Role = Literal["good_fit", "not_fit"] | None
 Kind = Literal["inclusion", "exclusion"] | None
@@ -174,11 +180,29 @@ def _quoted_unit(claim: str, source: str) -> str:
 
 
 def compare(
-    claim: str, source: str, *, role: Role, kind: Kind, flipped_limits: int
+    claim: str,
+    source: str,
+    *,
+    role: Role,
+    kind: Kind,
+    flipped_limits: int,
+    context: str | None = None,
 ) -> PolarityCheck:
+    """``context``: the text the claim cites (or the source sentences nearest it), of which
+    ``source`` is the closest sentence. A negation cue inside words the claim repeats verbatim
+    from ``context`` is the source's own, and one inside words ``source`` shares verbatim with the
+    claim is the claim's own quote: neither counts on either side (``without_shared_negations``).
+    An answer joining several posted lines ('...; Non-Pregnant Women: 96 participants; ...') is
+    then not read as negating the one line it is compared with."""
     claim = _quoted_unit(claim, source)
     if not _EXCEPTION_CUE.search(claim):
         source = _EXCEPTION_TAIL.sub("", source)  # a claim without the exception: its rule
+    if context is not None:
+        quotes = quoted_runs(claim)
+        claim, source = (
+            without_shared_negations(claim, f"{context} {source}", quotes),
+            without_shared_negations(source, claim, quotes),
+        )
     c = claim_polarity(claim, role)
     s = source_polarity(source, kind)
     permit = _PERMISSION.search(source) if _PERMITS.search(_QUOTED.sub(" ", claim)) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,3 +256,98 @@ def negations(text: str) -> list[str]:
         for m in _negation_re().finditer(text)
         if not (m.group(0).lower() == "non" and non_name(text, m.end()))
     ]
+
+
+# Words of a verbatim run: lower-cased letters and digits, punctuation and spacing ignored, so a
+# posted line joined into an answer with '; ' still reads as the line it quotes.
+_RUN_TOKEN = re.compile(r"[a-z0-9]+", re.I)
+# How many words a run shared word for word must have, the negation cue among them, for the cue to
+# be the other text's own: five words of context pin it to one place ('Non-Pregnant Women: 96
+# participants'), where three or four ('patients must not have') recur across a record.
+SHARED_RUN_WORDS = 5
+# Text a sentence puts in quotation marks: what it says the source says, word for word.
+_QUOTE = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0).lower(), m.start(), m.end()) for m in _RUN_TOKEN.finditer(text)]
+
+
+@functools.lru_cache(maxsize=64)
+def _runs(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    toks = [t for t, _, _ in _tokens(text)]
+    return frozenset(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+
+
+def quoted_runs(text: str) -> list[tuple[str, ...]]:
+    """The words of each passage ``text`` puts in quotation marks, two words or more."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        words = tuple(t for t, _, _ in _tokens(m.group(1) or m.group(2)))
+        if len(words) >= 2:
+            out.append(words)
+    return out
+
+
+def _occurrences(toks: list[str], run: tuple[str, ...]) -> list[tuple[int, int]]:
+    n = len(run)
+    return [(i, i + n) for i in range(len(toks) - n + 1) if tuple(toks[i : i + n]) == run]
+
+
+def without_shared_negations(
+    text: str, other: str, quotes: Sequence[tuple[str, ...]] = (), n: int = SHARED_RUN_WORDS
+) -> str:
+    """``text`` with each negation cue blanked that stands inside words it shares verbatim with
+    ``other``: a run of ``n`` words found word for word in ``other``, or one of ``quotes`` (the
+    claim's quoted passages, as ``quoted_runs`` gives them) found in both. A quoted name ('A1
+    (Disseminated, No CNS ...)', 'Not Hispanic or Latino: 41 participants', '"No data were
+    collected"') carries the source's own negation, not a negation of the sentence. A cue added or
+    dropped in one text is in no such run (its neighbours differ, or the other text has no cue
+    there), so it still counts."""
+    if not negations(text):
+        return text
+    toks3 = _tokens(text)
+    toks = [t for t, _, _ in toks3]
+    shared = _runs(other, n) if len(toks) >= n else frozenset()
+    other_toks = [t for t, _, _ in _tokens(other)] if quotes else []
+    spans = [
+        (toks3[a][1], toks3[b - 1][2])
+        for q in quotes
+        if _occurrences(other_toks, q)
+        for a, b in _occurrences(toks, q)
+    ]
+    out = text
+    for m in _negation_re().finditer(text):
+        idx = [i for i, (_, a, b) in enumerate(toks3) if a < m.end() and m.start() < b]
+        if not idx:
+            continue
+        lo, hi = idx[0], idx[-1] + 1
+        inside = any(a <= m.start() and m.end() <= b for a, b in spans) or any(
+            tuple(toks[s : s + n]) in shared
+            for s in range(max(0, hi - n), min(lo, len(toks) - n) + 1)
+        )
+        if inside:
+            out = out[: m.start()] + " " * (m.end() - m.start()) + out[m.end() :]
+    return out
+
+
+# The share of a sentence's content words another text must hold to restate it in other words
+# ('Immune checkpoint inhibitors with angiogenesis inhibitors' for '... without angiogenesis
+# inhibitors', its negation dropped), where a population note cited beside a result shares one or
+# two ('participants', 'data').
+RESTATED_SHARE = 2 / 3
+
+
+def restates(text: str, unit: str, n: int = SHARED_RUN_WORDS) -> bool:
+    """Whether ``text`` restates ``unit``: repeats a run of ``n`` of its words or a passage it
+    quotes word for word, or holds most of its content words (``RESTATED_SHARE``). A unit shorter
+    than ``n`` words (an answer cell: 'No') counts as restated."""
+    toks = [t for t, _, _ in _tokens(unit)]
+    if len(toks) < n:
+        return True
+    if any(_occurrences(toks, q) for q in quoted_runs(text)):
+        return True
+    if not _runs(unit, n).isdisjoint(_runs(text, n)):
+        return True
+    own = set(content_terms(_negation_re().sub(" ", unit)))  # the words, not their negation
+    return bool(own) and len(own & set(content_terms(text))) >= RESTATED_SHARE * len(own)
