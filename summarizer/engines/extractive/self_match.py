@@ -21,7 +21,13 @@ from functools import lru_cache
 from typing import Literal
 
 from summarizer.criteria import criteria_for
-from summarizer.criteria.detect import GESTATION, WEEKS_PER, quantities, time_unit
+from summarizer.criteria.detect import (
+    GESTATION,
+    WEEKS_PER,
+    lazy_pattern,
+    quantities,
+    time_unit,
+)
 from summarizer.criteria.model import (
     Comparator,
     Constraint,
@@ -37,10 +43,10 @@ from summarizer.models import Criterion, Span, Trial
 
 Direction = Literal["does_not_take", "allowed_if", "takes", "confirm"]
 _MAX_QUOTE_WORDS = 80  # a longer criterion is quoted by its nested item that holds the match
-_NEGATIVE_AFTER = re.compile(r"^[\s-]{0,2}(?:sero)?negative\b|^\W{0,2}seronegative", re.I)
-_NEGATIVE_BEFORE = re.compile(r"\b(?:sero)?negative\s+(?:\w+\s+){0,3}$", re.I)
-_NEG_CUE = re.compile(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]{0,40}$", re.I)
-_WINDOW_RE = re.compile(
+_NEGATIVE_AFTER = lazy_pattern(r"^[\s-]{0,2}(?:sero)?negative\b|^\W{0,2}seronegative", re.I)
+_NEGATIVE_BEFORE = lazy_pattern(r"\b(?:sero)?negative\s+(?:\w+\s+){0,3}$", re.I)
+_NEG_CUE = lazy_pattern(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]{0,40}$", re.I)
+_WINDOW_RE = lazy_pattern(
     r"\b(?:within(?: the)?|in the (?:last|past|previous|preceding|prior)|"
     r"(?:for|in|during) (?:the )?(?:prior|past|last|previous|preceding)|past|prior)\s+"
     r"(?:(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?"
@@ -48,7 +54,7 @@ _WINDOW_RE = re.compile(
     re.I,
 )
 # 'No recent myocardial infarction (less than 1 month)': what 'recent' means, said after it.
-_RECENT_WINDOW = re.compile(
+_RECENT_WINDOW = lazy_pattern(
     r"\brecent(?:ly)?\b[^.;]{0,60}?(?:less than|under|fewer than|<|within(?: the)?(?: last| past)?)"
     r"\s*(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
     r"(?P<unit>years?|months?|weeks?|days?)\b",
@@ -57,10 +63,10 @@ _RECENT_WINDOW = re.compile(
 # 'within 3 months of screening', 'test results within 14 days': when a test was done, not
 # when the event was. 'Within 6 months prior to enrolment' (or randomisation, registration) only
 # dates the event from the start of the trial: it is the event's window.
-_ABOUT_A_TEST = re.compile(r"\b(?:screening|result|test|visit)", re.I)
+_ABOUT_A_TEST = lazy_pattern(r"\b(?:screening|result|test|visit)", re.I)
 # 'Participants may have diabetes', 'is permitted', 'can be on antidepressant therapy'; not 'any
 # drug which may have an effect'.
-_PERMITS = re.compile(
+_PERMITS = lazy_pattern(
     r"\b(?:(?<!which )(?<!that )may (?:have|be included|participate|enrol)|"
     r"(?<!not )(?:can|may) (?:be on|continue|remain on|stay on)|"
     r"(?<!not )(?:are|is|will be) (?:allowed|permitted|acceptable|eligible)|"
@@ -70,7 +76,7 @@ _PERMITS = re.compile(
     re.I,
 )
 # A list under a heading that permits what it lists: 'Concurrent Medication: / Allowed: / - AZT.'
-_ALLOWED_HEADING = re.compile(r"(?:allowed|permitted)\b[^:\n]{0,40}:\s*$", re.I)
+_ALLOWED_HEADING = lazy_pattern(r"(?:allowed|permitted)\b[^:\n]{0,40}:\s*$", re.I)
 
 
 def _headings(text: str, start: int) -> list[str]:
@@ -277,29 +283,29 @@ def find(
             node, start, end, negated, exception, steps = hit
             if exception and fact.words in facts.lacking:
                 continue  # 'excluding ... for detoxification' said to one who has had none
-            if _CONSEQUENCE_OF.search(
+            if _CONSEQUENCE_OF().search(
                 text[max(node.span.start, start - 30) : start]
-            ) and _ITEM_NEGATED.search(text[node.span.start : start]):
+            ) and _ITEM_NEGATED().search(text[node.span.start : start]):
                 continue  # 'No AIDS-defining illness ... related to HIV': the illness, not HIV
             if (
                 fact.kind == "condition"
-                and _MEDICINE_FOR.search(text[node.span.start : start])
-                and _ALLOWED_HEADING.match(_heading(text, top.span.start))
+                and _MEDICINE_FOR().search(text[node.span.start : start])
+                and _ALLOWED_HEADING().match(_heading(text, top.span.start))
             ):
                 continue  # 'Allowed: Medications for ... HIV infection': the medicine is allowed
-            if _TIME_POINT.search(text[max(node.span.start, start - 60) : start]):
+            if _TIME_POINT().search(text[max(node.span.start, start - 60) : start]):
                 continue  # 'within 8 weeks of immunization': the study's own event, a time point
             if (
                 crit.kind == "inclusion"
                 and facts.past
                 and fact.kind in ("treatment", "procedure")
-                and _PLANNED.search(text[node.span.start : start])
+                and _PLANNED().search(text[node.span.start : start])
             ):
                 continue  # 'must plan to have radiation': asks for what is to come, not what was
             if facts.stopped and _about_now(text, node, top) and crit.kind == "exclusion":
                 continue  # 'I quit smoking': 'unwilling to refrain from tobacco' is not about them
             reaction = fact.kind == "treatment" and bool(
-                _REACTION_TO.search(text[max(node.span.start, start - 40) : start])
+                _REACTION_TO().search(text[max(node.span.start, start - 40) : start])
             )
             if reaction and "an allergy" not in facts.terms:
                 continue  # 'Contraindications to beta-blockers' is not about taking them
@@ -307,7 +313,7 @@ def find(
             finding.steps = steps
             finding.reaction = reaction
             finding.every_kind = bool(
-                _ANY_KIND.search(text[max(node.span.start, start - 30) : start])
+                _ANY_KIND().search(text[max(node.span.start, start - 30) : start])
             )
             found.append(finding)
     found.extend(_measure_findings(trial, pairs, facts))
@@ -341,7 +347,7 @@ def find(
 # A term that only marks when something else is measured: 'Negative ELISA for HIV within 8 weeks
 # of immunization', 'within 14 days after randomization', 'until their radiation course is
 # complete'.
-_TIME_POINT = re.compile(
+_TIME_POINT = lazy_pattern(
     r"\b(?:within|in the|no more than|less than)\s+(?:\w+\s+)?\w+\s+(?:days?|weeks?|months?|"
     r"hours?)\s+(?:of|before|after|prior to|following|preceding)\s+(?:the\s+)?(?:first\s+)?$|"
     r"\buntil\s+(?:the\s+|their\s+|his\s+|her\s+)?(?:end\s+of\s+(?:the\s+|their\s+)?)?$",
@@ -352,7 +358,7 @@ _TIME_POINT = re.compile(
 # An inclusion that asks for a treatment still to come: 'must plan to have external beam
 # radiation', 'Intend to start antiretroviral therapy', 'Women who are starting HAART-based
 # therapy', 'Due to receive actinomycin-D'.
-_PLANNED = re.compile(
+_PLANNED = lazy_pattern(
     r"\b(?:plan(?:s|ned|ning)?\s+to|intend(?:s|ing)?\s+to|scheduled\s+(?:to|for)|(?:are|is)\s+"
     r"starting|about\s+to\s+(?:start|begin)|due\s+to\s+"
     r"(?:receive|have|undergo|start|begin)|candidates?\s+for|will\s+(?:receive|undergo|start|begin))"
@@ -363,11 +369,11 @@ _PLANNED = re.compile(
 
 # 'Any vaccination in the 4 weeks', 'any other vaccine': a class named with 'any' covers each of
 # its kinds, so it stands beside a criterion that names the person's own kind.
-_ANY_KIND = re.compile(r"\b(?:any|all)\s+(?:(?:other|prior|previous|current|live)\s+)?$", re.I)
+_ANY_KIND = lazy_pattern(r"\b(?:any|all)\s+(?:(?:other|prior|previous|current|live)\s+)?$", re.I)
 
 
 # A second limit written right after a marker's first: 'CD4 count > 50 and < 350 cells/mm3'.
-_SECOND_LIMIT = re.compile(
+_SECOND_LIMIT = lazy_pattern(
     r"\s*(?:and|but|to)\s*(<=?|≤|>=?|≥|less than|below|under|not more than|more than|"
     r"greater than|above|over|at least)\s*(\d+(?:\.\d+)?)",
     re.I,
@@ -381,12 +387,12 @@ _LIMIT_COMP: dict[str, Comparator] = {
 def _limit_after(text: str, start: int, end: int) -> Quantity | None:
     """The limit a criterion sets on a marker said further on in its sentence: 'Left
     ventricular ejection fraction estimated by echocardiography ... is no more than 35%'."""
-    stop = _SENTENCE_END.search(text, start, end)
+    stop = _SENTENCE_END().search(text, start, end)
     segment = text[start : min(stop.start() if stop else end, start + 200)]
     return next((f.quantity for f in quantities(segment) if f.quantity.comparator), None)
 
 
-_RELATIVE_UNIT = re.compile(r"\buln\b|upper limit|\btimes\b|^x\b|\bx\s", re.I)
+_RELATIVE_UNIT = lazy_pattern(r"\buln\b|upper limit|\btimes\b|^x\b|\bx\s", re.I)
 
 
 # Units of weight, in kilograms: a weight given in pounds is set against a limit in kilograms.
@@ -408,7 +414,7 @@ def _comparable(value: float, unit: str | None, q: Quantity) -> bool:
     """Whether the person's number can be set against the limit: not a multiple of the normal
     range ('2 times the ULN'), the same unit when both give one, and, when the person gives none,
     the same order of magnitude ('my platelets are 150' is not 150 against 100,000/mm3)."""
-    if q.unit and _RELATIVE_UNIT.search(q.unit):
+    if q.unit and _RELATIVE_UNIT().search(q.unit):
         return False
     if unit and q.unit:
         return unit.lower() == q.unit.lower()
@@ -455,7 +461,7 @@ def _measure_findings(
                     if c.concept != name or not _comparable(value, unit, q):
                         continue
                     limits = [q]
-                    if m := _SECOND_LIMIT.match(text, c.span.end):
+                    if m := _SECOND_LIMIT().match(text, c.span.end):
                         second = _LIMIT_COMP[m.group(1).lower()]
                         limits.append(Quantity(comparator=second, value=float(m.group(2))))
                     held = [lim.holds(value) for lim in limits]
@@ -488,13 +494,13 @@ def _measure_findings(
 
 # A language named as one the participant must speak, read or write: 'English speaking',
 # 'unable to read/write English', 'fluent in Spanish', 'Spanish-language questionnaires'.
-_LANGUAGE_CUE = re.compile(
+_LANGUAGE_CUE = lazy_pattern(
     r"\b(?:speak\w*|read\w*|writ\w*|understand\w*|fluen\w*|literate|literacy|language|"
     r"translat\w*|interpret\w*|communicat\w*)\b",
     re.I,
 )
-_LANG_RE = re.compile(rf"\b(?:{'|'.join(LANGUAGES)})\b")
-_UNABLE = re.compile(
+_LANG_RE = lazy_pattern(rf"\b(?:{'|'.join(LANGUAGES)})\b")
+_UNABLE = lazy_pattern(
     r"\b(?:unable|inability|not able|cannot|can't|can not|non|does not|do not|don't|lack\w*|"
     r"illiterate|not (?:fluent|literate))\b[^.;]*$",
     re.I,
@@ -515,18 +521,18 @@ def _language_findings(
     out: list[Finding] = []
     for top, crit in pairs:
         segment = text[top.span.start : top.span.end]
-        for m in _LANG_RE.finditer(segment):
+        for m in _LANG_RE().finditer(segment):
             lang = m.group(0).capitalize()
             s, e = top.span.start + m.start(), top.span.start + m.end()
             sentence = _sentence(text, top.span.start, top.span.end, s, e)
-            if not _LANGUAGE_CUE.search(sentence) and not re.match(r"[- ]speaking", text[e:]):
+            if not _LANGUAGE_CUE().search(sentence) and not re.match(r"[- ]speaking", text[e:]):
                 continue
             speaks = lang in facts.languages
             lacks = lang in facts.not_languages or (facts.only_languages and not speaks)
             if not (speaks or lacks):
                 continue
             before = text[max(top.span.start, s - 60) : s]
-            unable = bool(_UNABLE.search(before))
+            unable = bool(_UNABLE().search(before))
             asks = (top.kind == "inclusion") != unable  # 'English speaking' / 'unable to read'
             if not asks:
                 continue
@@ -553,21 +559,26 @@ def _language_findings(
 
 # 'Patients may be eligible for Group 3b if they:', 'Cohort B:': a criterion that only
 # introduces the items listed for one group of the trial.
-_GROUP_HEADING = re.compile(
+_GROUP_HEADING = lazy_pattern(
     r"\b(?:group|cohort|arm|stratum|part)\s+(?:[A-Z0-9]{1,3}[a-z]?|[a-z])\b[^.;:]{0,60}:\s*$", re.I
 )
 
 
 def _groups(trial: Trial) -> dict[tuple[str, int], str]:
     """Each criterion listed under a group heading, with that heading (up to the next heading
-    of its side): what it asks is asked of that group, not of everyone."""
+    of its side): what it asks is asked of that group, not of everyone. The heading is the
+    criterion's own group (the splitter reads 'Patients may be eligible for Group 2 if they:'
+    as a heading), or a criterion before it that only introduces a group's items."""
     out: dict[tuple[str, int], str] = {}
     heading: dict[str, str | None] = {}
     text = trial.source.text
     for crit in sorted(trial.criteria, key=lambda c: (c.kind, c.number)):
         words = " ".join(text[sp.start : sp.end] for sp in crit.spans).strip()
-        if _GROUP_HEADING.search(words):
+        own = crit.group.split(": ")[-1] if crit.group else ""  # the innermost heading
+        if _GROUP_HEADING().search(words):
             heading[crit.kind] = words.rstrip(": ")
+        elif own and _GROUP_HEADING().search(own + ":"):
+            out[(crit.kind, crit.number)] = own
         elif heading.get(crit.kind):
             out[(crit.kind, crit.number)] = heading[crit.kind] or ""
     return out
@@ -675,7 +686,7 @@ def _match(
 
 # A treatment named as what one reacts to: 'contraindications to beta-blockers', 'known
 # hypersensitivity to bupivacaine'. Said of someone who takes it, it is not about them.
-_REACTION_TO = re.compile(
+_REACTION_TO = lazy_pattern(
     r"\b(?:contraindications?|contra-indications?|hypersensitiv\w*|allerg\w*|intoleran\w*|"
     r"(?:adverse |serious )?reactions?)\s+(?:to|of|with|for)\s+(?:\w+\s+){0,3}$",
     re.I,
@@ -684,7 +695,7 @@ _REACTION_TO = re.compile(
 
 # A condition named as what an allowed medicine is for: 'Allowed: Medications as required for
 # obstetrical management of HIV infection' allows the medicines, and says nothing of having HIV.
-_MEDICINE_FOR = re.compile(
+_MEDICINE_FOR = lazy_pattern(
     r"\b(?:medications?|medicines?|drugs?|treatments?|therapy|prophylaxis)\b[^.;:]{0,60}"
     r"\b(?:for|of)\b[^.;:]{0,40}$",
     re.I,
@@ -694,7 +705,7 @@ _MEDICINE_FOR = re.compile(
 # What an item names as the cause of what it is about: 'No systemic manifestations related to
 # HIV' rules out the manifestations and says nothing against having HIV; 'blindness secondary
 # to degenerative CNS diseases' is about the blindness.
-_CONSEQUENCE_OF = re.compile(
+_CONSEQUENCE_OF = lazy_pattern(
     r"\b(?:related to|due to|secondary to|caused by|associated with|attributable to|"
     r"because of)\s+(?:the\s+|an?\s+)?$",
     re.I,
@@ -702,13 +713,13 @@ _CONSEQUENCE_OF = re.compile(
 # An item that rules something out ('No AIDS-defining illness ... related to HIV'): its cause is
 # not what it rules out. One that names the illness with its cause ('infection due to HIV') is
 # about the cause too, so the cause is skipped only in a negated item.
-_ITEM_NEGATED = re.compile(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]*$", re.I)
+_ITEM_NEGATED = lazy_pattern(r"\b(?:no|not|without|never|free of|absence of)\b[^.;:]*$", re.I)
 
 
 # What someone does now or during the trial, not what they once did: 'current smokers',
 # 'unwilling to refrain from the use of tobacco during the trial'. A time window ('within the 6
 # months prior') makes it about the past too.
-_NOW = re.compile(
+_NOW = lazy_pattern(
     r"\b(?:current(?:ly)?|unwilling to (?:refrain|abstain|stop)|(?:refrain|abstain) from|"
     r"during the (?:trial|study)|ongoing|active (?:smok|drink|us))",
     re.I,
@@ -717,12 +728,12 @@ _NOW = re.compile(
 
 def _about_now(text: str, node: ParsedCriterion, top: ParsedCriterion) -> bool:
     words = text[node.span.start : node.span.end]
-    return bool(_NOW.search(words)) and not (
-        _WINDOW_RE.search(words) or _RECENT_WINDOW.search(words) or _window(text, node, top)
+    return bool(_NOW().search(words)) and not (
+        _WINDOW_RE().search(words) or _RECENT_WINDOW().search(words) or _window(text, node, top)
     )
 
 
-_POTENTIAL = re.compile(
+_POTENTIAL = lazy_pattern(
     r"\b(?:becom\w*|get(?:ting)?|avoid\w*|prevent\w*|risk of|chance of|possibility of|"
     r"capable of|able to|father\w*|potential(?: for| of)?)\s+(?:a\s+)?$",
     re.I,
@@ -736,7 +747,7 @@ def _pregnancy_as_purpose(text: str, node: ParsedCriterion, c: Constraint) -> bo
     control = [k.span.start for k in node.constraints if k.kind == "contraception"]
     if control and min(control) < c.span.start:
         return True
-    return bool(_POTENTIAL.search(text[max(node.span.start, c.span.start - 30) : c.span.start]))
+    return bool(_POTENTIAL().search(text[max(node.span.start, c.span.start - 30) : c.span.start]))
 
 
 def _meets(constraint: Constraint, fact: Fact, voc: Vocabulary | None) -> int | None:
@@ -797,20 +808,20 @@ def _deepest(top: ParsedCriterion, s: int, e: int) -> ParsedCriterion:
 
 def _negative(text: str, s: int, e: int) -> bool:
     """'HIV negative', 'HIV-seronegative', 'negative serology for HIV'."""
-    return bool(_NEGATIVE_AFTER.search(text[e : e + 20])) or bool(
-        _NEGATIVE_BEFORE.search(text[max(0, s - 40) : s])
+    return bool(_NEGATIVE_AFTER().search(text[e : e + 20])) or bool(
+        _NEGATIVE_BEFORE().search(text[max(0, s - 40) : s])
     )
 
 
 def _negated(text: str, node: ParsedCriterion, s: int, e: int) -> bool:
     before = text[max(node.span.start, s - 50) : s]
-    return bool(_NEG_CUE.search(before)) or _negative(text, s, e)
+    return bool(_NEG_CUE().search(before)) or _negative(text, s, e)
 
 
 # Between a match and a window later in its list, a new element with its own time word: in
 # 'dementia, seizure disorder, current substance abuse ..., active within the last 3 months' the
 # window is the substance abuse's, not the seizure disorder's.
-_OWN_ELEMENT = re.compile(r",\s*(?:and\s+|or\s+)?(?:current(?:ly)?|ongoing|recent)\b", re.I)
+_OWN_ELEMENT = lazy_pattern(r",\s*(?:and\s+|or\s+)?(?:current(?:ly)?|ongoing|recent)\b", re.I)
 
 
 def _window(
@@ -823,11 +834,11 @@ def _window(
             if (
                 after is not None
                 and c.span.start > after
-                and _OWN_ELEMENT.search(text[after : c.span.start])
+                and _OWN_ELEMENT().search(text[after : c.span.start])
             ):
                 continue
             after_text = text[c.span.end : c.span.end + 30]
-            if c.kind == "time_window" and _ABOUT_A_TEST.search(f"{c.text} {after_text}"):
+            if c.kind == "time_window" and _ABOUT_A_TEST().search(f"{c.text} {after_text}"):
                 continue  # 'within 3 months of screening': when a test was done, not the event
             if c.kind == "time_window" and c.window is not None:
                 return c.window, _amount_words(c.text)
@@ -838,15 +849,15 @@ def _window(
                 within = c.window.model_copy(update={"relation": "within"})
                 return within, _amount_words(c.text)
         segment = text[where.span.start : where.span.end]
-        m = _WINDOW_RE.search(segment) or _RECENT_WINDOW.search(segment)
+        m = _WINDOW_RE().search(segment) or _RECENT_WINDOW().search(segment)
         if (
             m is not None
             and after is not None
             and where.span.start + m.start() > after
-            and _OWN_ELEMENT.search(text[after : where.span.start + m.start()])
+            and _OWN_ELEMENT().search(text[after : where.span.start + m.start()])
         ):
             m = None
-        if m is not None and not _ABOUT_A_TEST.search(
+        if m is not None and not _ABOUT_A_TEST().search(
             text[where.span.start + m.start() : where.span.start + m.end() + 30]
         ):
             unit = m.group("unit").lower().rstrip("s")
@@ -857,7 +868,7 @@ def _window(
     # 'Prior Medication: / Excluded within 2 weeks of study entry: / - Ribavirin.': the heading
     # a list stands under gives its items their window.
     heading = _heading(text, top.span.start)
-    if _WINDOW_HEADING.match(heading) and (m := _WINDOW_RE.search(heading)) and m.group("n"):
+    if _WINDOW_HEADING().match(heading) and (m := _WINDOW_RE().search(heading)) and m.group("n"):
         n, unit = m.group("n"), m.group("unit").lower().rstrip("s")
         window = TimeWindow(relation="within", amount=float(_WORDS.get(n.lower(), n)), unit=unit)  # type: ignore[arg-type]
         return window, f"{n} {m.group('unit')}"
@@ -865,7 +876,7 @@ def _window(
 
 
 # A carve-out for what was dealt with: treated, removed, cured, long past.
-_TREATED_WORDS = re.compile(
+_TREATED_WORDS = lazy_pattern(
     r"\b(?:treated|treatment|cured?|removed|excis\w+|resect\w+|in remission|resolved|healed|"
     r"remote)\b",
     re.I,
@@ -875,13 +886,13 @@ _TREATED_WORDS = re.compile(
 def _treated_carve_out(text: str, node: ParsedCriterion) -> bool:
     """Whether the item makes an exception for a treated, removed or cured case ('unless
     successfully treated', 'eligible if ... treated', 'except if it has been removed')."""
-    return any(_TREATED_WORDS.search(text[x.start : x.end]) for x in node.exception_spans)
+    return any(_TREATED_WORDS().search(text[x.start : x.end]) for x in node.exception_spans)
 
 
-_WINDOW_HEADING = re.compile(r"(?:excluded|not allowed|prohibited)\b[^:\n]*:\s*$", re.I)
+_WINDOW_HEADING = lazy_pattern(r"(?:excluded|not allowed|prohibited)\b[^:\n]*:\s*$", re.I)
 
 
-_AT_LEAST_BEFORE = re.compile(
+_AT_LEAST_BEFORE = lazy_pattern(
     r"(?:\bat\s+least|\bmore\s+than|\bover|\bgreater\s+than|>=?|≥)\s*$", re.I
 )
 
@@ -891,17 +902,17 @@ def _long_ago(text: str, c: Constraint) -> bool:
     if c.window is not None and c.window.relation in ("more_than_ago", "since_at_least"):
         return True
     before = text[max(0, c.span.start - 15) : c.span.start]
-    return c.text.rstrip().endswith("ago") and bool(_AT_LEAST_BEFORE.search(before))
+    return c.text.rstrip().endswith("ago") and bool(_AT_LEAST_BEFORE().search(before))
 
 
-_AMOUNT = re.compile(
+_AMOUNT = lazy_pattern(
     r"(?:\d+(?:\.\d+)?|\b(?:" + "|".join(_WORDS) + r")\b)(?:\s*(?:-|to)\s*\d+)?\s*\w+", re.I
 )
 
 
 def _amount_words(text: str) -> str:
     """'within six months' -> 'six months' (the source's own number and unit)."""
-    m = _AMOUNT.search(text)
+    m = _AMOUNT().search(text)
     return m.group(0) if m else text
 
 
@@ -924,8 +935,8 @@ def _finding(
     rules_out = negated or crit.kind == "exclusion"
     found = Finding(crit, fact, "does_not_take", span, text[s:e], rules_out=rules_out)
     if not negated and (
-        _PERMITS.search(_sentence(text, node.span.start, node.span.end, s, e))
-        or _ALLOWED_HEADING.match(_heading(text, top.span.start))
+        _PERMITS().search(_sentence(text, node.span.start, node.span.end, s, e))
+        or _ALLOWED_HEADING().match(_heading(text, top.span.start))
     ):
         # 'Participants may have diabetes ... will not be cause for exclusion': allowed.
         found.direction, found.rules_out, found.allows = "allowed_if", False, True
@@ -1075,20 +1086,20 @@ def _staged(found: Finding, named: bool, facts: PersonFacts, asks: bool) -> Find
     return found
 
 
-_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+_SENTENCE_END = lazy_pattern(r"[.;](?:\s|$)")
 
 
 def _sentence(text: str, lo: int, hi: int, s: int, e: int) -> str:
     """The sentence of ``text[lo:hi]`` that holds ``text[s:e]``: what it allows is said there
     ('Autoimmune diseases. Vitiligo is allowed.' allows vitiligo, not the rest)."""
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, lo, s)), default=lo)
-    m = _SENTENCE_END.search(text, e, hi)
+    start = max((m.end() for m in _SENTENCE_END().finditer(text, lo, s)), default=lo)
+    m = _SENTENCE_END().search(text, e, hi)
     return text[start : m.start() if m else hi]
 
 
 # 'Chemotherapy: ' in 'Biologic therapy: No prior immunotherapy Chemotherapy: No prior ...':
 # a heading of one to three words that opens one part of a criterion written as labelled parts.
-_PART_HEADING = re.compile(r"\b[A-Z][a-z]+(?: [a-z]+){0,2}:\s")
+_PART_HEADING = lazy_pattern(r"\b[A-Z][a-z]+(?: [a-z]+){0,2}:\s")
 
 
 def _quote_span(
@@ -1107,7 +1118,7 @@ def _quote_span(
         span = node.span
     if s is None or e is None:
         return span
-    heads = [m.start() for m in _PART_HEADING.finditer(text, span.start, span.end)]
+    heads = [m.start() for m in _PART_HEADING().finditer(text, span.start, span.end)]
     lo = max((h for h in heads if h <= s), default=None)
     if len(heads) < 2 or lo is None:
         return span

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.parsers.bullets import PAGE, read_line
+from summarizer.parsers.criteria import is_heading_words
 from summarizer.parsers.text.lines import Line, Piece, trim
 from summarizer.parsers.text.vocab import vocab
 
@@ -50,6 +51,8 @@ def is_group_heading(words: str) -> bool:
     w = words.strip()
     if not w or len(w) > 100 or w[-1] in ".;,":
         return False
+    if is_heading_words(w):  # 'DISEASE CHARACTERISTICS', 'Biologic therapy' (PDQ layout)
+        return True
     return w.endswith(":") or bool(_GROUP_WORDS_RE.search(w))
 
 

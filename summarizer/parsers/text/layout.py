@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarizer.parsers.criteria import kind_heading
 from summarizer.parsers.text.criteria import RawCriterion, split_criteria
 from summarizer.parsers.text.lines import Line, Piece, cells, content, split_lines, trim
 from summarizer.parsers.text.vocab import vocab
@@ -69,6 +70,9 @@ def _heading_at(doc: str, line: Line) -> tuple[str, Piece, int] | None:
     key = voc.heading(words.text)
     if key is not None:
         return key, words, line.end
+    kind = kind_heading(words.text)  # 'Exclusion Criteria for All Groups', '... - Part A'
+    if kind is not None and kind[1] is not None:  # a plain 'Common Inclusion Criteria' is a group
+        return kind[0], words, line.end
     colon = words.text.find(":")
     if 0 < colon <= 40:
         key = voc.heading(words.text[:colon])
