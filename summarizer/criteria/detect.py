@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +30,19 @@ from summarizer.criteria.vocabulary import Concept, Vocabulary
 from summarizer.models import Span
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon.json"
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """``re.compile(pattern, flags)`` on the first call, the same pattern after: a module's
+    patterns cost nothing until a reader uses them (one trial's question uses few of them,
+    and compiling all of them at import was a measurable part of a cold ``trialsum ask``)."""
+
+    @cache  # a call after the first is one C-level lookup: cheap in the parser's loops
+    def get() -> re.Pattern[str]:
+        return re.compile(pattern, flags)
+
+    return get
+
 
 _WORD_NUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -76,7 +89,7 @@ _POST = (
 # A minus sign that opens a number ('T-score of -2.5 or lower', '≤ -2'), never a hyphen inside a
 # word ('COVID-19', 'T-2') nor a range's dash ('18-65').
 _NUM = r"(?:(?<![\w./)-])[-−](?=\d)|(?<![\w./-]))" + _NUM_BARE
-QTY = re.compile(
+QTY = lazy_pattern(
     rf"(?:(?P<btw>between|from)\s+|(?P<comp>{_COMP})\s*)?(?P<a>{_NUM})"
     rf"(?:\s*(?P<ua>{_UNIT})(?![a-z]))?"
     # 'and' joins a range only after 'between' ('between 18 and 45'; not 'ANC 1500 and 2 ...')
@@ -95,7 +108,7 @@ _LE = ("≤", "<=", "=<", "≦", "no more than", "not more than", "no greater th
 _GT = (">", "\\>", "more than", "greater than", "higher than", "exceeding",
        "older than", "above", "over")  # fmt: skip
 _LT = ("<", "\\<", "less than", "lower than", "fewer than", "younger than", "below", "under")
-_LEAD_COMP = re.compile(rf"(?<![\w])({_COMP})\s*$", re.IGNORECASE)
+_LEAD_COMP = lazy_pattern(rf"(?<![\w])({_COMP})\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -203,14 +216,14 @@ def _comparator(comp: str | None, post: str | None) -> Comparator | None:
     return None
 
 
-_ANY_NUMBER = re.compile(rf"\d|\b(?:{_NUMWORD})\b", re.IGNORECASE)
+_ANY_NUMBER = lazy_pattern(rf"\d|\b(?:{_NUMWORD})\b", re.IGNORECASE)
 
 
 def quantities(text: str) -> list[Found]:
     out: list[Found] = []
-    if not _ANY_NUMBER.search(text):  # most criteria hold no number: skip the big pattern
+    if not _ANY_NUMBER().search(text):  # most criteria hold no number: skip the big pattern
         return out
-    for m in QTY.finditer(text):
+    for m in QTY().finditer(text):
         a = number(m.group("a"))
         if a is None:
             continue
@@ -235,7 +248,7 @@ def quantities(text: str) -> list[Found]:
     return out
 
 
-_TIME_UNIT_RE = re.compile(
+_TIME_UNIT_RE = lazy_pattern(
     r"(?P<year>years?|yrs?)|(?P<month>months?|mos?)|(?P<week>weeks?|wks?)|(?P<day>days?)"
     r"|(?P<hour>hours?|hrs?)"
 )
@@ -243,23 +256,23 @@ _TIME_UNIT_RE = re.compile(
 
 def time_unit(unit: str | None) -> str | None:
     """'months' -> 'month'; None for a unit that is not a time ('mg/dl', 'mm')."""
-    m = _TIME_UNIT_RE.fullmatch((unit or "").lower())
+    m = _TIME_UNIT_RE().fullmatch((unit or "").lower())
     return next((k for k, v in m.groupdict().items() if v), None) if m else None
 
 
 GESTATION = "gestational age"  # the concept of a pregnancy constraint that has weeks
 WEEKS_PER_MONTH = 4.345  # 365.25 / 12 / 7: a month of pregnancy in weeks
 WEEKS_PER = {"week": 1.0, "month": WEEKS_PER_MONTH, "day": 1 / 7}  # a time unit in weeks
-_ORDINAL_WEEKS = re.compile(
+_ORDINAL_WEEKS = lazy_pattern(
     r"\b(?P<a>\d{1,2})(?:st|nd|rd|th)\s*(?:(?:to|-|–|through|and)\s*(?:the\s+)?"
     r"(?P<b>\d{1,2})(?:st|nd|rd|th)\s+)?weeks?\b",
     re.I,
 )
-_PREGNANCY_IN = re.compile(r"\bpregnan\w*\s+(?:in|at|during)\s+(?:the\s+)?$", re.I)
-_GESTATION_AFTER = re.compile(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
+_PREGNANCY_IN = lazy_pattern(r"\bpregnan\w*\s+(?:in|at|during)\s+(?:the\s+)?$", re.I)
+_GESTATION_AFTER = lazy_pattern(r"\s*(?:of\s+)?(?:gestation\w*|pregnan\w*|along)\b", re.I)
 # 'Gestational age between 20 and 30 weeks', 'estimated gestational age (EGA) <34 weeks': the
 # weeks follow the name, its short form in brackets, or 'between'.
-_GESTATION_BEFORE = re.compile(
+_GESTATION_BEFORE = lazy_pattern(
     r"\b(?:gestation(?:al)?(?:\s+age)?|pregnan\w*)\s*(?:\([A-Z]{2,5}\)\s*)?"
     r"(?:of|at|is|for|:|between)?\s*\(?\s*$",
     re.I,
@@ -272,12 +285,14 @@ TRIMESTER_WEEKS: dict[str, tuple[Comparator, float, float | None]] = {
     "second": ("range", 13.0, 26.99), "2nd": ("range", 13.0, 26.99),
     "third": ("ge", 27.0, None), "3rd": ("ge", 27.0, None), "last": ("ge", 27.0, None),
 }  # fmt: skip
-_TRIMESTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|last)\s+trimester\b", re.I)
-_BIRTH = re.compile(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
+_TRIMESTER = lazy_pattern(r"\b(first|1st|second|2nd|third|3rd|last)\s+trimester\b", re.I)
+_BIRTH = lazy_pattern(r"\b(?:born|birth|infants?|neonat\w*|newborns?|pre-?term|babies)\b", re.I)
 # What follows a number of years that makes it an age: '18 years of age', '65 years old'.
-_AGE_AFTER = re.compile(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", re.I)
-_AGE_POST = re.compile(rf"\s*,?\s*({_POST})(?![\w+])", re.I)
-_SELF_AGE = re.compile(r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I)
+_AGE_AFTER = lazy_pattern(r"\s*(?:years?|yrs?)?\s*(?:of age|old)\b", re.I)
+_AGE_POST = lazy_pattern(rf"\s*,?\s*({_POST})(?![\w+])", re.I)
+_SELF_AGE = lazy_pattern(
+    r"\b(?:you are|you're|i am|i'm)\s+(?:(?:between|from|only|just)\s+)?$", re.I
+)
 
 
 class Detector:
@@ -365,7 +380,7 @@ class Detector:
             if f is not None:
                 used.append((f.start, f.end))
                 start, q = m.start(), f.quantity
-                lead = _LEAD_COMP.search(text[max(0, m.start() - 40) : m.start()])
+                lead = _LEAD_COMP().search(text[max(0, m.start() - 40) : m.start()])
                 if q.comparator is None and lead:  # 'greater than Hgb 80 g/L'
                     start = m.start() - (
                         len(text[max(0, m.start() - 40) : m.start()]) - lead.start()
@@ -391,8 +406,8 @@ class Detector:
             )
             if not (
                 chained
-                or _GESTATION_AFTER.match(text, f.end)
-                or _GESTATION_BEFORE.search(text[max(0, f.start - 40) : f.start])
+                or _GESTATION_AFTER().match(text, f.end)
+                or _GESTATION_BEFORE().search(text[max(0, f.start - 40) : f.start])
             ):
                 continue
             lo, hi = clause(text, f.start, f.end)
@@ -401,13 +416,13 @@ class Detector:
             # A baby's gestational age at birth ('Born at full term of pregnancy (≥ 37 weeks)')
             # is no pregnancy of the person's: a measure of the baby, set against 'born at 34
             # weeks'.
-            born = bool(_BIRTH.search(text[lo:hi]))
+            born = bool(_BIRTH().search(text[lo:hi]))
             kind: ConstraintKind = "marker" if born else "pregnancy"
             add(kind, f.start, f.end, quantity=f.quantity, concept=GESTATION)
         # 'pregnancy in the 16th to 24th week of gestation': weeks said as ordinals.
-        for m in _ORDINAL_WEEKS.finditer(text):
+        for m in _ORDINAL_WEEKS().finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
-            if not (_GESTATION_AFTER.match(text, m.end()) or _PREGNANCY_IN.search(before)):
+            if not (_GESTATION_AFTER().match(text, m.end()) or _PREGNANCY_IN().search(before)):
                 continue
             a, b = float(m.group("a")), m.group("b")
             q = Quantity(
@@ -419,7 +434,7 @@ class Detector:
             used.append((m.start(), m.end()))
             add("pregnancy", m.start(), m.end(), quantity=q, concept=GESTATION)
         # 'In their third trimester of pregnancy': a trimester is a span of weeks.
-        for m in _TRIMESTER.finditer(text):
+        for m in _TRIMESTER().finditer(text):
             comp, weeks, upper = TRIMESTER_WEEKS[m.group(1).lower()]
             q = Quantity(comparator=comp, value=weeks, upper=upper, unit="weeks")
             add("pregnancy", m.start(), m.end(), quantity=q, concept=GESTATION)
@@ -431,7 +446,7 @@ class Detector:
                 continue
             before = text[max(0, f.start - 40) : f.start].lower()
             after = text[f.end : f.end + 30].lower()
-            if _AGE_AFTER.match(after):
+            if _AGE_AFTER().match(after):
                 continue  # '18 years of age or over': an age, read by _ages
             rel: Relation | None = None
             start, end = f.start, f.end
@@ -513,7 +528,7 @@ class Detector:
                 and unit in (None, "year")
                 and not re.match(r"\s*(?:weeks?|days?|months?|pregnan|kg|lbs?|cm)", text[f.end :])
             ):
-                ctx = _SELF_AGE.search(text, 0, f.start)
+                ctx = _SELF_AGE().search(text, 0, f.start)
             bare = unit is None and f.quantity.comparator is None
             if ctx is None and not (age_group and not bare):
                 continue
@@ -525,10 +540,10 @@ class Detector:
                 start = max(0, f.start - 30) + ages[-1].start()
             end = f.end
             q = f.quantity
-            tail = _AGE_AFTER.match(text, end)
+            tail = _AGE_AFTER().match(text, end)
             if tail:
                 end = tail.end()
-                post = _AGE_POST.match(text, end)
+                post = _AGE_POST().match(text, end)
                 if post and q.comparator is None:  # '18 years of age or over'
                     q = q.model_copy(update={"comparator": _comparator(None, post.group(1))})
                     end = post.end()
@@ -626,7 +641,7 @@ class Detector:
             # list it names (within _LIST_REACH), up to an exception ('except', 'other than').
             start, _ = clause(text, s, e, reach=_LIST_REACH)
             head = text[start:s]
-            opens = len(head) <= _LIST_REACH and _OPENS_NEGATED.match(head)
+            opens = len(head) <= _LIST_REACH and _OPENS_NEGATED().match(head)
             if opens and not self.p["exception"].search(head):
                 c.negated = True
         if c.kind in ("condition", "marker", "treatment", "organ_function"):
@@ -649,13 +664,13 @@ class Detector:
 _WRAPPED = r"\n(?![ \t]*[a-z])"
 _LISTED_KINDS = ("condition", "treatment", "procedure")
 _LIST_REACH = 300  # how far back a list's opening negation is looked for
-_OPENS_NEGATED = re.compile(
+_OPENS_NEGATED = lazy_pattern(
     r"[\s\-*\u2022]*(?:no|not|without|never|none of)\b(?!\s+(?:more|less|greater|fewer|later|"
     r"earlier|longer|sooner)\b)",
     re.I,
 )
-_CLAUSE_START = re.compile(rf"[;:(]|{_WRAPPED}|\.\s")
-_CLAUSE_END = re.compile(rf"[;)]|{_WRAPPED}|\.(?:\s|$)")
+_CLAUSE_START = lazy_pattern(rf"[;:(]|{_WRAPPED}|\.\s")
+_CLAUSE_END = lazy_pattern(rf"[;)]|{_WRAPPED}|\.(?:\s|$)")
 _CONTEXT_REACH = 62  # _context looks at most 60 characters before a constraint
 
 
@@ -665,8 +680,8 @@ def clause(text: str, s: int, e: int, reach: int | None = None) -> tuple[int, in
     With ``reach``, the start is only looked for within that many characters before ``s`` (0 when
     none is there): what a caller that reads no further back needs, without scanning the text."""
     pos = 0 if reach is None else max(0, s - reach)
-    ends = (m.end() for m in _CLAUSE_START.finditer(text, pos, s + 20))  # + 20: the lookahead
+    ends = (m.end() for m in _CLAUSE_START().finditer(text, pos, s + 20))  # + 20: the lookahead
     lo = max((end for end in ends if end <= s), default=0)
-    m = _CLAUSE_END.search(text, e)
+    m = _CLAUSE_END().search(text, e)
     hi = m.start() if m else len(text)
     return lo, hi

@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
-from summarizer.criteria.detect import WEEKS_PER_MONTH
+from summarizer.criteria.detect import WEEKS_PER_MONTH, lazy_pattern
 from summarizer.engines.extractive.resources import load
 
 _NUMBER_WORDS = {
@@ -50,37 +50,37 @@ _PERSON = (
     r"mother|mom|father|dad|partner)"
 )
 _AGE_PATTERNS = (
-    re.compile(rf"\b{_NUM}[- ]{_UNIT}[- ]old\b", re.I),
-    re.compile(
+    lazy_pattern(rf"\b{_NUM}[- ]{_UNIT}[- ]old\b", re.I),
+    lazy_pattern(
         rf"\b(?:i'?m|i am|{_PERSON}\s+is|he's|she's|they're|turned|aged?|age)\s+{_NUM}"
         rf"(?:\s+{_UNIT})?"
         r"(?!\s*(?:%|kg|cm|times|(?:weeks?|wks?|months?) (?:pregnant|along)|pregnant|along))\b",
         re.I,
     ),
-    re.compile(rf"(?:^|[.?!]\s+)is\s+{_NUM}(?:\s+{_UNIT})?(?=\s+(?:too|old|young))", re.I),
+    lazy_pattern(rf"(?:^|[.?!]\s+)is\s+{_NUM}(?:\s+{_UNIT})?(?=\s+(?:too|old|young))", re.I),
 )
 # 'a' and 'an' are numbers only before a unit ('a year old'): 'I'm a man' states no age.
 _ARTICLE = frozenset({"a", "an", "half a"})
 # 'Am I too old at 80?', 'at 12, is she old enough?': an age said with 'at', next to age words.
-_AT_AGE_RE = re.compile(
+_AT_AGE_RE = lazy_pattern(
     rf"\b(?:too (?:old|young)|old enough|young enough)\b[^.?!]{{0,12}}?\bat\s+{_NUM}\b"
     rf"|\bat\s+{_NUM}\b[^.?!]{{0,20}}?\b(?:too (?:old|young)|old enough|young enough)\b",
     re.I,
 )
 # '25 weeks pregnant', '6 months along', 'pregnant, 20 weeks': how far along a pregnancy is.
 _GESTATION_RE = (
-    re.compile(rf"\b{_NUM}[- ](weeks?|wks?|months?)[- ](?:pregnant|along|of pregnancy)\b", re.I),
-    re.compile(
+    lazy_pattern(rf"\b{_NUM}[- ](weeks?|wks?|months?)[- ](?:pregnant|along|of pregnancy)\b", re.I),
+    lazy_pattern(
         rf"\bpregnan\w*\b[^.?!]{{0,25}}?\b{_NUM}[- ](weeks?|wks?|months?)\b(?!\s+ago)", re.I
     ),
 )
-_CURRENT_RE = re.compile(
+_CURRENT_RE = lazy_pattern(
     r"\b(?:i|he|she|they|we)\s+(?:currently\s+|still\s+)?(?:take|takes|use|uses|smoke|smokes|"
     r"inject|am taking|am using|am on|is taking|is on)\b|\bi'?m\s+(?:taking|using|on)\b|"
     r"\bcurrently\b",
     re.I,
 )
-_STOPPED_RE = re.compile(
+_STOPPED_RE = lazy_pattern(
     r"\b(?:quit|stopped|gave up|given up|no longer|used to|former|ex-?smoker|came off|went off)\b",
     re.I,
 )
@@ -89,38 +89,38 @@ _STOPPED_RE = re.compile(
 LANGUAGES: tuple[str, ...] = tuple(load("conditions")["languages"])
 _LANG = "|".join(LANGUAGES)
 _SPEAK = r"(?:speak|speaks|read|reads|write|writes|understand|understands)"
-_ONLY_SPEAKS = re.compile(
+_ONLY_SPEAKS = lazy_pattern(
     rf"\b(?:only|just)\s+{_SPEAK}\s+({_LANG})\b|\b{_SPEAK}\s+(?:only|just)\s+({_LANG})\b", re.I
 )
-_NOT_SPEAKS = re.compile(
+_NOT_SPEAKS = lazy_pattern(
     rf"\b(?:don't|do not|doesn't|does not|can't|cannot|can not)\s+{_SPEAK}"
     rf"(?:\s+(?:or|and)\s+{_SPEAK})?\s+(?:much\s+|any\s+|good\s+)?({_LANG})\b",
     re.I,
 )
 _LANG_LIST = rf"(?:{_LANG})(?:\s*(?:,|and|or)\s*(?:{_LANG}))*"
-_SPEAKS = re.compile(
+_SPEAKS = lazy_pattern(
     rf"\b{_SPEAK}\s+(?:fluent\s+|good\s+)?({_LANG_LIST})\b|\b({_LANG})[- ]speaking\b|"
     rf"\bfluent in ({_LANG_LIST})\b",
     re.I,
 )
-_LANG_RE = re.compile(rf"\b(?:{_LANG})\b", re.I)
+_LANG_RE = lazy_pattern(rf"\b(?:{_LANG})\b", re.I)
 
 
 def _languages(q: str, facts: PersonFacts) -> None:
     def names(m: re.Match[str]) -> list[str]:
-        return [w.capitalize() for w in _LANG_RE.findall(m.group(0))]
+        return [w.capitalize() for w in _LANG_RE().findall(m.group(0))]
 
-    facts.not_languages = [n for m in _NOT_SPEAKS.finditer(q) for n in names(m)]
-    for m in _ONLY_SPEAKS.finditer(q):
+    facts.not_languages = [n for m in _NOT_SPEAKS().finditer(q) for n in names(m)]
+    for m in _ONLY_SPEAKS().finditer(q):
         facts.only_languages = True
         facts.languages.extend(names(m))
-    for m in _SPEAKS.finditer(q):
-        if not _NOT_SPEAKS.search(q[max(0, m.start() - 20) : m.end()]):
+    for m in _SPEAKS().finditer(q):
+        if not _NOT_SPEAKS().search(q[max(0, m.start() - 20) : m.end()]):
             facts.languages.extend(names(m))
     facts.languages = list(dict.fromkeys(facts.languages))
 
 
-_PAST_RE = re.compile(
+_PAST_RE = lazy_pattern(
     r"\b(?:i|he|she|they|we)(?:'ve| have| has|'s)?\s+(?:already\s+)?(?:had|underwent|"
     r"received|been on|been taking|undergone)\b|\bi'?ve\s+(?:already\s+)?(?:had|been on|"
     r"been taking|received|undergone)\b|"
@@ -129,19 +129,19 @@ _PAST_RE = re.compile(
     r"them|my\s+\w+)\b|\bstopped\s+working\s+(?:for|on)\s+(?:me|him|her|them|my\s+\w+)\b",
     re.I,
 )
-_TREATED_RE = re.compile(
+_TREATED_RE = lazy_pattern(
     r"\b(?:was|were|been|got|is|are|had it|had them)\s+(?:successfully\s+|fully\s+)?"
     r"(?:treated|cured|removed|cut out|excised|resected)\b|\b(?:i'?m|he'?s|she'?s|they'?re)\s+"
     r"(?:cured|in remission)\b|\boff (?:the |my |his |her |all )?(?:\w+ )?(?:drugs|medicines?|"
     r"medications?|treatment|pills)\b",
     re.I,
 )
-_AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
-_LAST_RE = re.compile(r"\blast\s+(year|month|week)\b", re.I)
-_RECENT_RE = re.compile(r"\b(?:this (?:morning|week|evening)|yesterday|today|right now)\b", re.I)
+_AGO_RE = lazy_pattern(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)
+_LAST_RE = lazy_pattern(r"\blast\s+(year|month|week)\b", re.I)
+_RECENT_RE = lazy_pattern(r"\b(?:this (?:morning|week|evening)|yesterday|today|right now)\b", re.I)
 # Words that name no condition of the person's own: the relative asked for, the trial itself.
 _NOT_THEIRS = frozenset({"mother", "father", "study", "trial", "child", "children", "baby"})
-_SINCE_RE = re.compile(rf"\b(?:for|over|in the (?:last|past))\s+{_NUM}\s+{_UNIT}\b", re.I)
+_SINCE_RE = lazy_pattern(rf"\b(?:for|over|in the (?:last|past))\s+{_NUM}\s+{_UNIT}\b", re.I)
 _RELATIVES = {
     "daughter": "FEMALE",
     "mother": "FEMALE",
@@ -160,8 +160,8 @@ _RELATIVES = {
 }
 _AGED = r"(?:\d{1,3}[- ](?:years?|yrs?)[- ]old[- ])?"  # 'I'm a 45 year old woman'
 _SEX_RE = (
-    (re.compile(rf"\b(i'?m|i am) an? {_AGED}(woman|female|girl|lady)\b", re.I), "FEMALE"),
-    (re.compile(rf"\b(i'?m|i am) an? {_AGED}(man|male|boy|guy)\b", re.I), "MALE"),
+    (lazy_pattern(rf"\b(i'?m|i am) an? {_AGED}(woman|female|girl|lady)\b", re.I), "FEMALE"),
+    (lazy_pattern(rf"\b(i'?m|i am) an? {_AGED}(man|male|boy|guy)\b", re.I), "MALE"),
 )
 
 
@@ -326,7 +326,7 @@ def _concepts(question: str, facts: PersonFacts) -> list[tuple[str, str]]:
 
 # 'my HbA1c is 14%', 'CD4 count of 500', 'my ejection fraction was 30 percent': the number
 # said right after a marker the criteria parser knows (summarizer/criteria/data/lexicon.json).
-_MEASURE_AFTER = re.compile(
+_MEASURE_AFTER = lazy_pattern(
     r"\s*(?:count|level|value|score|result|status)?\s*"
     r"(?:is|was|of|at|=|:|around|about|only|just)?\s*(?:is\s+|was\s+)?"
     r"(?:(?:tested|measured|checked|scored)\s+(?:at\s+|as\s+)?)?"  # 'IQ was tested at 65'
@@ -355,7 +355,7 @@ def _markers() -> tuple[tuple[str, re.Pattern[str]], ...]:
 # 'My baby was born at 36 weeks', 'delivered at 29 weeks of pregnancy': a baby's gestational
 # age at birth, set against a criterion's gestational age as a measure (named as the criteria
 # parser names it: summarizer.criteria.detect.GESTATION).
-_BORN_AT = re.compile(
+_BORN_AT = lazy_pattern(
     r"\b(?:born|delivered|came)\s+(?:early\s+)?(?:at|after)\s+(\d{1,2})(?:\s*\+\s*\d)?\s*"
     r"(?:weeks?|wks?)\b(?!\s+(?:ago|old))",
     re.I,
@@ -364,7 +364,7 @@ _BORN_AT = re.compile(
 
 # 'I weigh 320 pounds', 'my son weighs 14 kg': a body weight with its unit (the criteria parser's
 # marker name; the marker's own words, 'weight', are too common to be read as a measure alone).
-_WEIGHS = re.compile(
+_WEIGHS = lazy_pattern(
     r"\b(?:weigh|weighs|weighed|weight is|weight of)\s+(?:about |around |only |just |over )?"
     r"(\d{1,3}(?:\.\d+)?)\s*(pounds?|lbs?|kilograms?|kgs?|kilos?)\b",
     re.I,
@@ -373,10 +373,10 @@ _WEIGHS = re.compile(
 
 def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
     out: list[tuple[str, float, str | None, str]] = []
-    if m := _WEIGHS.search(q):
+    if m := _WEIGHS().search(q):
         words = f"weight is {m.group(1)} {m.group(2).lower()}"
         out.append(("body weight", float(m.group(1)), m.group(2).lower(), words))
-    if m := _BORN_AT.search(q):
+    if m := _BORN_AT().search(q):
         from summarizer.criteria.detect import GESTATION
 
         words = f"gestational age at birth of {m.group(1)} weeks"
@@ -386,7 +386,7 @@ def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
         for m in pattern.finditer(q):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            after = _MEASURE_AFTER.match(q, m.end())
+            after = _MEASURE_AFTER().match(q, m.end())
             if after is None or not after.group(1):
                 continue
             unit = after.group(2)
@@ -400,13 +400,13 @@ def _measures(q: str) -> list[tuple[str, float, str | None, str]]:
 
 # 'nursing my baby', 'I want to breastfeed my baby', 'caring for my mother': the relative is
 # the object, not the one asked about.
-_OBJECT_BEFORE = re.compile(r"(?:\w+ing|\w*feed|for|of|to|with|and|than)\s+$", re.I)
+_OBJECT_BEFORE = lazy_pattern(r"(?:\w+ing|\w*feed|for|of|to|with|and|than)\s+$", re.I)
 
 
 def _relative(q: str) -> re.Match[str] | None:
     """The first 'my <relative>' that is the subject of the question."""
     for m in re.finditer(r"\bmy (\w+)", q, re.I):
-        if m.group(1).lower() in _RELATIVES and not _OBJECT_BEFORE.search(q[: m.start()]):
+        if m.group(1).lower() in _RELATIVES and not _OBJECT_BEFORE().search(q[: m.start()]):
             return m
     return None
 
@@ -414,7 +414,7 @@ def _relative(q: str) -> re.Match[str] | None:
 # 'I've never had chemotherapy', 'I don't have diabetes', 'I have not taken steroids', 'I haven't
 # done detox yet', 'has not completed detoxification': what follows in the same clause is
 # something the person does not have or has not been through.
-_LACKS = re.compile(
+_LACKS = lazy_pattern(
     r"\b(?:never\s+(?:had|been|taken|used|received|smoked)|"
     r"(?:have|has)(?:n't|\s+not|\s+never)\s+(?:yet\s+)?(?:had|been|taken|used|received|"
     r"done|undergone|gone\s+through|completed|finished|started)|"
@@ -428,12 +428,12 @@ _LACKS = re.compile(
 # test status said negative is a condition the person does not have (as a criterion's 'must be
 # HIV negative' rules the condition out). 'HER2-negative breast cancer' names a kind of cancer the
 # person has: a negative status followed by a disease word is no lack of it.
-_NEGATIVE_AFTER = re.compile(
+_NEGATIVE_AFTER = lazy_pattern(
     r"[- ]?(?:sero)?negative\b(?!\s+(?:breast|cancer|tumou?r|disease|lymphoma|leukemia|"
     r"carcinoma|[a-z]+oma)\b)",
     re.I,
 )
-_NEGATIVE_BEFORE = re.compile(
+_NEGATIVE_BEFORE = lazy_pattern(
     r"\b(?:(?:tested|tests|test|came back|was|is|am|i'm)\s+)?negative\s+(?:for|to|on)\s+"
     r"(?:(?:the|a|an)\s+)?$",
     re.I,
@@ -444,9 +444,9 @@ def _said_lacking(q: str, words: str) -> bool:
     at = q.find(words)
     if at < 0:
         return False
-    if _NEGATIVE_AFTER.match(q, at + len(words)) or _NEGATIVE_BEFORE.search(q[:at]):
+    if _NEGATIVE_AFTER().match(q, at + len(words)) or _NEGATIVE_BEFORE().search(q[:at]):
         return True
-    return at > 0 and bool(_LACKS.search(q[:at]))
+    return at > 0 and bool(_LACKS().search(q[:at]))
 
 
 def extract(question: str) -> PersonFacts:
@@ -457,33 +457,33 @@ def extract(question: str) -> PersonFacts:
         if rel in _RELATIVES:
             facts.who = f"your {rel}"
             facts.sex = _RELATIVES[rel]
-    for pattern in _AGE_PATTERNS:
+    for pattern in (get() for get in _AGE_PATTERNS):
         for m in pattern.finditer(q):
             n, unit = m.group(1), m.group(2)
-            if _AGO_RE.match(q, m.start()) or (n.lower() in _ARTICLE and not unit):
+            if _AGO_RE().match(q, m.start()) or (n.lower() in _ARTICLE and not unit):
                 continue
             facts.age_years = _years(_number(n), unit)
             facts.age_text = m.group(0)
             break
         if facts.age_years is not None:
             break
-    if facts.age_years is None and (m := _AT_AGE_RE.search(q)):
+    if facts.age_years is None and (m := _AT_AGE_RE().search(q)):
         n = m.group(1) or m.group(2)
         facts.age_years, facts.age_text = _number(n), m.group(0)
-    for pattern, value in _SEX_RE:
+    for pattern, value in ((get(), v) for get, v in _SEX_RE):
         if pattern.search(q):
             facts.sex, facts.sex_said = value, True
-    if m := (_AGO_RE.search(q) or _SINCE_RE.search(q)):
+    if m := (_AGO_RE().search(q) or _SINCE_RE().search(q)):
         facts.years_since = _years(_number(m.group(1)), m.group(2))
         facts.since_text = m.group(0)
         if facts.age_text and m.group(0).startswith(facts.age_text.split()[-1]):
             facts.age_years = facts.age_text = None
-    elif m := _LAST_RE.search(q):
+    elif m := _LAST_RE().search(q):
         facts.years_since = _years(1.0, m.group(1))
         facts.since_text = m.group(0)
-    elif m := _RECENT_RE.search(q):
+    elif m := _RECENT_RE().search(q):
         facts.years_since, facts.since_text = 0.0, m.group(0)
-    for pattern in _GESTATION_RE:
+    for pattern in (get() for get in _GESTATION_RE):
         if (m := pattern.search(q)) and m.group(1).lower() not in _ARTICLE:
             n, unit = _number(m.group(1)), m.group(2).lower()
             facts.gestation_weeks = n * WEEKS_PER_MONTH if unit.startswith("mo") else n
@@ -491,10 +491,10 @@ def extract(question: str) -> PersonFacts:
             if facts.since_text and facts.since_text in m.group(0):
                 facts.years_since = facts.since_text = None  # 'for 20 weeks' of pregnancy
             break
-    facts.stopped = bool(_STOPPED_RE.search(q))
-    facts.treated = bool(_TREATED_RE.search(q))
-    facts.past = bool(_PAST_RE.search(q)) or facts.stopped
-    facts.current = bool(_CURRENT_RE.search(q)) and not facts.stopped
+    facts.stopped = bool(_STOPPED_RE().search(q))
+    facts.treated = bool(_TREATED_RE().search(q))
+    facts.past = bool(_PAST_RE().search(q)) or facts.stopped
+    facts.current = bool(_CURRENT_RE().search(q)) and not facts.stopped
     facts.measures = _measures(q)
     _languages(q, facts)
     facts.concepts = _concepts(q, facts)
@@ -515,7 +515,7 @@ def extract(question: str) -> PersonFacts:
 # 'I don't plan to breastfeed': a state denied in its own sentence. The denial does not carry
 # into the next sentence ('I'm not pregnant. I am breastfeeding.'), and only a few words may stand
 # between the denial and the state, so 'not sure if I'm pregnant' is no denial.
-_STATE_DENIED = re.compile(
+_STATE_DENIED = lazy_pattern(
     r"(?:\bnot|n't|\bnever|\bneither|\bnor|\bno\s+longer)\s+"
     r"(?:(?:currently|now|yet|plan(?:ning)?|going|intend(?:ing)?|want(?:ing)?|to|be|"
     r"pregnant|breast[- ]?feeding|nursing|lactating|or|nor|and|either|expecting|a\s+baby),?\s+)"
@@ -526,4 +526,4 @@ _STATE_DENIED = re.compile(
 
 def _state_denied(q: str, at: int) -> bool:
     start = max(q.rfind(c, 0, at) for c in ".?!;") + 1
-    return bool(_STATE_DENIED.search(q[start:at]))
+    return bool(_STATE_DENIED().search(q[start:at]))
