@@ -655,22 +655,7 @@ class _Builder:
             measure = ", ".join(x for x in (m.param, m.dispersion) if x)
             if measure:
                 last = out.field("  Measure", measure)
-            values = []
-            for v in m.values:
-                out.write("  - ")
-                span = out.add(value_words(v, m.units, m.dispersion))
-                out.newline()
-                values.append(
-                    ResultValue(
-                        group=v.group,
-                        value=v.value,
-                        category=v.category,
-                        spread=v.spread,
-                        lower=v.lower,
-                        upper=v.upper,
-                        spans=[span],
-                    )
-                )
+            values = self._values(m.values, m.units, m.dispersion, analysed=False)
             measures.append(
                 BaselineMeasure(
                     title=m.title,
@@ -682,6 +667,30 @@ class _Builder:
                 )
             )
         return Baseline(groups=groups, measures=measures, measures_posted=raw.measures_posted)
+
+    def _values(
+        self, raw: list[RawValue], units: str | None, dispersion: str | None, *, analysed: bool
+    ) -> list[ResultValue]:
+        """Each posted value on a line of its own, with its span; ``analysed`` keeps the
+        per-group count analysed (outcomes post one; a baseline posts it per group instead)."""
+        values = []
+        for v in raw:
+            self.out.write("  - ")
+            span = self.out.add(value_words(v, units, dispersion))
+            self.out.newline()
+            values.append(
+                ResultValue(
+                    group=v.group,
+                    value=v.value,
+                    category=v.category,
+                    spread=v.spread,
+                    lower=v.lower,
+                    upper=v.upper,
+                    analysed=v.analysed if analysed else None,
+                    spans=[span],
+                )
+            )
+        return values
 
     def _result_outcome(self, raw: RawResultOutcome) -> ResultOutcome:
         out = self.out
@@ -696,23 +705,7 @@ class _Builder:
         measure = ", ".join(x for x in (raw.param, raw.dispersion) if x)
         if measure:
             last = out.field("  Measure", measure)
-        values = []
-        for v in raw.values:
-            out.write("  - ")
-            span = out.add(value_words(v, raw.units, raw.dispersion))
-            out.newline()
-            values.append(
-                ResultValue(
-                    group=v.group,
-                    value=v.value,
-                    category=v.category,
-                    spread=v.spread,
-                    lower=v.lower,
-                    upper=v.upper,
-                    analysed=v.analysed,
-                    spans=[span],
-                )
-            )
+        values = self._values(raw.values, raw.units, raw.dispersion, analysed=True)
         analyses = []
         for a in raw.analyses:
             out.write("  Analysis")
