@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from summarizer.models import Criterion, Fact, Location, Source, Span, Trial, sha256_text
+from vectorstore.chroma_connection import LocalFolder
 from vectorstore.chroma_store import ChromaTrialStore
 from vectorstore.server import ChromaServer
 
@@ -154,3 +155,17 @@ def store(store_location: tuple[Path, str | None, str], embedder: HashEmbedder) 
     return ChromaTrialStore.open(
         embedder=embedder, store_dir=store_dir, chroma_url=url, collection=collection
     )
+
+
+@pytest.fixture
+def settles(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders each ``_settle`` call read, in order."""
+    calls: list[Path] = []
+    real = LocalFolder._settle
+
+    def spy(self: LocalFolder, client: object) -> bool:
+        calls.append(self.path)
+        return real(self, client)
+
+    monkeypatch.setattr(LocalFolder, "_settle", spy)
+    return calls

@@ -35,19 +35,6 @@ def _close(folder: LocalFolder) -> None:
 
 
 @pytest.fixture
-def settles(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    calls: list[Path] = []
-    real = LocalFolder._settle
-
-    def spy(self: LocalFolder, client: object) -> bool:
-        calls.append(self.path)
-        return real(self, client)
-
-    monkeypatch.setattr(LocalFolder, "_settle", spy)
-    return calls
-
-
-@pytest.fixture
 def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path:
     """A local store folder with the three trials written (far fewer than 1,000 records per
     collection: no index was ever persisted by a write)."""

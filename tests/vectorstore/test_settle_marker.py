@@ -31,20 +31,6 @@ def _open(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, Local
 
 
 @pytest.fixture
-def settles(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The folders each ``_settle`` call read, in order."""
-    calls: list[Path] = []
-    real = LocalFolder._settle
-
-    def spy(self: LocalFolder, client: object) -> bool:
-        calls.append(self.path)
-        return real(self, client)
-
-    monkeypatch.setattr(LocalFolder, "_settle", spy)
-    return calls
-
-
-@pytest.fixture
 def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path:
     """A local store folder with the three trials written (and its writer's handle closed)."""
     chroma = tmp_path / "store" / "chroma"
