@@ -3,10 +3,20 @@
 Readers trust only chunks of a trial's *current* version (named by its record in
 ``<name>_trials``), so a write in progress is invisible to them; a read torn by a concurrent flip
 (server mode) is redone. See ``vectorstore.store_writes`` for the other half of that contract.
+
+A warm reader (the API server) keeps, for the store's current *view* -- a local folder's write
+epoch (it moves on every write, by any process or store object: a criteria refresh, which keeps
+the generation, included), the generation, and a count of this reader's own writes (every write
+forgets the cached states) --
+the trial states it has read and the last ``TRIAL_CACHE_SIZE`` parsed ``Trial`` records, so a
+question across the store does not read and parse the same records again on every request. Any
+change of view drops both. The cached ``Trial`` objects are shared: callers must not change them.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +38,13 @@ from vectorstore.store_records import (
 )
 
 READ_TRIES = 3  # re-reads when a concurrent writer (server mode) moved on mid-read
+#: Parsed ``Trial`` records kept per view, and the most ``Trial`` JSON characters they may come
+#: from (a record averages ~44,000 characters at 6,786 trials; the largest ~1.2 million).
+TRIAL_CACHE_SIZE = 256
+TRIAL_CACHE_CHARS = 24_000_000
+
+#: What a view is: (write epoch, generation, this reader's forget count).
+View = tuple[str, str, int]
 
 
 def _unit_vectors(
@@ -71,6 +88,12 @@ class StoreReader:
         self.page_size = page_size
         self._collections: tuple[int, Any, Any, Any, Any] | None = None
         self.max_batch = 0
+        self._cache_lock = threading.Lock()
+        self._forgets = 0
+        self._view: View | None = None
+        self._known: dict[str, TrialState | None] = {}  # states read at ``_view`` (None: absent)
+        self._parsed: OrderedDict[tuple[str, str, str], tuple[Trial, int]] = OrderedDict()
+        self._parsed_chars = 0
         self._states: dict[str, TrialState] | None = None
         self._states_generation: str | None = None
         known = getattr(connection, "vectors_for", None)
@@ -143,6 +166,69 @@ class StoreReader:
         with self._reading():
             return self._current()[3]
 
+    # --- the warm reader's caches ---------------------------------------------------------
+
+    @property
+    def _states(self) -> dict[str, TrialState] | None:
+        """Every trial's state at ``_states_generation`` (None: not read, or forgotten)."""
+        return self._all_states
+
+    @_states.setter
+    def _states(self, value: dict[str, TrialState] | None) -> None:
+        # Writers (``store_writes``) and torn reads set this to None: that forgets every cached
+        # state and parsed record too, so an in-process write that keeps the generation (a
+        # criteria refresh rewrites record rows in place) is never served from a cache.
+        self._all_states = value
+        if value is None:
+            with self._cache_lock:
+                self._forgets += 1
+                self._view = None
+                self._known = {}
+                self._parsed.clear()
+                self._parsed_chars = 0
+
+    def _epoch(self) -> str:
+        """A local folder's write epoch (read under the hold ``_reading`` took); a Chroma server
+        has none: there a write that keeps the generation (another writer's criteria refresh,
+        which changes no answer: readers re-check the parse) is seen when the generation moves."""
+        lock = getattr(self.connection, "lock", None)
+        epoch = getattr(lock, "epoch", None)
+        return str(epoch()) if callable(epoch) else str(self.connection.incarnation())
+
+    def _view_at(self, generation: str) -> View:
+        """The view ``generation`` belongs to; the caches are switched to it when they hold
+        another (call under ``_cache_lock``)."""
+        view = (self._epoch(), generation, self._forgets)
+        if self._view != view:
+            self._view, self._known = view, {}
+            self._parsed.clear()
+            self._parsed_chars = 0
+        return view
+
+    def _cached_trial(self, key: tuple[str, str, str], view: View) -> Trial | None:
+        with self._cache_lock:
+            if self._view != view:
+                return None
+            hit = self._parsed.get(key)
+            if hit is None:
+                return None
+            self._parsed.move_to_end(key)
+            return hit[0]
+
+    def _keep_trial(self, key: tuple[str, str, str], view: View, trial: Trial, chars: int) -> None:
+        if chars > TRIAL_CACHE_CHARS // 4:
+            return  # one huge record (100,000 sites) would push out everything else
+        with self._cache_lock:
+            if self._view != view or key in self._parsed:
+                return  # the store moved on (or a write was made) while it was parsed
+            self._parsed[key] = (trial, chars)
+            self._parsed_chars += chars
+            while self._parsed and (
+                len(self._parsed) > TRIAL_CACHE_SIZE or self._parsed_chars > TRIAL_CACHE_CHARS
+            ):
+                _, (_, dropped) = self._parsed.popitem(last=False)
+                self._parsed_chars -= dropped
+
     # --- generation and states ------------------------------------------------------------
 
     def wants_dense(self, chunk: Chunk) -> bool:
@@ -175,14 +261,37 @@ class StoreReader:
 
     def states_of(self, trial_ids: Sequence[str]) -> dict[str, TrialState]:
         """The states of these trials (those stored): the cached states when current, else one
-        read of their records by id -- not a scan of every trial, which a single search across
-        a large store need not pay (~0.6 s at 6,786 trials)."""
+        read of the records by id of those not read yet at this view -- not a scan of every
+        trial, which a single search across a large store need not pay (~0.6 s at 6,786
+        trials)."""
+        return self._states_at(trial_ids)[0]
+
+    def _states_at(self, trial_ids: Sequence[str]) -> tuple[dict[str, TrialState], View | None]:
+        """``states_of`` and the view they belong to (None: read while a writer moved on)."""
         wanted = list(dict.fromkeys(trial_ids))
         with self._reading():
             generation = self.generation()  # refuses a store in a newer layout
-            if self._states is not None and self._states_generation == generation:
-                return {t: self._states[t] for t in wanted if t in self._states}
-            return self._read_states(wanted)
+            all_states = self._states
+            view: View | None
+            with self._cache_lock:
+                view = self._view_at(generation)
+                if all_states is not None and self._states_generation == generation:
+                    return {t: all_states[t] for t in wanted if t in all_states}, view
+                known = self._known
+                have = {t: known[t] for t in wanted if t in known}
+            missing = [t for t in wanted if t not in have]
+            if missing:
+                read = self._read_states(missing)
+                have.update((t, read.get(t)) for t in missing)
+                if self.generation() != generation:  # torn by a concurrent flip: keep nothing
+                    view = None
+                else:
+                    with self._cache_lock:
+                        if self._view == view:
+                            known.update((t, read.get(t)) for t in missing)
+                        else:
+                            view = None
+            return {t: s for t in wanted if (s := have[t]) is not None}, view
 
     def _read_states(self, trial_ids: Sequence[str]) -> dict[str, TrialState]:
         """One read of these trials' records by id (no cache): what writers check under their
@@ -224,16 +333,24 @@ class StoreReader:
     def get_trial(self, trial_id: str) -> Trial | None:
         with self._reading():
             for _ in range(READ_TRIES):
-                state = self.states_of([trial_id]).get(trial_id)
+                states, view = self._states_at([trial_id])
+                state = states.get(trial_id)
                 if state is None:
                     return None
+                key = (trial_id, state.version, state.criteria_parser)
+                if view is not None and (cached := self._cached_trial(key, view)) is not None:
+                    return cached
                 got = self.records.get(
                     ids=[f"{trial_id}@{state.version}"], include=["metadatas", "documents"]
                 )
                 if got["ids"]:
                     meta = got["metadatas"][0] or {}
+                    text = meta.get(TEXT_KEY) or got["documents"][0]
                     with collector_paused():  # a trial may hold 100,000 sites: acyclic models
-                        return Trial.model_validate_json(meta.get(TEXT_KEY) or got["documents"][0])
+                        trial = Trial.model_validate_json(text)
+                    if view is not None:
+                        self._keep_trial(key, view, trial, len(text))
+                    return trial
                 legacy = self.trials.get(ids=[trial_id], include=["documents"])["documents"]
                 if legacy and (legacy[0] or "").startswith("{"):
                     return Trial.model_validate_json(legacy[0])  # written before STORE_LAYOUT

@@ -202,8 +202,10 @@ class Scored:
     score: float
 
 
-def _injection_res() -> list[re.Pattern[str]]:
-    return [re.compile(p, re.I) for p in load("thresholds").get("injection_patterns", [])]
+@cache
+def _injection_res() -> tuple[re.Pattern[str], ...]:
+    """Compiled once: every candidate sentence of every answer is tested against them."""
+    return tuple(re.compile(p, re.I) for p in load("thresholds").get("injection_patterns", []))
 
 
 def looks_like_instruction(text: str) -> bool:
