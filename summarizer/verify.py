@@ -252,11 +252,12 @@ class Verifier:
         return out
 
 
-_URL_RE = re.compile(r"https?://\S+")
+# Web and email addresses: a reader copies them, does not read them as words.
+_URL_RE = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _grade(statements: Sequence[Statement]) -> float | None:
-    """Reading grade of a section's words (web addresses left out: they are not prose)."""
+    """Reading grade of a section's words (web and email addresses left out: not prose)."""
     return grade(" ".join(_URL_RE.sub("", s.text) for s in statements)) if statements else None
 
 

@@ -19,7 +19,7 @@ from summarizer.models import (
     Trial,
     not_a_claim,
 )
-from summarizer.verify import Verifier, with_subjects
+from summarizer.verify import Verifier, _grade, with_subjects
 
 TEXT = "Status: WITHDRAWN. Ages 18 Years to 75 Years. People with HIV cannot join."
 
@@ -189,3 +189,22 @@ def test_an_abstention_whose_lead_already_answers_says_one_thing(trial):
     assert "don't say" not in out.answer and "not taking anyone" in out.answer
     unsupported = verdicts({note.text: "unsupported"}).answer(draft, {"T1": trial}, engine="t")
     assert [s.text for s in unsupported.lead] == [note.text, framing.text]
+
+
+def test_addresses_do_not_count_as_words_in_a_sections_grade(trial):
+    plain = stmt(trial, "Write to the team.", 0, 10)
+    with_mail = stmt(
+        trial, "Write to the team: study.coordinator@hospital-research.example.org.", 0, 10
+    )
+    with_web = stmt(
+        trial, "Write to the team: https://clinicaltrials.gov/study/NCT01234567.", 0, 10
+    )
+    spelled = stmt(
+        trial, "Write to the multidisciplinary investigational coordination team.", 0, 10
+    )
+    assert (
+        _grade([with_mail])
+        == _grade([with_web])
+        == _grade([stmt(trial, "Write to the team: .", 0, 10)])
+    )
+    assert _grade([spelled]) > _grade([plain])  # long words still count
