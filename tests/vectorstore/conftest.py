@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 
 from summarizer.models import Criterion, Fact, Location, Source, Span, Trial, sha256_text
-from vectorstore.chroma_connection import LocalFolder
+from vectorstore.chroma_connection import LOCK_NAME, LocalFolder
 from vectorstore.chroma_store import ChromaTrialStore
 from vectorstore.server import ChromaServer
+from vectorstore.store_lock import StoreLock
 
 
 class HashEmbedder:
@@ -169,3 +170,9 @@ def settles(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(LocalFolder, "_settle", spy)
     return calls
+
+
+def open_local(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, LocalFolder]:
+    """What another process opening the folder gets: its own handle, lock and client."""
+    folder = LocalFolder(chroma, StoreLock(chroma.with_name(LOCK_NAME)))
+    return ChromaTrialStore(folder, embedder), folder

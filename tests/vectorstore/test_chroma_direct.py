@@ -20,7 +20,7 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from tests.vectorstore.conftest import HashEmbedder, make_trial
+from tests.vectorstore.conftest import HashEmbedder, make_trial, open_local
 from vectorstore import chroma_direct
 from vectorstore.chroma_connection import LOCK_NAME, LocalFolder
 from vectorstore.chroma_direct import DirectClient, check_bindings, open_direct
@@ -31,15 +31,9 @@ from vectorstore.store_lock import StoreLock
 NAMES = ("trialsum", "trialsum_lex", "trialsum_trials", "trialsum_records")
 
 
-def _open(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, LocalFolder]:
-    """What another process opening the folder gets: its own handle, lock and client."""
-    folder = LocalFolder(chroma, StoreLock(chroma.with_name(LOCK_NAME)))
-    return ChromaTrialStore(folder, embedder), folder
-
-
 def _settled(chroma: Path, embedder: HashEmbedder) -> None:
     """Open with the full client (which settles the folder), then let go of it."""
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.trial_ids()
     assert is_settled(chroma, folder.lock.epoch())
     folder._close_client()
@@ -50,7 +44,7 @@ def _settled(chroma: Path, embedder: HashEmbedder) -> None:
 def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path:
     """A local store folder with the three trials written and settled."""
     chroma = tmp_path / "store" / "chroma"
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.put_trials([(t, chunk_trial(t)) for t in trials])
     folder._close_client()
     folder.lock.close()
@@ -118,7 +112,7 @@ def test_the_direct_client_answers_every_read_as_chromadb_does(
     written: Path, embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(chroma_direct.ENV_SWITCH, "0")
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     store.trial_ids()
     assert not folder._direct
     full = _reads(folder.client(), embedder)
@@ -150,7 +144,7 @@ def test_the_installed_bindings_are_the_ones_the_direct_client_was_written_for()
 def test_a_settled_folder_is_read_directly_and_answers_the_same(
     written: Path, trials: list[Trial], embedder: HashEmbedder
 ) -> None:
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert folder._direct
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert store.get_trial("NCT90000002") == trials[1]
@@ -176,7 +170,7 @@ def test_reading_a_settled_folder_imports_no_chromadb(written: Path) -> None:
 def test_a_write_after_a_direct_read_takes_the_full_client_and_is_seen(
     written: Path, embedder: HashEmbedder
 ) -> None:
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert folder._direct
     new = make_trial("NCT90000004", "Asthma in children", "Inhaled drug.", ["Age 6-11"], ["None"])
@@ -187,7 +181,7 @@ def test_a_write_after_a_direct_read_takes_the_full_client_and_is_seen(
     assert store.remove_trial("NCT90000001")
     folder.lock.close()
 
-    other, other_folder = _open(written, embedder)  # another process, after the writes
+    other, other_folder = open_local(written, embedder)  # another process, after the writes
     assert not other_folder._direct  # the writes unsettled the folder: the full client settles
     assert other.trial_ids() == ["NCT90000002", "NCT90000003", "NCT90000004"]
 
@@ -195,10 +189,10 @@ def test_a_write_after_a_direct_read_takes_the_full_client_and_is_seen(
 def test_another_process_writing_makes_a_direct_reader_reopen_and_see_it(
     written: Path, embedder: HashEmbedder
 ) -> None:
-    reader, reader_folder = _open(written, embedder)
+    reader, reader_folder = open_local(written, embedder)
     assert reader.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert reader_folder._direct
-    writer, writer_folder = _open(written, embedder)
+    writer, writer_folder = open_local(written, embedder)
     assert writer.remove_trial("NCT90000003")
     writer_folder.lock.close()
     assert reader.trial_ids() == ["NCT90000001", "NCT90000002"]
@@ -207,7 +201,7 @@ def test_another_process_writing_makes_a_direct_reader_reopen_and_see_it(
 
 def test_an_unsettled_folder_takes_the_full_client(written: Path, embedder: HashEmbedder) -> None:
     marker_path(written).unlink()
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert not folder._direct
 
@@ -216,7 +210,7 @@ def test_a_changed_index_file_takes_the_full_client(written: Path, embedder: Has
     index_file = next(p for p in written.glob("*/*") if p.is_file())
     stat = index_file.stat()
     os.utime(index_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert not folder._direct
 
@@ -226,7 +220,7 @@ def test_a_folder_with_a_repair_pending_takes_the_full_client(
 ) -> None:
     # What a repair killed half-way leaves (vectorstore.index_repair): the full client finishes it.
     (written / "repair.trialsum_lex.json").write_text('{"segment": null}', encoding="utf-8")
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert not folder._direct
     assert not (written / "repair.trialsum_lex.json").exists()
@@ -281,7 +275,7 @@ def test_bindings_not_as_expected_fall_back_to_the_full_client(
     module.Bindings = fake
     monkeypatch.setattr(chroma_direct, "bindings_module", lambda: module)
     with caplog.at_level(logging.INFO, logger=chroma_direct.__name__):
-        store, folder = _open(written, embedder)
+        store, folder = open_local(written, embedder)
         assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert not folder._direct
     assert any("full chromadb client" in r.getMessage() for r in caplog.records)
@@ -294,7 +288,7 @@ def test_a_missing_bindings_module_falls_back_to_the_full_client(
     monkeypatch.setitem(sys.modules, "chromadb_rust_bindings", None)  # import raises ImportError
     assert open_direct(written, fallback=lambda: None) is None
     monkeypatch.undo()
-    _, folder = _open(written, embedder)
+    _, folder = open_local(written, embedder)
     assert folder._direct  # and with the module back, the same folder reads directly
 
 
@@ -302,6 +296,6 @@ def test_the_switch_turns_the_direct_path_off(
     written: Path, embedder: HashEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(chroma_direct.ENV_SWITCH, "0")
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids()[0] == "NCT90000001"
     assert not folder._direct

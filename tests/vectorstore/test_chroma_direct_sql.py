@@ -12,30 +12,23 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from tests.vectorstore.conftest import HashEmbedder
-from vectorstore.chroma_connection import LOCK_NAME, LocalFolder
+from tests.vectorstore.conftest import HashEmbedder, open_local
 from vectorstore.chroma_direct import DirectClient, DirectCollection, MetadataReader, open_direct
-from vectorstore.chroma_store import META_ID, ChromaTrialStore
+from vectorstore.chroma_store import META_ID
 from vectorstore.settle_marker import is_settled
-from vectorstore.store_lock import StoreLock
 
 NAMES = ("trialsum", "trialsum_lex", "trialsum_trials", "trialsum_records")
-
-
-def _open(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, LocalFolder]:
-    folder = LocalFolder(chroma, StoreLock(chroma.with_name(LOCK_NAME)))
-    return ChromaTrialStore(folder, embedder), folder
 
 
 @pytest.fixture
 def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path:
     """A local store folder with the three trials written and settled."""
     chroma = tmp_path / "store" / "chroma"
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.put_trials([(t, chunk_trial(t)) for t in trials])
     folder._close_client()
     folder.lock.close()
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.trial_ids()
     assert is_settled(chroma, folder.lock.epoch())
     folder._close_client()

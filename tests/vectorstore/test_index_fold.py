@@ -12,21 +12,13 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from tests.vectorstore.conftest import HashEmbedder, make_trial
+from tests.vectorstore.conftest import HashEmbedder, make_trial, open_local
 from vectorstore import chroma_connection, index_fold
-from vectorstore.chroma_connection import LOCK_NAME, LocalFolder
-from vectorstore.chroma_store import ChromaTrialStore
+from vectorstore.chroma_connection import LocalFolder
 from vectorstore.index_fold import DEFAULT_SYNC_THRESHOLD, FOLD_THRESHOLD, restored
 from vectorstore.settle_marker import fingerprint, is_settled, marker_path
-from vectorstore.store_lock import StoreLock
 
 NAMES = ("trialsum", "trialsum_lex", "trialsum_trials", "trialsum_records")
-
-
-def _open(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, LocalFolder]:
-    """What another process opening the folder gets: its own handle, lock and client."""
-    folder = LocalFolder(chroma, StoreLock(chroma.with_name(LOCK_NAME)))
-    return ChromaTrialStore(folder, embedder), folder
 
 
 def _close(folder: LocalFolder) -> None:
@@ -39,7 +31,7 @@ def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path
     """A local store folder with the three trials written (far fewer than 1,000 records per
     collection: no index was ever persisted by a write)."""
     chroma = tmp_path / "store" / "chroma"
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.put_trials([(t, chunk_trial(t)) for t in trials])
     _close(folder)
     return chroma
@@ -92,7 +84,7 @@ def test_a_settle_folds_every_log_into_the_index_files_and_keeps_the_thresholds(
 ) -> None:
     before = _unfolded(written)
     assert set(before) == set(NAMES) and all(n > 0 for n in before.values())  # writes pending
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert _unfolded(written) == dict.fromkeys(NAMES, 0)
     assert is_settled(written, folder.lock.epoch())
@@ -105,11 +97,11 @@ def test_a_settle_folds_every_log_into_the_index_files_and_keeps_the_thresholds(
 def test_a_small_store_stays_settled_across_direct_reads(
     written: Path, embedder: HashEmbedder, settles: list[Path]
 ) -> None:
-    _close(_open(written, embedder)[1])  # settles (and folds)
+    _close(open_local(written, embedder)[1])  # settles (and folds)
     assert settles == [written]
     files = fingerprint(written)
     for _ in range(3):  # other processes read it, each loading every index
-        store, folder = _open(written, embedder)
+        store, folder = open_local(written, embedder)
         assert folder._direct
         assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
         assert [c.trial_id for c in store.chunks("NCT90000002")][:1] == ["NCT90000002"]
@@ -131,10 +123,10 @@ def test_without_the_fold_a_read_of_a_small_store_rewrites_its_index_files(
         return False
 
     monkeypatch.setattr(chroma_connection, "fold", read_only)
-    _close(_open(written, embedder)[1])
+    _close(open_local(written, embedder)[1])
     assert any(n > 0 for n in _unfolded(written).values())
     files = fingerprint(written)
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert folder._direct
     store.trial_ids()
     assert store.dense_query(embedder.embed_query("lung cancer"), 2)  # loads the dense index
@@ -156,14 +148,14 @@ def test_a_threshold_left_by_a_killed_fold_is_set_back(
     real_set = index_fold._set
     monkeypatch.setattr(index_fold, "_set", killed_after_lowering)
     with pytest.raises(Killed):
-        _open(written, embedder)
+        open_local(written, embedder)
     assert any(FOLD_THRESHOLD in v for v in _thresholds(written).values())
     assert not marker_path(written).exists()  # the settle never finished: the next open settles
     monkeypatch.setattr(index_fold, "_set", real_set)
     for folder in list(LocalFolder._registry.values()):
         folder.lock.close()
 
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert all(set(v) == {DEFAULT_SYNC_THRESHOLD} for v in _thresholds(written).values())
     assert restored(FOLD_THRESHOLD) == DEFAULT_SYNC_THRESHOLD and restored(500) == 500
@@ -175,7 +167,7 @@ def test_writes_after_a_fold_do_not_persist_the_index_on_every_call(
 ) -> None:
     """The client that folded caches writers with the lowered threshold; writes go through a
     fresh client, so a small write leaves the dense index files alone (as before the fold)."""
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     with folder.access(write=True):
         pass  # the writer's open: settles and folds
     segment_files = {p: p.stat().st_mtime_ns for p in written.glob("*/data_level0.bin")}
@@ -196,7 +188,7 @@ def test_a_chromadb_that_will_not_lower_the_threshold_still_settles(
         raise ValueError("configuration not modifiable")
 
     monkeypatch.setattr(index_fold, "_set", refuse)
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     assert store.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert is_settled(written, folder.lock.epoch())  # settled as before the fold existed
     assert any(n > 0 for n in _unfolded(written).values())  # just not folded

@@ -11,9 +11,7 @@ import pytest
 
 from summarizer.chunking import chunk_trial
 from summarizer.models import Trial
-from tests.vectorstore.conftest import HashEmbedder
-from vectorstore.chroma_connection import LOCK_NAME, LocalFolder
-from vectorstore.chroma_store import ChromaTrialStore
+from tests.vectorstore.conftest import HashEmbedder, open_local
 from vectorstore.settle_marker import (
     fingerprint,
     is_settled,
@@ -21,20 +19,13 @@ from vectorstore.settle_marker import (
     marker_path,
     unmark,
 )
-from vectorstore.store_lock import StoreLock
-
-
-def _open(chroma: Path, embedder: HashEmbedder) -> tuple[ChromaTrialStore, LocalFolder]:
-    """What another process opening the folder gets: its own handle, lock and client."""
-    folder = LocalFolder(chroma, StoreLock(chroma.with_name(LOCK_NAME)))
-    return ChromaTrialStore(folder, embedder), folder
 
 
 @pytest.fixture
 def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path:
     """A local store folder with the three trials written (and its writer's handle closed)."""
     chroma = tmp_path / "store" / "chroma"
-    store, folder = _open(chroma, embedder)
+    store, folder = open_local(chroma, embedder)
     store.put_trials([(t, chunk_trial(t)) for t in trials])
     folder.lock.close()
     return chroma
@@ -43,12 +34,12 @@ def written(tmp_path: Path, trials: list[Trial], embedder: HashEmbedder) -> Path
 def test_an_open_after_a_settled_one_reads_no_collection_and_answers_the_same(
     written: Path, embedder: HashEmbedder, settles: list[Path]
 ) -> None:
-    first, _ = _open(written, embedder)
+    first, _ = open_local(written, embedder)
     ids = first.trial_ids()
     assert settles == [written]  # the first open after the write settles the folder
     assert marker_path(written).is_file()
 
-    second, _ = _open(written, embedder)
+    second, _ = open_local(written, embedder)
     assert second.trial_ids() == ids == ["NCT90000001", "NCT90000002", "NCT90000003"]
     hits = second.dense_query(embedder.embed_query("lung cancer"), 3)
     assert hits and hits[0][0].trial_id == "NCT90000001"
@@ -58,7 +49,7 @@ def test_an_open_after_a_settled_one_reads_no_collection_and_answers_the_same(
 def test_a_write_removes_the_marker_before_it_changes_anything(
     written: Path, trials: list[Trial], embedder: HashEmbedder, settles: list[Path]
 ) -> None:
-    store, folder = _open(written, embedder)
+    store, folder = open_local(written, embedder)
     store.trial_ids()
     assert marker_path(written).is_file()
     with folder.access(write=True):
@@ -66,7 +57,7 @@ def test_a_write_removes_the_marker_before_it_changes_anything(
         assert not marker_path(written).exists()
     store.remove_trial(trials[0].trial_id)
 
-    reader, _ = _open(written, embedder)
+    reader, _ = open_local(written, embedder)
     assert reader.trial_ids() == ["NCT90000002", "NCT90000003"]
     assert settles == [written, written]  # the open after the write settled again
     assert marker_path(written).is_file()
@@ -75,13 +66,13 @@ def test_a_write_removes_the_marker_before_it_changes_anything(
 def test_a_changed_index_file_makes_the_next_open_settle(
     written: Path, embedder: HashEmbedder, settles: list[Path]
 ) -> None:
-    _open(written, embedder)[0].trial_ids()
+    open_local(written, embedder)[0].trial_ids()
     index_files = [p for p in written.glob("*/*") if p.is_file()]
     assert index_files, "expected Chroma's vector index files in the folder"
     stat = index_files[0].stat()
     os.utime(index_files[0], ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
 
-    reader, _ = _open(written, embedder)
+    reader, _ = open_local(written, embedder)
     assert reader.trial_ids() == ["NCT90000001", "NCT90000002", "NCT90000003"]
     assert settles == [written, written]
 
