@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import ROOT
+
+SAMPLES = ROOT / "samples"
+
 
 def _titles(at) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith("**")]
@@ -62,3 +71,54 @@ def test_every_lede_is_a_whole_checked_sentence_with_its_mark(library, page):
     supported = CHECK_MARKS["supported"][0]
     assert any(f">{supported}</span>" in lede for lede in ledes)
     assert any("ts-legend" in m.value for m in at.markdown), "the marks are explained"
+
+
+@pytest.fixture(scope="module")
+def results_home(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five samples plus two real ClinicalTrials.gov records: one posts results, one not."""
+    from summarizer.config import Settings
+    from summarizer.ingest import ingest_paths
+    from summarizer.runtime import Runtime
+
+    root = tmp_path_factory.mktemp("finder-results")
+    docs = root / "docs"
+    docs.mkdir()
+    for sample in SAMPLES.glob("0*.txt"):
+        (docs / sample.name).write_bytes(sample.read_bytes())
+    wanted = {True: 1, False: 1}
+    with tarfile.open(shared_data / "ctgov_xml_6786.tar.gz") as tar:
+        for member in tar:
+            if not (member.isfile() and member.name.endswith(".xml")):
+                continue
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            posted = b"<clinical_results>" in data
+            if wanted[posted]:
+                wanted[posted] -= 1
+                (docs / Path(member.name).name).write_bytes(data)
+            if not any(wanted.values()):
+                break
+    home = root / "home"
+    report = ingest_paths([docs], Runtime(Settings(home=home)))
+    assert report.trials_written == 7, report
+    return home
+
+
+def test_the_results_filter_keeps_only_trials_that_posted_results(results_home, use_home, page):
+    use_home(results_home)
+    at = page("finder")
+    assert at.subheader[0].value == "7 of 7 trials"
+    facts = [m.value for m in at.markdown if "ts-card-facts" in m.value]
+    assert sum("Results posted" in f for f in facts) == 1
+    at.toggle(key="find_results").set_value(True).run()
+    assert not at.exception
+    assert at.subheader[0].value == "1 of 7 trials"
+    facts = [m.value for m in at.markdown if "ts-card-facts" in m.value]
+    assert len(facts) == 1 and "Results posted" in facts[0]
+
+
+def test_the_results_filter_on_a_library_without_results_says_to_remove_a_filter(library, page):
+    at = page("finder")
+    assert not any("Results posted" in m.value for m in at.markdown)
+    at.toggle(key="find_results").set_value(True).run()
+    assert at.subheader[0].value == "0 of 5 trials"
+    assert "No trial matches" in at.info[0].value

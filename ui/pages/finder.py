@@ -37,6 +37,11 @@ def _filters() -> TrialFilters:
     sex = right.selectbox("Sex", list(SEXES), key="find_sex")
     open_only = left.toggle("Only trials taking people now", key="find_open")
     phases = right.multiselect("Phase", list(PHASES), key="find_phase")
+    results = left.toggle(
+        "Only trials that posted results",
+        key="find_results",
+        help="Trials whose record lists what the study found: outcomes, side effects.",
+    )
     age = None
     if age_text.strip():
         try:
@@ -54,6 +59,7 @@ def _filters() -> TrialFilters:
         sex=SEXES[sex],
         statuses=list(OPEN_ORDER) if open_only else [],
         phases=[PHASES[p] for p in phases],
+        results=results,
     )
 
 
@@ -73,6 +79,7 @@ def _card(result: TrialCard, index: int) -> None:
             f"Ages {result.ages}" if result.ages else None,
             f"Sex: {result.sex}" if result.sex else None,
             "; ".join(result.places[:3]) or None,
+            "Results posted" if result.has_results else None,
         ]
         facts = [f'<span class="{status_css}">{status}</span>']
         facts += [html.escape(f) for f in plain if f]
